@@ -1,0 +1,75 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { FormatError } from "../formats/jsonFile.js";
+import { InputError } from "../records/inputBytes.js";
+import { runBaseline } from "./baselineCommand.js";
+import { ExitCode, UsageError } from "./exitCodes.js";
+import { VERSION } from "./version.js";
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}"`);
+    return n;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command("dqstream")
+    .description("Streaming data-quality monitoring for ML inference traffic, compatible with SageMaker Model Monitor's files")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  program
+    .command("baseline")
+    .description("profile a training dataset into SageMaker-compatible statistics.json and suggested constraints.json")
+    .requiredOption("--dataset <file|->", "dataset file (.gz accepted), or - for standard input")
+    .addOption(new Option("--format <format>", "dataset format").choices(["csv", "jsonl"]).makeOptionMandatory())
+    .option("--header", "CSV: the first line holds the column names (default)")
+    .option("--no-header", "CSV: no header line; columns are named _c0, _c1, …")
+    .addOption(
+      new Option("--output-columns-position <position>", "where the model's output columns sit in captured CSV rows, recorded in baseline.json")
+        .choices(["START", "END"])
+        .default("START"),
+    )
+    .requiredOption("--output <dir>", "folder for statistics.json, constraints.json and baseline.json")
+    .option("--category-cap <n>", "distinct values counted exactly per feature before heavy hitters", positiveInt("--category-cap"), 1000)
+    .exitOverride()
+    .action(async (o: { dataset: string; format: "csv" | "jsonl"; header?: boolean; outputColumnsPosition: "START" | "END"; output: string; categoryCap: number }) => {
+      if (o.format === "jsonl" && o.header !== undefined) throw new UsageError("--header/--no-header apply to --format csv only");
+      await runBaseline({
+        dataset: o.dataset,
+        format: o.format,
+        header: o.header ?? true,
+        outputColumnsPosition: o.outputColumnsPosition,
+        output: o.output,
+        categoryCap: o.categoryCap,
+      });
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (0 done, 1 unreadable input or failure, 2 bad arguments). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return ExitCode.Ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version are "errors" to commander with exit code 0
+      return e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return ExitCode.Usage;
+    }
+    if (e instanceof InputError || e instanceof FormatError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return ExitCode.Failure;
+    }
+    process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+    return ExitCode.Failure;
+  }
+}

@@ -1,0 +1,95 @@
+import type { WeightedDistribution } from "../sketches/kllSketch.js";
+import { ValueKind } from "../records/valueType.js";
+import type { InferredType } from "../formats/statisticsFormat.js";
+import type { DatasetProfile } from "./DatasetProfile.js";
+import type { FeatureProfile } from "./FeatureProfile.js";
+
+/** SageMaker's fixed bucket count for `distribution.kll.buckets` ("10 buckets … not configurable"). */
+export const KLL_BUCKETS = 10;
+
+/**
+ * A column's `inferred_type` from its value kinds (dqstream-decisions.md, Types): all missing →
+ * Unknown; any String, or any Boolean (SageMaker has no Boolean type) → String; any Fractional →
+ * Fractional; otherwise Integral.
+ */
+export function inferredType(kinds: ArrayLike<number>): InferredType {
+  const integral = kinds[ValueKind.Integral] as number;
+  const fractional = kinds[ValueKind.Fractional] as number;
+  const boolean = kinds[ValueKind.Boolean] as number;
+  const string = kinds[ValueKind.String] as number;
+  if (integral + fractional + boolean + string === 0) return "Unknown";
+  if (string > 0 || boolean > 0) return "String";
+  if (fractional > 0) return "Fractional";
+  return "Integral";
+}
+
+export interface KllBucket {
+  lower_bound: number;
+  upper_bound: number;
+  count: number;
+}
+
+/**
+ * Deequ KLLSketch.scala's histogram: 10 equal-width buckets over [min, max] with bounds
+ * `min + (max − min)·i / 10.0` (multiply first, as Deequ does), counts
+ * `rankExclusive(upper) − rankExclusive(lower)`, the last bucket closed: `rank(upper) − …`.
+ */
+export function kllBuckets(dist: WeightedDistribution, min: number, max: number, buckets = KLL_BUCKETS): KllBucket[] {
+  const out: KllBucket[] = [];
+  for (let i = 0; i < buckets; i++) {
+    const lower = min + ((max - min) * i) / buckets;
+    const upper = min + ((max - min) * (i + 1)) / buckets;
+    const high = i === buckets - 1 ? dist.rank(upper) : dist.rankExclusive(upper);
+    out.push({ lower_bound: lower, upper_bound: upper, count: high - dist.rankExclusive(lower) });
+  }
+  return out;
+}
+
+/** The statistics.json document of a profile (SageMaker schema, our key order). */
+export function toStatistics(profile: DatasetProfile): Record<string, unknown> {
+  return {
+    version: 0,
+    dataset: { item_count: profile.itemCount },
+    features: [...profile.features.values()].map((f) => featureStatistics(f, profile.itemCount)),
+  };
+}
+
+export function featureStatistics(f: FeatureProfile, itemCount: number): Record<string, unknown> {
+  const type = inferredType(f.kinds);
+  const common = { num_present: f.numPresent, num_missing: itemCount - f.numPresent };
+  if (type === "Integral" || type === "Fractional") {
+    const m = f.moments;
+    const has = m.count > 0;
+    const dist = f.kll.toDistribution();
+    return {
+      name: f.name,
+      inferred_type: type,
+      numerical_statistics: {
+        common,
+        mean: has ? m.mean : 0,
+        sum: has ? m.sum.value() : 0,
+        std_dev: has ? m.stdDev : 0,
+        min: has ? m.min : 0,
+        max: has ? m.max : 0,
+        distribution: {
+          kll: {
+            buckets: has ? kllBuckets(dist, m.min, m.max) : [],
+            sketch: { parameters: { c: f.kll.c, k: f.kll.k }, data: f.kll.levels() },
+          },
+        },
+      },
+    };
+  }
+  const summary = f.categories.summary();
+  // Exact while the category counts are exact; HyperLogLog beyond.
+  const distinct = summary.exact ? summary.buckets.length : Math.round(f.hll.estimate());
+  return {
+    name: f.name,
+    inferred_type: type,
+    string_statistics: {
+      common,
+      distinct_count: distinct,
+      distribution: { categorical: { buckets: summary.buckets.map(([value, count]) => ({ value, count })) } },
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { StringDecoder } from "node:string_decoder";
+import { CsvParser } from "./csvParser.js";
+import { flattenObject } from "./flatten.js";
+import type { InputBytes } from "./inputBytes.js";
+import type { SkipLog } from "./skipLog.js";
+import type { RawValue } from "./valueType.js";
+
+export type DatasetFormat =
+  | { readonly format: "csv"; readonly header: boolean; readonly delimiter?: string }
+  | { readonly format: "jsonl" };
+
+/**
+ * What a dataset reader reports, row by row. CSV calls `columns` once (header names, or Spark's
+ * `_c0`, `_c1`, … without a header) and then `textRow` with exactly that many fields; JSON Lines
+ * calls `objectRow` with each line's flattened object.
+ */
+export interface RowVisitor {
+  columns(names: string[]): void;
+  textRow(fields: string[], line: number): void;
+  objectRow(row: Record<string, RawValue>, line: number): void;
+}
+
+/**
+ * Streams a dataset through a visitor. Malformed lines are recorded in `skips` with their line
+ * number and never stop the read; I/O and decompression errors reject. `onChunk` is called after
+ * each input chunk (progress reporting).
+ */
+export async function readDataset(input: InputBytes, format: DatasetFormat, visitor: RowVisitor, skips: SkipLog, onChunk?: () => void): Promise<void> {
+  const decoder = new StringDecoder("utf8");
+  const sink = format.format === "csv" ? csvSink(format, visitor, skips) : jsonLinesSink(visitor, skips);
+  for await (const chunk of input.chunks) {
+    sink.push(decoder.write(chunk));
+    onChunk?.();
+  }
+  sink.push(decoder.end());
+  sink.end();
+}
+
+interface TextSink {
+  push(text: string): void;
+  end(): void;
+}
+
+/** Spark's names for the columns of a header-less CSV file. */
+export function defaultColumnNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `_c${i}`);
+}
+
+/**
+ * Header names made usable: an empty name becomes `_c<i>`; a repeated name gets its column index
+ * appended (Spark's CSV reader does the same for duplicate headers).
+ */
+export function headerNames(fields: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const f of fields) counts.set(f, (counts.get(f) ?? 0) + 1);
+  return fields.map((f, i) => (f === "" ? `_c${i}` : (counts.get(f) as number) > 1 ? `${f}${i}` : f));
+}
+
+function csvSink(format: { header: boolean; delimiter?: string }, visitor: RowVisitor, skips: SkipLog): TextSink {
+  let width = -1;
+  const parser = new CsvParser(
+    {
+      record(fields, line) {
+        if (width === -1) {
+          width = fields.length;
+          if (format.header) {
+            visitor.columns(headerNames(fields));
+            return;
+          }
+          visitor.columns(defaultColumnNames(width));
+        }
+        if (fields.length !== width) {
+          skips.add("wrong field count", `expected ${width} fields, found ${fields.length}`, line);
+          return;
+        }
+        visitor.textRow(fields, line);
+      },
+      malformed(reason, detail, line) {
+        skips.add(reason, detail, line);
+      },
+    },
+    format.delimiter === undefined ? {} : { delimiter: format.delimiter },
+  );
+  return { push: (t) => parser.push(t), end: () => parser.end() };
+}
+
+function jsonLinesSink(visitor: RowVisitor, skips: SkipLog): TextSink {
+  let buf = "";
+  let line = 1;
+  let first = true;
+  const handle = (text: string, n: number): void => {
+    if (text.trim().length === 0) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      skips.add("invalid JSON", (e as Error).message, n);
+      return;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      skips.add("not a JSON object", `expected an object, found ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`, n);
+      return;
+    }
+    visitor.objectRow(flattenObject(value as Record<string, unknown>), n);
+  };
+  return {
+    push(text) {
+      if (first && text.length > 0) {
+        first = false;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      buf = buf.length === 0 ? text : buf + text;
+      let pos = 0;
+      for (let nl = buf.indexOf("\n"); nl !== -1; nl = buf.indexOf("\n", pos)) {
+        handle(buf.slice(pos, nl), line++);
+        pos = nl + 1;
+      }
+      buf = buf.slice(pos);
+    },
+    end() {
+      if (buf.length > 0) handle(buf, line);
+      buf = "";
+    },
+  };
+}
