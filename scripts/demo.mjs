@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// `npm run demo`: the embedded default. Builds a baseline from the bundled example dataset with
+// the real CLI, then prints what it found and where the files are.
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "demo-output");
+const cli = join(root, "dist/cli/main.js");
+const dataset = join(root, "examples/data/training.csv");
+const rel = (p) => relative(process.cwd(), p) || ".";
+
+rmSync(out, { recursive: true, force: true });
+const baselineDir = join(out, "baseline");
+console.log(`$ dqstream baseline --dataset ${rel(dataset)} --format csv --header --output ${rel(baselineDir)}`);
+const run = spawnSync(process.execPath, [cli, "baseline", "--dataset", dataset, "--format", "csv", "--header", "--output", baselineDir], { stdio: "inherit" });
+if (run.status !== 0) process.exit(run.status ?? 1);
+
+const stats = JSON.parse(readFileSync(join(baselineDir, "statistics.json"), "utf8"));
+const constraints = JSON.parse(readFileSync(join(baselineDir, "constraints.json"), "utf8"));
+const byName = new Map(constraints.features.map((f) => [f.name, f]));
+const fmt = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(3));
+
+console.log(`\nBaseline of ${stats.dataset.item_count} rows, ${stats.features.length} features:\n`);
+const rows = [["feature", "type", "missing", "summary", "suggested constraints"]];
+for (const f of stats.features) {
+  const c = byName.get(f.name) ?? {};
+  const n = f.numerical_statistics;
+  const s = f.string_statistics;
+  const common = (n ?? s).common;
+  const summary = n
+    ? `mean ${fmt(n.mean)}, sd ${fmt(n.std_dev)}, range [${fmt(n.min)}, ${fmt(n.max)}]`
+    : `${s.distinct_count} distinct; top ${(s.distribution?.categorical.buckets ?? []).slice(0, 3).map((b) => `${b.value} ${b.count}`).join(", ")}`;
+  const cons = [`completeness ≥ ${c.completeness}`];
+  if (c.num_constraints?.is_non_negative) cons.push("non-negative");
+  if (c.string_constraints?.domains) cons.push(`domain of ${c.string_constraints.domains.length}`);
+  rows.push([f.name, f.inferred_type, String(common.num_missing), summary, cons.join(", ")]);
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const [i, r] of rows.entries()) {
+  console.log(r.map((cell, j) => cell.padEnd(widths[j])).join("  ").trimEnd());
+  if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+}
+const m = constraints.monitoring_config;
+console.log(`\nmonitoring_config: datatype_check_threshold ${m.datatype_check_threshold}, comparison ${m.distribution_constraints.comparison_method} (threshold ${m.distribution_constraints.comparison_threshold}), categorical ${m.distribution_constraints.categorical_drift_method} (threshold ${m.distribution_constraints.categorical_comparison_threshold})`);
+console.log(`\nFiles: ${rel(join(baselineDir, "statistics.json"))}, ${rel(join(baselineDir, "constraints.json"))}, ${rel(join(baselineDir, "baseline.json"))}`);
