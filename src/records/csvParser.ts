@@ -14,9 +14,10 @@
  *   CSV reader keeps it).
  * - records end at LF or CRLF outside quotes; a leading BOM is dropped; empty lines are skipped
  *   and counted.
- * - a malformed record (a character after a closing quote, or a quote left open for more than
- *   `maxRecordChars` characters or up to the end of input) is reported with its first line
- *   number, and parsing resumes at the next physical line, so one bad quote costs one line.
+ * - a malformed record (a character after a closing quote, or a quote not closed within
+ *   `maxRecordChars` characters of the record's start or up to the end of input) is reported
+ *   with its first line number, and parsing resumes at the next physical line, so one bad quote
+ *   costs one line. Records, line numbers and reports do not depend on how the text is chunked.
  * - memory is bounded by the chunk size plus `maxRecordChars`.
  */
 export interface CsvHandler {
@@ -31,6 +32,8 @@ export interface CsvParserOptions {
 }
 
 const NEED_MORE = null;
+/** A quoted field of the record is not closed within `maxRecordChars` of the record's start. */
+const TOO_LONG = "too long";
 
 export class CsvParser {
   readonly #handler: CsvHandler;
@@ -56,7 +59,9 @@ export class CsvParser {
   }
 
   push(chunk: string): void {
-    if (!this.#started) {
+    // the BOM is looked for in the first non-empty chunk (a UTF-8 decoder yields "" for a chunk
+    // that ends inside the BOM's bytes)
+    if (!this.#started && chunk.length > 0) {
       this.#started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
@@ -92,20 +97,16 @@ export class CsvParser {
         continue;
       }
       const parsed = this.#parseQuoted(buf, pos, final);
-      if (parsed === NEED_MORE) {
-        if (!final && buf.length - pos <= this.#max) break;
-        // a quote left open past the limit or the end of input: drop the record's first line
-        this.#handler.malformed("unclosed quote", `a quoted field opened on this line is not closed${final ? " before the end of input" : ` within ${this.#max} characters`}`, this.#line);
+      if (parsed === NEED_MORE && !final) break;
+      if (parsed === NEED_MORE || parsed === TOO_LONG || "error" in parsed) {
+        // a quote left open past the limit or the end of input, or a character after a closing
+        // quote: drop the record's first physical line and resume at the next one, so the
+        // records on the lines a stray quote swallowed are still read
+        if (parsed === NEED_MORE) this.#handler.malformed("unclosed quote", "a quoted field opened on this line is not closed before the end of input", this.#line);
+        else if (parsed === TOO_LONG) this.#handler.malformed("unclosed quote", `a quoted field opened on this line is not closed within ${this.#max} characters`, this.#line);
+        else this.#handler.malformed("invalid quoting", parsed.error, this.#line);
         this.#line++;
         pos = lineEnd + 1;
-        continue;
-      }
-      if ("error" in parsed) {
-        this.#handler.malformed("invalid quoting", parsed.error, this.#line);
-        // resume after the physical line on which the error was found
-        const resume = buf.indexOf("\n", parsed.at);
-        this.#line += countNewlines(buf, pos, resume === -1 ? buf.length : resume) + 1;
-        pos = resume === -1 ? buf.length : resume + 1;
         continue;
       }
       this.#handler.record(parsed.fields, this.#line);
@@ -118,8 +119,9 @@ export class CsvParser {
   /** Parses one record starting at `start` that contains a quote. */
   #parseQuoted(buf: string, start: number, final: boolean):
     | { fields: string[]; next: number; newlines: number }
-    | { error: string; at: number }
-    | typeof NEED_MORE {
+    | { error: string }
+    | typeof NEED_MORE
+    | typeof TOO_LONG {
     const delim = this.#delim;
     const quote = this.#quote;
     const fields: string[] = [];
@@ -132,6 +134,8 @@ export class CsvParser {
         let j = seg;
         for (;;) {
           const q = buf.indexOf(quote, j);
+          // decided on the text alone, whatever the chunking: the closing quote is at q or later
+          if ((q === -1 ? buf.length : q) - start >= this.#max) return TOO_LONG;
           if (q === -1) return NEED_MORE;
           if (buf[q + 1] === quote) {
             value += buf.slice(seg, q + 1);
@@ -154,8 +158,9 @@ export class CsvParser {
         if (c === "\n") return { fields, next: i + 1, newlines };
         if (c === "\r" && buf[i + 1] === "\n") return { fields, next: i + 2, newlines };
         if (i >= buf.length) return final ? { fields, next: i, newlines } : NEED_MORE;
-        if (c === "\r" && i + 1 >= buf.length && !final) return NEED_MORE;
-        return { error: `unexpected ${JSON.stringify(c)} after the closing quote of field ${fields.length}`, at: i };
+        // a CR ending the input ends the record, as on the unquoted path
+        if (c === "\r" && i + 1 >= buf.length) return final ? { fields, next: i + 1, newlines } : NEED_MORE;
+        return { error: `unexpected ${JSON.stringify(c)} after the closing quote of field ${fields.length}` };
       }
       // unquoted field: up to the next delimiter or end of line
       const d = buf.indexOf(delim, i);

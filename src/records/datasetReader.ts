@@ -48,12 +48,26 @@ export function defaultColumnNames(n: number): string[] {
 
 /**
  * Header names made usable: an empty name becomes `_c<i>`; a repeated name gets its column index
- * appended (Spark's CSV reader does the same for duplicate headers).
+ * appended (Spark's CSV reader does the same for duplicate headers). Names must end up distinct
+ * (two columns feeding one feature would count it twice a row), so a name these rules produce
+ * twice (`a,a,a1` gives `a1` twice) gets `_<i>` appended at its later columns until unique.
  */
 export function headerNames(fields: readonly string[]): string[] {
   const counts = new Map<string, number>();
   for (const f of fields) counts.set(f, (counts.get(f) ?? 0) + 1);
-  return fields.map((f, i) => (f === "" ? `_c${i}` : (counts.get(f) as number) > 1 ? `${f}${i}` : f));
+  const names = fields.map((f, i) => (f === "" ? `_c${i}` : (counts.get(f) as number) > 1 ? `${f}${i}` : f));
+  const taken = new Set(names);
+  if (taken.size === names.length) return names;
+  const seen = new Set<string>();
+  return names.map((n, i) => {
+    let name = n;
+    if (seen.has(name)) {
+      while (taken.has(name)) name = `${name}_${i}`;
+      taken.add(name);
+    }
+    seen.add(name);
+    return name;
+  });
 }
 
 function csvSink(format: { header: boolean; delimiter?: string }, visitor: RowVisitor, skips: SkipLog): TextSink {

@@ -6,7 +6,12 @@ import type { RawValue } from "./valueType.js";
  * null (missing). SageMaker's analyzer reads flat objects only; dotted names are dqstream's
  * extension (dqstream-decisions.md, records).
  */
-export function flattenObject(obj: Readonly<Record<string, unknown>>, prefix = "", out: Record<string, RawValue> = {}): Record<string, RawValue> {
+export function flattenObject(
+  obj: Readonly<Record<string, unknown>>,
+  prefix = "",
+  // no prototype: a "__proto__" key (an own property after JSON.parse) must stay a feature
+  out: Record<string, RawValue> = Object.create(null) as Record<string, RawValue>,
+): Record<string, RawValue> {
   for (const key of Object.keys(obj)) {
     const v = obj[key];
     const name = prefix === "" ? key : `${prefix}.${key}`;

@@ -41,9 +41,17 @@ export function openInputBytes(path: string, stdin: Readable = process.stdin): I
     const it = raw()[Symbol.asyncIterator]();
     const first = await it.next();
     if (first.done === true) return;
-    const head = first.value;
+    let head = first.value;
+    // the magic bytes may arrive in more than one chunk (a pipe can deliver a single byte)
+    let ended = false;
+    while (head.length < 2 && !ended) {
+      const r = await it.next();
+      if (r.done === true) ended = true;
+      else head = Buffer.concat([head, r.value]);
+    }
     async function* replay(): AsyncGenerator<Buffer> {
-      yield head;
+      if (head.length > 0) yield head;
+      if (ended) return;
       for (;;) {
         const r = await it.next();
         if (r.done === true) return;
