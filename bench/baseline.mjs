@@ -17,18 +17,11 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureDataset, OUT_DIR } from "./dataset.mjs";
+import { envInt, fmtInt, median, table } from "./lib.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const TARGET_RATIO = 0.5;
 const TARGET_RSS_MB = 300;
-
-function envInt(name, dflt) {
-  const v = process.env[name];
-  if (v === undefined || v === "") return dflt;
-  const n = Number(v.replaceAll("_", ""));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
-  return n;
-}
 
 const ROWS = envInt("BENCH_ROWS", 1_000_000);
 const RUNS = envInt("BENCH_RUNS", 3);
@@ -60,20 +53,7 @@ function runChild(script, args) {
   });
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const fmtInt = (n) => Math.round(n).toLocaleString("en-US");
 const mb = (kib) => (kib * 1024) / 1e6;
-
-function table(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(" | ")} |`;
-  return [line(header), `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...rows.map(line)].join("\n");
-}
 
 const { file, bytes } = ensureDataset(ROWS, SEED, log);
 const outputDir = join(OUT_DIR, `baseline-output-r${ROWS}`);

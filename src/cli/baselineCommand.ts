@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { suggestConstraints } from "../baseline/suggestConstraints.js";
 import { profileDataset } from "../baseline/profileDataset.js";
-import { toConstraintsJson } from "../formats/constraintsFormat.js";
+import { parseBaselineManifest } from "../formats/baselineManifestFormat.js";
+import { parseConstraints, toConstraintsJson } from "../formats/constraintsFormat.js";
 import { writeJsonFile } from "../formats/jsonFile.js";
 import { parseStatistics } from "../formats/statisticsFormat.js";
 import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../profiles/FeatureProfile.js";
@@ -51,10 +52,9 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
   const statistics = toStatistics(profile);
   // Validate what we write with the same schema we read with: a file we cannot read back is a bug.
   const constraints = suggestConstraints(parseStatistics("statistics.json (generated)", statistics));
-  const files = [join(opts.output, "statistics.json"), join(opts.output, "constraints.json"), join(opts.output, "baseline.json")];
-  await writeJsonFile(files[0] as string, statistics);
-  await writeJsonFile(files[1] as string, toConstraintsJson(constraints));
-  await writeJsonFile(files[2] as string, {
+  const constraintsJson = toConstraintsJson(constraints);
+  parseConstraints("constraints.json (generated)", constraintsJson);
+  const manifest = parseBaselineManifest("baseline.json (generated)", {
     dataset: opts.dataset === "-" ? "stdin" : opts.dataset,
     dataset_format:
       opts.format === "csv"
@@ -65,6 +65,10 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
     skipped: skipsJson(skips),
     sketch_options: sketch,
   });
+  const files = [join(opts.output, "statistics.json"), join(opts.output, "constraints.json"), join(opts.output, "baseline.json")];
+  await writeJsonFile(files[0] as string, statistics);
+  await writeJsonFile(files[1] as string, constraintsJson);
+  await writeJsonFile(files[2] as string, manifest);
   const summary: BaselineSummary = {
     rows: profile.itemCount,
     features: profile.features.size,

@@ -2,6 +2,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { FormatError } from "../formats/jsonFile.js";
 import { InputError } from "../records/inputBytes.js";
 import { runBaseline } from "./baselineCommand.js";
+import { registerReplay } from "./replayCommand.js";
+import { ConfigError } from "../config/loadConfig.js";
+import { HookLoadError } from "../hooks/HookRunner.js";
 import { ExitCode, UsageError } from "./exitCodes.js";
 import { VERSION } from "./version.js";
 
@@ -47,6 +50,8 @@ export function buildProgram(): Command {
       });
     });
 
+  registerReplay(program);
+
   return program;
 }
 
@@ -61,15 +66,20 @@ export async function main(argv: string[]): Promise<number> {
       // help and version are "errors" to commander with exit code 0
       return e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof HookLoadError) {
       process.stderr.write(`error: ${e.message}\n`);
       return ExitCode.Usage;
     }
-    if (e instanceof InputError || e instanceof FormatError) {
+    if (e instanceof InputError || e instanceof FormatError || isSystemError(e)) {
+      // a system error (e.g. an --output folder that cannot be created) names its path itself
       process.stderr.write(`error: ${e.message}\n`);
       return ExitCode.Failure;
     }
     process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
     return ExitCode.Failure;
   }
+}
+
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string";
 }

@@ -6,7 +6,9 @@
 export class ProgressLine {
   readonly #out: NodeJS.WriteStream;
   readonly #start = performance.now();
-  #last = 0;
+  // -Infinity, not 0: performance.now() counts from process start, so 0 would hold back the
+  // first redraw until the process is `intervalMs` old
+  #last = Number.NEGATIVE_INFINITY;
   #shown = false;
 
   constructor(out: NodeJS.WriteStream = process.stderr, readonly delayMs = 1000, readonly intervalMs = 250) {

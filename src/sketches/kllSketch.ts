@@ -196,6 +196,8 @@ function canonicalOrder(a: KllSketch, b: KllSketch): [KllSketch, KllSketch] {
       const p = x[i] as number;
       const q = y[i] as number;
       if (p !== q) return p < q ? [a, b] : [b, a];
+      // 0 === −0: break the tie on the sign (−0 first, as Float64Array#sort orders them)
+      if (p === 0 && !Object.is(p, q)) return Object.is(p, -0) ? [a, b] : [b, a];
     }
   }
   return [a, b];

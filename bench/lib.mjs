@@ -1,0 +1,46 @@
+// Small helpers shared by the benchmarks.
+
+export function envInt(name, dflt) {
+  const v = process.env[name];
+  if (v === undefined || v === "") return dflt;
+  const n = Number(v.replaceAll("_", ""));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export const fmtInt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : String(n));
+
+/** Rate with 3 significant digits and a unit suffix (k, M). */
+export function fmtRate(perSec) {
+  if (!Number.isFinite(perSec)) return "–";
+  if (perSec >= 1e6) return `${(perSec / 1e6).toPrecision(3)} M/s`;
+  if (perSec >= 1e3) return `${(perSec / 1e3).toPrecision(3)} k/s`;
+  return `${perSec.toPrecision(3)} /s`;
+}
+
+export const pct = (x, digits = 3) => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)} %` : "–");
+
+/** A Markdown table; the first column left-aligned, the others right-aligned. */
+export function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(" | ")} |`;
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+/** Runs `fn` `runs` times; returns the median seconds and every run's result. */
+export function timeRuns(runs, fn) {
+  const seconds = [];
+  const results = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    results.push(fn(r));
+    seconds.push((performance.now() - t) / 1000);
+  }
+  return { seconds: median(seconds), all: seconds, results };
+}

@@ -1,0 +1,83 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { Baseline, BaselineFeature } from "../checks/Check.js";
+import { applyOverrides, parseConstraints, type Constraints } from "../formats/constraintsFormat.js";
+import { FormatError } from "../formats/jsonFile.js";
+import { distributionOf, parseStatistics, type StatisticsFile } from "../formats/statisticsFormat.js";
+
+export interface LoadedBaseline {
+  baseline: Baseline;
+  statistics: StatisticsFile;
+  constraints: Constraints;
+  /** SHA-256 (hex) of the files as read, for window manifests. */
+  sha256: { statistics: string; constraints: string };
+  /** Baseline feature names in statistics order: the positions captured CSV rows map to. */
+  featureNames: string[];
+}
+
+/**
+ * Reads a baseline (SageMaker's or ours): statistics.json gives the features in order, their types
+ * and distributions; constraints.json the rules. A feature in constraints but not in statistics is
+ * still a baseline feature (after the statistics ones); its drift check is skipped for want of a
+ * distribution. Any unreadable or invalid file is a FormatError naming it.
+ */
+export async function loadBaseline(statisticsFile: string, constraintsFile: string): Promise<LoadedBaseline> {
+  const [statsBytes, consBytes] = await Promise.all([readBytes(statisticsFile), readBytes(constraintsFile)]);
+  const statistics = parseStatistics(statisticsFile, parseJson(statisticsFile, statsBytes));
+  const constraints = parseConstraints(constraintsFile, parseJson(constraintsFile, consBytes));
+  return {
+    ...buildBaseline(statistics, constraints),
+    statistics,
+    constraints,
+    sha256: { statistics: sha256(statsBytes), constraints: sha256(consBytes) },
+  };
+}
+
+export function buildBaseline(statistics: StatisticsFile, constraints: Constraints): { baseline: Baseline; featureNames: string[] } {
+  const byName = new Map(constraints.features.map((f) => [f.name, f]));
+  const features: BaselineFeature[] = statistics.features.map((s) => {
+    const c = byName.get(s.name);
+    const buckets = s.string_statistics?.distribution?.categorical.buckets;
+    return {
+      name: s.name,
+      inferred_type: c?.inferred_type ?? s.inferred_type,
+      constraints: c,
+      config: applyOverrides(constraints.monitoring_config, c?.monitoringConfigOverrides),
+      distribution: distributionOf(s),
+      categories: buckets?.map((b) => [b.value, b.count] as const),
+    };
+  });
+  const known = new Set(features.map((f) => f.name));
+  for (const c of constraints.features) {
+    if (known.has(c.name)) continue;
+    features.push({
+      name: c.name,
+      inferred_type: c.inferred_type ?? "Unknown",
+      constraints: c,
+      config: applyOverrides(constraints.monitoring_config, c.monitoringConfigOverrides),
+      distribution: undefined,
+      categories: undefined,
+    });
+  }
+  return { baseline: { features, constraints }, featureNames: features.map((f) => f.name) };
+}
+
+async function readBytes(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    throw new FormatError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function parseJson(file: string, bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch (e) {
+    throw new FormatError(file, `not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}

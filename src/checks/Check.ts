@@ -1,0 +1,86 @@
+import type { Constraints, FeatureConstraints, MonitoringConfig } from "../formats/constraintsFormat.js";
+import type { InferredType } from "../formats/statisticsFormat.js";
+import type { WeightedDistribution } from "../sketches/kllSketch.js";
+
+/** SageMaker's `constraint_check_type` values, verbatim. */
+export const CHECK_TYPES = [
+  "data_type_check",
+  "completeness_check",
+  "baseline_drift_check",
+  "missing_column_check",
+  "extra_column_check",
+  "categorical_values_check",
+] as const;
+export type CheckType = (typeof CHECK_TYPES)[number];
+
+/** One entry of constraint_violations.json. */
+export interface Violation {
+  feature_name: string;
+  constraint_check_type: CheckType;
+  description: string;
+}
+
+/**
+ * The outcome of one check on one feature, violation or not: what window.json records as "the
+ * distance or value with its threshold and verdict".
+ */
+export interface CheckEvaluation {
+  feature_name: string;
+  constraint_check_type: CheckType;
+  verdict: "violation" | "pass" | "skipped";
+  /** What `value` measures, e.g. "match_fraction", "linf_robust", "chi_squared_p_value". */
+  metric: string;
+  value: number | null;
+  threshold: number | null;
+  /** Why the check was skipped, or extra context. */
+  note?: string;
+  /** The violation's description (SageMaker's wording), when verdict is "violation". */
+  description?: string;
+}
+
+/** A window's feature as the checks see it (read side of a FeatureProfile). */
+export interface CurrentFeature {
+  name: string;
+  inferred_type: InferredType;
+  num_present: number;
+  num_missing: number;
+  /** Present values by Deequ kind. */
+  integral: number;
+  fractional: number;
+  boolean: number;
+  string: number;
+  /** Distribution of the values that parse as finite numbers; undefined when there are none. */
+  distribution: WeightedDistribution | undefined;
+  /** Counts of present values by text: exact while `exact`, else Misra–Gries heavy hitters. */
+  categories: { buckets: ReadonlyArray<readonly [string, number]>; total: number; exact: boolean };
+}
+
+export interface CurrentDataset {
+  item_count: number;
+  features: readonly CurrentFeature[];
+}
+
+/** A baseline feature: its statistics and constraints, and the effective monitoring config. */
+export interface BaselineFeature {
+  name: string;
+  inferred_type: InferredType;
+  constraints: FeatureConstraints | undefined;
+  /** monitoring_config with the feature's overrides applied. */
+  config: MonitoringConfig;
+  /** Rebuilt from the baseline's kll.sketch; undefined when it has none. */
+  distribution: WeightedDistribution | undefined;
+  /** The baseline's categorical buckets (String features); undefined when it has none. */
+  categories: ReadonlyArray<readonly [string, number]> | undefined;
+}
+
+export interface Baseline {
+  features: readonly BaselineFeature[];
+  constraints: Constraints;
+}
+
+/** A check: a pure function from the window and the baseline to evaluations. */
+export type Check = (current: CurrentDataset, baseline: Baseline) => CheckEvaluation[];
+
+export function evaluatesConstraints(config: MonitoringConfig): boolean {
+  return config.evaluate_constraints === "Enabled";
+}

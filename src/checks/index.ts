@@ -1,0 +1,45 @@
+import { baselineDriftCheck } from "./baselineDriftCheck.js";
+import { categoricalValuesCheck } from "./categoricalValuesCheck.js";
+import { CHECK_TYPES, type Baseline, type Check, type CheckEvaluation, type CheckType, type CurrentDataset, type Violation } from "./Check.js";
+import { completenessCheck } from "./completenessCheck.js";
+import { dataTypeCheck } from "./dataTypeCheck.js";
+import { extraColumnCheck } from "./extraColumnCheck.js";
+import { missingColumnCheck } from "./missingColumnCheck.js";
+
+/** Every check, one line each, keyed by SageMaker's constraint_check_type. */
+export const CHECKS: Readonly<Record<CheckType, Check>> = {
+  data_type_check: dataTypeCheck,
+  completeness_check: completenessCheck,
+  baseline_drift_check: baselineDriftCheck,
+  missing_column_check: missingColumnCheck,
+  extra_column_check: extraColumnCheck,
+  categorical_values_check: categoricalValuesCheck,
+};
+
+export interface CheckOutcome {
+  evaluations: CheckEvaluation[];
+  violations: Violation[];
+}
+
+/**
+ * Runs every check. Evaluations are ordered by feature (baseline order, then the window's extra
+ * features in window order), then by check type in CHECK_TYPES order, so reports are stable.
+ */
+export function runChecks(current: CurrentDataset, baseline: Baseline): CheckOutcome {
+  const order = new Map<string, number>();
+  for (const f of baseline.features) if (!order.has(f.name)) order.set(f.name, order.size);
+  for (const f of current.features) if (!order.has(f.name)) order.set(f.name, order.size);
+  const evaluations = CHECK_TYPES.flatMap((type) => CHECKS[type](current, baseline));
+  evaluations.sort(
+    (a, b) =>
+      (order.get(a.feature_name) as number) - (order.get(b.feature_name) as number) ||
+      CHECK_TYPES.indexOf(a.constraint_check_type) - CHECK_TYPES.indexOf(b.constraint_check_type),
+  );
+  const violations = evaluations
+    .filter((e) => e.verdict === "violation")
+    .map((e) => ({ feature_name: e.feature_name, constraint_check_type: e.constraint_check_type, description: e.description as string }));
+  return { evaluations, violations };
+}
+
+export { CHECK_TYPES };
+export type { Baseline, CheckEvaluation, CheckType, CurrentDataset, Violation };

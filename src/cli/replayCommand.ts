@@ -1,0 +1,144 @@
+import { type Command, Option } from "commander";
+import { glob, isDynamicPattern } from "tinyglobby";
+import { RunConfigSchema, type RunConfig } from "../config/schema.js";
+import { ConfigError, mergeConfig, readConfigFile, validateConfig } from "../config/loadConfig.js";
+import { runReplay, type ReplaySummary } from "../engine/runReplay.js";
+import { createLogger } from "../telemetry/logger.js";
+import { isoSeconds } from "../windows/tumblingWindows.js";
+import { totalOf } from "../windows/WindowCounts.js";
+import { UsageError } from "./exitCodes.js";
+import { formatCount } from "./progress.js";
+
+interface ReplayFlags {
+  statistics?: string;
+  constraints?: string;
+  reports?: string;
+  windowSeconds?: string;
+  allowedLatenessSeconds?: string;
+  endpoint?: string;
+  schedule?: string;
+  outputColumnsPosition?: "START" | "END";
+  config?: string;
+  logLevel?: string;
+}
+
+/** Flag → config key, for merging and for naming the flag in errors. */
+const FLAG_KEYS: Array<[keyof ReplayFlags, string[], string, "int" | "string"]> = [
+  ["statistics", ["baseline", "statistics"], "--statistics", "string"],
+  ["constraints", ["baseline", "constraints"], "--constraints", "string"],
+  ["reports", ["reports_dir"], "--reports", "string"],
+  ["windowSeconds", ["window_seconds"], "--window-seconds", "int"],
+  ["allowedLatenessSeconds", ["allowed_lateness_seconds"], "--allowed-lateness-seconds", "int"],
+  ["endpoint", ["endpoint"], "--endpoint", "string"],
+  ["schedule", ["schedule"], "--schedule", "string"],
+  ["outputColumnsPosition", ["output_columns_position"], "--output-columns-position", "string"],
+];
+
+export function registerReplay(program: Command): void {
+  program
+    .command("replay")
+    .description("run the monitoring engine over capture files: per-window statistics, checks and reports")
+    .argument("<inputs...>", "capture files or globs (.jsonl, .jsonl.gz), or - for standard input; read in the order given")
+    .option("--statistics <file>", "baseline statistics.json (SageMaker's or dqstream's)")
+    .option("--constraints <file>", "baseline constraints.json")
+    .option("--reports <dir>", "reports folder")
+    .option("--window-seconds <n>", "tumbling window size, 60 to 86400 (default 3600)")
+    .option("--allowed-lateness-seconds <n>", "how far behind the greatest event time a record may be (default 0)")
+    .option("--endpoint <name>", "endpoint name in the reports path (default endpoint)")
+    .option("--schedule <name>", "schedule name in the reports path (default schedule)")
+    .addOption(new Option("--output-columns-position <position>", "output columns in captured CSV rows (default: baseline.json, else START)").choices(["START", "END"]))
+    .option("--config <file>", "YAML or JSON config file; flags override it (docs/configuration.md)")
+    .option("--log-level <level>", "log level on stderr (default info)")
+    .exitOverride()
+    .action(async (inputs: string[], flags: ReplayFlags) => {
+      const config = await resolveReplayConfig(flags);
+      const files = await expandInputs(inputs);
+      const summary = await runReplay(config, files, createLogger(flags.logLevel ?? "warn"));
+      process.stdout.write(formatReplaySummary(config, files, summary));
+    });
+}
+
+/** Config file, then flags; validated by the one schema; errors name the file or the flag. */
+export async function resolveReplayConfig(flags: ReplayFlags): Promise<RunConfig> {
+  const fromFile = flags.config === undefined ? {} : await readConfigFile(flags.config);
+  const fromFlags: Record<string, unknown> = {};
+  const flagOf = new Map<string, string>();
+  for (const [prop, path, flag, kind] of FLAG_KEYS) {
+    const raw = flags[prop];
+    if (raw === undefined) continue;
+    let value: unknown = raw;
+    if (kind === "int") {
+      if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${flag}: expected an integer, got "${raw}"`);
+      value = Number(raw);
+    }
+    let node = fromFlags;
+    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1] as string] = value;
+    flagOf.set(path.join("."), flag);
+  }
+  const merged = mergeConfig(fromFile, fromFlags);
+  for (const [, path, flag] of FLAG_KEYS.slice(0, 3)) {
+    let node: unknown = merged;
+    for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
+    if (node === undefined) throw new UsageError(`missing ${flag} (or ${path.join(".")} in --config)`);
+  }
+  return validateConfig(RunConfigSchema, merged, (path) => flagOf.get(path.map(String).join(".")) ?? flags.config ?? "configuration");
+}
+
+/** Expands globs (sorted); plain paths and "-" are kept as given, in order. */
+export async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (input === "-" || !isDynamicPattern(input)) {
+      out.push(input);
+      continue;
+    }
+    const matches = (await glob(input, { onlyFiles: true, expandDirectories: false })).sort();
+    if (matches.length === 0) throw new UsageError(`no file matches ${input}`);
+    out.push(...matches);
+  }
+  return out;
+}
+
+export function formatReplaySummary(config: RunConfig, files: readonly string[], s: ReplaySummary): string {
+  const t = s.totals;
+  const lines: string[] = [];
+  const first = s.reports[0];
+  const last = s.reports[s.reports.length - 1];
+  const span = first !== undefined && last !== undefined ? ` (${isoSeconds(first.startMs)} … ${isoSeconds(last.endMs)})` : "";
+  lines.push(`replay: ${files.length} input${files.length === 1 ? "" : "s"}, ${formatCount(s.reports.length)} window${s.reports.length === 1 ? "" : "s"} of ${config.window_seconds} s${span}`);
+  lines.push(
+    `records: ${formatCount(t.records)} counted (${formatCount(t.items)} rows), ${formatCount(totalOf(t.skipped))} skipped, ${formatCount(t.late)} late, ${formatCount(totalOf(t.malformed))} malformed, ${formatCount(totalOf(t.hook_errors))} hook errors`,
+  );
+  for (const [label, map] of [["skipped", t.skipped], ["malformed", t.malformed], ["hook errors", t.hook_errors]] as const) {
+    const entries = Object.entries(map);
+    if (entries.length > 0) lines.push(`  ${label}: ${entries.map(([k, v]) => `${k} ${formatCount(v)}`).join(", ")}`);
+  }
+  if (s.deadLetterFile !== undefined) lines.push(`dead letters: ${formatCount(s.deadLetters)} in ${s.deadLetterFile}`);
+  const violations = s.reports.flatMap((r) => r.violations);
+  const flagged = s.reports.filter((r) => r.violations.length > 0);
+  lines.push(`violations: ${formatCount(violations.length)} in ${flagged.length} of ${s.reports.length} windows`);
+  if (violations.length > 0) {
+    const byKey = new Map<string, number>();
+    for (const v of violations) {
+      const key = `${v.constraint_check_type}\u0000${v.feature_name}`;
+      byKey.set(key, (byKey.get(key) ?? 0) + 1);
+    }
+    const rows = [...byKey.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const shown = rows.slice(0, 12);
+    const w1 = Math.max(10, ...shown.map(([k]) => (k.split("\u0000")[0] as string).length));
+    const w2 = Math.max(7, ...shown.map(([k]) => (k.split("\u0000")[1] as string).length));
+    lines.push(`  ${"check type".padEnd(w1)}  ${"feature".padEnd(w2)}  windows`);
+    for (const [k, n] of shown) {
+      const [type, feature] = k.split("\u0000") as [string, string];
+      lines.push(`  ${type.padEnd(w1)}  ${feature.padEnd(w2)}  ${n}`);
+    }
+    if (rows.length > shown.length) lines.push(`  … and ${rows.length - shown.length} more (check type, feature) pairs`);
+    const worst = [...flagged].sort((a, b) => b.violations.length - a.violations.length || a.startMs - b.startMs).slice(0, 5);
+    lines.push(`windows with the most violations:`);
+    for (const r of worst) lines.push(`  ${isoSeconds(r.startMs)}  ${r.violations.length}  ${r.folder}`);
+  }
+  if (s.postprocessFailures > 0) lines.push(`postprocess hook failures: ${s.postprocessFailures}`);
+  lines.push(`reports: ${config.reports_dir}/${config.endpoint}/${config.schedule}/`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,45 @@
+import * as z from "zod";
+import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS } from "../windows/tumblingWindows.js";
+
+/**
+ * dqstream's run configuration, declared once. Every object is strict: an unknown key is an error
+ * that names it. Options carry their unit in their name. The same schema validates the config
+ * file (YAML or JSON), flags and DQSTREAM_… environment variables after they are merged.
+ */
+const Name = z
+  .string()
+  .min(1, "expected a non-empty name")
+  .regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-' (it becomes a folder name)");
+
+export const HookSchema = z.strictObject({
+  /** Path of an ES or CommonJS module exporting the hook function. */
+  module: z.string().min(1),
+  /** A call that neither returns nor advances for this long is abandoned and counted. */
+  timeout_ms: z.number().int().min(1).max(600_000).default(5_000),
+});
+
+export const RunConfigSchema = z.strictObject({
+  baseline: z.strictObject({
+    statistics: z.string().min(1),
+    constraints: z.string().min(1),
+  }),
+  reports_dir: z.string().min(1),
+  endpoint: Name.default("endpoint"),
+  schedule: Name.default("schedule"),
+  window_seconds: z.number().int().min(MIN_WINDOW_SECONDS).max(MAX_WINDOW_SECONDS).default(3600),
+  allowed_lateness_seconds: z.number().int().min(0).max(7 * 86_400).default(0),
+  /**
+   * Where the model's output columns sit in captured CSV rows. Default: what baseline.json beside
+   * the statistics file says, else START (SageMaker's default).
+   */
+  output_columns_position: z.enum(["START", "END"]).optional(),
+  /** Use the source's timestamp (Kafka message time) when a record has no usable inferenceTime. */
+  fallback_to_source_timestamp: z.boolean().default(true),
+  /** Distinct values per feature and window counted exactly before heavy hitters. */
+  category_cap: z.number().int().min(1).max(1_000_000).default(1000),
+  preprocessor: HookSchema.optional(),
+  postprocessor: HookSchema.optional(),
+});
+
+export type RunConfig = z.output<typeof RunConfigSchema>;
+export type RunConfigInput = z.input<typeof RunConfigSchema>;

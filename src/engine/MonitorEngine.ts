@@ -1,0 +1,170 @@
+import {
+  captureRows,
+  inferenceTimeMs,
+  isShadowTraffic,
+  parseCaptureRecord,
+  type CaptureRecord,
+  type FeatureLayout,
+  type FeatureRow,
+} from "../records/captureRecord.js";
+import type { DeadLetter } from "../sinks/DeadLetterSink.js";
+import { formatPosition, type SourceRecord } from "../sources/Source.js";
+import { bump } from "../windows/WindowCounts.js";
+import type { ClosedWindow, PartitionState, PartitionWindow, WindowManager } from "../windows/WindowManager.js";
+import { isoSeconds } from "../windows/tumblingWindows.js";
+import type { PreprocessContext, Preprocessor } from "./Preprocessor.js";
+
+export interface MonitorEngineOptions {
+  readonly windows: WindowManager;
+  readonly layout: FeatureLayout;
+  /** When a record has no usable inferenceTime, use the source's timestamp (if it has one). */
+  readonly fallbackToSourceTimestamp: boolean;
+  readonly preprocessor?: Preprocessor | undefined;
+  /** Called for each hook failure, with the record's position (logging). */
+  readonly onHookError?: (kind: string, detail: string, position: string) => void;
+}
+
+export interface BatchResult {
+  /** Windows the batch closed, in start order. */
+  closed: ClosedWindow[];
+  /** Records of the batch that could not be counted, in input order. */
+  deadLetters: DeadLetter[];
+}
+
+/** Reasons for skipped records (counted, not dead-lettered: they are ignored on purpose). */
+export const SKIP_SHADOW = "shadow traffic";
+export const SKIP_DROPPED = "dropped by preprocessor";
+
+interface Pending {
+  source: SourceRecord;
+  record: CaptureRecord;
+  eventMs: number;
+  window: PartitionWindow;
+}
+
+/**
+ * The monitoring engine, independent of where records come from: captured records in, closed
+ * windows out. `process` takes a batch in source order; within a partition records must come in
+ * position order. The outcome depends only on each partition's record sequence (see
+ * WindowManager), not on batch boundaries.
+ *
+ * Per record: parse → skip shadow traffic → event time (inferenceTime, else the source timestamp
+ * if allowed) → late? → its window → rows (preprocess hook, or the payload decoded by the baseline
+ * layout) → the window's profile. Nothing is dropped silently: every record is counted in some
+ * window's counts, and those not counted in statistics go to the dead letters.
+ */
+export class MonitorEngine {
+  readonly #o: MonitorEngineOptions;
+
+  constructor(options: MonitorEngineOptions) {
+    this.#o = options;
+  }
+
+  get windows(): WindowManager {
+    return this.#o.windows;
+  }
+
+  async process(batch: readonly SourceRecord[]): Promise<BatchResult> {
+    const wm = this.#o.windows;
+    const deadLetters: DeadLetter[] = [];
+    const pending: Pending[] = [];
+    const dead = (s: SourceRecord, w: PartitionWindow, reason: string, detail: string, late = false): void => {
+      if (late) w.counts.late++;
+      else bump(w.counts.malformed, reason);
+      wm.touch(w, s.position);
+      deadLetters.push({ reason, detail, position: s.position, record: s.value });
+    };
+
+    // Phase 1, in order: parse, event time, lateness, window.
+    for (const s of batch) {
+      const state = wm.partition(s.partition);
+      const parsed = parseCaptureRecord(s.value);
+      if (!parsed.ok) {
+        dead(s, wm.attributionTarget(state), parsed.reason, parsed.detail);
+        continue;
+      }
+      const record = parsed.value;
+      let eventMs = inferenceTimeMs(record);
+      if (eventMs === undefined && this.#o.fallbackToSourceTimestamp && s.timestampMs !== undefined) eventMs = s.timestampMs;
+      if (isShadowTraffic(record)) {
+        const w = eventMs !== undefined && !wm.isLate(state, eventMs) ? this.#existingOr(state, eventMs) : wm.attributionTarget(state);
+        bump(w.counts.skipped, SKIP_SHADOW);
+        wm.touch(w, s.position);
+        continue;
+      }
+      if (eventMs === undefined) {
+        const t = record.eventMetadata?.inferenceTime;
+        dead(s, wm.attributionTarget(state), "missing event time", t === undefined ? "no eventMetadata.inferenceTime and no source timestamp" : `unparsable eventMetadata.inferenceTime ${JSON.stringify(t)}`);
+        continue;
+      }
+      if (wm.isLate(state, eventMs)) {
+        dead(s, wm.attributionTarget(state), "late", `event time ${isoSeconds(eventMs)} is before the partition's watermark ${isoSeconds(wm.watermark(state))}`, true);
+        continue;
+      }
+      const window = wm.windowFor(state, eventMs);
+      wm.touch(window, s.position);
+      pending.push({ source: s, record, eventMs, window });
+    }
+
+    // Phase 2: rows, by the hook (one round trip per batch) or by the baseline layout.
+    const rows = await this.#rows(pending);
+
+    // Phase 3, in order: count.
+    pending.forEach((p, i) => {
+      const r = rows[i] as RowsOutcome;
+      const counts = p.window.counts;
+      if (!r.ok) {
+        if (r.hook) {
+          bump(counts.hook_errors, r.reason);
+          this.#o.onHookError?.(r.reason, r.detail, formatPosition(p.source.position));
+        } else {
+          bump(counts.malformed, r.reason);
+        }
+        deadLetters.push({ reason: r.reason, detail: r.detail, position: p.source.position, record: p.source.value });
+        return;
+      }
+      if (r.rows.length === 0) {
+        bump(counts.skipped, SKIP_DROPPED);
+        return;
+      }
+      counts.records++;
+      counts.items += r.rows.length;
+      for (const row of r.rows) p.window.profile.addObjectRow(row);
+    });
+
+    return { closed: wm.closeReady(), deadLetters };
+  }
+
+  /** Closes every open window: end of input. */
+  closeAll(): ClosedWindow[] {
+    return this.#o.windows.closeAll();
+  }
+
+  /** A shadow record's own window if it is open already, else the partition's attribution target. */
+  #existingOr(state: PartitionState, eventMs: number): PartitionWindow {
+    const wm = this.#o.windows;
+    const start = Math.floor(eventMs / wm.windowMs) * wm.windowMs;
+    return state.windows.get(start) ?? wm.attributionTarget(state);
+  }
+
+  async #rows(pending: readonly Pending[]): Promise<RowsOutcome[]> {
+    const pre = this.#o.preprocessor;
+    if (pre === undefined) {
+      return pending.map((p) => {
+        const r = captureRows(p.record, this.#o.layout);
+        return r.ok ? { ok: true, rows: r.value } : { ok: false, hook: false, reason: r.reason, detail: r.detail };
+      });
+    }
+    if (pending.length === 0) return [];
+    const contexts = pending.map(
+      (p): { record: CaptureRecord; context: PreprocessContext } => ({
+        record: p.record,
+        context: { position: formatPosition(p.source.position), event_time: isoSeconds(p.eventMs), feature_names: this.#o.layout.featureNames },
+      }),
+    );
+    const outcomes = await pre.run(contexts);
+    return outcomes.map((o) => (o.ok ? { ok: true, rows: o.rows } : { ok: false, hook: true, reason: o.kind, detail: o.detail }));
+  }
+}
+
+type RowsOutcome = { ok: true; rows: FeatureRow[] } | { ok: false; hook: boolean; reason: string; detail: string };

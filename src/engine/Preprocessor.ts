@@ -1,0 +1,25 @@
+import type { CaptureRecord, FeatureRow } from "../records/captureRecord.js";
+
+/** What a preprocess hook sees besides the record. */
+export interface PreprocessContext {
+  /** "file:line" or "topic[partition]@offset". */
+  position: string;
+  /** Event time of the record (ISO-8601 UTC). */
+  event_time: string;
+  /** Baseline feature names in order. */
+  feature_names: readonly string[];
+}
+
+export type PreprocessOutcome =
+  | { ok: true; rows: FeatureRow[] }
+  | { ok: false; kind: "preprocess_error" | "preprocess_timeout" | "preprocess_invalid_result"; detail: string };
+
+/**
+ * Runs the user's `preprocess(record, context)` over a batch, in order. Never rejects for a hook's
+ * fault: each record's failure (throw, timeout, a result that is not a flat object, an array of
+ * them, null or []) comes back as an outcome.
+ */
+export interface Preprocessor {
+  run(items: ReadonlyArray<{ record: CaptureRecord; context: PreprocessContext }>): Promise<PreprocessOutcome[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+/**
+ * The hook worker's code, run with `new Worker(WORKER_SOURCE, { eval: true })` so the same file
+ * serves the compiled build and the TypeScript tests. It imports the user's module and runs its
+ * `preprocess(record, context)` / `postprocess(report, context)` one item at a time, writing the
+ * index of the item in progress into shared memory (the main thread's watchdog reads it to find a
+ * hook that hangs, even in a synchronous loop) and posting each item's outcome as it finishes.
+ *
+ * Messages in:  { type: "run", job, fn: "preprocess" | "postprocess", items: [{ arg, context }] }
+ * Messages out: { type: "ready", exports: [...] } | { type: "load_error", detail }
+ *               { type: "item", job, index, outcome } | { type: "done", job }
+ * Shared memory: Int32Array [job, index in progress]
+ */
+export const WORKER_SOURCE = String.raw`
+const { parentPort, workerData } = require("node:worker_threads");
+const { pathToFileURL } = require("node:url");
+const progress = new Int32Array(workerData.progress);
+
+function flatten(obj, prefix, out) {
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    const name = prefix === "" ? key : prefix + "." + key;
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) flatten(v, name, out);
+    else out[name] = v;
+  }
+  return out;
+}
+
+function isPlainObject(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function toRows(result) {
+  if (result === null || result === undefined) return { ok: true, rows: [] };
+  if (isPlainObject(result)) return { ok: true, rows: [flatten(result, "", {})] };
+  if (Array.isArray(result) && result.every(isPlainObject)) return { ok: true, rows: result.map((r) => flatten(r, "", {})) };
+  const what = Array.isArray(result) ? "an array with a non-object element" : typeof result;
+  return { ok: false, kind: "preprocess_invalid_result", detail: "preprocess returned " + what + "; expected a flat object, an array of objects, null or []" };
+}
+
+function describe(e) {
+  if (e instanceof Error) return e.name + ": " + e.message;
+  try { return "threw " + JSON.stringify(e); } catch { return "threw " + String(e); }
+}
+
+(async () => {
+  let mod;
+  try {
+    mod = await import(pathToFileURL(workerData.modulePath).href);
+  } catch (e) {
+    parentPort.postMessage({ type: "load_error", detail: describe(e) });
+    return;
+  }
+  const exportsFound = ["preprocess", "postprocess"].filter((n) => typeof mod[n] === "function");
+  parentPort.postMessage({ type: "ready", exports: exportsFound });
+  parentPort.on("message", async (msg) => {
+    if (msg.type !== "run") return;
+    const fn = mod[msg.fn];
+    Atomics.store(progress, 0, msg.job);
+    for (let i = 0; i < msg.items.length; i++) {
+      Atomics.store(progress, 1, i);
+      const item = msg.items[i];
+      let outcome;
+      try {
+        const result = await fn(item.arg, item.context);
+        outcome = msg.fn === "preprocess" ? toRows(result) : { ok: true };
+      } catch (e) {
+        outcome = { ok: false, kind: msg.fn + "_error", detail: describe(e) };
+      }
+      parentPort.postMessage({ type: "item", job: msg.job, index: i, outcome });
+    }
+    Atomics.store(progress, 1, msg.items.length);
+    parentPort.postMessage({ type: "done", job: msg.job });
+  });
+})();
+`;

@@ -1,0 +1,25 @@
+import type { CurrentDataset, CurrentFeature } from "../checks/Check.js";
+import { ValueKind } from "../records/valueType.js";
+import type { DatasetProfile } from "./DatasetProfile.js";
+import { inferredType } from "./toStatistics.js";
+
+/** The read side of a window's profile, as the checks take it. */
+export function currentView(profile: DatasetProfile): CurrentDataset {
+  const features: CurrentFeature[] = [];
+  for (const f of profile.features.values()) {
+    const summary = f.categories.summary();
+    features.push({
+      name: f.name,
+      inferred_type: inferredType(f.kinds),
+      num_present: f.numPresent,
+      num_missing: profile.itemCount - f.numPresent,
+      integral: f.kinds[ValueKind.Integral] as number,
+      fractional: f.kinds[ValueKind.Fractional] as number,
+      boolean: f.kinds[ValueKind.Boolean] as number,
+      string: f.kinds[ValueKind.String] as number,
+      distribution: f.moments.count > 0 ? f.kll.toDistribution() : undefined,
+      categories: { buckets: summary.buckets, total: f.categories.total, exact: summary.exact },
+    });
+  }
+  return { item_count: profile.itemCount, features };
+}

@@ -1,0 +1,225 @@
+import * as z from "zod";
+import { CsvParser } from "./csvParser.js";
+import { flattenObject } from "./flatten.js";
+import type { RawValue } from "./valueType.js";
+
+/**
+ * SageMaker data-capture records (sagemaker-model-monitor.md §1.1): one JSON object per line with
+ * `captureData.endpointInput` / `endpointOutput` ({observedContentType, mode, data, encoding}),
+ * `eventMetadata` ({eventId, inferenceId, inferenceTime, customAttributes, invocationSource}) and
+ * `eventVersion`. Unknown keys are kept (the record is handed to hooks as read).
+ */
+const EventDataSchema = z.looseObject({
+  observedContentType: z.string().optional(),
+  mode: z.string().optional(),
+  data: z.string(),
+  encoding: z.enum(["CSV", "JSON", "BASE64"]),
+});
+
+export const CaptureRecordSchema = z.looseObject({
+  captureData: z
+    .looseObject({ endpointInput: EventDataSchema.optional(), endpointOutput: EventDataSchema.optional() })
+    .refine((c) => c.endpointInput !== undefined || c.endpointOutput !== undefined, "expected endpointInput or endpointOutput"),
+  eventMetadata: z
+    .looseObject({
+      eventId: z.string().optional(),
+      inferenceId: z.string().optional(),
+      inferenceTime: z.string().optional(),
+      customAttributes: z.unknown().optional(),
+      invocationSource: z.string().optional(),
+    })
+    .optional(),
+  eventVersion: z.string().optional(),
+});
+
+export type CaptureRecord = z.output<typeof CaptureRecordSchema>;
+export type EventData = z.output<typeof EventDataSchema>;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; detail: string };
+
+/** Parses one capture line; a failure names the reason category and the detail. */
+export function parseCaptureRecord(text: string): Parsed<CaptureRecord> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, reason: "invalid JSON", detail: (e as Error).message };
+  }
+  const r = CaptureRecordSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const path = issue === undefined ? "$" : `$${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
+    return { ok: false, reason: "not a capture record", detail: `${path}: ${issue?.message ?? "invalid"}` };
+  }
+  return { ok: true, value: r.data };
+}
+
+/** Shadow-variant traffic, which SageMaker's analyzer skips. */
+export function isShadowTraffic(record: CaptureRecord): boolean {
+  return record.eventMetadata?.invocationSource === "ShadowExperiment";
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** Event time in ms from `eventMetadata.inferenceTime` (ISO-8601 with a zone), or undefined. */
+export function inferenceTimeMs(record: CaptureRecord): number | undefined {
+  const t = record.eventMetadata?.inferenceTime;
+  if (t === undefined || !ISO_8601.test(t)) return undefined;
+  const ms = Date.parse(t);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** A payload's rows: positional fields (CSV, JSON arrays of scalars) or named values (JSON objects). */
+export type PayloadRow = { kind: "fields"; fields: RawValue[] } | { kind: "object"; values: Record<string, RawValue> };
+
+/**
+ * Decodes one side's payload into rows. CSV: one row per record line (RFC 4180 quoting). JSON: an
+ * object is a row (nested objects flattened with dots), an array of objects several rows, an array
+ * of scalars one positional row, a scalar one positional field; several JSON values on separate
+ * lines (JSON Lines) are several rows. BASE64: decoded, then read by content type (csv / json,
+ * else sniffed from the first character).
+ */
+export function decodePayload(ev: EventData): Parsed<PayloadRow[]> {
+  let text = ev.data;
+  let format: "csv" | "json" = ev.encoding === "JSON" ? "json" : "csv";
+  if (ev.encoding === "BASE64") {
+    const bytes = Buffer.from(ev.data, "base64");
+    if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(ev.data)) return { ok: false, reason: "invalid payload", detail: "data is not valid base64" };
+    text = bytes.toString("utf8");
+    const type = (ev.observedContentType ?? "").toLowerCase();
+    if (type.includes("json")) format = "json";
+    else if (type.includes("csv")) format = "csv";
+    else {
+      const first = text.trimStart()[0];
+      format = first === "{" || first === "[" ? "json" : "csv";
+    }
+  }
+  return format === "csv" ? decodeCsv(text) : decodeJson(text);
+}
+
+function decodeCsv(text: string): Parsed<PayloadRow[]> {
+  const rows: PayloadRow[] = [];
+  let error: string | undefined;
+  const parser = new CsvParser({
+    record: (fields) => rows.push({ kind: "fields", fields }),
+    malformed: (reason, detail) => {
+      error ??= `${reason}: ${detail}`;
+    },
+  });
+  parser.push(text);
+  parser.end();
+  if (error !== undefined) return { ok: false, reason: "invalid payload", detail: `CSV ${error}` };
+  return { ok: true, value: rows };
+}
+
+function decodeJson(text: string): Parsed<PayloadRow[]> {
+  const values: unknown[] = [];
+  try {
+    values.push(JSON.parse(text));
+  } catch (whole) {
+    // JSON Lines: several values, one a line
+    for (const line of text.split("\n")) {
+      if (line.trim() === "") continue;
+      try {
+        values.push(JSON.parse(line));
+      } catch {
+        return { ok: false, reason: "invalid payload", detail: `JSON ${(whole as Error).message}` };
+      }
+    }
+  }
+  const rows: PayloadRow[] = [];
+  for (const v of values) {
+    if (Array.isArray(v)) {
+      if (v.length > 0 && v.every((x) => x !== null && typeof x === "object" && !Array.isArray(x))) {
+        for (const o of v) rows.push({ kind: "object", values: flattenObject(o as Record<string, unknown>) });
+      } else {
+        rows.push({ kind: "fields", fields: v as RawValue[] });
+      }
+    } else if (v !== null && typeof v === "object") {
+      rows.push({ kind: "object", values: flattenObject(v as Record<string, unknown>) });
+    } else {
+      rows.push({ kind: "fields", fields: [v as RawValue] });
+    }
+  }
+  return { ok: true, value: rows };
+}
+
+export interface FeatureLayout {
+  /** Baseline feature names in order: the positions CSV fields map to. */
+  featureNames: readonly string[];
+  /** Where the output columns sit relative to the inputs (SageMaker's default START). */
+  outputColumnsPosition: "START" | "END";
+}
+
+/** A row ready for a profile: feature name → value. */
+export type FeatureRow = Record<string, RawValue>;
+
+/**
+ * A capture record's rows as features (sagemaker-model-monitor.md §1.3). Input row i is paired with
+ * output row i (a single output row is paired with every input row); positional fields of the pair
+ * are concatenated outputs first (START) or last (END) and named by the baseline's feature order,
+ * positions past it as `_c<i>` (extra columns). JSON objects keep their keys; a positional side
+ * paired with an object side takes the baseline's first (START) or last (END) names.
+ */
+export function captureRows(record: CaptureRecord, layout: FeatureLayout): Parsed<FeatureRow[]> {
+  const input = record.captureData.endpointInput;
+  const output = record.captureData.endpointOutput;
+  const ins = input === undefined ? undefined : decodePayload(input);
+  if (ins !== undefined && !ins.ok) return { ok: false, reason: ins.reason, detail: `endpointInput: ${ins.detail}` };
+  const outs = output === undefined ? undefined : decodePayload(output);
+  if (outs !== undefined && !outs.ok) return { ok: false, reason: ins === undefined ? outs.reason : outs.reason, detail: `endpointOutput: ${outs.detail}` };
+  const inRows = ins?.value ?? [];
+  const outRows = outs?.value ?? [];
+  const n = Math.max(inRows.length, outRows.length);
+  if (inRows.length > 0 && outRows.length > 0 && inRows.length !== outRows.length && outRows.length !== 1 && inRows.length !== 1) {
+    return { ok: false, reason: "row count mismatch", detail: `endpointInput has ${inRows.length} rows, endpointOutput has ${outRows.length}` };
+  }
+  const rows: FeatureRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = inRows[inRows.length === 1 ? 0 : i];
+    const b = outRows[outRows.length === 1 ? 0 : i];
+    rows.push(combine(a, b, layout));
+  }
+  return { ok: true, value: rows };
+}
+
+function combine(input: PayloadRow | undefined, output: PayloadRow | undefined, layout: FeatureLayout): FeatureRow {
+  const start = layout.outputColumnsPosition === "START";
+  const names = layout.featureNames;
+  const inFields = input?.kind === "fields" ? input.fields : undefined;
+  const outFields = output?.kind === "fields" ? output.fields : undefined;
+  const inObj = input?.kind === "object" ? input.values : undefined;
+  const outObj = output?.kind === "object" ? output.values : undefined;
+  if (inObj === undefined && outObj === undefined) {
+    const fields = start ? [...(outFields ?? []), ...(inFields ?? [])] : [...(inFields ?? []), ...(outFields ?? [])];
+    return positional(fields, names, 0);
+  }
+  const row: FeatureRow = {};
+  const place = (side: PayloadRow | undefined, isOutput: boolean): void => {
+    if (side === undefined) return;
+    if (side.kind === "object") {
+      Object.assign(row, side.values);
+      return;
+    }
+    // a positional side next to an object side: outputs take the first (START) or last (END) names
+    const offset = isOutput === start ? 0 : Math.max(0, names.length - side.fields.length);
+    Object.assign(row, positional(side.fields, names, offset));
+  };
+  if (start) {
+    place(output, true);
+    place(input, false);
+  } else {
+    place(input, false);
+    place(output, true);
+  }
+  return row;
+}
+
+function positional(fields: readonly RawValue[], names: readonly string[], offset: number): FeatureRow {
+  const row: FeatureRow = {};
+  for (let j = 0; j < fields.length; j++) {
+    const p = j + offset;
+    row[p < names.length ? (names[p] as string) : `_c${p}`] = fields[j];
+  }
+  return row;
+}

@@ -1,0 +1,51 @@
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { DeadLetter, DeadLetterSink } from "./DeadLetterSink.js";
+
+/**
+ * Dead letters of one replay run as JSON lines ({reason, detail, position, record}) in
+ * `<reports>/dead-letter/<endpoint>/<schedule>/dead-letter.jsonl`. Written to a temporary file as
+ * they come (memory stays bounded) and renamed into place when the run ends, so the file is always
+ * complete and a run repeated on the same input writes the same bytes. One run, one file: a later
+ * run replaces it. With no dead letters, no file is left.
+ */
+export class FileDeadLetterSink implements DeadLetterSink {
+  readonly file: string;
+  readonly #tmp: string;
+  #out: WriteStream | undefined;
+  #count = 0;
+
+  constructor(reportsDir: string, endpoint: string, schedule: string) {
+    this.file = join(reportsDir, "dead-letter", endpoint, schedule, "dead-letter.jsonl");
+    this.#tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.tmp`);
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  async write(letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    if (this.#out === undefined) {
+      await mkdir(dirname(this.file), { recursive: true });
+      this.#out = createWriteStream(this.#tmp);
+    }
+    const text = letters.map((l) => `${JSON.stringify({ reason: l.reason, detail: l.detail, position: l.position, record: l.record })}\n`).join("");
+    this.#count += letters.length;
+    const out = this.#out;
+    if (!out.write(text)) await new Promise<void>((r) => out.once("drain", () => r()));
+  }
+
+  /** Completes the file (rename into place); removes a previous run's file when this run had none. */
+  async close(): Promise<void> {
+    const out = this.#out;
+    if (out === undefined) {
+      await rm(this.file, { force: true });
+      return;
+    }
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    await rename(this.#tmp, this.file);
+    this.#out = undefined;
+  }
+}

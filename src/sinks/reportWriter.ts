@@ -1,0 +1,99 @@
+import { join } from "node:path";
+import type { LoadedBaseline } from "../baseline/loadBaseline.js";
+import { runChecks, type CheckEvaluation, type Violation } from "../checks/index.js";
+import { writeJsonFile } from "../formats/jsonFile.js";
+import { currentView } from "../profiles/currentView.js";
+import { DatasetProfile } from "../profiles/DatasetProfile.js";
+import { toStatistics } from "../profiles/toStatistics.js";
+import type { Position } from "../sources/Source.js";
+import { totalOf, type WindowCounts } from "../windows/WindowCounts.js";
+import type { ClosedWindow } from "../windows/WindowManager.js";
+import { isoSeconds, windowFolder } from "../windows/tumblingWindows.js";
+
+export interface ReportContext {
+  readonly reportsDir: string;
+  readonly endpoint: string;
+  readonly schedule: string;
+  readonly windowMs: number;
+  readonly baseline: LoadedBaseline;
+  /** The baseline files as named by the user (recorded in window.json). */
+  readonly statisticsFile: string;
+  readonly constraintsFile: string;
+}
+
+export interface WindowReport {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** `<endpoint>/<schedule>/YYYY/MM/DD/HH[/mm]`, relative to the reports folder. */
+  readonly folder: string;
+  readonly itemCount: number;
+  readonly counts: WindowCounts;
+  readonly violations: readonly Violation[];
+  readonly evaluations: readonly CheckEvaluation[];
+}
+
+/**
+ * Writes a closed window's reports into `<reports>/<endpoint>/<schedule>/YYYY/MM/DD/HH/[mm/]`:
+ * statistics.json (SageMaker's schema, features in baseline order then extra ones, so a window can
+ * serve as a baseline), constraint_violations.json (always, `{"violations": []}` when clean) and
+ * window.json (the manifest), each atomically, window.json last: its presence marks a complete
+ * report. A pure function of the window and the baseline, so the same input gives the same bytes.
+ */
+export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Promise<WindowReport> {
+  const profile = inBaselineOrder(w.profile, ctx.baseline.featureNames);
+  const hasData = profile.itemCount > 0;
+  const { evaluations, violations } = hasData ? runChecks(currentView(profile), ctx.baseline.baseline) : { evaluations: [], violations: [] };
+  const folder = join(ctx.endpoint, ctx.schedule, windowFolder(w.startMs, ctx.windowMs));
+  const dir = join(ctx.reportsDir, folder);
+  await writeJsonFile(join(dir, "statistics.json"), toStatistics(profile));
+  await writeJsonFile(join(dir, "constraint_violations.json"), { violations });
+  await writeJsonFile(join(dir, "window.json"), {
+    endpoint: ctx.endpoint,
+    schedule: ctx.schedule,
+    window_start: isoSeconds(w.startMs),
+    window_end: isoSeconds(w.endMs),
+    item_count: profile.itemCount,
+    records: {
+      counted: w.counts.records,
+      skipped: totalOf(w.counts.skipped),
+      skipped_by_reason: w.counts.skipped,
+      late: w.counts.late,
+      malformed: totalOf(w.counts.malformed),
+      malformed_by_reason: w.counts.malformed,
+      hook_errors: w.counts.hook_errors,
+    },
+    violations: violations.length,
+    checks: hasData ? evaluations : "not run: no data in the window",
+    baseline: {
+      statistics: { file: ctx.statisticsFile, sha256: ctx.baseline.sha256.statistics },
+      constraints: { file: ctx.constraintsFile, sha256: ctx.baseline.sha256.constraints },
+    },
+    input: w.inputs.map((i) => positionRange(i.first, i.last)),
+  });
+  return { startMs: w.startMs, endMs: w.endMs, folder, itemCount: profile.itemCount, counts: w.counts, violations, evaluations };
+}
+
+/** The profile with baseline features first, in baseline order, then the window's extra features. */
+function inBaselineOrder(profile: DatasetProfile, names: readonly string[]): DatasetProfile {
+  const out = new DatasetProfile(profile.options);
+  out.itemCount = profile.itemCount;
+  for (const n of names) {
+    const f = profile.features.get(n);
+    if (f !== undefined) out.features.set(n, f);
+  }
+  for (const [n, f] of profile.features) if (!out.features.has(n)) out.features.set(n, f);
+  return out;
+}
+
+function positionRange(first: Position | undefined, last: Position | undefined): Record<string, unknown> {
+  if (first === undefined || last === undefined) return {};
+  if ("file" in first && "file" in last) {
+    return first.file === last.file
+      ? { file: first.file, first_line: first.line, last_line: last.line }
+      : { first: { file: first.file, line: first.line }, last: { file: last.file, line: last.line } };
+  }
+  if ("offset" in first && "offset" in last) {
+    return { topic: first.topic, partition: first.partition, first_offset: first.offset, last_offset: last.offset };
+  }
+  return {};
+}

@@ -1,0 +1,16 @@
+import { pino, type Logger } from "pino";
+
+export type { Logger };
+
+/**
+ * Structured JSON logs (pino) on standard error, so standard output stays free for command
+ * output. Level from the argument, else DQSTREAM_LOG_LEVEL, else "info".
+ */
+export function createLogger(level?: string, destination: NodeJS.WritableStream = process.stderr): Logger {
+  return pino({ level: level ?? process.env["DQSTREAM_LOG_LEVEL"] ?? "info", base: { service: "dqstream" } }, destination as pino.DestinationStream);
+}
+
+/** A logger that discards everything (tests, embedding). */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}
