@@ -6,6 +6,8 @@
 //   BENCH_ROWS  rows in the generated CSV (default 1000000)
 //   BENCH_RUNS  runs of each pass; the median is reported (default 3)
 //   BENCH_SEED  PRNG seed of the generator (default 20240601)
+//   BENCH_PROFILE=1  afterwards, run the baseline child once more under `node --cpu-prof` and
+//               print its top functions by self time (bench/cpuprofTop.mjs); profile in bench/out/prof/
 //
 // Each pass runs in its own child process (bench/baselineChild.mjs, bench/parseOnlyChild.mjs), so
 // its peak RSS (process.resourceUsage().maxRSS) is its own. The generated CSV is cached in
@@ -30,9 +32,9 @@ const SEED = envInt("BENCH_SEED", 20240601);
 const log = (msg) => process.stderr.write(`[bench:baseline] ${msg}\n`);
 
 /** Runs `node script args…` and resolves with the JSON line it printed. */
-function runChild(script, args) {
+function runChild(script, args, nodeFlags = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(HERE, script), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...nodeFlags, join(HERE, script), ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
@@ -58,6 +60,7 @@ const mb = (kib) => (kib * 1024) / 1e6;
 const { file, bytes } = ensureDataset(ROWS, SEED, log);
 const outputDir = join(OUT_DIR, `baseline-output-r${ROWS}`);
 
+const loadBefore = os.loadavg()[0];
 const results = { baseline: [], parse: [] };
 for (let run = 1; run <= RUNS; run++) {
   // Alternate the passes so drift (page cache, thermal, other load) hits both alike.
@@ -73,6 +76,19 @@ for (let run = 1; run <= RUNS; run++) {
   results.baseline.push(b);
   log(`  ${b.seconds.toFixed(2)} s, ${fmtInt(b.rows / b.seconds)} rows/s, max RSS ${mb(b.maxRssKiB).toFixed(1)} MB`);
 }
+
+const loadAfter = os.loadavg()[0];
+
+if (process.env.BENCH_PROFILE === "1") {
+  const profDir = join(OUT_DIR, "prof");
+  const name = `baseline-r${ROWS}.cpuprofile`;
+  log(`profiling the baseline child (node --cpu-prof) into ${join(profDir, name)} …`);
+  rmSync(outputDir, { recursive: true, force: true });
+  await runChild("baselineChild.mjs", [file, outputDir], ["--cpu-prof", `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}`]);
+  const top = spawn(process.execPath, [join(HERE, "cpuprofTop.mjs"), join(profDir, name), "25"], { stdio: ["ignore", "inherit", "inherit"] });
+  await new Promise((resolve) => top.on("close", resolve));
+}
+
 
 const summarize = (rs) => {
   const seconds = median(rs.map((r) => r.seconds));
@@ -95,10 +111,12 @@ const machine = {
   cores: cpus.length,
   memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
   platform: `${os.platform()} ${os.release()}`,
+  loadavg1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadAfter.toFixed(2)) },
 };
 
 console.log(`\ndqstream baseline benchmark — ${fmtInt(ROWS)} rows × 20 columns, ${(bytes / 1e6).toFixed(1)} MB CSV, median of ${RUNS} run(s)`);
 console.log(`machine: node ${machine.node}, ${machine.cpu} × ${machine.cores}, ${machine.memGiB} GiB, ${machine.platform}`);
+console.log(`load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} (above ~1 means something else competed for the 2nd core)`);
 console.log(`file: ${file}\n`);
 console.log(
   table(

@@ -14,11 +14,12 @@
  *   CSV reader keeps it).
  * - records end at LF or CRLF outside quotes; a leading BOM is dropped; empty lines are skipped
  *   and counted.
- * - a malformed record (a character after a closing quote, or a quote not closed within
- *   `maxRecordChars` characters of the record's start or up to the end of input) is reported
- *   with its first line number, and parsing resumes at the next physical line, so one bad quote
- *   costs one line. Records, line numbers and reports do not depend on how the text is chunked.
- * - memory is bounded by the chunk size plus `maxRecordChars`.
+ * - a malformed record is reported with its first line number and parsing resumes at the next
+ *   physical line, so one bad quote costs one line: "invalid quoting" (a character after a
+ *   closing quote), "unclosed quote" (a quote still open at the end of input), "record too long"
+ *   (more than `maxRecordChars` characters from the record's start to its end, or to where its
+ *   fate is decided). Records, line numbers and reports do not depend on how the text is chunked.
+ * - memory is bounded by the chunk size plus `maxRecordChars` (default 1 MiB of characters).
  */
 export interface CsvHandler {
   record(fields: string[], line: number): void;
@@ -32,8 +33,6 @@ export interface CsvParserOptions {
 }
 
 const NEED_MORE = null;
-/** A quoted field of the record is not closed within `maxRecordChars` of the record's start. */
-const TOO_LONG = "too long";
 
 export class CsvParser {
   readonly #handler: CsvHandler;
@@ -43,6 +42,8 @@ export class CsvParser {
   #buf = "";
   #line = 1;
   #started = false;
+  /** Discarding the rest of an over-long physical line, up to its newline. */
+  #skipping = false;
   emptyLines = 0;
 
   constructor(handler: CsvHandler, options: CsvParserOptions = {}) {
@@ -75,37 +76,80 @@ export class CsvParser {
   }
 
   #drain(final: boolean): void {
+    if (this.#skipping) {
+      const nl = this.#buf.indexOf("\n");
+      if (nl === -1) {
+        this.#buf = "";
+        if (final) this.#skipping = false;
+        return;
+      }
+      this.#skipping = false;
+      this.#buf = this.#buf.slice(nl + 1);
+      this.#line++;
+    }
     const buf = this.#buf;
     const quote = this.#quote;
+    const max = this.#max;
     let pos = 0;
     // position of the next quote at or after pos (-1: none left); cached so lines without quotes
     // cost one indexOf each
     let q = buf.indexOf(quote);
     while (pos < buf.length) {
       const nl = buf.indexOf("\n", pos);
-      if (nl === -1 && !final) break;
+      if (nl === -1 && !final) {
+        if (buf.length - pos > max) {
+          // over the limit before its first line even ends: decide now as the whole text would
+          // (a quoting error within the limit, else too long) and skip to that line's end
+          const r = buf.indexOf(quote, pos) === -1 ? NEED_MORE : this.#parseQuoted(buf, pos, false);
+          if (r !== NEED_MORE && "error" in r && r.at - pos <= max) {
+            this.#handler.malformed("invalid quoting", r.error, this.#line);
+            this.#line++;
+          } else this.#tooLong();
+          this.#line--; // counted again when the skipped line's newline arrives
+          this.#skipping = true;
+          pos = buf.length;
+        }
+        break;
+      }
       const lineEnd = nl === -1 ? buf.length : nl;
       if (q !== -1 && q < pos) q = buf.indexOf(quote, pos);
       if (q === -1 || q > lineEnd) {
         // fast path: a record on one physical line without quotes
-        let end = lineEnd;
-        if (end > pos && buf.charCodeAt(end - 1) === 13) end--;
-        if (end === pos) this.emptyLines++;
-        else this.#handler.record(buf.slice(pos, end).split(this.#delim), this.#line);
-        this.#line++;
+        if (lineEnd - pos > max) this.#tooLong();
+        else {
+          let end = lineEnd;
+          if (end > pos && buf.charCodeAt(end - 1) === 13) end--;
+          if (end === pos) this.emptyLines++;
+          else this.#handler.record(buf.slice(pos, end).split(this.#delim), this.#line);
+          this.#line++;
+        }
         pos = lineEnd + 1;
         continue;
       }
       const parsed = this.#parseQuoted(buf, pos, final);
-      if (parsed === NEED_MORE && !final) break;
-      if (parsed === NEED_MORE || parsed === TOO_LONG || "error" in parsed) {
-        // a quote left open past the limit or the end of input, or a character after a closing
-        // quote: drop the record's first physical line and resume at the next one, so the
-        // records on the lines a stray quote swallowed are still read
-        if (parsed === NEED_MORE) this.#handler.malformed("unclosed quote", "a quoted field opened on this line is not closed before the end of input", this.#line);
-        else if (parsed === TOO_LONG) this.#handler.malformed("unclosed quote", `a quoted field opened on this line is not closed within ${this.#max} characters`, this.#line);
-        else this.#handler.malformed("invalid quoting", parsed.error, this.#line);
-        this.#line++;
+      if (parsed === NEED_MORE) {
+        if (buf.length - pos > max) this.#tooLong();
+        else if (!final) break;
+        else {
+          this.#handler.malformed("unclosed quote", "a quoted field opened on this line is not closed before the end of input", this.#line);
+          this.#line++;
+        }
+        // the record's first physical line is dropped; the lines a stray quote swallowed are read
+        pos = lineEnd + 1;
+        continue;
+      }
+      if ("error" in parsed) {
+        if (parsed.at - pos > max) this.#tooLong();
+        else {
+          this.#handler.malformed("invalid quoting", parsed.error, this.#line);
+          this.#line++;
+        }
+        pos = lineEnd + 1;
+        continue;
+      }
+      const length = (buf.charCodeAt(parsed.next - 1) === 10 ? parsed.next - 1 : parsed.next) - pos;
+      if (length > max) {
+        this.#tooLong();
         pos = lineEnd + 1;
         continue;
       }
@@ -116,12 +160,21 @@ export class CsvParser {
     this.#buf = pos >= buf.length ? "" : buf.slice(pos);
   }
 
+  /**
+   * A record longer than maxRecordChars (from its first character to its terminating newline,
+   * quoted line breaks included) is reported at its first line, which is dropped; decided on the
+   * text alone, whatever the chunking.
+   */
+  #tooLong(): void {
+    this.#handler.malformed("record too long", `a record longer than ${this.#max} characters`, this.#line);
+    this.#line++;
+  }
+
   /** Parses one record starting at `start` that contains a quote. */
   #parseQuoted(buf: string, start: number, final: boolean):
     | { fields: string[]; next: number; newlines: number }
-    | { error: string }
-    | typeof NEED_MORE
-    | typeof TOO_LONG {
+    | { error: string; at: number }
+    | typeof NEED_MORE {
     const delim = this.#delim;
     const quote = this.#quote;
     const fields: string[] = [];
@@ -134,8 +187,6 @@ export class CsvParser {
         let j = seg;
         for (;;) {
           const q = buf.indexOf(quote, j);
-          // decided on the text alone, whatever the chunking: the closing quote is at q or later
-          if ((q === -1 ? buf.length : q) - start >= this.#max) return TOO_LONG;
           if (q === -1) return NEED_MORE;
           if (buf[q + 1] === quote) {
             value += buf.slice(seg, q + 1);
@@ -160,18 +211,19 @@ export class CsvParser {
         if (i >= buf.length) return final ? { fields, next: i, newlines } : NEED_MORE;
         // a CR ending the input ends the record, as on the unquoted path
         if (c === "\r" && i + 1 >= buf.length) return final ? { fields, next: i + 1, newlines } : NEED_MORE;
-        return { error: `unexpected ${JSON.stringify(c)} after the closing quote of field ${fields.length}` };
+        // decided where the text decides it: a CR is an error only once the next character is known
+        return { error: `unexpected ${JSON.stringify(c)} after the closing quote of field ${fields.length}`, at: c === "\r" ? i + 1 : i };
       }
       // unquoted field: up to the next delimiter or end of line
       const d = buf.indexOf(delim, i);
       const nl = buf.indexOf("\n", i);
-      if (nl === -1 && !final) return NEED_MORE;
-      const lineEnd = nl === -1 ? buf.length : nl;
-      if (d !== -1 && d < lineEnd) {
+      if (d !== -1 && (nl === -1 || d < nl)) {
         fields.push(buf.slice(i, d));
         i = d + 1;
         continue;
       }
+      if (nl === -1 && !final) return NEED_MORE;
+      const lineEnd = nl === -1 ? buf.length : nl;
       let end = lineEnd;
       if (end > i && buf.charCodeAt(end - 1) === 13) end--;
       fields.push(buf.slice(i, end));

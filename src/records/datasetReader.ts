@@ -1,7 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
 import { CsvParser } from "./csvParser.js";
 import { flattenObject } from "./flatten.js";
-import type { InputBytes } from "./inputBytes.js";
+import { InputError, type InputBytes } from "./inputBytes.js";
 import type { SkipLog } from "./skipLog.js";
 import type { RawValue } from "./valueType.js";
 
@@ -27,7 +27,7 @@ export interface RowVisitor {
  */
 export async function readDataset(input: InputBytes, format: DatasetFormat, visitor: RowVisitor, skips: SkipLog, onChunk?: () => void): Promise<void> {
   const decoder = new StringDecoder("utf8");
-  const sink = format.format === "csv" ? csvSink(format, visitor, skips) : jsonLinesSink(visitor, skips);
+  const sink = format.format === "csv" ? csvSink(format, visitor, skips, input.name ?? "dataset") : jsonLinesSink(visitor, skips);
   for await (const chunk of input.chunks) {
     sink.push(decoder.write(chunk));
     onChunk?.();
@@ -70,7 +70,7 @@ export function headerNames(fields: readonly string[]): string[] {
   });
 }
 
-function csvSink(format: { header: boolean; delimiter?: string }, visitor: RowVisitor, skips: SkipLog): TextSink {
+function csvSink(format: { header: boolean; delimiter?: string }, visitor: RowVisitor, skips: SkipLog, name: string): TextSink {
   let width = -1;
   const parser = new CsvParser(
     {
@@ -90,6 +90,8 @@ function csvSink(format: { header: boolean; delimiter?: string }, visitor: RowVi
         visitor.textRow(fields, line);
       },
       malformed(reason, detail, line) {
+        // without its header the columns cannot be named: the input is unusable, not just a line
+        if (format.header && width === -1) throw new InputError(name, `line ${line}: the header line is malformed (${reason}: ${detail})`);
         skips.add(reason, detail, line);
       },
     },

@@ -15,6 +15,8 @@ export interface InputBytes {
   chunks: AsyncIterable<Buffer>;
   /** Bytes read from the source so far (compressed size for gzip input). */
   bytesRead(): number;
+  /** The input's name for messages ("stdin" for "-"). */
+  name?: string;
 }
 
 /**
@@ -73,7 +75,7 @@ export function openInputBytes(path: string, stdin: Readable = process.stdin): I
       yield* replay();
     }
   }
-  return { chunks: decoded(), bytesRead: () => read };
+  return { chunks: decoded(), bytesRead: () => read, name };
 }
 
 function describeIoError(e: unknown): string {

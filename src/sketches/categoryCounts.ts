@@ -91,6 +91,7 @@ export class CategoryCounts implements Mergeable<CategoryCounts> {
     if (typeof cap !== "number" || typeof exact !== "boolean" || typeof total !== "number" || !Array.isArray(counts)) {
       throw new SketchStateError("category_counts", "cap, exact, total and counts are required");
     }
+    if (!Number.isInteger(cap) || cap < 1) throw new SketchStateError("category_counts", `cap must be a positive integer, got ${cap}`);
     const out = new CategoryCounts(cap);
     for (const entry of counts as unknown[]) {
       if (!Array.isArray(entry) || typeof entry[0] !== "string" || typeof entry[1] !== "number") {

@@ -82,8 +82,12 @@ export class HyperLogLog implements Mergeable<HyperLogLog> {
     const p = s["precision"];
     const r = s["registers"];
     if (typeof p !== "number" || typeof r !== "string") throw new SketchStateError("hyperloglog", "precision and registers are required");
+    if (!Number.isInteger(p) || p < 4 || p > 18) throw new SketchStateError("hyperloglog", `precision must be an integer in [4, 18], got ${p}`);
     const bytes = Buffer.from(r, "base64");
     if (bytes.length !== 1 << p) throw new SketchStateError("hyperloglog", `expected ${1 << p} registers, found ${bytes.length}`);
+    for (const x of bytes) {
+      if (x > HyperLogLog.Q + 1) throw new SketchStateError("hyperloglog", `register value ${x} exceeds ${HyperLogLog.Q + 1}`);
+    }
     return new HyperLogLog(p, new Uint8Array(bytes));
   }
 }

@@ -157,7 +157,12 @@ export class KllSketch implements Mergeable<KllSketch> {
     if (!Array.isArray(levels) || !Array.isArray(compactions) || levels.length !== compactions.length || levels.length === 0) {
       throw new SketchStateError("kll", "levels and compactions must be non-empty arrays of equal length");
     }
-    const out = new KllSketch(k, c);
+    let out: KllSketch;
+    try {
+      out = new KllSketch(k, c);
+    } catch (e) {
+      throw new SketchStateError("kll", (e as Error).message);
+    }
     while (out.#levels.length < levels.length) out.#expand();
     let size = 0;
     levels.forEach((level: unknown, h: number) => {

@@ -393,3 +393,20 @@ describe("openInputBytes", () => {
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("readDataset: a malformed CSV header", () => {
+  it("is an InputError naming the input and the line, not a silently shifted header", async () => {
+    const bytes = Buffer.from('a,"b"x,c\n1,2,3\n');
+    const input: InputBytes = { chunks: Readable.from([bytes]), bytesRead: () => bytes.length, name: "data.csv" };
+    const rows: string[][] = [];
+    const err = await readDataset(
+      input,
+      { format: "csv", header: true },
+      { columns: () => undefined, textRow: (f) => rows.push(f), objectRow: () => undefined },
+      new (await import("../../src/records/skipLog.js")).SkipLog(),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/^data\.csv: line 1: the header line is malformed \(invalid quoting: /);
+    expect(rows).toEqual([]);
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { DatasetProfile } from "../../src/profiles/DatasetProfile.js";
+import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../../src/profiles/FeatureProfile.js";
+import { featureStatistics } from "../../src/profiles/toStatistics.js";
+import { SketchStateError } from "../../src/sketches/Sketch.js";
+
+function common(p: DatasetProfile, name: string): unknown {
+  const f = p.features.get(name);
+  if (f === undefined) throw new Error(`no feature ${name}`);
+  const s = featureStatistics(f, p.itemCount);
+  const body = (s["numerical_statistics"] ?? s["string_statistics"]) as { common: unknown };
+  return body.common;
+}
+
+describe("DatasetProfile: JSON rows", () => {
+  const p = new DatasetProfile();
+  p.addObjectRow({ a: 1, b: "x" });
+  p.addObjectRow({ a: 2 });
+  p.addObjectRow({ b: null, c: true });
+  p.addObjectRow({ c: "", a: 3.5, d: undefined });
+
+  it("counts rows and keeps features in first-seen order", () => {
+    expect(p.itemCount).toBe(4);
+    expect([...p.features.keys()]).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("num_missing = item_count − num_present, counting rows where the feature is absent", () => {
+    expect(common(p, "a")).toEqual({ num_present: 3, num_missing: 1 });
+    expect(common(p, "b")).toEqual({ num_present: 1, num_missing: 3 }); // null, and absent twice
+    expect(common(p, "c")).toEqual({ num_present: 1, num_missing: 3 }); // "" is missing
+    expect(common(p, "d")).toEqual({ num_present: 0, num_missing: 4 });
+    // explicit missing values are tracked per feature; absent ones are not
+    expect(p.features.get("b")?.numMissingExplicit).toBe(1);
+    expect(p.features.get("d")?.numMissingExplicit).toBe(1);
+  });
+
+  it("feature(name) returns the same accumulator and creates it on first use", () => {
+    expect(p.feature("a")).toBe(p.features.get("a"));
+    const q = new DatasetProfile();
+    const e = q.feature("e");
+    expect(q.feature("e")).toBe(e);
+    expect([...q.features.keys()]).toEqual(["e"]);
+    expect(q.itemCount).toBe(0);
+  });
+});
+
+describe("DatasetProfile: text rows (CSV)", () => {
+  it("matches fields to columns by position; short rows leave features missing; extra fields are ignored", () => {
+    const p = new DatasetProfile();
+    const cols = p.columns(["id", "state", "mins"]);
+    p.addTextRow(cols, ["1", "CA", "2.5"]);
+    p.addTextRow(cols, ["2", "NV"]);
+    p.addTextRow(cols, ["3", "", "4.5", "extra", "more"]);
+    expect(p.itemCount).toBe(3);
+    expect([...p.features.keys()]).toEqual(["id", "state", "mins"]);
+    expect(common(p, "id")).toEqual({ num_present: 3, num_missing: 0 });
+    expect(common(p, "state")).toEqual({ num_present: 2, num_missing: 1 });
+    expect(common(p, "mins")).toEqual({ num_present: 2, num_missing: 1 });
+    expect(p.features.get("mins")?.moments.sum.value()).toBe(7);
+  });
+
+  it("columns() resolves existing features instead of duplicating them", () => {
+    const p = new DatasetProfile();
+    const a = p.columns(["x", "y"]);
+    const b = p.columns(["y", "x"]);
+    expect(b).toEqual([a[1], a[0]]);
+    expect(p.features.size).toBe(2);
+  });
+});
+
+describe("DatasetProfile: merge", () => {
+  const left = new DatasetProfile();
+  left.addObjectRow({ x: 1, y: "a" });
+  const right = new DatasetProfile();
+  right.addObjectRow({ z: 2, x: 3 });
+  right.addObjectRow({ w: "q" });
+
+  it("keeps the left operand's feature order and appends the right one's new features", () => {
+    expect([...left.merge(right).features.keys()]).toEqual(["x", "y", "z", "w"]);
+    expect([...right.merge(left).features.keys()]).toEqual(["z", "x", "w", "y"]);
+  });
+
+  it("adds item counts, so features absent from one side become missing there", () => {
+    const m = left.merge(right);
+    expect(m.itemCount).toBe(3);
+    expect(common(m, "x")).toEqual({ num_present: 2, num_missing: 1 });
+    expect(common(m, "y")).toEqual({ num_present: 1, num_missing: 2 });
+    expect(common(m, "w")).toEqual({ num_present: 1, num_missing: 2 });
+    expect(m.features.get("x")?.moments.sum.value()).toBe(4);
+  });
+
+  it("returns new feature accumulators (inputs untouched, no aliasing)", () => {
+    const before = JSON.stringify([left.serialize(), right.serialize()]);
+    const m = left.merge(right);
+    m.feature("y").update("b");
+    m.addObjectRow({ x: 10 });
+    expect(JSON.stringify([left.serialize(), right.serialize()])).toBe(before);
+    expect(m.features.get("y")).not.toBe(left.features.get("y"));
+  });
+});
+
+describe("DatasetProfile: options and state", () => {
+  const opts: SketchOptions = { category_cap: 5, hll_precision: 9, kll_k: 32, kll_c: 0.64 };
+
+  it("gives every feature the profile's sketch options", () => {
+    const p = new DatasetProfile(opts);
+    p.addObjectRow({ a: 1 });
+    const f = p.features.get("a");
+    expect(f?.options).toBe(opts);
+    expect([f?.kll.k, f?.hll.precision, f?.categories.cap]).toEqual([32, 9, 5]);
+    expect(new DatasetProfile().options).toBe(DEFAULT_SKETCH_OPTIONS);
+  });
+
+  it("serializes options, item count and features in order, and restores them", () => {
+    const p = new DatasetProfile(opts);
+    p.addObjectRow({ b: "x", a: 1 });
+    p.addObjectRow({});
+    const state = JSON.parse(JSON.stringify(p.serialize())) as { item_count: number; options: unknown; features: Array<{ name: string }> };
+    expect(state.item_count).toBe(2);
+    expect(state.options).toEqual(opts);
+    expect(state.features.map((f) => f.name)).toEqual(["b", "a"]);
+    const back = DatasetProfile.deserialize(state);
+    expect(back.options).toEqual(opts);
+    expect([...back.features.keys()]).toEqual(["b", "a"]);
+    back.addObjectRow({ c: 1 });
+    expect(back.features.get("c")?.kll.k).toBe(32);
+  });
+
+  it("rejects bad states with SketchStateError", () => {
+    expect(() => DatasetProfile.deserialize({ v: 1, features: [] })).toThrow(/dataset_profile state: item_count and features are required/);
+    expect(() => DatasetProfile.deserialize({ v: 1, item_count: 1, features: {} })).toThrow(SketchStateError);
+    expect(() => DatasetProfile.deserialize({ v: 1, item_count: 1, features: [{ v: 1 }] })).toThrow(/feature_profile state/);
+    expect(() => DatasetProfile.deserialize([])).toThrow(SketchStateError);
+  });
+});

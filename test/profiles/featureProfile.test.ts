@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SKETCH_OPTIONS, FeatureProfile } from "../../src/profiles/FeatureProfile.js";
+import { ValueKind, type RawValue } from "../../src/records/valueType.js";
+import { SketchStateError } from "../../src/sketches/Sketch.js";
+
+/** kinds as a readable record. */
+function kinds(f: FeatureProfile): Record<string, number> {
+  return {
+    missing: f.kinds[ValueKind.Missing] as number,
+    integral: f.kinds[ValueKind.Integral] as number,
+    fractional: f.kinds[ValueKind.Fractional] as number,
+    boolean: f.kinds[ValueKind.Boolean] as number,
+    string: f.kinds[ValueKind.String] as number,
+  };
+}
+
+describe("FeatureProfile: text values (CSV, JSON strings)", () => {
+  const f = new FeatureProfile("x");
+  const returned = ["1", "2.5", "true", "abc", "", "  ", "1e400", "- 7", "\t", "1.", "007"].map((s) => f.updateString(s));
+
+  it("counts values by Deequ kind; empty and white space are missing", () => {
+    expect(returned).toEqual([
+      ValueKind.Integral,
+      ValueKind.Fractional,
+      ValueKind.Boolean,
+      ValueKind.String,
+      ValueKind.Missing,
+      ValueKind.Missing,
+      ValueKind.Fractional,
+      ValueKind.Integral,
+      ValueKind.Missing,
+      ValueKind.String,
+      ValueKind.Integral,
+    ]);
+    expect(kinds(f)).toEqual({ missing: 3, integral: 3, fractional: 2, boolean: 1, string: 2 });
+    expect(f.numPresent).toBe(8);
+    expect(f.numMissingExplicit).toBe(3);
+  });
+
+  it("feeds finite numbers (incl. '- 7') to moments and KLL; non-finite ones are counted apart", () => {
+    expect(f.nonFinite).toBe(1); // "1e400"
+    expect(f.moments.count).toBe(4); // 1, 2.5, -7, 7
+    expect(f.moments.sum.value()).toBe(3.5);
+    expect([f.moments.min, f.moments.max]).toEqual([-7, 7]);
+    expect(f.kll.count).toBe(4);
+    expect(f.kll.levels()).toEqual([[1, 2.5, -7, 7]]);
+  });
+
+  it("feeds the text of every present value to the categories and the HLL", () => {
+    expect(f.categories.total).toBe(8);
+    expect(f.categories.summary().buckets.map(([v]) => v)).toEqual(["- 7", "007", "1", "1.", "1e400", "2.5", "abc", "true"]);
+    expect(Math.round(f.hll.estimate())).toBe(8);
+  });
+});
+
+describe("FeatureProfile: typed values (JSON)", () => {
+  const values: RawValue[] = [null, undefined, Number.NaN, 3, 3.5, true, false, { a: 1 }, [1, 2], Number.POSITIVE_INFINITY, "3", -0.25];
+  const f = new FeatureProfile("y");
+  const returned = values.map((v) => f.update(v));
+
+  it("classifies: null/undefined/NaN missing; integer-valued numbers Integral; booleans; objects String", () => {
+    expect(returned).toEqual([
+      ValueKind.Missing,
+      ValueKind.Missing,
+      ValueKind.Missing,
+      ValueKind.Integral,
+      ValueKind.Fractional,
+      ValueKind.Boolean,
+      ValueKind.Boolean,
+      ValueKind.String,
+      ValueKind.String,
+      ValueKind.Fractional,
+      ValueKind.Integral,
+      ValueKind.Fractional,
+    ]);
+    expect(kinds(f)).toEqual({ missing: 3, integral: 2, fractional: 3, boolean: 2, string: 2 });
+    expect(f.numPresent).toBe(9);
+  });
+
+  it("uses the JSON text of objects and String(v) of scalars as the category value", () => {
+    expect(f.categories.summary().buckets).toEqual([
+      ["3", 2], // the number 3 and the string "3" are one category
+      ["-0.25", 1],
+      ["3.5", 1],
+      ["Infinity", 1],
+      ["[1,2]", 1],
+      ["false", 1],
+      ["true", 1],
+      ['{"a":1}', 1],
+    ]);
+  });
+
+  it("sends finite numbers to moments; Infinity counts as non-finite", () => {
+    expect(f.moments.count).toBe(4); // 3, 3.5, "3", -0.25
+    expect(f.moments.sum.value()).toBe(9.25);
+    expect(f.nonFinite).toBe(1);
+  });
+});
+
+describe("FeatureProfile: merge and state", () => {
+  it("adds kinds and non-finite counts, merges every sketch, leaves its inputs untouched", () => {
+    const a = new FeatureProfile("f");
+    const b = new FeatureProfile("f");
+    ["1", "x", ""].forEach((s) => a.updateString(s));
+    ["2.5", "1e999", "x", "true"].forEach((s) => b.updateString(s));
+    const before = JSON.stringify([a.serialize(), b.serialize()]);
+    const m = a.merge(b);
+    expect(JSON.stringify([a.serialize(), b.serialize()])).toBe(before);
+    expect(kinds(m)).toEqual({ missing: 1, integral: 1, fractional: 2, boolean: 1, string: 2 });
+    expect(m.nonFinite).toBe(1);
+    expect(m.moments.count).toBe(2);
+    expect(m.moments.sum.value()).toBe(3.5);
+    expect(m.kll.count).toBe(2);
+    expect(m.categories.summary().buckets).toEqual([
+      ["x", 2],
+      ["1", 1],
+      ["1e999", 1],
+      ["2.5", 1],
+      ["true", 1],
+    ]);
+    expect(m.name).toBe("f");
+  });
+
+  it("refuses to merge features with different names", () => {
+    expect(() => new FeatureProfile("a").merge(new FeatureProfile("b"))).toThrow(/cannot merge feature "a" with "b"/);
+  });
+
+  it("uses the sketch options it is given, and restores them from serialized sketches", () => {
+    const opts = { category_cap: 3, hll_precision: 8, kll_k: 16, kll_c: 0.5 };
+    const f = new FeatureProfile("g", opts);
+    expect([f.categories.cap, f.hll.precision, f.kll.k, f.kll.c]).toEqual([3, 8, 16, 0.5]);
+    const back = FeatureProfile.deserialize(JSON.parse(JSON.stringify(f.serialize())));
+    expect(back.options).toEqual(opts);
+    expect(new FeatureProfile("h").options).toBe(DEFAULT_SKETCH_OPTIONS);
+  });
+
+  it("rejects bad states with SketchStateError", () => {
+    const good = new FeatureProfile("f").serialize();
+    expect(() => FeatureProfile.deserialize({ ...good, name: 3 })).toThrow(/feature_profile state: name must be a string/);
+    expect(() => FeatureProfile.deserialize({ ...good, kinds: [1, 2, 3] })).toThrow(/kinds must be 5 numbers/);
+    expect(() => FeatureProfile.deserialize({ ...good, kll: { v: 1 } })).toThrow(SketchStateError);
+    expect(() => FeatureProfile.deserialize({ ...good, v: 2 })).toThrow(SketchStateError);
+  });
+});
