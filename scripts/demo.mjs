@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run demo`: the embedded default. Builds a baseline from the bundled example dataset with
-// the real CLI, then prints what it found and where the files are.
+// `npm run demo`: the embedded default. Builds a baseline from the bundled example dataset and
+// replays the bundled capture files against it, both with the real CLI, then prints what it found
+// and where the reports are.
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -46,3 +47,26 @@ for (const [i, r] of rows.entries()) {
 const m = constraints.monitoring_config;
 console.log(`\nmonitoring_config: datatype_check_threshold ${m.datatype_check_threshold}, comparison ${m.distribution_constraints.comparison_method} (threshold ${m.distribution_constraints.comparison_threshold}), categorical ${m.distribution_constraints.categorical_drift_method} (threshold ${m.distribution_constraints.categorical_comparison_threshold})`);
 console.log(`\nFiles: ${rel(join(baselineDir, "statistics.json"))}, ${rel(join(baselineDir, "constraints.json"))}, ${rel(join(baselineDir, "baseline.json"))}`);
+
+// Replay eight hours of captured traffic (CSV, JSON and BASE64 payloads; some hours drift).
+const reports = join(out, "reports");
+const captures = join(root, "examples/capture/churn-endpoint/AllTraffic/**/*.jsonl");
+console.log(`\n$ dqstream replay --statistics ${rel(join(baselineDir, "statistics.json"))} --constraints ${rel(join(baselineDir, "constraints.json"))} --reports ${rel(reports)} --endpoint churn-endpoint --schedule hourly '${rel(captures)}'`);
+const replay = spawnSync(
+  process.execPath,
+  [cli, "replay", "--statistics", join(baselineDir, "statistics.json"), "--constraints", join(baselineDir, "constraints.json"), "--reports", reports, "--endpoint", "churn-endpoint", "--schedule", "hourly", captures],
+  { stdio: "inherit" },
+);
+if (replay.status !== 0) process.exit(replay.status ?? 1);
+
+console.log("\nPer window (reports in " + rel(join(reports, "churn-endpoint/hourly")) + "/YYYY/MM/DD/HH/):\n");
+const hours = readdirSync(join(reports, "churn-endpoint/hourly/2026/11/01")).sort();
+for (const h of hours) {
+  const dir = join(reports, "churn-endpoint/hourly/2026/11/01", h);
+  const w = JSON.parse(readFileSync(join(dir, "window.json"), "utf8"));
+  const v = JSON.parse(readFileSync(join(dir, "constraint_violations.json"), "utf8")).violations;
+  const extras = [w.records.late ? `${w.records.late} late` : "", w.records.malformed ? `${w.records.malformed} malformed` : "", w.records.skipped ? `${w.records.skipped} skipped` : ""].filter(Boolean).join(", ");
+  const found = v.length === 0 ? "clean" : v.map((x) => `${x.constraint_check_type} on ${x.feature_name}`).join("; ");
+  console.log(`  ${w.window_start}  ${String(w.item_count).padStart(4)} rows${extras ? ` (${extras})` : ""}  ${found}`);
+}
+console.log(`\nEach window folder holds statistics.json, constraint_violations.json and window.json; dead letters: ${rel(join(reports, "dead-letter/churn-endpoint/hourly/dead-letter.jsonl"))}`);

@@ -35,10 +35,26 @@ export function runChecks(current: CurrentDataset, baseline: Baseline): CheckOut
       (order.get(a.feature_name) as number) - (order.get(b.feature_name) as number) ||
       CHECK_TYPES.indexOf(a.constraint_check_type) - CHECK_TYPES.indexOf(b.constraint_check_type),
   );
-  const violations = evaluations
+  const ordered = evaluations.map(canonical);
+  const violations = ordered
     .filter((e) => e.verdict === "violation")
     .map((e) => ({ feature_name: e.feature_name, constraint_check_type: e.constraint_check_type, description: e.description as string }));
-  return { evaluations, violations };
+  return { evaluations: ordered, violations };
+}
+
+/** One key order for every evaluation, so window.json reads the same whichever check made it. */
+function canonical(e: CheckEvaluation): CheckEvaluation {
+  const out: CheckEvaluation = {
+    feature_name: e.feature_name,
+    constraint_check_type: e.constraint_check_type,
+    verdict: e.verdict,
+    metric: e.metric,
+    value: e.value,
+    threshold: e.threshold,
+  };
+  if (e.note !== undefined) out.note = e.note;
+  if (e.description !== undefined) out.description = e.description;
+  return out;
 }
 
 export { CHECK_TYPES };
