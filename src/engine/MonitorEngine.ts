@@ -159,7 +159,12 @@ export class MonitorEngine {
     const contexts = pending.map(
       (p): { record: CaptureRecord; context: PreprocessContext } => ({
         record: p.record,
-        context: { position: formatPosition(p.source.position), event_time: isoSeconds(p.eventMs), feature_names: this.#o.layout.featureNames },
+        context: {
+          position: formatPosition(p.source.position),
+          event_time: isoSeconds(p.eventMs),
+          feature_names: this.#o.layout.featureNames,
+          default_rows: ((r) => (r.ok ? r.value : null))(captureRows(p.record, this.#o.layout)),
+        },
       }),
     );
     const outcomes = await pre.run(contexts);

@@ -8,6 +8,12 @@ export interface PreprocessContext {
   event_time: string;
   /** Baseline feature names in order. */
   feature_names: readonly string[];
+  /**
+   * The rows dqstream would read from the record without a hook (payload decoded by the baseline
+   * layout), or null when the payload cannot be decoded: a hook can filter or amend them instead
+   * of decoding payloads itself.
+   */
+  default_rows: FeatureRow[] | null;
 }
 
 export type PreprocessOutcome =

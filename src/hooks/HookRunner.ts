@@ -18,6 +18,15 @@ export type HookOutcome =
   | { ok: true; rows?: unknown[] }
   | { ok: false; kind: string; detail: string };
 
+/** Why a run in one worker stopped before its last item: the item it stopped at, and how. */
+interface Stop {
+  index: number;
+  timeout: boolean;
+  detail: string;
+  /** The worker died before it started the run (it was dying already): the item is not to blame. */
+  notStarted?: boolean;
+}
+
 interface Job {
   fn: HookFunction;
   items: Array<{ arg: unknown; context: unknown }>;
@@ -31,12 +40,18 @@ interface Job {
  * fault. A hook that throws gives `<fn>_error`; one that neither returns nor advances for
  * `timeoutMs` (a hung promise or a synchronous endless loop alike) gives `<fn>_timeout`: the
  * worker is terminated, a fresh one loads the module, and the remaining items run there. So a bad
- * hook costs the items it fails on, never the monitor.
+ * hook costs the items it fails on, never the monitor. A worker that dies (process.exit in the hook,
+ * an uncaught error in the hook's own timers or promises) fails the item in progress with
+ * `<fn>_error`, and the next items run in a fresh worker the same way.
  */
 export class HookRunner implements Preprocessor {
   readonly modulePath: string;
   readonly timeoutMs: number;
+  /** The live worker; undefined once it has exited or the runner is closed. */
   #worker: Worker | undefined;
+  #closed = false;
+  /** The uncaught error that is ending the current worker, if any. */
+  #crash: string | undefined;
   #exports: Set<string> = new Set();
   #progress = new Int32Array(new SharedArrayBuffer(8));
   #job = 0;
@@ -58,7 +73,7 @@ export class HookRunner implements Preprocessor {
     return this.#exports.has(fn);
   }
 
-  /** Worker restarts after timeouts so far. */
+  /** Worker restarts after timeouts or worker deaths so far. */
   get restarts(): number {
     return this.#restarts;
   }
@@ -67,6 +82,16 @@ export class HookRunner implements Preprocessor {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { modulePath: this.modulePath, progress: this.#progress.buffer } });
     worker.unref();
     this.#worker = worker;
+    this.#crash = undefined;
+    // For the worker's whole life: an uncaught error in the hook's own async code (a timer that
+    // throws, an unhandled rejection) ends the worker, and an "error" event without a listener
+    // would end the monitor.
+    worker.on("error", (e: unknown) => {
+      if (this.#worker === worker) this.#crash = describeError(e);
+    });
+    worker.once("exit", () => {
+      if (this.#worker === worker) this.#worker = undefined;
+    });
     await new Promise<void>((resolvePromise, reject) => {
       const onMessage = (m: { type: string; exports?: string[]; detail?: string }): void => {
         if (m.type === "ready") {
@@ -83,12 +108,19 @@ export class HookRunner implements Preprocessor {
         cleanup();
         reject(new HookLoadError(this.modulePath, e.message));
       };
+      const onExit = (code: number): void => {
+        // e.g. process.exit() at the module's top level: no message, no error
+        cleanup();
+        reject(new HookLoadError(this.modulePath, `the worker exited with code ${code} while loading it`));
+      };
       const cleanup = (): void => {
         worker.off("message", onMessage);
         worker.off("error", onError);
+        worker.off("exit", onExit);
       };
       worker.on("message", onMessage);
       worker.on("error", onError);
+      worker.on("exit", onExit);
     });
   }
 
@@ -105,28 +137,44 @@ export class HookRunner implements Preprocessor {
   async call(fn: HookFunction, items: Array<{ arg: unknown; context: unknown }>): Promise<HookOutcome[]> {
     if (items.length === 0) return [];
     if (!this.#exports.has(fn)) return items.map(() => ({ ok: false, kind: `${fn}_error`, detail: `${this.modulePath} exports no function ${fn}` }));
+    if (this.#closed) return items.map(() => ({ ok: false, kind: `${fn}_error`, detail: "the hook runner is closed" }));
     const job: Job = { fn, items, outcomes: new Array(items.length).fill(undefined) };
     let next = 0;
-    while (next < items.length) {
-      const stuckAt = await this.#runFrom(job, next);
-      if (stuckAt === undefined) break;
-      job.outcomes[stuckAt] = { ok: false, kind: `${fn}_timeout`, detail: `${fn} did not finish within ${this.timeoutMs} ms` };
-      next = stuckAt + 1;
-      this.#restarts++;
-      await this.#worker?.terminate();
-      try {
-        await this.#spawn();
-      } catch (e) {
-        // the module loaded before; if it no longer does, the remaining items fail with the reason
-        for (let i = next; i < items.length; i++) job.outcomes[i] = { ok: false, kind: `${fn}_error`, detail: (e as Error).message };
-        break;
+    // a worker that died, or is dying, between calls (a hook's timer that threw…) is replaced first
+    let restart = this.#worker === undefined || this.#crash !== undefined;
+    let retriedAt = -1;
+    while (next < items.length || restart) {
+      if (restart) {
+        restart = false;
+        this.#restarts++;
+        const old = this.#worker;
+        this.#worker = undefined;
+        await old?.terminate();
+        try {
+          await this.#spawn();
+        } catch (e) {
+          // the module loaded before; if it no longer does, the remaining items fail with the reason
+          for (let i = next; i < items.length; i++) job.outcomes[i] = { ok: false, kind: `${fn}_error`, detail: (e as Error).message };
+          break;
+        }
+        continue;
       }
+      const stop = await this.#runFrom(job, next);
+      if (stop === undefined) break;
+      restart = true;
+      if (stop.notStarted === true && retriedAt !== next) {
+        // once per position: a worker that always dies before it starts would otherwise loop
+        retriedAt = next;
+        continue;
+      }
+      job.outcomes[stop.index] = { ok: false, kind: stop.timeout ? `${fn}_timeout` : `${fn}_error`, detail: stop.detail };
+      next = stop.index + 1;
     }
     return job.outcomes.map((o) => o ?? { ok: false, kind: `${fn}_error`, detail: "no outcome" });
   }
 
-  /** Runs items[from…] in the current worker; resolves undefined when done, or the index that hung. */
-  #runFrom(job: Job, from: number): Promise<number | undefined> {
+  /** Runs items[from…] in the current worker; resolves undefined when done, or where and why it stopped. */
+  #runFrom(job: Job, from: number): Promise<Stop | undefined> {
     const worker = this.#worker as Worker;
     const id = ++this.#job;
     const slice = job.items.slice(from);
@@ -142,7 +190,7 @@ export class HookRunner implements Preprocessor {
           return;
         }
         if (now - lastChange >= this.timeoutMs) {
-          finish(from + Math.max(0, running));
+          finish({ index: from + Math.max(0, running), timeout: true, detail: `${job.fn} did not finish within ${this.timeoutMs} ms` });
         }
       }, Math.max(5, Math.min(250, this.timeoutMs / 4)));
       const onMessage = (m: { type: string; job: number; index?: number; outcome?: HookOutcome }): void => {
@@ -154,12 +202,16 @@ export class HookRunner implements Preprocessor {
           finish(undefined);
         }
       };
-      const onExit = (): void => {
+      const onExit = (code: number): void => {
         // the worker died (e.g. process.exit in the hook): the item in progress is the culprit
-        const running = Atomics.load(this.#progress, 0) === id ? Atomics.load(this.#progress, 1) : 0;
-        finish(from + Math.max(0, Math.min(running, slice.length - 1)));
+        const started = Atomics.load(this.#progress, 0) === id;
+        const running = started ? Atomics.load(this.#progress, 1) : 0;
+        // every item has its outcome (messages sent before the exit arrive before it): nothing to blame
+        if (running >= slice.length) return finish(undefined);
+        const why = this.#crash ?? `the worker exited with code ${code}`;
+        finish({ index: from + Math.max(0, running), timeout: false, detail: `${job.fn} ended its worker: ${why}`, notStarted: !started });
       };
-      const finish = (stuck: number | undefined): void => {
+      const finish = (stuck: Stop | undefined): void => {
         clearInterval(timer);
         worker.off("message", onMessage);
         worker.off("exit", onExit);
@@ -172,7 +224,18 @@ export class HookRunner implements Preprocessor {
   }
 
   async close(): Promise<void> {
-    await this.#worker?.terminate();
+    this.#closed = true;
+    const worker = this.#worker;
     this.#worker = undefined;
+    await worker?.terminate();
+  }
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  try {
+    return `threw ${JSON.stringify(e)}`;
+  } catch {
+    return `threw ${String(e)}`;
   }
 }

@@ -31,8 +31,9 @@ function isPlainObject(v) {
 
 function toRows(result) {
   if (result === null || result === undefined) return { ok: true, rows: [] };
-  if (isPlainObject(result)) return { ok: true, rows: [flatten(result, "", {})] };
-  if (Array.isArray(result) && result.every(isPlainObject)) return { ok: true, rows: result.map((r) => flatten(r, "", {})) };
+  // no prototype: a "__proto__" key (an own property after JSON.parse) must stay a feature, as in flattenObject
+  if (isPlainObject(result)) return { ok: true, rows: [flatten(result, "", Object.create(null))] };
+  if (Array.isArray(result) && result.every(isPlainObject)) return { ok: true, rows: result.map((r) => flatten(r, "", Object.create(null))) };
   const what = Array.isArray(result) ? "an array with a non-object element" : typeof result;
   return { ok: false, kind: "preprocess_invalid_result", detail: "preprocess returned " + what + "; expected a flat object, an array of objects, null or []" };
 }
@@ -50,11 +51,20 @@ function describe(e) {
     parentPort.postMessage({ type: "load_error", detail: describe(e) });
     return;
   }
-  const exportsFound = ["preprocess", "postprocess"].filter((n) => typeof mod[n] === "function");
+  // A CommonJS module's exports are named exports only as far as Node's static analysis finds them
+  // ("module.exports = { postprocess: function () {} }" is not found); the object itself is "default".
+  const api = {};
+  for (const n of ["preprocess", "postprocess"]) {
+    if (typeof mod[n] === "function") api[n] = mod[n];
+    else if (mod.default !== null && typeof mod.default === "object" && typeof mod.default[n] === "function") api[n] = mod.default[n].bind(mod.default);
+  }
+  const exportsFound = Object.keys(api);
   parentPort.postMessage({ type: "ready", exports: exportsFound });
   parentPort.on("message", async (msg) => {
     if (msg.type !== "run") return;
-    const fn = mod[msg.fn];
+    const fn = api[msg.fn];
+    // index before job: whoever sees this job's id sees an index of this job
+    Atomics.store(progress, 1, 0);
     Atomics.store(progress, 0, msg.job);
     for (let i = 0; i < msg.items.length; i++) {
       Atomics.store(progress, 1, i);
@@ -66,7 +76,13 @@ function describe(e) {
       } catch (e) {
         outcome = { ok: false, kind: msg.fn + "_error", detail: describe(e) };
       }
-      parentPort.postMessage({ type: "item", job: msg.job, index: i, outcome });
+      try {
+        parentPort.postMessage({ type: "item", job: msg.job, index: i, outcome });
+      } catch (e) {
+        // a result that cannot be copied to the main thread (a function, a symbol…)
+        const kind = msg.fn === "preprocess" ? "preprocess_invalid_result" : msg.fn + "_error";
+        parentPort.postMessage({ type: "item", job: msg.job, index: i, outcome: { ok: false, kind, detail: msg.fn + " returned a value that cannot be copied: " + describe(e) } });
+      }
     }
     Atomics.store(progress, 1, msg.items.length);
     parentPort.postMessage({ type: "done", job: msg.job });

@@ -25,3 +25,15 @@ describe("shipped example files", () => {
     }
   });
 });
+
+describe("config/replay.example.yaml", () => {
+  it("is valid against the run config schema, with paths relative to its folder", async () => {
+    const { resolveReplayConfig } = await import("../../src/cli/replayCommand.js");
+    const config = await resolveReplayConfig({ config: join(root, "config/replay.example.yaml") });
+    expect(config.window_seconds).toBe(3600);
+    expect(config.endpoint).toBe("churn-endpoint");
+    expect(config.baseline.statistics).toBe(join(root, "test/golden/baseline/csv-header/statistics.json"));
+    const { loadBaseline } = await import("../../src/baseline/loadBaseline.js");
+    await expect(loadBaseline(config.baseline.statistics, config.baseline.constraints)).resolves.toBeDefined();
+  });
+});
