@@ -8,7 +8,7 @@ import {
   type FeatureRow,
 } from "../records/captureRecord.js";
 import type { DeadLetter } from "../sinks/DeadLetterSink.js";
-import { formatPosition, type SourceRecord } from "../sources/Source.js";
+import { formatPosition, type PartitionKey, type SourceRecord } from "../sources/Source.js";
 import { bump } from "../windows/WindowCounts.js";
 import type { ClosedWindow, PartitionState, PartitionWindow, WindowManager } from "../windows/WindowManager.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
@@ -36,6 +36,8 @@ export const SKIP_SHADOW = "shadow traffic";
 export const SKIP_DROPPED = "dropped by preprocessor";
 
 interface Pending {
+  /** Index in the batch. */
+  index: number;
   source: SourceRecord;
   record: CaptureRecord;
   eventMs: number;
@@ -64,23 +66,30 @@ export class MonitorEngine {
     return this.#o.windows;
   }
 
-  async process(batch: readonly SourceRecord[]): Promise<BatchResult> {
+  /**
+   * `active`: the partitions the source serves (see WindowManager.closeReady); windows close by
+   * the smallest watermark over them. Default: every partition seen with an event time, which
+   * suits one partition (replay); with several, pass them, or a partition whose first records
+   * come after others' may find its early windows closed (its records late).
+   */
+  async process(batch: readonly SourceRecord[], active?: readonly PartitionKey[]): Promise<BatchResult> {
     const wm = this.#o.windows;
-    const deadLetters: DeadLetter[] = [];
+    // by batch index, so that dead letters of phase 1 and phase 3 come out in input order
+    const letters: Array<DeadLetter | undefined> = [];
     const pending: Pending[] = [];
-    const dead = (s: SourceRecord, w: PartitionWindow, reason: string, detail: string, late = false): void => {
+    const dead = (i: number, s: SourceRecord, w: PartitionWindow, reason: string, detail: string, late = false): void => {
       if (late) w.counts.late++;
       else bump(w.counts.malformed, reason);
       wm.touch(w, s.position);
-      deadLetters.push({ reason, detail, position: s.position, record: s.value });
+      letters[i] = { reason, detail, position: s.position, record: s.value };
     };
 
     // Phase 1, in order: parse, event time, lateness, window.
-    for (const s of batch) {
+    for (const [i, s] of batch.entries()) {
       const state = wm.partition(s.partition);
       const parsed = parseCaptureRecord(s.value);
       if (!parsed.ok) {
-        dead(s, wm.attributionTarget(state), parsed.reason, parsed.detail);
+        dead(i, s, wm.attributionTarget(state), parsed.reason, parsed.detail);
         continue;
       }
       const record = parsed.value;
@@ -94,16 +103,23 @@ export class MonitorEngine {
       }
       if (eventMs === undefined) {
         const t = record.eventMetadata?.inferenceTime;
-        dead(s, wm.attributionTarget(state), "missing event time", t === undefined ? "no eventMetadata.inferenceTime and no source timestamp" : `unparsable eventMetadata.inferenceTime ${JSON.stringify(t)}`);
+        dead(i, s, wm.attributionTarget(state), "missing event time", t === undefined ? "no eventMetadata.inferenceTime and no source timestamp" : `unparsable eventMetadata.inferenceTime ${JSON.stringify(t)}`);
         continue;
       }
       if (wm.isLate(state, eventMs)) {
-        dead(s, wm.attributionTarget(state), "late", `event time ${isoSeconds(eventMs)} is before the partition's watermark ${isoSeconds(wm.watermark(state))}`, true);
+        // late by the partition's own watermark, or because its window has closed already (the
+        // partition was first seen, or re-assigned, after that): its watermark may then be −∞
+        const watermark = wm.watermark(state);
+        const why =
+          eventMs < watermark
+            ? `is before the partition's watermark ${isoSeconds(watermark)}`
+            : `is in a window already closed (windows are closed up to ${isoSeconds(wm.closedUpToMs)})`;
+        dead(i, s, wm.attributionTarget(state), "late", `event time ${isoSeconds(eventMs)} ${why}`, true);
         continue;
       }
       const window = wm.windowFor(state, eventMs);
       wm.touch(window, s.position);
-      pending.push({ source: s, record, eventMs, window });
+      pending.push({ index: i, source: s, record, eventMs, window });
     }
 
     // Phase 2: rows, by the hook (one round trip per batch) or by the baseline layout.
@@ -120,7 +136,7 @@ export class MonitorEngine {
         } else {
           bump(counts.malformed, r.reason);
         }
-        deadLetters.push({ reason: r.reason, detail: r.detail, position: p.source.position, record: p.source.value });
+        letters[p.index] = { reason: r.reason, detail: r.detail, position: p.source.position, record: p.source.value };
         return;
       }
       if (r.rows.length === 0) {
@@ -132,7 +148,8 @@ export class MonitorEngine {
       for (const row of r.rows) p.window.profile.addObjectRow(row);
     });
 
-    return { closed: wm.closeReady(), deadLetters };
+    const deadLetters = letters.filter((d): d is DeadLetter => d !== undefined);
+    return { closed: wm.closeReady(active), deadLetters };
   }
 
   /** Closes every open window: end of input. */

@@ -39,7 +39,7 @@ export function kllBuckets(dist: WeightedDistribution, min: number, max: number,
   for (let i = 0; i < buckets; i++) {
     const lower = min + ((max - min) * i) / buckets;
     const upper = min + ((max - min) * (i + 1)) / buckets;
-    const high = dist.rankExclusive(upper);
+    const high = i === buckets - 1 ? dist.rank(upper) : dist.rankExclusive(upper);
     out.push({ lower_bound: lower, upper_bound: upper, count: high - dist.rankExclusive(lower) });
   }
   return out;

@@ -59,12 +59,16 @@ export function isShadowTraffic(record: CaptureRecord): boolean {
   return record.eventMetadata?.invocationSource === "ShadowExperiment";
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** Event time in ms from `eventMetadata.inferenceTime` (ISO-8601 with a zone), or undefined. */
 export function inferenceTimeMs(record: CaptureRecord): number | undefined {
   const t = record.eventMetadata?.inferenceTime;
-  if (t === undefined || !ISO_8601.test(t)) return undefined;
+  const m = t === undefined ? null : ISO_8601.exec(t);
+  if (t === undefined || m === null) return undefined;
+  // Date.parse rolls impossible days over (2026-02-30 → March 2): reject them instead
+  const daysInMonth = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
+  if (Number(m[3]) > daysInMonth) return undefined;
   const ms = Date.parse(t);
   return Number.isFinite(ms) ? ms : undefined;
 }
@@ -159,7 +163,8 @@ export type FeatureRow = Record<string, RawValue>;
  * output row i (a single output row is paired with every input row); positional fields of the pair
  * are concatenated outputs first (START) or last (END) and named by the baseline's feature order,
  * positions past it as `_c<i>` (extra columns). JSON objects keep their keys; a positional side
- * paired with an object side takes the baseline's first (START) or last (END) names.
+ * paired with an object side takes the baseline's first (START) or last (END) names. Other row
+ * counts are a "row count mismatch"; a record without any row is an "invalid payload".
  */
 export function captureRows(record: CaptureRecord, layout: FeatureLayout): Parsed<FeatureRow[]> {
   const input = record.captureData.endpointInput;
@@ -171,12 +176,13 @@ export function captureRows(record: CaptureRecord, layout: FeatureLayout): Parse
   const inRows = ins?.value ?? [];
   const outRows = outs?.value ?? [];
   const n = Math.max(inRows.length, outRows.length);
-  if (inRows.length > 0 && outRows.length > 0 && inRows.length !== outRows.length && outRows.length !== 1 && inRows.length !== 1) {
+  if (n === 0) return { ok: false, reason: "invalid payload", detail: "the payload has no rows" };
+  if (inRows.length > 0 && outRows.length > 0 && inRows.length !== outRows.length && outRows.length !== 1) {
     return { ok: false, reason: "row count mismatch", detail: `endpointInput has ${inRows.length} rows, endpointOutput has ${outRows.length}` };
   }
   const rows: FeatureRow[] = [];
   for (let i = 0; i < n; i++) {
-    const a = inRows[inRows.length === 1 ? 0 : i];
+    const a = inRows[i];
     const b = outRows[outRows.length === 1 ? 0 : i];
     rows.push(combine(a, b, layout));
   }
@@ -194,7 +200,8 @@ function combine(input: PayloadRow | undefined, output: PayloadRow | undefined, 
     const fields = start ? [...(outFields ?? []), ...(inFields ?? [])] : [...(inFields ?? []), ...(outFields ?? [])];
     return positional(fields, names, 0);
   }
-  const row: FeatureRow = {};
+  // no prototype: a "__proto__" key of a JSON payload must stay a feature (as in flattenObject)
+  const row = Object.create(null) as FeatureRow;
   const place = (side: PayloadRow | undefined, isOutput: boolean): void => {
     if (side === undefined) return;
     if (side.kind === "object") {
@@ -216,7 +223,7 @@ function combine(input: PayloadRow | undefined, output: PayloadRow | undefined, 
 }
 
 function positional(fields: readonly RawValue[], names: readonly string[], offset: number): FeatureRow {
-  const row: FeatureRow = {};
+  const row = Object.create(null) as FeatureRow;
   for (let j = 0; j < fields.length; j++) {
     const p = j + offset;
     row[p < names.length ? (names[p] as string) : `_c${p}`] = fields[j];

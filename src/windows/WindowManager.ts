@@ -131,11 +131,15 @@ export class WindowManager {
   }
 
   /**
-   * Closes every window whose end the smallest watermark over `active` partitions (default: all
-   * that have seen an event) has passed, in start order.
+   * Closes every window whose end the smallest watermark over the active partitions has passed,
+   * in start order. `active` lists them explicitly (a consumer's assignment minus idle
+   * partitions); one of them without an event time yet has watermark −∞ and holds every window
+   * open, as in Flink, so that a partition whose first records arrive after another partition's
+   * cannot find its windows closed. Default: the partitions that have seen an event, enough for
+   * one partition (replay), but then a partition first seen later may find windows closed.
    */
   closeReady(active?: readonly PartitionKey[]): ClosedWindow[] {
-    const states = (active ?? this.partitions().map((p) => p.key)).map((k) => this.partition(k)).filter((s) => Number.isFinite(s.maxEventMs));
+    const states = active === undefined ? this.partitions().filter((s) => Number.isFinite(s.maxEventMs)) : active.map((k) => this.partition(k));
     if (states.length === 0) return [];
     const minWatermark = Math.min(...states.map((s) => this.watermark(s)));
     return this.#closeWhere((end) => end <= minWatermark);

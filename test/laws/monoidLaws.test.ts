@@ -152,12 +152,7 @@ describe("Moments", () => {
       .map(([base, ds]) => ds.map((d) => base + d)),
   );
 
-  const stdTol = (qs: readonly number[], sigma: number, rel: number): number =>
-    stdTolerance(
-      qs.map((q) => q / SCALE),
-      sigma,
-      rel,
-    );
+  const stdTol = (qs: readonly number[], sigma: number, rel: number): number => stdTolerance(qs.map((q) => q / SCALE), sigma, rel);
 
   it("identity: merge(empty, a) and merge(a, empty) report a's statistics bit for bit", () => {
     fc.assert(
@@ -170,12 +165,19 @@ describe("Moments", () => {
     );
   });
 
-  it("commutativity: bit for bit", () => {
+  it("commutativity: bit for bit, including the running mean/M2 that later merges build on", () => {
     fc.assert(
-      fc.property(inputs, inputs, (x, y) => {
+      fc.property(inputs, inputs, inputs, (x, y, z) => {
         const a = build(x);
         const b = build(y);
         expect(stats(a.merge(b))).toStrictEqual(stats(b.merge(a)));
+        // the state (less the exact sum's partials, whose layout may differ) is identical too,
+        // so a further merge cannot tell the two apart
+        const { sum: _ab, ...ab } = a.merge(b).serialize();
+        const { sum: _ba, ...ba } = b.merge(a).serialize();
+        expect(ab).toStrictEqual(ba);
+        const c = build(z);
+        expect(stats(a.merge(b).merge(c))).toStrictEqual(stats(b.merge(a).merge(c)));
       }),
       params(202, 200),
     );
@@ -233,7 +235,11 @@ describe("Moments", () => {
           b.update(q / SCALE);
         }
         expect(stats(b)).toStrictEqual(stats(a));
-        expect(b.serialize()).toStrictEqual(a.serialize());
+        // all state but the exact sum's partials (re-adding them on restore may regroup them,
+        // which keeps their exact total) is identical
+        const { sum: _sa, ...sa } = a.serialize();
+        const { sum: _sb, ...sb } = b.serialize();
+        expect(sb).toStrictEqual(sa);
       }),
       params(205, 200),
     );
@@ -248,7 +254,7 @@ describe("KllSketch", () => {
   const big = fc.record({
     k: fc.constantFrom(64, 128, 256, 512, 1024),
     shape: fc.constantFrom(...SHAPES),
-    n: fc.integer({ min: 0, max: 30_000 }),
+    n: fc.integer({ min: 0, max: 50_000 }),
     seed: fc.nat(),
     cuts: cutsArb,
   });
@@ -297,10 +303,10 @@ describe("KllSketch", () => {
    * Associativity bound. Both groupings are KLL sketches of the same multiset, so
    * |rank̂_L − rank̂_R| ≤ err_L + err_R. Two bounds are checked:
    *   - deterministic: err ≤ Σ_h compactions[h]·2^h (lawSupport.kllHardBound), always true;
-   *   - statistical: measured max |rank̂_L − rank̂_R| / n over 200 seeded cases per k (n ≤ 30k):
-   *     0.0168 @ k=64, 0.0132 @ 128, 0.0057 @ 256, 0.0032 @ 512, 0.0015 @ 1024, 0.0007 @ 2048,
-   *     i.e. at most 1.7/k (1.42/k over 600 more fast-check cases at k = 64…256). The test allows
-   *     3/k (k = 2048: 0.15 % of n, well inside the 1 % example).
+   *   - statistical: measured max |rank̂_L − rank̂_R| / n over 150–200 seeded cases per k
+   *     (n ≤ 50k): 0.0168 @ k=64, 0.0143 @ 128, 0.0057 @ 256, 0.0032 @ 512, 0.0015 @ 1024,
+   *     0.0009 @ 2048, i.e. at most 1.84/k. The test allows 3/k (k = 2048: 0.15 % of n, well
+   *     inside the 1 % example).
    */
   it("associativity: ranks of every input value agree within the error bound", () => {
     fc.assert(

@@ -36,7 +36,7 @@ describe("KllSketch level capacities", () => {
   });
 
   it("compacts the lowest level at or over its capacity, only when the total capacity is exceeded", () => {
-    // A model check over 300k updates: on every compaction, compare the levels before and after
+    // A model check over many updates: on every compaction, compare the levels before and after
     // with what the invariants (capacities above, lazy condense, halving) say must happen.
     for (const [k, n] of [
       [16, 60_000],
