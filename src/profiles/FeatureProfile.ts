@@ -1,3 +1,4 @@
+import { BoundedExactCounts } from "../sketches/boundedExactCounts.js";
 import { CategoryCounts } from "../sketches/categoryCounts.js";
 import { HyperLogLog } from "../sketches/hyperLogLog.js";
 import { KllSketch } from "../sketches/kllSketch.js";
@@ -43,7 +44,10 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
   moments: Moments;
   kll: KllSketch;
   hll: HyperLogLog;
+  /** Counts of the present values that are not numeric (String, Boolean): Misra–Gries past the cap. */
   categories: CategoryCounts;
+  /** Counts of the numeric values, exact up to the cap, then only their total. */
+  numericCategories: BoundedExactCounts;
 
   constructor(name: string, options: SketchOptions = DEFAULT_SKETCH_OPTIONS) {
     this.name = name;
@@ -53,6 +57,7 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     this.kll = new KllSketch(options.kll_k, options.kll_c);
     this.hll = new HyperLogLog(options.hll_precision);
     this.categories = new CategoryCounts(options.category_cap);
+    this.numericCategories = new BoundedExactCounts(options.category_cap);
   }
 
   static empty(name: string, options?: SketchOptions): FeatureProfile {
@@ -73,9 +78,13 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     const kind = classifyString(s);
     this.kinds[kind]! += 1;
     if (kind === ValueKind.Missing) return kind;
-    if (kind === ValueKind.Integral || kind === ValueKind.Fractional) this.#numeric(parseNumeric(s));
     this.hll.add(s);
-    this.categories.add(s);
+    if (kind === ValueKind.Integral || kind === ValueKind.Fractional) {
+      this.#numeric(parseNumeric(s));
+      this.numericCategories.add(s);
+    } else {
+      this.categories.add(s);
+    }
     return kind;
   }
 
@@ -85,11 +94,35 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     const kind = classifyRaw(v);
     this.kinds[kind]! += 1;
     if (kind === ValueKind.Missing) return kind;
-    if (typeof v === "number") this.#numeric(v);
-    const text = typeof v === "object" ? JSON.stringify(v) : String(v);
+    const text = v !== null && typeof v === "object" ? jsonText(v) : String(v);
     this.hll.add(text);
-    this.categories.add(text);
+    if (typeof v === "number") {
+      this.#numeric(v);
+      this.numericCategories.add(text);
+    } else {
+      this.categories.add(text);
+    }
     return kind;
+  }
+
+  /**
+   * Counts of the present values by text: the non-numeric values' summary joined with the numeric
+   * values' exact counts (disjoint: a text's kind is a function of the text), at most `cap` of
+   * them by descending count, then value. `rest` is what they leave out; `exact` holds while every
+   * value is listed with its exact count.
+   */
+  categorySummary(): { buckets: Array<[string, number]>; rest: number; exact: boolean; total: number } {
+    const s = this.categories.summary();
+    const numeric = this.numericCategories;
+    const total = this.categories.total + numeric.total;
+    if (numeric.total === 0) return { buckets: s.buckets, rest: s.rest, exact: s.exact, total };
+    if (numeric.overflowed) return { buckets: s.buckets, rest: s.rest + numeric.total, exact: false, total };
+    const all = [...s.buckets, ...numeric.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const cap = this.options.category_cap;
+    const buckets = all.length > cap ? all.slice(0, cap) : all;
+    let covered = 0;
+    for (const [, c] of buckets) covered += c;
+    return { buckets, rest: total - covered, exact: s.exact && all.length <= cap, total };
   }
 
   #numeric(x: number): void {
@@ -110,6 +143,7 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     out.kll = this.kll.merge(other.kll);
     out.hll = this.hll.merge(other.hll);
     out.categories = this.categories.merge(other.categories);
+    out.numericCategories = this.numericCategories.merge(other.numericCategories);
     return out;
   }
 
@@ -123,6 +157,7 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
       kll: this.kll.serialize(),
       hll: this.hll.serialize(),
       categories: this.categories.serialize(),
+      numeric_categories: this.numericCategories.serialize(),
     };
   }
 
@@ -137,6 +172,7 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     const kll = KllSketch.deserialize(s["kll"]);
     const hll = HyperLogLog.deserialize(s["hll"]);
     const categories = CategoryCounts.deserialize(s["categories"]);
+    const numericCategories = BoundedExactCounts.deserialize(s["numeric_categories"]);
     const out = new FeatureProfile(s["name"], {
       category_cap: categories.cap,
       hll_precision: hll.precision,
@@ -149,6 +185,7 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     out.kll = kll;
     out.hll = hll;
     out.categories = categories;
+    out.numericCategories = numericCategories;
     return out;
   }
 }
@@ -162,4 +199,14 @@ export interface FeatureProfileState {
   kll: unknown;
   hll: unknown;
   categories: unknown;
+  numeric_categories: unknown;
+}
+
+/** JSON text of an array or object value; values JSON cannot print (BigInt inside) fall back to String. */
+function jsonText(v: object): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
 }

@@ -7,7 +7,7 @@ import { inferredType } from "./toStatistics.js";
 export function currentView(profile: DatasetProfile): CurrentDataset {
   const features: CurrentFeature[] = [];
   for (const f of profile.features.values()) {
-    const summary = f.categories.summary();
+    const summary = f.categorySummary();
     features.push({
       name: f.name,
       inferred_type: inferredType(f.kinds),
@@ -18,7 +18,7 @@ export function currentView(profile: DatasetProfile): CurrentDataset {
       boolean: f.kinds[ValueKind.Boolean] as number,
       string: f.kinds[ValueKind.String] as number,
       distribution: f.moments.count > 0 ? f.kll.toDistribution() : undefined,
-      categories: { buckets: summary.buckets, total: f.categories.total, exact: summary.exact },
+      categories: { buckets: summary.buckets, total: summary.total, exact: summary.exact },
     });
   }
   return { item_count: profile.itemCount, features };

@@ -80,7 +80,7 @@ export function featureStatistics(f: FeatureProfile, itemCount: number): Record<
       },
     };
   }
-  const summary = f.categories.summary();
+  const summary = f.categorySummary();
   // Exact while the category counts are exact; HyperLogLog beyond.
   const distinct = summary.exact ? summary.buckets.length : Math.round(f.hll.estimate());
   return {

@@ -25,8 +25,9 @@ export class ExactSum implements Mergeable<ExactSum> {
       return;
     }
     const p = this.#partials;
+    const n = p.length;
     let i = 0;
-    for (let j = 0; j < p.length; j++) {
+    for (let j = 0; j < n; j++) {
       let y = p[j] as number;
       if (Math.abs(x) < Math.abs(y)) {
         const t = x;
@@ -44,8 +45,9 @@ export class ExactSum implements Mergeable<ExactSum> {
       if (lo !== 0) p[i++] = lo;
       x = hi;
     }
-    p.length = i;
-    p.push(x);
+    // write in place and shrink only when needed: changing an array's length is the costly part
+    p[i] = x;
+    if (n !== i + 1) p.length = i + 1;
   }
 
   value(): number {

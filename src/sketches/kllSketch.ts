@@ -1,4 +1,5 @@
 import { expectVersion, SketchStateError, type Mergeable } from "./Sketch.js";
+import { sortFloat64 } from "./sortFloat64.js";
 
 /**
  * KLL-style quantile sketch, ported from Deequ's `QuantileNonSample` / `NonSampleCompactor`
@@ -93,7 +94,8 @@ export class KllSketch implements Mergeable<KllSketch> {
     const n = this.#compactions[h] as number;
     // offset after n compactions of the sequence 0,1,1,0,0,1,1,…
     const offset = Math.floor((n + 1) / 2) % 2;
-    const sorted = Float64Array.from(buffer.length === len ? buffer : buffer.slice(0, len)).sort();
+    const sorted = Float64Array.from(buffer.length === len ? buffer : buffer.slice(0, len));
+    sortFloat64(sorted);
     const out = new Float64Array(len / 2);
     for (let i = offset, j = 0; i < len; i += 2, j++) out[j] = sorted[i] as number;
     this.#levels[h] = items % 2 === 1 ? [buffer[items - 1] as number] : [];

@@ -47,8 +47,10 @@ describe("FeatureProfile: text values (CSV, JSON strings)", () => {
   });
 
   it("feeds the text of every present value to the categories and the HLL", () => {
-    expect(f.categories.total).toBe(8);
-    expect(f.categories.summary().buckets.map(([v]) => v)).toEqual(["- 7", "007", "1", "1.", "1e400", "2.5", "abc", "true"]);
+    expect(f.categorySummary().total).toBe(8);
+    // numeric texts are counted apart from the others
+    expect([f.categories.total, f.numericCategories.total]).toEqual([3, 5]);
+    expect(f.categorySummary().buckets.map(([v]) => v)).toEqual(["- 7", "007", "1", "1.", "1e400", "2.5", "abc", "true"]);
     expect(Math.round(f.hll.estimate())).toBe(8);
   });
 });
@@ -78,7 +80,7 @@ describe("FeatureProfile: typed values (JSON)", () => {
   });
 
   it("uses the JSON text of objects and String(v) of scalars as the category value", () => {
-    expect(f.categories.summary().buckets).toEqual([
+    expect(f.categorySummary().buckets).toEqual([
       ["3", 2], // the number 3 and the string "3" are one category
       ["-0.25", 1],
       ["3.5", 1],
@@ -111,7 +113,7 @@ describe("FeatureProfile: merge and state", () => {
     expect(m.moments.count).toBe(2);
     expect(m.moments.sum.value()).toBe(3.5);
     expect(m.kll.count).toBe(2);
-    expect(m.categories.summary().buckets).toEqual([
+    expect(m.categorySummary().buckets).toEqual([
       ["x", 2],
       ["1", 1],
       ["1e999", 1],
@@ -140,5 +142,24 @@ describe("FeatureProfile: merge and state", () => {
     expect(() => FeatureProfile.deserialize({ ...good, kinds: [1, 2, 3] })).toThrow(/kinds must be 5 numbers/);
     expect(() => FeatureProfile.deserialize({ ...good, kll: { v: 1 } })).toThrow(SketchStateError);
     expect(() => FeatureProfile.deserialize({ ...good, v: 2 })).toThrow(SketchStateError);
+  });
+});
+
+describe("FeatureProfile: numeric values as categories", () => {
+  it("are listed exactly up to category_cap distinct numeric values, then only counted in rest", () => {
+    const opts = { category_cap: 4, hll_precision: 8, kll_k: 16, kll_c: 0.5 };
+    const f = new FeatureProfile("code", opts);
+    ["1", "2", "2", "N/A", "N/A", "N/A"].forEach((s) => f.updateString(s));
+    expect(f.categorySummary()).toEqual({ buckets: [["N/A", 3], ["2", 2], ["1", 1]], rest: 0, exact: true, total: 6 });
+    ["3", "4", "5"].forEach((s) => f.updateString(s)); // a fifth distinct number: numeric counts overflow
+    const s = f.categorySummary();
+    expect(f.numericCategories.overflowed).toBe(true);
+    expect(s).toEqual({ buckets: [["N/A", 3]], rest: 6, exact: false, total: 9 });
+  });
+
+  it("cap the joined list at category_cap buckets, the smallest going to rest", () => {
+    const f = new FeatureProfile("mixed", { category_cap: 3, hll_precision: 8, kll_k: 16, kll_c: 0.5 });
+    ["a", "a", "b", "c", "1", "1", "1", "2"].forEach((s) => f.updateString(s));
+    expect(f.categorySummary()).toEqual({ buckets: [["1", 3], ["a", 2], ["2", 1]], rest: 2, exact: false, total: 8 });
   });
 });

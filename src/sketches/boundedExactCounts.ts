@@ -1,0 +1,89 @@
+import { expectVersion, SketchStateError, type Mergeable } from "./Sketch.js";
+
+/**
+ * Exact counts of each distinct value while there are at most `cap` of them; past that, only the
+ * total. Overflow is absorbing (a merge with an overflowed side, or a union over `cap`, is
+ * overflowed), so merge is commutative and associative bit for bit. It is what a feature keeps for
+ * its numeric values, which only matter as categories when the feature turns out String and are
+ * then mostly few (a code column with some "N/A"); keeping heavy hitters of every high-cardinality
+ * numeric column would cost more than the rest of its profile (bench/README.md).
+ */
+export class BoundedExactCounts implements Mergeable<BoundedExactCounts> {
+  readonly cap: number;
+  #counts: Map<string, number> | undefined = new Map();
+  #total = 0;
+
+  constructor(cap: number) {
+    if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`cap must be a positive integer, got ${cap}`);
+    this.cap = cap;
+  }
+
+  static empty(cap: number): BoundedExactCounts {
+    return new BoundedExactCounts(cap);
+  }
+
+  add(value: string): void {
+    this.#total++;
+    const m = this.#counts;
+    if (m === undefined) return;
+    const prev = m.get(value);
+    if (prev !== undefined) m.set(value, prev + 1);
+    else if (m.size < this.cap) m.set(value, 1);
+    else this.#counts = undefined;
+  }
+
+  get total(): number {
+    return this.#total;
+  }
+
+  get overflowed(): boolean {
+    return this.#counts === undefined;
+  }
+
+  /** (value, count) by descending count, then value; empty once overflowed. */
+  entries(): Array<[string, number]> {
+    return this.#counts === undefined ? [] : sorted(this.#counts);
+  }
+
+  merge(other: BoundedExactCounts): BoundedExactCounts {
+    if (other.cap !== this.cap) throw new RangeError(`cannot merge counts with caps ${this.cap} and ${other.cap}`);
+    const out = new BoundedExactCounts(this.cap);
+    out.#total = this.#total + other.#total;
+    if (this.#counts === undefined || other.#counts === undefined) {
+      out.#counts = undefined;
+      return out;
+    }
+    const m = new Map(this.#counts);
+    for (const [v, c] of other.#counts) m.set(v, (m.get(v) ?? 0) + c);
+    out.#counts = m.size <= this.cap ? m : undefined;
+    return out;
+  }
+
+  serialize(): { v: 1; cap: number; total: number; counts: Array<[string, number]> | null } {
+    return { v: 1, cap: this.cap, total: this.#total, counts: this.#counts === undefined ? null : sorted(this.#counts) };
+  }
+
+  static deserialize(state: unknown): BoundedExactCounts {
+    const s = expectVersion("bounded_exact_counts", state, 1);
+    const { cap, total, counts } = s;
+    if (!Number.isInteger(cap) || (cap as number) < 1 || typeof total !== "number") {
+      throw new SketchStateError("bounded_exact_counts", "cap (a positive integer) and total are required");
+    }
+    const out = new BoundedExactCounts(cap as number);
+    out.#total = total;
+    if (counts === null) {
+      out.#counts = undefined;
+      return out;
+    }
+    if (!Array.isArray(counts) || counts.length > (cap as number)) throw new SketchStateError("bounded_exact_counts", "counts must be null or at most cap [value, count] pairs");
+    for (const e of counts as unknown[]) {
+      if (!Array.isArray(e) || typeof e[0] !== "string" || typeof e[1] !== "number") throw new SketchStateError("bounded_exact_counts", "counts must be [value, count] pairs");
+      out.#counts?.set(e[0], e[1]);
+    }
+    return out;
+  }
+}
+
+function sorted(m: Map<string, number>): Array<[string, number]> {
+  return [...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
