@@ -78,12 +78,11 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     const kind = classifyString(s);
     this.kinds[kind]! += 1;
     if (kind === ValueKind.Missing) return kind;
-    this.hll.add(s);
     if (kind === ValueKind.Integral || kind === ValueKind.Fractional) {
       this.#numeric(parseNumeric(s));
-      this.numericCategories.add(s);
+      this.#countNumericText(s);
     } else {
-      this.categories.add(s);
+      this.#countText(s);
     }
     return kind;
   }
@@ -95,12 +94,11 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     this.kinds[kind]! += 1;
     if (kind === ValueKind.Missing) return kind;
     const text = v !== null && typeof v === "object" ? jsonText(v) : String(v);
-    this.hll.add(text);
     if (typeof v === "number") {
       this.#numeric(v);
-      this.numericCategories.add(text);
+      this.#countNumericText(text);
     } else {
-      this.categories.add(text);
+      this.#countText(text);
     }
     return kind;
   }
@@ -125,6 +123,43 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     return { buckets, rest: total - covered, exact: s.exact && all.length <= cap, total };
   }
 
+  /*
+   * The HyperLogLog holds only the values the exact counts no longer account for: a value is
+   * hashed once its side (numeric / other) has left exact mode, and at that moment every value the
+   * side had counted is hashed too. So keys(exact side) ∪ values(HLL) is always the set of all
+   * present values, the HLL of all values is hll ∪ HLL(exact keys) (`distinctEstimate`), and a
+   * low-cardinality feature never pays for hashing.
+   */
+  #countText(text: string): void {
+    if (this.categories.exact) {
+      if (this.categories.add(text)) for (const k of this.categories.keys()) this.hll.add(k);
+    } else {
+      this.categories.add(text);
+      this.hll.add(text);
+    }
+  }
+
+  #countNumericText(text: string): void {
+    if (this.numericCategories.overflowed) {
+      this.numericCategories.add(text);
+      this.hll.add(text);
+      return;
+    }
+    const released = this.numericCategories.add(text);
+    if (released !== undefined) for (const k of released) this.hll.add(k);
+  }
+
+  /** Estimated number of distinct present values (HyperLogLog over every value). */
+  distinctEstimate(): number {
+    let hll = this.hll;
+    if (this.categories.exact || !this.numericCategories.overflowed) {
+      hll = hll.merge(HyperLogLog.empty(hll.precision));
+      if (this.categories.exact) for (const k of this.categories.keys()) hll.add(k);
+      for (const k of this.numericCategories.keys()) hll.add(k);
+    }
+    return hll.estimate();
+  }
+
   #numeric(x: number): void {
     if (Number.isFinite(x)) {
       this.moments.update(x);
@@ -144,6 +179,12 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     out.hll = this.hll.merge(other.hll);
     out.categories = this.categories.merge(other.categories);
     out.numericCategories = this.numericCategories.merge(other.numericCategories);
+    // keep the invariant of #countText: a side that leaves exact mode in the merge hands its
+    // values to the HyperLogLog
+    for (const side of [this, other]) {
+      if (side.categories.exact && !out.categories.exact) for (const k of side.categories.keys()) out.hll.add(k);
+      if (!side.numericCategories.overflowed && out.numericCategories.overflowed) for (const k of side.numericCategories.keys()) out.hll.add(k);
+    }
     return out;
   }
 

@@ -82,7 +82,7 @@ export function featureStatistics(f: FeatureProfile, itemCount: number): Record<
   }
   const summary = f.categorySummary();
   // Exact while the category counts are exact; HyperLogLog beyond.
-  const distinct = summary.exact ? summary.buckets.length : Math.round(f.hll.estimate());
+  const distinct = summary.exact ? summary.buckets.length : Math.round(f.distinctEstimate());
   return {
     name: f.name,
     inferred_type: type,

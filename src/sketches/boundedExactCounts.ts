@@ -22,14 +22,27 @@ export class BoundedExactCounts implements Mergeable<BoundedExactCounts> {
     return new BoundedExactCounts(cap);
   }
 
-  add(value: string): void {
+  /**
+   * Counts a value. Returns the distinct values seen (this one included) when this add made the
+   * counts overflow, for a caller that must know them all; else undefined.
+   */
+  add(value: string): string[] | undefined {
     this.#total++;
     const m = this.#counts;
-    if (m === undefined) return;
+    if (m === undefined) return undefined;
     const prev = m.get(value);
     if (prev !== undefined) m.set(value, prev + 1);
     else if (m.size < this.cap) m.set(value, 1);
-    else this.#counts = undefined;
+    else {
+      this.#counts = undefined;
+      return [...m.keys(), value];
+    }
+    return undefined;
+  }
+
+  /** The distinct values counted, while not overflowed. */
+  keys(): IterableIterator<string> {
+    return (this.#counts ?? new Map<string, number>()).keys();
   }
 
   get total(): number {

@@ -30,20 +30,33 @@ export class CategoryCounts implements Mergeable<CategoryCounts> {
     return new CategoryCounts(cap);
   }
 
-  add(value: string, count = 1): void {
+  /**
+   * Counts a value. Returns true when this add ended exact mode: at that moment `keys()` still
+   * holds every distinct value seen (cap + 1 of them), for a caller that must know them all.
+   */
+  add(value: string, count = 1): boolean {
     this.#total += count;
     const m = this.#counts;
     const prev = m.get(value);
     if (prev !== undefined) {
       m.set(value, prev + count);
-      return;
+      return false;
     }
     m.set(value, count);
     if (this.#exact) {
-      if (m.size > this.cap) this.#exact = false;
+      if (m.size > this.cap) {
+        this.#exact = false;
+        return true;
+      }
     } else if (m.size > 2 * this.cap) {
       prune(m, this.cap);
     }
+    return false;
+  }
+
+  /** The values currently held (all distinct values seen, while exact). */
+  keys(): IterableIterator<string> {
+    return this.#counts.keys();
   }
 
   /** True while every count is exact (at most `cap` distinct values seen). */
@@ -112,10 +125,43 @@ function sortedEntries(m: Map<string, number>): Array<[string, number]> {
 /** Misra–Gries prune: subtract the (cap+1)-th largest count from all, drop the non-positive. */
 function prune(m: Map<string, number>, cap: number): void {
   if (m.size <= cap) return;
-  const counts = Float64Array.from(m.values()).sort();
-  const threshold = counts[counts.length - 1 - cap] as number;
+  const counts = Float64Array.from(m.values());
+  const threshold = selectKth(counts, counts.length - 1 - cap);
   for (const [v, c] of m) {
     if (c <= threshold) m.delete(v);
     else m.set(v, c - threshold);
   }
+}
+
+/**
+ * The k-th smallest value (0-based) of `a`, by Hoare's quickselect with a median-of-three pivot:
+ * expected linear time where sorting costs n·log n. Reorders `a`. Deterministic.
+ */
+export function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo] as number;
+    const y = a[mid] as number;
+    const z = a[hi] as number;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k] as number;
+  }
+  return a[k] as number;
 }

@@ -51,7 +51,9 @@ describe("FeatureProfile: text values (CSV, JSON strings)", () => {
     // numeric texts are counted apart from the others
     expect([f.categories.total, f.numericCategories.total]).toEqual([3, 5]);
     expect(f.categorySummary().buckets.map(([v]) => v)).toEqual(["- 7", "007", "1", "1.", "1e400", "2.5", "abc", "true"]);
-    expect(Math.round(f.hll.estimate())).toBe(8);
+    expect(Math.round(f.distinctEstimate())).toBe(8);
+    // all eight are still counted exactly, so nothing has been hashed yet
+    expect(f.hll.estimate()).toBe(0);
   });
 });
 
@@ -161,5 +163,41 @@ describe("FeatureProfile: numeric values as categories", () => {
     const f = new FeatureProfile("mixed", { category_cap: 3, hll_precision: 8, kll_k: 16, kll_c: 0.5 });
     ["a", "a", "b", "c", "1", "1", "1", "2"].forEach((s) => f.updateString(s));
     expect(f.categorySummary()).toEqual({ buckets: [["1", 3], ["a", 2], ["2", 1]], rest: 2, exact: false, total: 8 });
+  });
+});
+
+describe("FeatureProfile: the HyperLogLog holds what the exact counts no longer account for", () => {
+  const opts = { category_cap: 50, hll_precision: 12, kll_k: 64, kll_c: 0.64 };
+  const values = (seed: number, n: number, distinct: number): string[] =>
+    Array.from({ length: n }, (_, i) => ((i * 7919 + seed) % distinct) % 2 === 0 ? String((i * 7919 + seed) % distinct) : `s${(i * 7919 + seed) % distinct}`);
+
+  it("gives the same distinct estimate (bit for bit) in one pass, merged from parts in any order, and after a state round trip", () => {
+    for (const distinct of [10, 60, 120, 5000]) {
+      const all = values(distinct, 3000, distinct);
+      const whole = new FeatureProfile("f", opts);
+      all.forEach((v) => whole.updateString(v));
+      const parts = [all.slice(0, 700), all.slice(700, 1900), all.slice(1900)].map((p) => {
+        const f = new FeatureProfile("f", opts);
+        p.forEach((v) => f.updateString(v));
+        return f;
+      });
+      const [a, b, c] = parts as [FeatureProfile, FeatureProfile, FeatureProfile];
+      const merged = a.merge(b).merge(c);
+      const other = c.merge(a.merge(b));
+      const restored = FeatureProfile.deserialize(JSON.parse(JSON.stringify(merged.serialize())));
+      expect(merged.distinctEstimate()).toBe(whole.distinctEstimate());
+      expect(other.distinctEstimate()).toBe(whole.distinctEstimate());
+      expect(restored.distinctEstimate()).toBe(whole.distinctEstimate());
+      expect(Array.from(merged.hll.registers)).toEqual(Array.from(whole.hll.registers));
+      const truth = new Set(all).size;
+      expect(Math.abs(whole.distinctEstimate() - truth) / truth).toBeLessThan(0.05);
+    }
+  });
+
+  it("does not hash a low-cardinality feature at all", () => {
+    const f = new FeatureProfile("plan", opts);
+    for (let i = 0; i < 1000; i++) f.updateString(["basic", "premium", "1", "2"][i % 4] as string);
+    expect(f.hll.estimate()).toBe(0);
+    expect(Math.round(f.distinctEstimate())).toBe(4);
   });
 });

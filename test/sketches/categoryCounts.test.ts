@@ -182,3 +182,18 @@ describe("CategoryCounts: parameters and state", () => {
     }
   });
 });
+
+describe("selectKth", () => {
+  it("returns what sorting would put at index k", async () => {
+    const fc = (await import("fast-check")).default;
+    const { selectKth } = await import("../../src/sketches/categoryCounts.js");
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 200 }), fc.nat(), (xs, r) => {
+        const k = r % xs.length;
+        const sorted = Float64Array.from(xs).sort();
+        expect(selectKth(Float64Array.from(xs), k)).toBe(sorted[k]);
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
+  });
+});
