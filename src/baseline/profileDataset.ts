@@ -1,5 +1,6 @@
 import { DatasetProfile } from "../profiles/DatasetProfile.js";
-import type { FeatureProfile, SketchOptions } from "../profiles/FeatureProfile.js";
+import { DEFAULT_SKETCH_OPTIONS, type FeatureProfile, type SketchOptions } from "../profiles/FeatureProfile.js";
+import { parallelProfilingAvailable, profileCsvParallel } from "./profileDatasetParallel.js";
 import { readDataset, type DatasetFormat } from "../records/datasetReader.js";
 import type { InputBytes } from "../records/inputBytes.js";
 import { SkipLog } from "../records/skipLog.js";
@@ -19,7 +20,12 @@ export async function profileDataset(
   format: DatasetFormat,
   options?: SketchOptions,
   onProgress?: (p: ProfileProgress) => void,
+  threads = 1,
 ): Promise<{ profile: DatasetProfile; skips: SkipLog }> {
+  // CSV with the default delimiter can be split by columns across threads (same result, bit for bit)
+  if (threads > 1 && format.format === "csv" && format.delimiter === undefined && parallelProfilingAvailable()) {
+    return profileCsvParallel(input, format.header, threads, options ?? DEFAULT_SKETCH_OPTIONS, onProgress);
+  }
   const profile = new DatasetProfile(options);
   const skips = new SkipLog();
   let columns: FeatureProfile[] = [];

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { suggestConstraints } from "../baseline/suggestConstraints.js";
 import { profileDataset } from "../baseline/profileDataset.js";
@@ -19,6 +20,8 @@ export interface BaselineCommandOptions {
   outputColumnsPosition: "START" | "END";
   output: string;
   categoryCap: number;
+  /** Threads for CSV profiling (default: up to 2, as the machine allows); see profileCsvParallel. */
+  threads?: number;
 }
 
 export interface BaselineSummary {
@@ -44,7 +47,7 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
   const progress = new ProgressLine(err);
   let result;
   try {
-    result = await profileDataset(input, format, sketch, (p) => progress.update(p.rows, p.bytes));
+    result = await profileDataset(input, format, sketch, (p) => progress.update(p.rows, p.bytes), opts.threads ?? defaultThreads());
   } finally {
     progress.clear();
   }
@@ -79,6 +82,11 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
   };
   err.write(formatSummary(opts.dataset, summary, skips));
   return summary;
+}
+
+/** Up to two threads: the reading thread plus sketch work split in two saturates 2 cores. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
 }
 
 export function skipsJson(skips: SkipLog): Array<{ reason: string; count: number; first_lines: number[]; example: string }> {

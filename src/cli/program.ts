@@ -37,8 +37,9 @@ export function buildProgram(): Command {
     )
     .requiredOption("--output <dir>", "folder for statistics.json, constraints.json and baseline.json")
     .option("--category-cap <n>", "distinct values counted exactly per feature before heavy hitters", positiveInt("--category-cap"), 1000)
+    .option("--threads <n>", "CSV: threads that share the sketch work (default: 2, or 1 on a one-core machine); the result does not depend on it", positiveInt("--threads"))
     .exitOverride()
-    .action(async (o: { dataset: string; format: "csv" | "jsonl"; header?: boolean; outputColumnsPosition: "START" | "END"; output: string; categoryCap: number }) => {
+    .action(async (o: { dataset: string; format: "csv" | "jsonl"; header?: boolean; outputColumnsPosition: "START" | "END"; output: string; categoryCap: number; threads?: number }) => {
       if (o.format === "jsonl" && o.header !== undefined) throw new UsageError("--header/--no-header apply to --format csv only");
       await runBaseline({
         dataset: o.dataset,
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
         outputColumnsPosition: o.outputColumnsPosition,
         output: o.output,
         categoryCap: o.categoryCap,
+        ...(o.threads === undefined ? {} : { threads: o.threads }),
       });
     });
 

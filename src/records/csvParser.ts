@@ -30,6 +30,14 @@ export interface CsvParserOptions {
   delimiter?: string;
   quote?: string;
   maxRecordChars?: number;
+  /**
+   * Fields a consumer needs: from the second record on, unquoted one-line records fill only the
+   * fields with index ≡ `fieldOffset` (mod `fieldStride`) and leave the others "" (the count of
+   * fields stays right). Saves the slicing of fields a worker thread does not profile. Default 1
+   * and 0: every field.
+   */
+  fieldStride?: number;
+  fieldOffset?: number;
 }
 
 const NEED_MORE = null;
@@ -39,6 +47,9 @@ export class CsvParser {
   readonly #delim: string;
   readonly #quote: string;
   readonly #max: number;
+  readonly #stride: number;
+  readonly #offset: number;
+  #records = 0;
   #buf = "";
   #line = 1;
   #started = false;
@@ -51,6 +62,11 @@ export class CsvParser {
     this.#delim = options.delimiter ?? ",";
     this.#quote = options.quote ?? '"';
     this.#max = options.maxRecordChars ?? 1 << 20;
+    this.#stride = options.fieldStride ?? 1;
+    this.#offset = options.fieldOffset ?? 0;
+    if (!Number.isInteger(this.#stride) || this.#stride < 1 || !Number.isInteger(this.#offset) || this.#offset < 0 || this.#offset >= this.#stride) {
+      throw new RangeError("fieldStride must be a positive integer and 0 ≤ fieldOffset < fieldStride");
+    }
     if (this.#delim.length !== 1 || this.#quote.length !== 1) throw new RangeError("delimiter and quote must be single characters");
   }
 
@@ -120,7 +136,10 @@ export class CsvParser {
           let end = lineEnd;
           if (end > pos && buf.charCodeAt(end - 1) === 13) end--;
           if (end === pos) this.emptyLines++;
-          else this.#handler.record(buf.slice(pos, end).split(this.#delim), this.#line);
+          else {
+            this.#handler.record(this.#stride === 1 || this.#records === 0 ? buf.slice(pos, end).split(this.#delim) : this.#selected(buf, pos, end), this.#line);
+            this.#records++;
+          }
           this.#line++;
         }
         pos = lineEnd + 1;
@@ -154,6 +173,7 @@ export class CsvParser {
         continue;
       }
       this.#handler.record(parsed.fields, this.#line);
+      this.#records++;
       this.#line += parsed.newlines + 1;
       pos = parsed.next;
     }
@@ -168,6 +188,27 @@ export class CsvParser {
   #tooLong(): void {
     this.#handler.malformed("record too long", `a record longer than ${this.#max} characters`, this.#line);
     this.#line++;
+  }
+
+  /** The fields of an unquoted one-line record, only the selected ones sliced (see fieldStride). */
+  #selected(buf: string, pos: number, end: number): string[] {
+    const delim = this.#delim;
+    const stride = this.#stride;
+    const fields: string[] = [];
+    let start = pos;
+    let next = this.#offset;
+    for (let i = 0; ; i++) {
+      let d = buf.indexOf(delim, start);
+      if (d === -1 || d > end) d = end;
+      if (i === next) {
+        fields.push(buf.slice(start, d));
+        next += stride;
+      } else {
+        fields.push("");
+      }
+      if (d === end) return fields;
+      start = d + 1;
+    }
   }
 
   /** Parses one record starting at `start` that contains a quote. */

@@ -6,7 +6,7 @@ import type { SkipLog } from "./skipLog.js";
 import type { RawValue } from "./valueType.js";
 
 export type DatasetFormat =
-  | { readonly format: "csv"; readonly header: boolean; readonly delimiter?: string }
+  | { readonly format: "csv"; readonly header: boolean; readonly delimiter?: string; readonly fieldStride?: number; readonly fieldOffset?: number }
   | { readonly format: "jsonl" };
 
 /**
@@ -70,7 +70,7 @@ export function headerNames(fields: readonly string[]): string[] {
   });
 }
 
-function csvSink(format: { header: boolean; delimiter?: string }, visitor: RowVisitor, skips: SkipLog, name: string): TextSink {
+function csvSink(format: { header: boolean; delimiter?: string; fieldStride?: number; fieldOffset?: number }, visitor: RowVisitor, skips: SkipLog, name: string): TextSink {
   let width = -1;
   const parser = new CsvParser(
     {
@@ -95,7 +95,10 @@ function csvSink(format: { header: boolean; delimiter?: string }, visitor: RowVi
         skips.add(reason, detail, line);
       },
     },
-    format.delimiter === undefined ? {} : { delimiter: format.delimiter },
+    {
+      ...(format.delimiter === undefined ? {} : { delimiter: format.delimiter }),
+      ...(format.fieldStride === undefined ? {} : { fieldStride: format.fieldStride, fieldOffset: format.fieldOffset ?? 0 }),
+    },
   );
   return { push: (t) => parser.push(t), end: () => parser.end() };
 }

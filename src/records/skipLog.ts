@@ -29,6 +29,13 @@ export class SkipLog {
     if (r.first.length < this.keep) r.first.push(position);
   }
 
+  /** Rebuilds a log from `reasons()` output (e.g. sent from a worker thread). */
+  static from(reasons: readonly SkipReason[], keep = 5): SkipLog {
+    const log = new SkipLog(keep);
+    for (const r of reasons) log.#reasons.set(r.reason, { reason: r.reason, count: r.count, first: r.first.slice(0, keep), example: r.example });
+    return log;
+  }
+
   get total(): number {
     let n = 0;
     for (const r of this.#reasons.values()) n += r.count;

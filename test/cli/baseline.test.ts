@@ -587,3 +587,42 @@ batch();
     expect(piped.stderr).toContain("baseline: 300,000 rows");
   });
 });
+
+describe("dqstream baseline --threads (CSV columns shared across worker threads)", () => {
+  it("writes byte-identical files whatever the thread count, also with malformed lines, quotes, stdin and gzip", async () => {
+    const lines = ["id,amount,city,flag,score,note"];
+    for (let i = 0; i < 30_000; i++) {
+      const note = i % 97 === 0 ? `"multi\nline, ${i}"` : i % 13 === 0 ? `"quoted, ${i}"` : `n${i % 50}`;
+      lines.push(`${i},${(i * 37) % 1000}.${i % 100},${["Lisbon", "Oslo", "Lima", ""][i % 4]},${i % 3 === 0},${Math.sin(i).toFixed(6)},${note}`);
+      if (i % 5000 === 17) lines.push("broken,row");
+      if (i % 7000 === 3) lines.push('9,"x"y,z,true,1,2');
+    }
+    const text = `${lines.join("\r\n")}\r\n`;
+    const file = join(tmp, "threads.csv");
+    await writeFile(file, text);
+    const outs: string[] = [];
+    for (const threads of ["1", "2", "3"]) {
+      const out = outDir();
+      const r = dqstream(["baseline", "--dataset", file, "--format", "csv", "--output", out, "--threads", threads]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/skipped: 11 malformed lines/);
+      outs.push(out);
+    }
+    const viaStdin = outDir();
+    expect(dqstream(["baseline", "--dataset", "-", "--format", "csv", "--output", viaStdin, "--threads", "2"], gzipSync(Buffer.from(text))).status).toBe(0);
+    for (const f of ["statistics.json", "constraints.json"]) {
+      const reference = await readFile(join(outs[0] as string, f), "utf8");
+      for (const o of [...outs.slice(1), viaStdin]) expect(await readFile(join(o, f), "utf8"), `${o}/${f}`).toBe(reference);
+    }
+  });
+
+  it("reports a malformed header from a worker thread as exit 1 naming the file", async () => {
+    const file = join(tmp, "bad-header-threads.csv");
+    await writeFile(file, 'a,"b"x,c\n1,2,3\n');
+    const out = outDir();
+    const r = dqstream(["baseline", "--dataset", file, "--format", "csv", "--output", out, "--threads", "2"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${file}: line 1: the header line is malformed`);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -389,3 +389,48 @@ describe("CsvParser: memory stays bounded on over-long lines", () => {
     expect(malformed(p)).toEqual([{ line: 2, reason: "record too long", detail: "a record longer than 16 characters" }]);
   });
 });
+
+describe("CsvParser: fieldStride / fieldOffset", () => {
+  it("fills only the selected fields of unquoted records after the first, keeping the field count", () => {
+    const text = 'a,b,c,d,e\n1,2,3,4,5\n6,"7,x",8,9,10\n11,12\n';
+    const p = parse(text, { fieldStride: 2, fieldOffset: 1 });
+    expect(records(p)).toEqual([
+      [1, ["a", "b", "c", "d", "e"]], // the first record is always whole (a header)
+      [2, ["", "2", "", "4", ""]],
+      [3, ["6", "7,x", "8", "9", "10"]], // a quoted record is parsed whole
+      [4, ["", "12"]],
+    ]);
+  });
+
+  it("gives the same selected fields as a full parse, for any stride and offset (fast-check)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.stringMatching(/^[a-z0-9 .]{0,4}$/), { minLength: 1, maxLength: 7 }), { minLength: 2, maxLength: 20 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.nat(),
+        (rows, stride, o) => {
+          const offset = o % stride;
+          const text = rows.map((r) => r.join(",")).join("\n") + "\n";
+          const whole = records(parse(text));
+          const selected = records(parse(text, { fieldStride: stride, fieldOffset: offset }));
+          expect(selected.length).toBe(whole.length);
+          selected.forEach(([line, fields], k) => {
+            const [wholeLine, wholeFields] = whole[k] as [number, string[]];
+            expect(line).toBe(wholeLine);
+            expect(fields.length).toBe(wholeFields.length);
+            fields.forEach((f, i) => {
+              if (k === 0 || i % stride === offset) expect(f).toBe(wholeFields[i]);
+              else expect(f).toBe("");
+            });
+          });
+        },
+      ),
+      { seed: 11, numRuns: 500 },
+    );
+  });
+
+  it("rejects a bad stride or offset", () => {
+    expect(() => new CsvParser({ record: () => undefined, malformed: () => undefined }, { fieldStride: 2, fieldOffset: 2 })).toThrow(RangeError);
+    expect(() => new CsvParser({ record: () => undefined, malformed: () => undefined }, { fieldStride: 0 })).toThrow(RangeError);
+  });
+});
