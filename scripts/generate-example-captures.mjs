@@ -8,14 +8,15 @@
 //   04:00 plan mix moves to premium, with a new value "enterprise"
 //   05:00 intl_mins missing in 30 % of the records
 //   07:00 account_length sent as text ("123d") in 10 % of the records
-// Seeded: the same bytes every run.   node scripts/generate-example-captures.mjs examples/capture
+// Seeded: the same bytes every run.
+//   node scripts/generate-example-captures.mjs examples/capture [records per hour, default 300]
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { COLUMNS, makeRow, mulberry32 } from "./exampleModel.mjs";
 
 const root = process.argv[2] ?? "examples/capture";
 const endpoint = "churn-endpoint";
-const perHour = 300;
+const perHour = Number(process.argv[3] ?? 300);
 const day = Date.UTC(2026, 10, 1);
 const rand = mulberry32(7);
 const hex = (n) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join("");
