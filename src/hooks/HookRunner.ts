@@ -1,8 +1,11 @@
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { PreprocessContext, PreprocessOutcome, Preprocessor } from "../engine/Preprocessor.js";
-import type { CaptureRecord } from "../records/captureRecord.js";
+import type { CaptureRecord, FeatureRow } from "../records/captureRecord.js";
 import { WORKER_SOURCE } from "./workerSource.js";
+
+/** How long a hook module may take to load, by default (or the call timeout, if longer). */
+export const LOAD_TIMEOUT_MS = 10_000;
 
 /** A hook module that cannot be loaded: a configuration error. */
 export class HookLoadError extends Error {
@@ -47,6 +50,7 @@ interface Job {
 export class HookRunner implements Preprocessor {
   readonly modulePath: string;
   readonly timeoutMs: number;
+  readonly loadTimeoutMs: number;
   /** The live worker; undefined once it has exited or the runner is closed. */
   #worker: Worker | undefined;
   #closed = false;
@@ -57,14 +61,15 @@ export class HookRunner implements Preprocessor {
   #job = 0;
   #restarts = 0;
 
-  private constructor(modulePath: string, timeoutMs: number) {
+  private constructor(modulePath: string, timeoutMs: number, loadTimeoutMs: number) {
     this.modulePath = resolve(modulePath);
     this.timeoutMs = timeoutMs;
+    this.loadTimeoutMs = loadTimeoutMs;
   }
 
   /** Loads the module in a worker; rejects with HookLoadError when it cannot be imported. */
-  static async start(modulePath: string, timeoutMs: number): Promise<HookRunner> {
-    const runner = new HookRunner(modulePath, timeoutMs);
+  static async start(modulePath: string, timeoutMs: number, loadTimeoutMs: number = LOAD_TIMEOUT_MS): Promise<HookRunner> {
+    const runner = new HookRunner(modulePath, timeoutMs, loadTimeoutMs);
     await runner.#spawn();
     return runner;
   }
@@ -113,7 +118,16 @@ export class HookRunner implements Preprocessor {
         cleanup();
         reject(new HookLoadError(this.modulePath, `the worker exited with code ${code} while loading it`));
       };
+      // a module that never finishes loading (a top-level endless loop or await) must not hang
+      // the start, nor a respawn after a timeout
+      const loadLimitMs = Math.max(this.loadTimeoutMs, this.timeoutMs);
+      const timer = setTimeout(() => {
+        cleanup();
+        void worker.terminate();
+        reject(new HookLoadError(this.modulePath, `did not finish loading within ${loadLimitMs} ms`));
+      }, loadLimitMs);
       const cleanup = (): void => {
+        clearTimeout(timer);
         worker.off("message", onMessage);
         worker.off("error", onError);
         worker.off("exit", onExit);
@@ -127,7 +141,7 @@ export class HookRunner implements Preprocessor {
   async run(items: ReadonlyArray<{ record: CaptureRecord; context: PreprocessContext }>): Promise<PreprocessOutcome[]> {
     const outcomes = await this.call("preprocess", items.map((i) => ({ arg: i.record, context: i.context })));
     return outcomes.map((o): PreprocessOutcome => {
-      if (o.ok) return { ok: true, rows: (o.rows ?? []) as PreprocessOutcome extends { rows: infer R } ? R : never };
+      if (o.ok) return { ok: true, rows: (o.rows ?? []) as FeatureRow[] };
       const kind = o.kind === "preprocess_timeout" || o.kind === "preprocess_invalid_result" ? o.kind : "preprocess_error";
       return { ok: false, kind, detail: o.detail };
     });

@@ -329,3 +329,13 @@ describe("HookRunner: data passing and lifetime", () => {
     expect(JSON.parse(child.stdout)).toEqual({ kinds: ["preprocess_timeout", "ok"], restarts: 1 });
   });
 });
+
+describe("HookRunner: a module that never finishes loading", () => {
+  it("is a HookLoadError after the load limit, not a hang", async () => {
+    const [Runner, LoadError] = [HookRunner, HookLoadError];
+    const path = fileURLToPath(new URL("../fixtures/hooks/never-loads.mjs", import.meta.url));
+    const err = await Runner.start(path, 100, 300).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LoadError);
+    expect((err as Error).message).toMatch(/did not finish loading within \d+ ms/);
+  });
+});
