@@ -1,15 +1,13 @@
-import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatBytes, formatCount, ProgressLine } from "../../src/cli/progress.js";
+import { ensureBuilt, MAIN, ROOT, runCli } from "../support/cli.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const MAIN = join(ROOT, "dist", "cli", "main.js");
 const FIXTURES = join(ROOT, "test", "fixtures", "datasets");
 const SMALL_CSV = join(FIXTURES, "small.csv");
 const SMALL_JSONL = join(FIXTURES, "small.jsonl");
@@ -17,8 +15,7 @@ const SMALL_JSONL = join(FIXTURES, "small.jsonl");
 let tmp = "";
 
 beforeAll(async () => {
-  // `npm test` builds first; a bare `vitest run` on a fresh checkout needs dist/ too
-  if (!existsSync(MAIN)) execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+  ensureBuilt();
   tmp = await mkdtemp(join(tmpdir(), "dqstream-cli-"));
 });
 
@@ -27,12 +24,7 @@ afterAll(async () => {
 });
 
 function dqstream(args: readonly string[], input?: string | Buffer): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [MAIN, ...args], {
-    cwd: tmp,
-    encoding: "utf8",
-    ...(input === undefined ? { stdio: ["ignore", "pipe", "pipe"] } : { input }),
-    timeout: 60_000,
-  });
+  return runCli(tmp, args, input);
 }
 
 let outputs = 0;

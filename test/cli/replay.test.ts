@@ -1,14 +1,12 @@
-import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import type { SpawnSyncReturns } from "node:child_process";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, ROOT, runCli } from "../support/cli.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const MAIN = join(ROOT, "dist", "cli", "main.js");
 const STATS = join(ROOT, "test/golden/baseline/csv-header/statistics.json");
 const CONS = join(ROOT, "test/golden/baseline/csv-header/constraints.json");
 const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
@@ -16,7 +14,7 @@ const EXPECTED = join(ROOT, "test/golden/replay/csv-start/expected/reports/churn
 
 let tmp = "";
 beforeAll(async () => {
-  if (!existsSync(MAIN)) execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+  ensureBuilt();
   tmp = await mkdtemp(join(tmpdir(), "dqstream-replay-cli-"));
 });
 afterAll(async () => {
@@ -24,12 +22,7 @@ afterAll(async () => {
 });
 
 function dqstream(args: readonly string[], input?: string | Buffer): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [MAIN, ...args], {
-    cwd: tmp,
-    encoding: "utf8",
-    ...(input === undefined ? { stdio: ["ignore", "pipe", "pipe"] } : { input }),
-    timeout: 60_000,
-  });
+  return runCli(tmp, args, input);
 }
 
 let n = 0;

@@ -7,6 +7,7 @@ import type { DeadLetter } from "../../src/sinks/DeadLetterSink.js";
 import type { PartitionKey, Position, SourceRecord } from "../../src/sources/Source.js";
 import { totalOf, type WindowCounts } from "../../src/windows/WindowCounts.js";
 import { WindowManager, type ClosedWindow } from "../../src/windows/WindowManager.js";
+import { mulberry32 as prng } from "../support/random.js";
 
 const T0 = Date.UTC(2026, 10, 1); // 2026-11-01T00:00:00Z
 const S = 1000;
@@ -400,17 +401,6 @@ const streamArb = fc.record({
   batchChance: fc.double({ min: 0.05, max: 1, noNaN: true }),
 });
 
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random merge of the partitions' sequences that keeps each partition's order. */
 function interleave(parts: ReadonlyArray<readonly SourceRecord[]>, seed: number): SourceRecord[] {

@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { KllSketch, type KllState } from "../../src/sketches/kllSketch.js";
+import { mulberry32 } from "../support/random.js";
 
 /** Base seed for every fast-check property; override with DQ_FC_SEED to explore other cases. */
 export const FC_SEED = Number(process.env["DQ_FC_SEED"] ?? 20_250_601);
@@ -13,17 +14,9 @@ export function params(offset: number, numRuns: number): fc.Parameters<unknown> 
   return { seed: FC_SEED + offset, numRuns };
 }
 
-/** mulberry32, a small seeded PRNG for bulk data that fast-check only seeds. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
+/** mulberry32 (test/support/random.ts), a small seeded PRNG for bulk data that fast-check only seeds. */
+export const prng = mulberry32;
 
 // ---------------------------------------------------------------------------------------------
 // Fixed-point values: x = q / 1024 with integer q, so every value and every partial sum is an exact
