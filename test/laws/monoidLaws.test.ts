@@ -13,6 +13,7 @@ import { DatasetProfile } from "../../src/profiles/DatasetProfile.js";
 import { FeatureProfile, type SketchOptions } from "../../src/profiles/FeatureProfile.js";
 import { featureStatistics, toStatistics } from "../../src/profiles/toStatistics.js";
 import { classifyRaw, classifyString, parseNumeric, ValueKind, type RawValue } from "../../src/records/valueType.js";
+import { BoundedExactCounts } from "../../src/sketches/boundedExactCounts.js";
 import { CategoryCounts } from "../../src/sketches/categoryCounts.js";
 import { ExactSum } from "../../src/sketches/exactSum.js";
 import { HyperLogLog } from "../../src/sketches/hyperLogLog.js";
@@ -481,6 +482,66 @@ describe("HyperLogLog", () => {
 });
 
 // =============================================================================================
+describe("BoundedExactCounts", () => {
+  const cap = fc.constantFrom(1, 2, 3, 5, 8, 50);
+  const items = fc.array(fc.oneof(fc.constantFrom("1", "2", "3"), fc.integer({ min: 0, max: 60 }).map(String)), { maxLength: 150 });
+  const build = (c: number, xs: readonly string[]): BoundedExactCounts => {
+    const s = new BoundedExactCounts(c);
+    for (const x of xs) s.add(x);
+    return s;
+  };
+  const read = (s: BoundedExactCounts) => JSON.stringify(s.serialize());
+  /** Exact counts of every value while distinct ≤ cap; only the total once over. */
+  const expected = (c: number, xs: readonly string[]): string => {
+    const m = new Map<string, number>();
+    for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+    const counts = m.size <= c ? [...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : null;
+    return JSON.stringify({ v: 1, cap: c, total: xs.length, counts });
+  };
+
+  it("identity, commutativity and associativity hold bit for bit", () => {
+    fc.assert(
+      fc.property(cap, items, items, items, (c, xs, ys, zs) => {
+        const [a, b, d] = [build(c, xs), build(c, ys), build(c, zs)];
+        expect(read(a.merge(BoundedExactCounts.empty(c)))).toBe(read(a));
+        expect(read(BoundedExactCounts.empty(c).merge(a))).toBe(read(a));
+        expect(read(a.merge(b))).toBe(read(b.merge(a)));
+        expect(read(a.merge(b).merge(d))).toBe(read(a.merge(b.merge(d))));
+      }),
+      params(900, 300),
+    );
+  });
+
+  it("split/merge: the merged parts equal one sketch over X, which is exact (or overflowed) as X says", () => {
+    fc.assert(
+      fc.property(cap, items, cutsArb, (c, xs, cuts) => {
+        const merged = splitAt(xs, cuts)
+          .map((part) => build(c, part))
+          .reduce((acc, p) => acc.merge(p), BoundedExactCounts.empty(c));
+        expect(read(merged)).toBe(read(build(c, xs)));
+        expect(read(merged)).toBe(expected(c, xs));
+      }),
+      params(901, 300),
+    );
+  });
+
+  it("serialize → JSON → deserialize reproduces the state and later behaviour", () => {
+    fc.assert(
+      fc.property(cap, items, items, (c, xs, ys) => {
+        const a = build(c, xs);
+        const b = BoundedExactCounts.deserialize(viaJson(a.serialize()));
+        expect(read(b)).toBe(read(a));
+        for (const y of ys) {
+          a.add(y);
+          b.add(y);
+        }
+        expect(read(b)).toBe(read(a));
+      }),
+      params(902, 200),
+    );
+  });
+});
+
 describe("CategoryCounts", () => {
   const cap = fc.constantFrom(1, 2, 3, 5, 8, 50);
   /** Small alphabets stay under the cap, larger ones go over it; skewed so heavy hitters exist. */
