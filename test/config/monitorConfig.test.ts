@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { configFromEnv } from "../../src/config/envConfig.js";
+import { ConfigError, mergeConfig, validateConfig } from "../../src/config/loadConfig.js";
+import { MonitorConfigSchema, redact } from "../../src/config/monitorSchema.js";
+
+const minimal = {
+  baseline: { statistics: "s.json", constraints: "c.json" },
+  reports_dir: "reports",
+  kafka: { brokers: ["127.0.0.1:9092"], topics: ["capture"] },
+};
+
+describe("monitor config schema", () => {
+  it("fills the documented defaults", () => {
+    const c = validateConfig(MonitorConfigSchema, minimal, () => "config.yaml");
+    expect(c.kafka).toMatchObject({ group_id: "dqstream", client_id: "dqstream", start_from: "earliest", dead_letter_topic: "dqstream-dead-letter", session_timeout_ms: 30_000, idle_partition_seconds: 60 });
+    expect(c.http).toEqual({ host: "127.0.0.1", port: 9464 });
+    expect(c.idle_close_seconds).toBe(300);
+    expect(c.window_seconds).toBe(3600);
+  });
+
+  it("names unknown keys, wrong values and cross-field mistakes with where they came from", () => {
+    const bad = (value: unknown): string => {
+      try {
+        validateConfig(MonitorConfigSchema, value, () => "config.yaml");
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      throw new Error("accepted");
+    };
+    expect(bad({ ...minimal, kafka: { ...minimal.kafka, group: "x" } })).toContain("config.yaml: unknown key kafka.group");
+    expect(bad({ ...minimal, kafka: { ...minimal.kafka, brokers: ["no-port"] } })).toContain("config.yaml: kafka.brokers[0]: expected host:port");
+    expect(bad({ ...minimal, kafka: { ...minimal.kafka, brokers: [] } })).toMatch(/expected at least one broker/);
+    expect(bad({ ...minimal, kafka: { ...minimal.kafka, session_timeout_ms: 10_000, heartbeat_interval_ms: 5_000 } })).toMatch(/heartbeat_interval_ms must be lower than a third of session_timeout_ms/);
+    expect(bad({ ...minimal, kafka: { ...minimal.kafka, sasl: { mechanism: "gssapi" } } })).toMatch(/kafka\.sasl/);
+    expect(bad({ ...minimal, kafka: { ...minimal.kafka, tls: { cert_file: "c.pem" } } })).toMatch(/tls\.cert_file and tls\.key_file go together/);
+    expect(bad({ ...minimal, http: { port: 70_000 } })).toMatch(/http\.port/);
+  });
+
+  it("accepts TLS and each SASL mechanism", () => {
+    for (const mechanism of ["plain", "scram-sha-256", "scram-sha-512"]) {
+      const c = validateConfig(MonitorConfigSchema, { ...minimal, kafka: { ...minimal.kafka, tls: { ca_file: "ca.pem" }, sasl: { mechanism, username: "u", password: "p" } } }, () => "x");
+      expect(c.kafka.sasl?.mechanism).toBe(mechanism);
+      expect(c.kafka.tls).toEqual({ enabled: true, ca_file: "ca.pem", reject_unauthorized: true });
+    }
+  });
+
+  it("redacts secrets for logging", () => {
+    const c = validateConfig(MonitorConfigSchema, { ...minimal, kafka: { ...minimal.kafka, sasl: { mechanism: "plain", username: "u", password: "hunter2" }, tls: { cert_file: "c.pem", key_file: "k.pem" } } }, () => "x");
+    const text = JSON.stringify(redact(c));
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("k.pem");
+    expect(text).toContain('"username":"u"');
+  });
+});
+
+describe("DQSTREAM_… environment variables", () => {
+  it("become config keys, with __ between levels, lists for brokers and topics, numbers and booleans typed", () => {
+    const { config, origin } = configFromEnv({
+      DQSTREAM_WINDOW_SECONDS: "600",
+      DQSTREAM_KAFKA__BROKERS: "a:9092, b:9093",
+      DQSTREAM_KAFKA__TOPICS: "capture",
+      DQSTREAM_KAFKA__SASL__PASSWORD: "s3cret",
+      DQSTREAM_KAFKA__TLS__REJECT_UNAUTHORIZED: "false",
+      DQSTREAM_LOG_LEVEL: "debug",
+      OTHER: "x",
+    });
+    expect(config).toEqual({
+      window_seconds: 600,
+      kafka: { brokers: ["a:9092", "b:9093"], topics: ["capture"], sasl: { password: "s3cret" }, tls: { reject_unauthorized: false } },
+    });
+    expect(origin.get("kafka.sasl.password")).toBe("DQSTREAM_KAFKA__SASL__PASSWORD");
+  });
+
+  it("merge under flags and over the file, and errors name the variable", () => {
+    const { config, origin } = configFromEnv({ DQSTREAM_WINDOW_SECONDS: "30" });
+    const merged = mergeConfig(minimal, config);
+    expect(() => validateConfig(MonitorConfigSchema, merged, (path) => origin.get(path.map(String).join(".")) ?? "config.yaml")).toThrow(/DQSTREAM_WINDOW_SECONDS: window_seconds: /);
+    expect(() => configFromEnv({ DQSTREAM_KAFKA____X: "1" })).toThrow(/DQSTREAM_KAFKA____X: expected DQSTREAM_<KEY>/);
+  });
+});
