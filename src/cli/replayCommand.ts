@@ -137,6 +137,8 @@ export function formatReplaySummary(config: RunConfig, files: readonly string[],
     const entries = Object.entries(map);
     if (entries.length > 0) lines.push(`  ${label}: ${entries.map(([k, v]) => `${k} ${formatCount(v)}`).join(", ")}`);
   }
+  const orphans = totalOf(s.unattributed.malformed) + totalOf(s.unattributed.skipped) + s.unattributed.late;
+  if (orphans > 0) lines.push(`  ${formatCount(orphans)} of them in no window's report: no record had a usable event time`);
   if (s.deadLetterFile !== undefined) lines.push(`dead letters: ${formatCount(s.deadLetters)} in ${s.deadLetterFile}`);
   const violations = s.reports.flatMap((r) => r.violations);
   const flagged = s.reports.filter((r) => r.violations.length > 0);

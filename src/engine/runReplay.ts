@@ -16,8 +16,10 @@ import { WindowReporter } from "./WindowReporter.js";
 
 export interface ReplaySummary {
   reports: WindowReport[];
-  /** Counts over all windows. */
+  /** Counts over all windows, plus the unattributed ones. */
   totals: WindowCounts;
+  /** Records counted in no window: no record of their partition had a usable event time. */
+  unattributed: WindowCounts;
   deadLetters: number;
   deadLetterFile: string | undefined;
   postprocessFailures: number;
@@ -79,7 +81,8 @@ export async function runReplay(config: RunConfig, inputs: readonly string[], lo
   }
   return {
     reports,
-    totals: reports.reduce((t, r) => addCounts(t, r.counts), emptyCounts()),
+    totals: addCounts(reports.reduce((t, r) => addCounts(t, r.counts), emptyCounts()), engine.windows.unattributedCounts()),
+    unattributed: engine.windows.unattributedCounts(),
     deadLetters: deadLetters.count,
     deadLetterFile: deadLetters.count > 0 ? deadLetters.file : undefined,
     postprocessFailures: reporter.postprocessFailures,

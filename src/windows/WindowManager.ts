@@ -160,6 +160,16 @@ export class WindowManager {
     return candidates.sort(comparePositions)[0];
   }
 
+  /**
+   * Counts waiting in `pending` (records attributed before their partition had a window): at the
+   * end of input they belong to no window's manifest, so a run's totals add them from here.
+   */
+  unattributedCounts(): WindowCounts {
+    let total = emptyCounts();
+    for (const s of this.#partitions.values()) if (s.pending !== undefined) total = addCounts(total, s.pending.counts);
+    return total;
+  }
+
   get openWindowCount(): number {
     const starts = new Set<number>();
     for (const s of this.#partitions.values()) for (const t of s.windows.keys()) starts.add(t);

@@ -111,3 +111,18 @@ describe("dqstream replay (the built CLI)", () => {
     expect(existsSync(join(reports, "churn"))).toBe(false);
   });
 });
+
+describe("dqstream replay with nothing countable", () => {
+  it("still accounts for every record: malformed counts in the summary, all of them dead-lettered", async () => {
+    const input = join(tmp, "garbage.jsonl");
+    await writeFile(input, 'garbage\n{"a":1}\n\n');
+    const reports = fresh();
+    const r = dqstream([...base(reports), input]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("0 windows of 600 s");
+    expect(r.stdout).toContain("2 malformed");
+    expect(r.stdout).toContain("2 of them in no window's report: no record had a usable event time");
+    const letters = (await readFile(join(reports, "dead-letter/churn/ten-minutes/dead-letter.jsonl"), "utf8")).trim().split("\n");
+    expect(letters.map((l) => (JSON.parse(l) as { reason: string }).reason)).toEqual(["invalid JSON", "not a capture record"]);
+  });
+});
