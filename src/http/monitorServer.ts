@@ -118,7 +118,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     closing ??= new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()));
       // close() only stops accepting; keep-alive sockets would hold it open until they time out.
-      // server.closeAllConnections();
+      server.closeAllConnections();
     }).then(() => log.info({ url }, "monitor server closed"));
     return closing;
   };
