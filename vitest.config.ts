@@ -8,5 +8,19 @@ export default defineConfig({
     outputFile: { json: "test-results/vitest.json" },
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // One Kafka broker per run (KAFKA_BROKERS, else Docker, else Apache Kafka's jars); see the file.
+    globalSetup: ["test/setup/kafkaBroker.ts"],
   },
 });
+
+// What test/setup/kafkaBroker.ts provides to tests through inject().
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Bootstrap addresses of the run's broker, e.g. ["127.0.0.1:40123"]. */
+    kafkaBrokers: string[];
+    /** How it was found: KAFKA_BROKERS, a testcontainers container, or the local broker from jars. */
+    kafkaMode: "env" | "docker" | "local";
+    /** Loopback control endpoint: POST /restart restarts the broker (local mode only, else 501). */
+    kafkaControlUrl: string;
+  }
+}
