@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { FormatError } from "../formats/jsonFile.js";
 import { InputError } from "../records/inputBytes.js";
 import { runBaseline } from "./baselineCommand.js";
+import { registerMonitor } from "./monitorCommand.js";
 import { registerReplay } from "./replayCommand.js";
 import { ConfigError } from "../config/loadConfig.js";
 import { HookLoadError } from "../hooks/HookRunner.js";
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
     });
 
   registerReplay(program);
+  registerMonitor(program);
 
   return program;
 }

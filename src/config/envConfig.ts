@@ -3,11 +3,26 @@ import { ConfigError } from "./loadConfig.js";
 export const ENV_PREFIX = "DQSTREAM_";
 
 /**
+ * DQSTREAM_… variables that are not config keys: dqstream's own switches for logging, the local
+ * Kafka broker, the test setup and the baseline's worker threads. Any other DQSTREAM_ variable is
+ * a config key, so a typo is an error that names it rather than a setting silently ignored.
+ */
+export const NON_CONFIG_VARIABLES: ReadonlySet<string> = new Set([
+  "DQSTREAM_LOG_LEVEL",
+  "DQSTREAM_TEST_KAFKA",
+  "DQSTREAM_KAFKA_IMAGE",
+  "DQSTREAM_KAFKA_VERSION",
+  "DQSTREAM_KAFKA_JAVA_OPTS",
+  "DQSTREAM_CACHE_DIR",
+  "DQSTREAM_WORKER_YOUNG_MB",
+]);
+
+/**
  * Config keys from the environment: `DQSTREAM_<KEY>` with `__` between levels, upper case —
  * `DQSTREAM_WINDOW_SECONDS=600`, `DQSTREAM_KAFKA__BROKERS=a:9092,b:9092`,
  * `DQSTREAM_KAFKA__SASL__PASSWORD=…`. Values: a number or true/false where the text is one, a
- * comma-separated list for the keys named in `listKeys`, else the text. DQSTREAM_LOG_LEVEL is the
- * log level, not a config key. Returns the nested object and, for error messages, which variable
+ * comma-separated list for the keys named in `listKeys`, else the text. The variables in
+ * NON_CONFIG_VARIABLES are not config keys. Returns the nested object and, for error messages, which variable
  * set each key.
  */
 export function configFromEnv(
@@ -17,7 +32,7 @@ export function configFromEnv(
   const config: Record<string, unknown> = {};
   const origin = new Map<string, string>();
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith(ENV_PREFIX) || raw === undefined || name === `${ENV_PREFIX}LOG_LEVEL`) continue;
+    if (!name.startsWith(ENV_PREFIX) || raw === undefined || NON_CONFIG_VARIABLES.has(name)) continue;
     const path = name
       .slice(ENV_PREFIX.length)
       .split("__")

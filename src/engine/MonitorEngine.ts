@@ -89,12 +89,19 @@ export class MonitorEngine {
       const state = wm.partition(s.partition);
       const parsed = parseCaptureRecord(s.value);
       if (!parsed.ok) {
+        if (wm.attributionIsReread(state)) continue; // counted before a restart (see WindowManager.restorePartition)
         dead(i, s, wm.attributionTarget(state), parsed.reason, parsed.detail);
         continue;
       }
       const record = parsed.value;
       let eventMs = inferenceTimeMs(record);
       if (eventMs === undefined && this.#o.fallbackToSourceTimestamp && s.timestampMs !== undefined) eventMs = s.timestampMs;
+      // Re-read after a restart, and counted before it: skipped silently (docs/design-monitor.md).
+      if (eventMs !== undefined && wm.isReread(state, eventMs)) {
+        if (!isShadowTraffic(record)) wm.advance(state, eventMs); // as windowFor did the first time
+        continue;
+      }
+      if ((eventMs === undefined || wm.isLate(state, eventMs)) && wm.attributionIsReread(state)) continue;
       if (isShadowTraffic(record)) {
         const w = eventMs !== undefined && !wm.isLate(state, eventMs) ? this.#existingOr(state, eventMs) : wm.attributionTarget(state);
         bump(w.counts.skipped, SKIP_SHADOW);

@@ -12,6 +12,11 @@ export interface PartitionWindow {
   /** Positions of the first and last record attributed to this window in this partition. */
   first: Position | undefined;
   last: Position | undefined;
+  /**
+   * The partition's greatest event time just before this window (or pending slot) was created,
+   * i.e. before its first record: the watermark to restore when re-reading from `first`.
+   */
+  maxEventBeforeMs?: number;
 }
 
 export interface PartitionState {
@@ -21,6 +26,19 @@ export interface PartitionState {
   readonly windows: Map<number, PartitionWindow>;
   /** Counts attributed before the partition had any window; they join its first window. */
   pending: PartitionWindow | undefined;
+  /**
+   * Set when the partition was restored from a commit's metadata: windows ending at or before
+   * this were closed (and reported) before the restart, so re-read records for them are skipped.
+   */
+  restoredClosedUpToMs?: number;
+}
+
+/** What a commit's metadata records about a partition (docs/design-monitor.md). */
+export interface PartitionCheckpoint {
+  /** The partition's greatest event time before the commit offset (−∞ when none). */
+  readonly maxEventMs: number;
+  /** Windows ending at or before this are closed (−∞ when none). */
+  readonly closedUpToMs: number;
 }
 
 export interface ClosedWindow {
@@ -98,15 +116,17 @@ export class WindowManager {
 
   /** The window for an on-time record, created if needed; advances the partition's event time. */
   windowFor(s: PartitionState, eventMs: number): PartitionWindow {
+    const before = s.maxEventMs;
     if (eventMs > s.maxEventMs) s.maxEventMs = eventMs;
     const start = windowStart(eventMs, this.#opts.windowMs);
     let w = s.windows.get(start);
     if (w === undefined) {
-      w = { startMs: start, profile: new DatasetProfile(this.#opts.sketch), counts: emptyCounts(), first: undefined, last: undefined };
+      w = { startMs: start, profile: new DatasetProfile(this.#opts.sketch), counts: emptyCounts(), first: undefined, last: undefined, maxEventBeforeMs: before };
       if (s.pending !== undefined && s.windows.size === 0) {
         w.counts = addCounts(w.counts, s.pending.counts);
         w.first = s.pending.first;
         w.last = s.pending.last;
+        if (s.pending.maxEventBeforeMs !== undefined) w.maxEventBeforeMs = s.pending.maxEventBeforeMs;
         s.pending = undefined;
       }
       s.windows.set(start, w);
@@ -120,7 +140,7 @@ export class WindowManager {
       const w = s.windows.get(windowStart(s.maxEventMs, this.#opts.windowMs));
       if (w !== undefined) return w;
     }
-    s.pending ??= { startMs: Number.NaN, profile: new DatasetProfile(this.#opts.sketch), counts: emptyCounts(), first: undefined, last: undefined };
+    s.pending ??= { startMs: Number.NaN, profile: new DatasetProfile(this.#opts.sketch), counts: emptyCounts(), first: undefined, last: undefined, maxEventBeforeMs: s.maxEventMs };
     return s.pending;
   }
 
@@ -158,6 +178,70 @@ export class WindowManager {
     const candidates = starts.map((t) => s.windows.get(t)?.first).filter((p): p is Position => p !== undefined);
     if (s.pending?.first !== undefined) candidates.push(s.pending.first);
     return candidates.sort(comparePositions)[0];
+  }
+
+  /**
+   * The checkpoint to commit with a partition's offset: the commit offset is the first position of
+   * its oldest open window (or pending slot), else `nextOffset` (everything processed); the
+   * metadata records the partition's greatest event time before that offset and how far windows
+   * are closed. Kafka positions only.
+   */
+  checkpoint(key: PartitionKey, nextOffset: string): { offset: string; checkpoint: PartitionCheckpoint } {
+    const s = this.#partitions.get(partitionId(key));
+    const closedUpToMs = this.#closedUpToMs;
+    if (s === undefined) return { offset: nextOffset, checkpoint: { maxEventMs: Number.NEGATIVE_INFINITY, closedUpToMs } };
+    const open = [...s.windows.values()];
+    if (s.pending !== undefined) open.push(s.pending);
+    let oldest: PartitionWindow | undefined;
+    for (const w of open) {
+      if (w.first === undefined || !("offset" in w.first)) continue;
+      if (oldest === undefined || comparePositions(w.first, oldest.first as Position) < 0) oldest = w;
+    }
+    if (oldest === undefined || oldest.first === undefined || !("offset" in oldest.first)) return { offset: nextOffset, checkpoint: { maxEventMs: s.maxEventMs, closedUpToMs } };
+    return { offset: oldest.first.offset, checkpoint: { maxEventMs: oldest.maxEventBeforeMs ?? Number.NEGATIVE_INFINITY, closedUpToMs } };
+  }
+
+  /**
+   * Restores a partition from a commit's checkpoint, before its records are re-read from the
+   * commit offset: its greatest event time (so its watermark evolves as before the restart) and
+   * the closed windows, whose re-read records `isReread` then identifies. Replaces the
+   * partition's state.
+   */
+  restorePartition(key: PartitionKey, c: PartitionCheckpoint): PartitionState {
+    this.#partitions.delete(partitionId(key));
+    const s = this.partition(key);
+    s.maxEventMs = c.maxEventMs;
+    s.restoredClosedUpToMs = c.closedUpToMs;
+    if (c.closedUpToMs > this.#closedUpToMs) this.#closedUpToMs = c.closedUpToMs;
+    return s;
+  }
+
+  /**
+   * Whether an on-time record (by the partition's restored watermark) falls in a window closed
+   * before a restart: it was counted there already, so it is skipped silently (its event time
+   * still advances the partition's watermark, as it did the first time).
+   */
+  isReread(s: PartitionState, eventMs: number): boolean {
+    const closed = s.restoredClosedUpToMs;
+    if (closed === undefined || eventMs < this.watermark(s)) return false;
+    return windowStart(eventMs, this.#opts.windowMs) + this.#opts.windowMs <= closed;
+  }
+
+  /** Advances a partition's greatest event time without counting anything (a skipped re-read). */
+  advance(s: PartitionState, eventMs: number): void {
+    if (eventMs > s.maxEventMs) s.maxEventMs = eventMs;
+  }
+
+  /**
+   * Whether a record not counted in its own window (late, malformed, no event time) would be
+   * attributed to a window closed before a restart: it was counted in that window's manifest
+   * already, so it is skipped silently.
+   */
+  attributionIsReread(s: PartitionState): boolean {
+    const closed = s.restoredClosedUpToMs;
+    if (closed === undefined || !Number.isFinite(s.maxEventMs)) return false;
+    const start = windowStart(s.maxEventMs, this.#opts.windowMs);
+    return !s.windows.has(start) && start + this.#opts.windowMs <= closed;
   }
 
   /**

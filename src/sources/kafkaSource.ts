@@ -1,0 +1,199 @@
+// The one file that imports kafkajs (docs/design-monitor.md; a later move to another client is
+// this file only). It turns consumer batches into SourceRecords, commits offsets with metadata,
+// reads them back, and produces dead letters.
+import { readFileSync } from "node:fs";
+import { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, type Producer, type Admin, type SASLOptions } from "kafkajs";
+import type { MonitorConfig } from "../config/monitorSchema.js";
+import type { Logger } from "../telemetry/logger.js";
+import { partitionId, type PartitionKey, type SourceRecord } from "./Source.js";
+
+/** The records of one fetched batch of one partition, in offset order. */
+export interface KafkaBatch {
+  readonly partition: PartitionKey;
+  readonly records: SourceRecord[];
+  /** Offset of the batch's last message (the next to read is this + 1). */
+  readonly lastOffset: string;
+  /** The partition's high watermark when the batch was fetched. */
+  readonly highWatermark: string;
+}
+
+export interface KafkaSourceHandlers {
+  /** One batch; the next batch is not delivered before this resolves. */
+  onBatch(batch: KafkaBatch): Promise<void>;
+  /** The member's whole assignment after each (re)join of the group. */
+  onAssignment(assigned: PartitionKey[]): void;
+  /** The consumer crashed; `restarting` says whether kafkajs restarts it. */
+  onCrash(error: Error, restarting: boolean): void;
+}
+
+export interface CommittedOffset {
+  readonly offset: string;
+  readonly metadata: string | null;
+}
+
+export interface OutgoingMessage {
+  readonly key?: string;
+  readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** What the monitor needs of Kafka. */
+export interface KafkaSource {
+  start(handlers: KafkaSourceHandlers): Promise<void>;
+  commit(offsets: ReadonlyArray<{ partition: PartitionKey; offset: string; metadata: string }>): Promise<void>;
+  /** Committed offsets (−1 when none) with their metadata, by partitionId. */
+  committed(keys: readonly PartitionKey[]): Promise<Map<string, CommittedOffset>>;
+  /** Produces messages, resolving once every in-sync replica has them (acks = all). */
+  send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /**
+   * Stops fetching new batches while the consumer keeps running, so that the batch in hand can
+   * still commit (kafkajs ignores commits once `stop` began).
+   */
+  pause(): void;
+  /** Stops the consumer; resolves after the batch in hand is handled. */
+  stop(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/**
+ * A Kafka message as capture records: its value is one record, or JSON Lines of several (one per
+ * non-blank line). Each record's position is the message's topic, partition and offset; its
+ * timestamp is the message's. An empty value is one (malformed) empty record, so it is accounted.
+ */
+export function messageRecords(partition: PartitionKey, message: Pick<KafkaMessage, "offset" | "timestamp" | "value">): SourceRecord[] {
+  const text = message.value === null ? "" : message.value.toString("utf8");
+  const ts = Number(message.timestamp);
+  const base = {
+    partition,
+    position: { topic: partition.topic, partition: partition.partition, offset: message.offset },
+    ...(Number.isFinite(ts) && ts >= 0 ? { timestampMs: ts } : {}),
+  };
+  const lines = text
+    .split("\n")
+    .map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l))
+    .filter((l) => l.trim().length > 0);
+  if (lines.length === 0) return [{ ...base, value: text }];
+  return lines.map((value) => ({ ...base, value }));
+}
+
+/** kafkajs client settings from the monitor's configuration (TLS files are read here). */
+export function kafkaClientConfig(k: MonitorConfig["kafka"]): KafkaConfig {
+  const config: KafkaConfig = {
+    clientId: k.client_id,
+    brokers: k.brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+  };
+  if (k.tls !== undefined && k.tls.enabled) {
+    config.ssl = {
+      rejectUnauthorized: k.tls.reject_unauthorized,
+      ...(k.tls.ca_file === undefined ? {} : { ca: [readFileSync(k.tls.ca_file, "utf8")] }),
+      ...(k.tls.cert_file === undefined ? {} : { cert: readFileSync(k.tls.cert_file, "utf8") }),
+      ...(k.tls.key_file === undefined ? {} : { key: readFileSync(k.tls.key_file, "utf8") }),
+    };
+  }
+  if (k.sasl !== undefined) config.sasl = { mechanism: k.sasl.mechanism, username: k.sasl.username, password: k.sasl.password } as SASLOptions;
+  return config;
+}
+
+/** The kafkajs implementation of KafkaSource: a consumer group, a producer and an admin client. */
+export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, options: { maxWaitTimeInMs?: number } = {}): KafkaSource {
+  const kafka = new Kafka(kafkaClientConfig(config));
+  const consumer: Consumer = kafka.consumer({
+    groupId: config.group_id,
+    sessionTimeout: config.session_timeout_ms,
+    heartbeatInterval: config.heartbeat_interval_ms,
+    maxBytesPerPartition: config.max_bytes_per_partition,
+    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+  });
+  const producer: Producer = kafka.producer({ idempotent: false, retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 } });
+  const admin: Admin = kafka.admin();
+  let producerConnected: Promise<void> | undefined;
+  let adminConnected: Promise<void> | undefined;
+  let started = false;
+
+  return {
+    async start(handlers) {
+      consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        const assignment = e.payload.memberAssignment;
+        const keys: PartitionKey[] = [];
+        for (const [topic, partitions] of Object.entries(assignment)) for (const partition of partitions) keys.push({ topic, partition });
+        log.info({ assigned: keys.map((k) => `${k.topic}[${k.partition}]`) }, "partitions assigned");
+        handlers.onAssignment(keys);
+      });
+      consumer.on(consumer.events.CRASH, (e) => {
+        handlers.onCrash(e.payload.error, e.payload.restart);
+      });
+      await consumer.connect();
+      started = true;
+      await consumer.subscribe({ topics: config.topics, fromBeginning: config.start_from === "earliest" });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
+          const last = batch.messages[batch.messages.length - 1];
+          if (last === undefined) return;
+          const partition = { topic: batch.topic, partition: batch.partition };
+          const records = batch.messages.flatMap((m) => messageRecords(partition, m));
+          await handlers.onBatch({ partition, records, lastOffset: last.offset, highWatermark: batch.highWatermark });
+          // the fetch position (what kafkajs reads next), not the commit: commits are the handler's
+          resolveOffset(last.offset);
+          await heartbeat();
+        },
+      });
+    },
+
+    async commit(offsets) {
+      if (offsets.length === 0) return;
+      await consumer.commitOffsets(offsets.map((o) => ({ topic: o.partition.topic, partition: o.partition.partition, offset: o.offset, metadata: o.metadata })));
+    },
+
+    async committed(keys) {
+      adminConnected ??= admin.connect();
+      await adminConnected;
+      const out = new Map<string, CommittedOffset>();
+      const topics = [...new Set(keys.map((k) => k.topic))];
+      const fetched = await admin.fetchOffsets({ groupId: config.group_id, topics });
+      for (const t of fetched) {
+        for (const p of t.partitions) out.set(partitionId({ topic: t.topic, partition: p.partition }), { offset: p.offset, metadata: p.metadata });
+      }
+      return out;
+    },
+
+    async send(topic, messages) {
+      if (messages.length === 0) return;
+      producerConnected ??= producer.connect();
+      await producerConnected;
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({ ...(m.key === undefined ? {} : { key: m.key }), value: m.value, headers: { ...m.headers } })),
+      });
+    },
+
+    pause() {
+      if (!started) return;
+      try {
+        consumer.pause(config.topics.map((topic) => ({ topic })));
+      } catch (e) {
+        log.debug({ err: e }, "pausing the consumer failed");
+      }
+    },
+
+    async stop() {
+      if (started) await consumer.stop();
+    },
+
+    async disconnect() {
+      await Promise.allSettled([
+        started ? consumer.disconnect() : Promise.resolve(),
+        producerConnected === undefined ? Promise.resolve() : producer.disconnect(),
+        adminConnected === undefined ? Promise.resolve() : admin.disconnect(),
+      ]);
+    },
+  };
+}

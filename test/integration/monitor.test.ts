@@ -1,0 +1,359 @@
+// `dqstream monitor` end to end against the run's real Kafka broker (test/setup/kafkaBroker.ts):
+// capture records on a 3-partition topic, per-window reports like replay's, committed offsets with
+// checkpoint metadata, dead letters with headers, a restart that rewrites nothing differently, and
+// the CLI as a child process (SIGTERM → exit 0).
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { Partitioners, type Admin, type Kafka, type Producer } from "kafkajs";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { MonitorConfigSchema, type MonitorConfig } from "../../src/config/monitorSchema.js";
+import { decodeCheckpoint, startMonitor, type RunningMonitor } from "../../src/engine/runMonitor.js";
+import { DEAD_LETTER_HEADERS } from "../../src/sinks/kafkaDeadLetterSink.js";
+import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
+import { kafkaBrokers, testKafka, uniqueName } from "../setup/kafka.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
+const EXPECTED = join(ROOT, "test/golden/replay/csv-start/expected/reports/churn/ten-minutes");
+const STATISTICS = join(ROOT, "test/golden/baseline/csv-header/statistics.json");
+const CONSTRAINTS = join(ROOT, "test/golden/baseline/csv-header/constraints.json");
+
+const cleanups: Array<() => Promise<unknown>> = [];
+let kafka: Kafka;
+let admin: Admin;
+let lines: string[];
+
+beforeAll(async () => {
+  kafka = testKafka("dqstream-test-monitor");
+  admin = kafka.admin();
+  await admin.connect();
+  lines = (await readFile(CAPTURE, "utf8")).split("\n").filter((l) => l.trim() !== "");
+});
+
+afterAll(async () => {
+  await admin?.disconnect();
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await Promise.race([cleanup().catch(() => {}), new Promise((r) => setTimeout(r, 20_000))]);
+  }
+});
+
+/** Produces with a producer of its own (a shared one keeps refreshing metadata of deleted topics). */
+async function send(topic: string, messages: Array<{ partition?: number; value: string | Buffer }>, perRequest = 100): Promise<void> {
+  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 5, initialRetryTime: 300 } });
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += perRequest) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + perRequest) });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+async function createTopic(topic: string, numPartitions: number): Promise<void> {
+  await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
+  cleanups.push(() => admin.deleteTopics({ topics: [topic] }));
+}
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "dqstream-monitor-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function monitorConfig(o: { topic: string; groupId: string; reports: string; deadLetterTopic: string; maxBytes?: number; latenessSeconds?: number }): MonitorConfig {
+  return MonitorConfigSchema.parse({
+    baseline: { statistics: STATISTICS, constraints: CONSTRAINTS },
+    reports_dir: o.reports,
+    endpoint: "churn",
+    schedule: "ten-minutes",
+    window_seconds: 600,
+    allowed_lateness_seconds: o.latenessSeconds ?? 0,
+    kafka: {
+      brokers: kafkaBrokers(),
+      topics: [o.topic],
+      group_id: o.groupId,
+      dead_letter_topic: o.deadLetterTopic,
+      session_timeout_ms: 10_000,
+      heartbeat_interval_ms: 1_000,
+      ...(o.maxBytes === undefined ? {} : { max_bytes_per_partition: o.maxBytes }),
+    },
+    http: { host: "127.0.0.1", port: 0 },
+    idle_close_seconds: 2,
+    shutdown_timeout_seconds: 20,
+  });
+}
+
+async function monitor(config: MonitorConfig): Promise<RunningMonitor> {
+  const log = process.env["DQSTREAM_TEST_MONITOR_LOG"] === "1" ? createLogger("trace") : silentLogger();
+  const m = await startMonitor(config, log, { maxWaitTimeInMs: 200, tickMs: 200 });
+  cleanups.push(() => m.stop());
+  return m;
+}
+
+/**
+ * The capture lines on 3 partitions (line i on partition i mod 3, in order), some messages holding
+ * 2 lines (JSON Lines). `outOfOrder`: in each partition, every 6th line swaps places with the line
+ * 3 after it (about a minute of event time), so records of a window keep arriving after the next
+ * window opened.
+ */
+async function produceCapture(topic: string, from = 0, to = lines.length, outOfOrder = false, perRequest = 100): Promise<void> {
+  const messages: Array<{ partition: number; value: string }> = [];
+  for (let p = 0; p < 3; p++) {
+    const mine = lines.map((l, i) => ({ l, i })).filter(({ i }) => i % 3 === p && i >= from && i < to);
+    if (outOfOrder) {
+      for (let k = 0; k + 3 < mine.length; k += 6) [mine[k], mine[k + 3]] = [mine[k + 3] as { l: string; i: number }, mine[k] as { l: string; i: number }];
+    }
+    for (let k = 0; k < mine.length; ) {
+      const n = k % 5 === 0 && k + 1 < mine.length ? 2 : 1;
+      messages.push({ partition: p, value: mine.slice(k, k + n).map((x) => x.l).join("\n") });
+      k += n;
+    }
+  }
+  await send(topic, messages, perRequest);
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+async function windowJsons(dir: string): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const f of (await listFiles(dir)).filter((f) => f.endsWith("window.json"))) out.set(f, JSON.parse(await readFile(join(dir, f), "utf8")) as Record<string, unknown>);
+  return out;
+}
+
+async function violationsOf(dir: string, folder: string): Promise<string[]> {
+  const v = JSON.parse(await readFile(join(dir, folder, "constraint_violations.json"), "utf8")) as { violations: Array<{ feature_name: string; constraint_check_type: string }> };
+  return v.violations.map((x) => `${x.constraint_check_type}:${x.feature_name}`).sort();
+}
+
+/** Per partition: the group's committed offset equals the high watermark; returns the metadata. */
+async function expectCommittedToEnd(topic: string, groupId: string): Promise<Array<string | null>> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const highs = new Map(ends.map((e) => [e.partition, e.high]));
+  const commits = new Map(committed?.partitions.map((p) => [p.partition, p.offset]) ?? []);
+  expect(commits).toEqual(highs);
+  return committed?.partitions.map((p) => p.metadata) ?? [];
+}
+
+describe("dqstream monitor (integration)", () => {
+  it("reports every window of records spread over 3 partitions, like replay, and commits to the end", async () => {
+    const topic = uniqueName("dq-mon");
+    const groupId = uniqueName("dq-mon-group");
+    const deadLetterTopic = uniqueName("dq-mon-dlq");
+    await createTopic(topic, 3);
+    await createTopic(deadLetterTopic, 1);
+    await produceCapture(topic);
+    const reports = await tempDir();
+    const m = await monitor(monitorConfig({ topic, groupId, reports, deadLetterTopic }));
+
+    await vi.waitFor(() => expect(m.reports.length).toBe(7), { timeout: 60_000, interval: 200 });
+    const expected = await windowJsons(EXPECTED);
+    const actual = await windowJsons(join(reports, "churn", "ten-minutes"));
+    expect([...actual.keys()]).toEqual([...expected.keys()]);
+    let items = 0;
+    for (const [f, w] of actual) {
+      const e = expected.get(f) as Record<string, unknown>;
+      expect(w["item_count"], f).toBe(e["item_count"]);
+      expect(w["records"], f).toEqual(e["records"]);
+      expect(w["violations"], f).toBe(e["violations"]);
+      items += w["item_count"] as number;
+      const folder = f.replace(/\/window\.json$/, "");
+      expect(await violationsOf(join(reports, "churn", "ten-minutes"), folder), f).toEqual(await violationsOf(EXPECTED, folder));
+      // each window's input: one range per partition, by topic, partition and offsets
+      expect((w["input"] as Array<Record<string, unknown>>).every((i) => i["topic"] === topic), f).toBe(true);
+    }
+    expect(items).toBe(lines.length);
+    // clean window and injected violations
+    expect(await violationsOf(reports, "churn/ten-minutes/2026/11/01/00/00")).toEqual([]);
+    expect(await violationsOf(reports, "churn/ten-minutes/2026/11/01/00/40")).toContain("categorical_values_check:plan");
+
+    // offsets committed to the end, with the checkpoint metadata (every window closed)
+    await vi.waitFor(async () => {
+      const metadata = await expectCommittedToEnd(topic, groupId);
+      for (const md of metadata) expect(decodeCheckpoint(md)?.closedUpToMs).toBe(Date.UTC(2026, 10, 1, 1, 10));
+    }, { timeout: 20_000, interval: 250 });
+
+    // operations endpoint
+    const ready = await fetch(`${m.url}/readyz`);
+    expect(ready.status).toBe(200);
+    const metrics = await (await fetch(`${m.url}/metrics`)).text();
+    expect(metrics).toMatch(/^dqstream_windows_closed_total 7$/m);
+    expect(metrics).toMatch(/^dqstream_records_total\{outcome="counted"\} 560$/m);
+
+    await m.stop();
+    await expect(m.done).resolves.toMatchObject({ reports: 7, records: lines.length });
+  }, 120_000);
+
+  it("sends poison messages to the dead-letter topic with headers and keeps going", async () => {
+    const topic = uniqueName("dq-poison");
+    const groupId = uniqueName("dq-poison-group");
+    const deadLetterTopic = uniqueName("dq-poison-dlq");
+    await createTopic(topic, 1);
+    await createTopic(deadLetterTopic, 1);
+    const good = lines.slice(0, 30);
+    const truncated = (good[0] as string).slice(0, 40);
+    // random bytes without a newline (a newline would split the message into several records, each a dead letter)
+    const random = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 73 + 11) % 256).map((b) => (b === 10 ? 11 : b)));
+    await send(topic, [...good.slice(0, 10).map((value) => ({ value })), { value: random }, { value: truncated }, ...good.slice(10).map((value) => ({ value }))]);
+    const reports = await tempDir();
+    const m = await monitor(monitorConfig({ topic, groupId, reports, deadLetterTopic }));
+
+    await vi.waitFor(() => expect(m.reports.length).toBeGreaterThan(0), { timeout: 60_000, interval: 200 });
+    const windows = await windowJsons(join(reports, "churn", "ten-minutes"));
+    const all = [...windows.values()];
+    expect(all.reduce((n, w) => n + (w["item_count"] as number), 0)).toBe(good.length);
+    expect(all.reduce((n, w) => n + ((w["records"] as { malformed: number }).malformed), 0)).toBe(2);
+
+    // the dead letters, with their reason and source position
+    const received: Array<{ value: string; headers: Record<string, string> }> = [];
+    const consumer = kafka.consumer({ groupId: uniqueName("dq-poison-reader"), maxWaitTimeInMs: 200 });
+    await consumer.connect();
+    cleanups.push(() => consumer.disconnect());
+    await consumer.subscribe({ topic: deadLetterTopic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+        received.push({ value: message.value?.toString("utf8") ?? "", headers });
+      },
+    });
+    await vi.waitFor(() => expect(received.length).toBe(2), { timeout: 30_000, interval: 200 });
+    const byOffset = new Map(received.map((r) => [r.headers[DEAD_LETTER_HEADERS.offset], r]));
+    expect([...byOffset.keys()].sort()).toEqual(["10", "11"]);
+    for (const r of received) {
+      expect(r.headers[DEAD_LETTER_HEADERS.topic]).toBe(topic);
+      expect(r.headers[DEAD_LETTER_HEADERS.partition]).toBe("0");
+      expect(r.headers[DEAD_LETTER_HEADERS.reason]).toBeTruthy();
+    }
+    expect(byOffset.get("11")?.value).toBe(truncated);
+    await vi.waitFor(() => expectCommittedToEnd(topic, groupId), { timeout: 20_000, interval: 250 });
+    await m.stop();
+    await expect(m.done).resolves.toMatchObject({ deadLetters: 2 });
+  }, 120_000);
+
+  it("stopped mid-stream and started again, writes the reports of an uninterrupted run, byte for byte", async () => {
+    const topic = uniqueName("dq-restart");
+    const deadLetterTopic = uniqueName("dq-restart-dlq");
+    await createTopic(topic, 3);
+    await createTopic(deadLetterTopic, 1);
+    // out of order, with allowed lateness: after a restart, records of windows closed before it are re-read and must be skipped
+    // (small produce requests: small record batches, so that small fetches make many consumer batches)
+    await produceCapture(topic, 0, lines.length, true, 6);
+
+    // uninterrupted
+    const whole = await tempDir();
+    const a = await monitor(monitorConfig({ topic, groupId: uniqueName("dq-restart-whole"), reports: whole, deadLetterTopic, latenessSeconds: 120 }));
+    await vi.waitFor(() => expect(a.reports.length).toBe(7), { timeout: 60_000, interval: 200 });
+    await a.stop();
+
+    // small fetches (many batches), stopped after the first windows closed, then started again
+    const groupId = uniqueName("dq-restart-group");
+    const split = await tempDir();
+    const config = monitorConfig({ topic, groupId, reports: split, deadLetterTopic, maxBytes: 1024, latenessSeconds: 120 });
+    const b1 = await monitor(config);
+    await vi.waitFor(() => expect(b1.reports.length).toBeGreaterThanOrEqual(3), { timeout: 60_000, interval: 10 });
+    await b1.stop();
+    const firstRun = b1.reports.length;
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const ends = await admin.fetchTopicOffsets(topic);
+    // stopped mid-stream: some partition is not committed to its end
+    expect(committed?.partitions.some((p) => ends.find((e) => e.partition === p.partition)?.high !== p.offset)).toBe(true);
+    const b2 = await monitor(config);
+    await vi.waitFor(() => expect(new Set([...b1.reports, ...b2.reports].map((r) => r.startMs)).size).toBe(7), { timeout: 60_000, interval: 200 });
+    await b2.stop();
+    expect(firstRun).toBeLessThan(7);
+
+    const files = await listFiles(whole);
+    expect(files.length).toBe(21);
+    expect(await listFiles(split)).toEqual(files);
+    const counted = [...(await windowJsons(join(whole, "churn", "ten-minutes"))).values()];
+    expect(counted.reduce((n, w) => n + (w["item_count"] as number), 0)).toBe(lines.length);
+    for (const f of files) expect(await readFile(join(split, f), "utf8"), f).toBe(await readFile(join(whole, f), "utf8"));
+  }, 180_000);
+
+  it("shares the partitions with a second member joining mid-stream: every record counted once across both", async () => {
+    const topic = uniqueName("dq-rebalance");
+    const deadLetterTopic = uniqueName("dq-rebalance-dlq");
+    const groupId = uniqueName("dq-rebalance-group");
+    await createTopic(topic, 3);
+    await createTopic(deadLetterTopic, 1);
+    await produceCapture(topic, 0, lines.length, false, 6);
+    const dir1 = await tempDir();
+    const dir2 = await tempDir();
+    const m1 = await monitor(monitorConfig({ topic, groupId, reports: dir1, deadLetterTopic, maxBytes: 1024 }));
+    await vi.waitFor(() => expect(m1.reports.length).toBeGreaterThanOrEqual(1), { timeout: 60_000, interval: 10 });
+    const m2 = await monitor(monitorConfig({ topic, groupId, reports: dir2, deadLetterTopic, maxBytes: 1024 }));
+    const items = async (): Promise<Map<string, number>> => {
+      const out = new Map<string, number>();
+      for (const d of [dir1, dir2]) {
+        for (const [f, w] of await windowJsons(join(d, "churn", "ten-minutes"))) out.set(f, (out.get(f) ?? 0) + (w["item_count"] as number));
+      }
+      return out;
+    };
+    const expected = new Map([...(await windowJsons(EXPECTED))].map(([f, w]) => [f, w["item_count"] as number]));
+    await vi.waitFor(async () => expect(await items()).toEqual(expected), { timeout: 90_000, interval: 500 });
+    await vi.waitFor(() => expectCommittedToEnd(topic, groupId), { timeout: 30_000, interval: 250 });
+    expect(m2.reports.length).toBeGreaterThan(0);
+    await Promise.all([m1.stop(), m2.stop()]);
+  }, 180_000);
+
+  it("runs as `dqstream monitor` and exits 0 on SIGTERM", async () => {
+    const topic = uniqueName("dq-cli");
+    const deadLetterTopic = uniqueName("dq-cli-dlq");
+    await createTopic(topic, 3);
+    await createTopic(deadLetterTopic, 1);
+    await produceCapture(topic, 0, 260);
+    const dir = await tempDir();
+    const configFile = join(dir, "monitor.yaml");
+    await writeFile(
+      configFile,
+      [
+        `baseline: { statistics: ${JSON.stringify(STATISTICS)}, constraints: ${JSON.stringify(CONSTRAINTS)} }`,
+        `window_seconds: 600`,
+        `kafka: { brokers: ${JSON.stringify(kafkaBrokers())}, topics: [${JSON.stringify(topic)}], dead_letter_topic: ${JSON.stringify(deadLetterTopic)}, session_timeout_ms: 10000, heartbeat_interval_ms: 1000 }`,
+        `idle_close_seconds: 2`,
+        "",
+      ].join("\n"),
+    );
+    const env: NodeJS.ProcessEnv = { PATH: process.env["PATH"], DQSTREAM_KAFKA__GROUP_ID: uniqueName("dq-cli-group"), DQSTREAM_LOG_LEVEL: "info" };
+    const child = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "monitor", "--config", configFile, "--reports", join(dir, "reports"), "--http-port", "0", "--endpoint", "churn", "--schedule", "ten-minutes"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    });
+    // 260 records: windows 00:00 … 00:20 and part of 00:30, closed by the idle timer
+    await vi.waitFor(() => expect(stderr).toMatch(/"window_start":"2026-11-01T00:30:00Z"/), { timeout: 60_000, interval: 200 });
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const windows = await windowJsons(join(dir, "reports", "churn", "ten-minutes"));
+    expect([...windows.values()].reduce((n, w) => n + (w["item_count"] as number), 0)).toBe(260);
+    expect(stderr).not.toMatch(/"window_start":"2026-11-01T00:40:00Z"/);
+  }, 120_000);
+
+  it("exits 2 naming the flag when the configuration is wrong", async () => {
+    const child = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "monitor", "--brokers", "127.0.0.1:1", "--topic", "t", "--statistics", STATISTICS, "--constraints", CONSTRAINTS, "--reports", "/tmp/x", "--window-seconds", "5"], {
+      env: { PATH: process.env["PATH"] },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--window-seconds: window_seconds:/);
+  }, 30_000);
+});
