@@ -1,7 +1,6 @@
-import { dirname, isAbsolute, join } from "node:path";
 import type { Command } from "commander";
 import { configFromEnv } from "../config/envConfig.js";
-import { ConfigError, mergeConfig, readConfigFile, validateConfig } from "../config/loadConfig.js";
+import { ConfigError, mergeConfig, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
 import { MonitorConfigSchema, redact, type MonitorConfig } from "../config/monitorSchema.js";
 import { startMonitor } from "../engine/runMonitor.js";
 import { createLogger } from "../telemetry/logger.js";
@@ -91,7 +90,7 @@ export function registerMonitor(program: Command): void {
  * file, variable or flag, and the key. Paths in the file are relative to the file's folder.
  */
 export async function resolveMonitorConfig(flags: MonitorFlags, env: NodeJS.ProcessEnv): Promise<MonitorConfig> {
-  const fromFile = flags.config === undefined ? {} : relativeTo(dirname(flags.config), await readConfigFile(flags.config));
+  const fromFile = flags.config === undefined ? {} : await readConfigFileResolved(flags.config);
   const fromEnv = configFromEnv(env);
   const fromFlags: Record<string, unknown> = {};
   const flagOf = new Map<string, string>();
@@ -130,27 +129,3 @@ export async function resolveMonitorConfig(flags: MonitorFlags, env: NodeJS.Proc
   });
 }
 
-/** Config keys that hold paths; in a config file they are relative to the file's folder. */
-const PATH_KEYS: ReadonlyArray<readonly string[]> = [
-  ["baseline", "statistics"],
-  ["baseline", "constraints"],
-  ["reports_dir"],
-  ["preprocessor", "module"],
-  ["postprocessor", "module"],
-  ["kafka", "tls", "ca_file"],
-  ["kafka", "tls", "cert_file"],
-  ["kafka", "tls", "key_file"],
-];
-
-function relativeTo(dir: string, config: Record<string, unknown>): Record<string, unknown> {
-  const out = structuredClone(config);
-  for (const path of PATH_KEYS) {
-    let node: unknown = out;
-    for (const key of path.slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[key];
-    if (node === null || typeof node !== "object") continue;
-    const last = path[path.length - 1] as string;
-    const value = (node as Record<string, unknown>)[last];
-    if (typeof value === "string" && !isAbsolute(value)) (node as Record<string, unknown>)[last] = join(dir, value);
-  }
-  return out;
-}

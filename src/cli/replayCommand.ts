@@ -1,8 +1,7 @@
-import { dirname, isAbsolute, join } from "node:path";
 import { type Command, Option } from "commander";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { RunConfigSchema, type RunConfig } from "../config/schema.js";
-import { ConfigError, mergeConfig, readConfigFile, validateConfig } from "../config/loadConfig.js";
+import { ConfigError, mergeConfig, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
 import { runReplay, type ReplaySummary } from "../engine/runReplay.js";
 import { createLogger } from "../telemetry/logger.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
@@ -61,7 +60,7 @@ export function registerReplay(program: Command): void {
 
 /** Config file, then flags; validated by the one schema; errors name the file or the flag. */
 export async function resolveReplayConfig(flags: ReplayFlags): Promise<RunConfig> {
-  const fromFile = flags.config === undefined ? {} : relativeTo(dirname(flags.config), await readConfigFile(flags.config));
+  const fromFile = flags.config === undefined ? {} : await readConfigFileResolved(flags.config);
   const fromFlags: Record<string, unknown> = {};
   const flagOf = new Map<string, string>();
   for (const [prop, path, flag, kind] of FLAG_KEYS) {
@@ -84,28 +83,6 @@ export async function resolveReplayConfig(flags: ReplayFlags): Promise<RunConfig
     if (node === undefined) throw new UsageError(`missing ${flag} (or ${path.join(".")} in --config)`);
   }
   return validateConfig(RunConfigSchema, merged, (path) => flagOf.get(path.map(String).join(".")) ?? flags.config ?? "configuration");
-}
-
-/** Config keys that hold paths; in a config file they are relative to the file's folder. */
-const PATH_KEYS: ReadonlyArray<readonly string[]> = [
-  ["baseline", "statistics"],
-  ["baseline", "constraints"],
-  ["reports_dir"],
-  ["preprocessor", "module"],
-  ["postprocessor", "module"],
-];
-
-function relativeTo(dir: string, config: Record<string, unknown>): Record<string, unknown> {
-  const out = structuredClone(config);
-  for (const path of PATH_KEYS) {
-    let node: unknown = out;
-    for (const key of path.slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[key];
-    if (node === null || typeof node !== "object") continue;
-    const last = path[path.length - 1] as string;
-    const value = (node as Record<string, unknown>)[last];
-    if (typeof value === "string" && !isAbsolute(value)) (node as Record<string, unknown>)[last] = join(dir, value);
-  }
-  return out;
 }
 
 /** Expands globs (sorted); plain paths and "-" are kept as given, in order. */

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
+import { dirname, extname, isAbsolute, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type * as z from "zod";
 import { jsonPath } from "../formats/jsonFile.js";
@@ -63,4 +63,34 @@ export function validateConfig<S extends z.ZodType>(schema: S, value: unknown, o
     return `${origin(i.path)}: ${key}: ${i.message}`;
   });
   throw new ConfigError(lines.join("\n"));
+}
+
+/**
+ * Config keys that hold paths: in a config file they are relative to the file's folder. Keys a
+ * command's schema lacks are simply absent from its files.
+ */
+export const PATH_KEYS: ReadonlyArray<readonly string[]> = [
+  ["baseline", "statistics"],
+  ["baseline", "constraints"],
+  ["reports_dir"],
+  ["preprocessor", "module"],
+  ["postprocessor", "module"],
+  ["kafka", "tls", "ca_file"],
+  ["kafka", "tls", "cert_file"],
+  ["kafka", "tls", "key_file"],
+];
+
+/** Reads a config file (readConfigFile) with its relative paths resolved against its folder. */
+export async function readConfigFileResolved(file: string): Promise<Record<string, unknown>> {
+  const out = await readConfigFile(file);
+  const dir = dirname(file);
+  for (const path of PATH_KEYS) {
+    let node: unknown = out;
+    for (const key of path.slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[key];
+    if (node === null || typeof node !== "object") continue;
+    const last = path[path.length - 1] as string;
+    const value = (node as Record<string, unknown>)[last];
+    if (typeof value === "string" && !isAbsolute(value)) (node as Record<string, unknown>)[last] = join(dir, value);
+  }
+  return out;
 }

@@ -1,11 +1,5 @@
-import { dirname, join } from "node:path";
-import { access } from "node:fs/promises";
-import { loadBaseline } from "../baseline/loadBaseline.js";
 import type { MonitorConfig } from "../config/monitorSchema.js";
-import { outputColumnsPosition, readBaselineManifest } from "../formats/baselineManifestFormat.js";
-import { HookRunner } from "../hooks/HookRunner.js";
 import { startMonitorServer, type MonitorServer } from "../http/monitorServer.js";
-import { DEFAULT_SKETCH_OPTIONS } from "../profiles/FeatureProfile.js";
 import { KafkaDeadLetterSink } from "../sinks/kafkaDeadLetterSink.js";
 import type { WindowReport } from "../sinks/reportWriter.js";
 import { createKafkaSource, type KafkaBatch, type KafkaSource } from "../sources/kafkaSource.js";
@@ -13,9 +7,8 @@ import { partitionId, type PartitionKey } from "../sources/Source.js";
 import type { Logger } from "../telemetry/logger.js";
 import { MonitorMetrics } from "../telemetry/metrics.js";
 import type { ClosedWindow, PartitionCheckpoint } from "../windows/WindowManager.js";
-import { WindowManager } from "../windows/WindowManager.js";
-import { MonitorEngine } from "./MonitorEngine.js";
-import { WindowReporter } from "./WindowReporter.js";
+import type { MonitorEngine } from "./MonitorEngine.js";
+import { openPipeline } from "./pipeline.js";
 
 /** Consumer crashes tolerated (kafkajs restarts the consumer) before the monitor gives up. */
 export const MAX_CONSUMER_RESTARTS = 5;
@@ -83,43 +76,11 @@ export function decodeCheckpoint(text: string | null | undefined): PartitionChec
  * changes and the idle timers run one at a time.
  */
 export async function startMonitor(config: MonitorConfig, log: Logger, options: MonitorOptions = {}): Promise<RunningMonitor> {
-  const baseline = await loadBaseline(config.baseline.statistics, config.baseline.constraints);
-  const position = config.output_columns_position ?? (await positionFromManifest(config.baseline.statistics)) ?? "START";
-  const pre = config.preprocessor === undefined ? undefined : await HookRunner.start(config.preprocessor.module, config.preprocessor.timeout_ms);
-  const post =
-    config.postprocessor === undefined
-      ? undefined
-      : config.preprocessor !== undefined && config.postprocessor.module === config.preprocessor.module && config.postprocessor.timeout_ms === config.preprocessor.timeout_ms
-        ? pre
-        : await HookRunner.start(config.postprocessor.module, config.postprocessor.timeout_ms);
-  const windowMs = config.window_seconds * 1000;
-  const newEngine = (): MonitorEngine =>
-    new MonitorEngine({
-      windows: new WindowManager({
-        windowMs,
-        allowedLatenessMs: config.allowed_lateness_seconds * 1000,
-        sketch: { ...DEFAULT_SKETCH_OPTIONS, category_cap: config.category_cap },
-      }),
-      layout: { featureNames: baseline.featureNames, outputColumnsPosition: position },
-      fallbackToSourceTimestamp: config.fallback_to_source_timestamp,
-      preprocessor: pre?.has("preprocess") === true ? pre : undefined,
-      onHookError: (kind, detail, where) => log.warn({ kind, detail, position: where }, "preprocess hook failed"),
-    });
+  const pipeline = await openPipeline(config, log);
+  const { reporter } = pipeline;
+  const newEngine = pipeline.newEngine;
   let engine = newEngine();
   let wm = engine.windows;
-  const reporter = new WindowReporter(
-    {
-      reportsDir: config.reports_dir,
-      endpoint: config.endpoint,
-      schedule: config.schedule,
-      windowMs,
-      baseline,
-      statisticsFile: config.baseline.statistics,
-      constraintsFile: config.baseline.constraints,
-    },
-    post?.has("postprocess") === true ? post : undefined,
-    log,
-  );
   const metrics = options.metrics ?? new MonitorMetrics();
   const source = options.source ?? createKafkaSource(config.kafka, log, options.maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs: options.maxWaitTimeInMs });
   const deadLetters = new KafkaDeadLetterSink(source, config.kafka.dead_letter_topic);
@@ -339,8 +300,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       const outcome = await Promise.race([work.then(() => "ok" as const), deadline]);
       if (outcome === "timeout") log.warn({ shutdown_timeout_seconds: config.shutdown_timeout_seconds }, "shutdown timed out");
       await server?.close().catch(() => {});
-      await pre?.close().catch(() => {});
-      if (post !== pre) await post?.close().catch(() => {});
+      await pipeline.close().catch(() => {});
       if (error !== undefined) fail(error);
       else finish({ reports: reports.length, deadLetters: deadLetters.count, records });
     })();
@@ -364,15 +324,4 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     stop: () => shutdown(),
     done,
   };
-}
-
-/** output_columns_position from baseline.json beside the statistics file, if there is one. */
-async function positionFromManifest(statisticsFile: string): Promise<"START" | "END" | undefined> {
-  const file = join(dirname(statisticsFile), "baseline.json");
-  try {
-    await access(file);
-  } catch {
-    return undefined;
-  }
-  return outputColumnsPosition(await readBaselineManifest(file));
 }

@@ -1,0 +1,84 @@
+import { access } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { loadBaseline, type LoadedBaseline } from "../baseline/loadBaseline.js";
+import type { RunConfig } from "../config/schema.js";
+import { outputColumnsPosition, readBaselineManifest } from "../formats/baselineManifestFormat.js";
+import { HookRunner } from "../hooks/HookRunner.js";
+import { DEFAULT_SKETCH_OPTIONS } from "../profiles/FeatureProfile.js";
+import type { Logger } from "../telemetry/logger.js";
+import { WindowManager } from "../windows/WindowManager.js";
+import { MonitorEngine } from "./MonitorEngine.js";
+import { WindowReporter } from "./WindowReporter.js";
+
+/**
+ * What replay and monitor share: the loaded baseline, the column layout, the hook runners, a
+ * factory of engines configured from the run config, and the reporter. `close()` stops the hook
+ * workers (one runner serves both hooks when they name the same module and timeout).
+ */
+export interface Pipeline {
+  readonly baseline: LoadedBaseline;
+  readonly outputColumnsPosition: "START" | "END";
+  readonly windowMs: number;
+  readonly reporter: WindowReporter;
+  newEngine(): MonitorEngine;
+  close(): Promise<void>;
+}
+
+export async function openPipeline(config: RunConfig, log: Logger): Promise<Pipeline> {
+  const baseline = await loadBaseline(config.baseline.statistics, config.baseline.constraints);
+  const position = config.output_columns_position ?? (await positionFromManifest(config.baseline.statistics)) ?? "START";
+  const pre = config.preprocessor === undefined ? undefined : await HookRunner.start(config.preprocessor.module, config.preprocessor.timeout_ms);
+  const post =
+    config.postprocessor === undefined
+      ? undefined
+      : config.preprocessor !== undefined && config.postprocessor.module === config.preprocessor.module && config.postprocessor.timeout_ms === config.preprocessor.timeout_ms
+        ? pre
+        : await HookRunner.start(config.postprocessor.module, config.postprocessor.timeout_ms);
+  const windowMs = config.window_seconds * 1000;
+  const reporter = new WindowReporter(
+    {
+      reportsDir: config.reports_dir,
+      endpoint: config.endpoint,
+      schedule: config.schedule,
+      windowMs,
+      baseline,
+      statisticsFile: config.baseline.statistics,
+      constraintsFile: config.baseline.constraints,
+    },
+    post?.has("postprocess") === true ? post : undefined,
+    log,
+  );
+  return {
+    baseline,
+    outputColumnsPosition: position,
+    windowMs,
+    reporter,
+    newEngine: () =>
+      new MonitorEngine({
+        windows: new WindowManager({
+          windowMs,
+          allowedLatenessMs: config.allowed_lateness_seconds * 1000,
+          sketch: { ...DEFAULT_SKETCH_OPTIONS, category_cap: config.category_cap },
+        }),
+        layout: { featureNames: baseline.featureNames, outputColumnsPosition: position },
+        fallbackToSourceTimestamp: config.fallback_to_source_timestamp,
+        preprocessor: pre?.has("preprocess") === true ? pre : undefined,
+        onHookError: (kind, detail, where) => log.warn({ kind, detail, position: where }, "preprocess hook failed"),
+      }),
+    close: async () => {
+      await pre?.close();
+      if (post !== pre) await post?.close();
+    },
+  };
+}
+
+/** output_columns_position from baseline.json beside the statistics file, if there is one. */
+async function positionFromManifest(statisticsFile: string): Promise<"START" | "END" | undefined> {
+  const file = join(dirname(statisticsFile), "baseline.json");
+  try {
+    await access(file);
+  } catch {
+    return undefined;
+  }
+  return outputColumnsPosition(await readBaselineManifest(file));
+}
