@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import type { HookRunner } from "../hooks/HookRunner.js";
 import { writeWindowReport, type ReportContext, type WindowReport } from "../sinks/reportWriter.js";
+import type { ReportSink } from "../sinks/ReportSink.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
@@ -8,18 +9,34 @@ import { isoSeconds } from "../windows/tumblingWindows.js";
 /**
  * Turns closed windows into reports, in order, then calls the user's `postprocess(report,
  * context)` for each (after its files are written). A postprocess failure or timeout is counted
- * and logged; it never stops the run and never changes the reports.
+ * and logged; it never stops the run and never changes the reports. Then every report sink is
+ * told (see ReportSink: they queue, and never block).
  */
 export class WindowReporter {
   readonly #ctx: ReportContext;
   readonly #post: HookRunner | undefined;
   readonly #log: Logger;
+  readonly #sinks: ReportSink[] = [];
   postprocessFailures = 0;
 
   constructor(ctx: ReportContext, postprocessor: HookRunner | undefined, logger: Logger) {
     this.#ctx = ctx;
     this.#post = postprocessor;
     this.#log = logger;
+  }
+
+  /** Adds a sink told about every report written from now on. */
+  addSink(sink: ReportSink): void {
+    this.#sinks.push(sink);
+  }
+
+  /** Closes the sinks (each delivers what it can in its own bounded time). */
+  async closeSinks(): Promise<void> {
+    const sinks = this.#sinks.splice(0);
+    const results = await Promise.allSettled(sinks.map((s) => s.close()));
+    results.forEach((r, i) => {
+      if (r.status === "rejected") this.#log.warn({ err: r.reason, sink: sinks[i]?.name }, "closing a report sink failed");
+    });
   }
 
   async report(windows: readonly ClosedWindow[]): Promise<WindowReport[]> {
@@ -55,6 +72,15 @@ export class WindowReporter {
         this.postprocessFailures++;
         this.#log.warn({ kind: o.kind, detail: o.detail, window_start: isoSeconds((reports[i] as WindowReport).startMs) }, "postprocess hook failed");
       });
+    }
+    if (reports.length > 0) {
+      for (const sink of this.#sinks) {
+        try {
+          sink.publish(reports);
+        } catch (e) {
+          this.#log.error({ err: e, sink: sink.name }, "report sink failed");
+        }
+      }
     }
     return reports;
   }

@@ -66,6 +66,7 @@ export async function openPipeline(config: RunConfig, log: Logger): Promise<Pipe
         onHookError: (kind, detail, where) => log.warn({ kind, detail, position: where }, "preprocess hook failed"),
       }),
     close: async () => {
+      await reporter.closeSinks();
       await pre?.close();
       if (post !== pre) await post?.close();
     },

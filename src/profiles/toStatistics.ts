@@ -1,3 +1,4 @@
+import type { FeatureStatistics, StatisticsFile } from "../formats/statisticsFormat.js";
 import type { WeightedDistribution } from "../sketches/kllSketch.js";
 import { ValueKind } from "../records/valueType.js";
 import type { InferredType } from "../formats/statisticsFormat.js";
@@ -23,11 +24,11 @@ export function inferredType(kinds: ArrayLike<number>): InferredType {
   return "Integral";
 }
 
-export interface KllBucket {
+export type KllBucket = {
   lower_bound: number;
   upper_bound: number;
   count: number;
-}
+};
 
 /**
  * Deequ KLLSketch.scala's histogram: 10 equal-width buckets over [min, max] with bounds
@@ -46,7 +47,7 @@ export function kllBuckets(dist: WeightedDistribution, min: number, max: number,
 }
 
 /** The statistics.json document of a profile (SageMaker schema, our key order). */
-export function toStatistics(profile: DatasetProfile): Record<string, unknown> {
+export function toStatistics(profile: DatasetProfile): StatisticsFile {
   return {
     version: 0,
     dataset: { item_count: profile.itemCount },
@@ -54,7 +55,7 @@ export function toStatistics(profile: DatasetProfile): Record<string, unknown> {
   };
 }
 
-export function featureStatistics(f: FeatureProfile, itemCount: number): Record<string, unknown> {
+export function featureStatistics(f: FeatureProfile, itemCount: number): FeatureStatistics {
   const type = inferredType(f.kinds);
   const common = { num_present: f.numPresent, num_missing: itemCount - f.numPresent };
   if (type === "Integral" || type === "Fractional") {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { LoadedBaseline } from "../baseline/loadBaseline.js";
 import { runChecks, type CheckEvaluation, type Violation } from "../checks/index.js";
+import type { StatisticsFile } from "../formats/statisticsFormat.js";
 import { writeJsonFile } from "../formats/jsonFile.js";
 import { currentView } from "../profiles/currentView.js";
 import { DatasetProfile } from "../profiles/DatasetProfile.js";
@@ -30,6 +31,8 @@ export interface WindowReport {
   readonly counts: WindowCounts;
   readonly violations: readonly Violation[];
   readonly evaluations: readonly CheckEvaluation[];
+  /** The object written to statistics.json (SageMaker's schema). */
+  readonly statistics: StatisticsFile;
 }
 
 /**
@@ -45,7 +48,8 @@ export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Pr
   const { evaluations, violations } = hasData ? runChecks(currentView(profile), ctx.baseline.baseline) : { evaluations: [], violations: [] };
   const folder = join(ctx.endpoint, ctx.schedule, windowFolder(w.startMs, ctx.windowMs));
   const dir = join(ctx.reportsDir, folder);
-  await writeJsonFile(join(dir, "statistics.json"), toStatistics(profile));
+  const statistics = toStatistics(profile);
+  await writeJsonFile(join(dir, "statistics.json"), statistics);
   await writeJsonFile(join(dir, "constraint_violations.json"), { violations });
   await writeJsonFile(join(dir, "window.json"), {
     endpoint: ctx.endpoint,
@@ -70,7 +74,7 @@ export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Pr
     },
     input: w.inputs.map((i) => positionRange(i.first, i.last)),
   });
-  return { startMs: w.startMs, endMs: w.endMs, folder, itemCount: profile.itemCount, counts: w.counts, violations, evaluations };
+  return { startMs: w.startMs, endMs: w.endMs, folder, itemCount: profile.itemCount, counts: w.counts, violations, evaluations, statistics };
 }
 
 /** The profile with baseline features first, in baseline order, then the window's extra features. */
