@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { AlertsSchema } from "./alertsSchema.js";
+import { CloudWatchSchema } from "./cloudwatchSchema.js";
 import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS } from "../windows/tumblingWindows.js";
 
 /**
@@ -39,6 +41,10 @@ export const RunConfigSchema = z.strictObject({
   category_cap: z.number().int().min(1).max(1_000_000).default(1000),
   preprocessor: HookSchema.optional(),
   postprocessor: HookSchema.optional(),
+  /** CloudWatch metrics (API and Embedded Metric Format); docs/cloudwatch.md. */
+  cloudwatch: CloudWatchSchema.optional(),
+  /** Real-time alerts on violations; docs/alerts.md. */
+  alerts: AlertsSchema.optional(),
 });
 
 export type RunConfig = z.output<typeof RunConfigSchema>;

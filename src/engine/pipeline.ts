@@ -6,6 +6,7 @@ import { outputColumnsPosition, readBaselineManifest } from "../formats/baseline
 import { HookRunner } from "../hooks/HookRunner.js";
 import { DEFAULT_SKETCH_OPTIONS } from "../profiles/FeatureProfile.js";
 import type { Logger } from "../telemetry/logger.js";
+import { createReportSinks, type ReportSinkContext } from "../sinks/reportSinks.js";
 import { WindowManager } from "../windows/WindowManager.js";
 import { MonitorEngine } from "./MonitorEngine.js";
 import { WindowReporter } from "./WindowReporter.js";
@@ -24,7 +25,10 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function openPipeline(config: RunConfig, log: Logger): Promise<Pipeline> {
+/** What the caller adds for the report sinks (monitor: its metrics registry and Kafka producer). */
+export type PipelineExtras = Pick<ReportSinkContext, "registry" | "kafkaSend">;
+
+export async function openPipeline(config: RunConfig, log: Logger, extras: PipelineExtras = {}): Promise<Pipeline> {
   const baseline = await loadBaseline(config.baseline.statistics, config.baseline.constraints);
   const position = config.output_columns_position ?? (await positionFromManifest(config.baseline.statistics)) ?? "START";
   const pre = config.preprocessor === undefined ? undefined : await HookRunner.start(config.preprocessor.module, config.preprocessor.timeout_ms);
@@ -48,6 +52,16 @@ export async function openPipeline(config: RunConfig, log: Logger): Promise<Pipe
     post?.has("postprocess") === true ? post : undefined,
     log,
   );
+  const sinks = await createReportSinks(config, {
+    endpoint: config.endpoint,
+    schedule: config.schedule,
+    windowMs,
+    reportsDir: config.reports_dir,
+    baseline,
+    log,
+    ...extras,
+  });
+  for (const sink of sinks) reporter.addSink(sink);
   return {
     baseline,
     outputColumnsPosition: position,

@@ -76,13 +76,13 @@ export function decodeCheckpoint(text: string | null | undefined): PartitionChec
  * changes and the idle timers run one at a time.
  */
 export async function startMonitor(config: MonitorConfig, log: Logger, options: MonitorOptions = {}): Promise<RunningMonitor> {
-  const pipeline = await openPipeline(config, log);
+  const metrics = options.metrics ?? new MonitorMetrics();
+  const source = options.source ?? createKafkaSource(config.kafka, log, options.maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs: options.maxWaitTimeInMs });
+  const pipeline = await openPipeline(config, log, { registry: metrics.registry, kafkaSend: (topic, messages) => source.send(topic, messages) });
   const { reporter } = pipeline;
   const newEngine = pipeline.newEngine;
   let engine = newEngine();
   let wm = engine.windows;
-  const metrics = options.metrics ?? new MonitorMetrics();
-  const source = options.source ?? createKafkaSource(config.kafka, log, options.maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs: options.maxWaitTimeInMs });
   const deadLetters = new KafkaDeadLetterSink(source, config.kafka.dead_letter_topic);
 
   const assigned = new Map<string, PartitionKey>();
