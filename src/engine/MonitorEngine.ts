@@ -10,7 +10,7 @@ import {
 import type { DeadLetter } from "../sinks/DeadLetterSink.js";
 import { formatPosition, type PartitionKey, type SourceRecord } from "../sources/Source.js";
 import { bump } from "../windows/WindowCounts.js";
-import type { ClosedWindow, PartitionState, PartitionWindow, WindowManager } from "../windows/WindowManager.js";
+import type { ClosedWindow, PartitionWindow, WindowManager } from "../windows/WindowManager.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import type { PreprocessContext, Preprocessor } from "./Preprocessor.js";
 
@@ -50,7 +50,7 @@ interface Pending {
  * position order. The outcome depends only on each partition's record sequence (see
  * WindowManager), not on batch boundaries.
  *
- * Per record: parse → skip shadow traffic → event time (inferenceTime, else the source timestamp
+ * Per record: parse → shadow traffic (counted as skipped where late and malformed records are) → event time (inferenceTime, else the source timestamp
  * if allowed) → late? → its window → rows (preprocess hook, or the payload decoded by the baseline
  * layout) → the window's profile. Nothing is dropped silently: every record is counted in some
  * window's counts, and those not counted in statistics go to the dead letters.
@@ -84,37 +84,39 @@ export class MonitorEngine {
       letters[i] = { reason, detail, position: s.position, record: s.value };
     };
 
-    // Phase 1, in order: parse, event time, lateness, window.
+    // Phase 1, in order: parse, event time, lateness, window. A record re-read after a restart
+    // and already counted in a window reported before it is skipped silently (the `…IsReread`
+    // and `isReread` tests; docs/design-monitor.md).
     for (const [i, s] of batch.entries()) {
       const state = wm.partition(s.partition);
+      const at = s.position;
+      wm.seen(state, at);
       const parsed = parseCaptureRecord(s.value);
       if (!parsed.ok) {
-        if (wm.attributionIsReread(state)) continue; // counted before a restart (see WindowManager.restorePartition)
+        if (wm.attributionIsReread(state, at)) continue;
         dead(i, s, wm.attributionTarget(state), parsed.reason, parsed.detail);
         continue;
       }
       const record = parsed.value;
+      if (isShadowTraffic(record)) {
+        // ignored on purpose, counted where the partition's other uncounted records are
+        if (wm.attributionIsReread(state, at)) continue;
+        const w = wm.attributionTarget(state);
+        bump(w.counts.skipped, SKIP_SHADOW);
+        wm.touch(w, at);
+        continue;
+      }
       let eventMs = inferenceTimeMs(record);
       if (eventMs === undefined && this.#o.fallbackToSourceTimestamp && s.timestampMs !== undefined) eventMs = s.timestampMs;
-      // Re-read after a restart, and counted before it: skipped silently (docs/design-monitor.md).
-      if (eventMs !== undefined && wm.isReread(state, eventMs)) {
-        if (!isShadowTraffic(record)) wm.advance(state, eventMs); // as windowFor did the first time
-        continue;
-      }
-      if ((eventMs === undefined || wm.isLate(state, eventMs)) && wm.attributionIsReread(state)) continue;
-      if (isShadowTraffic(record)) {
-        const w = eventMs !== undefined && !wm.isLate(state, eventMs) ? this.#existingOr(state, eventMs) : wm.attributionTarget(state);
-        bump(w.counts.skipped, SKIP_SHADOW);
-        wm.touch(w, s.position);
-        continue;
-      }
       if (eventMs === undefined) {
+        if (wm.attributionIsReread(state, at)) continue;
         const t = record.eventMetadata?.inferenceTime;
         dead(i, s, wm.attributionTarget(state), "missing event time", t === undefined ? "no eventMetadata.inferenceTime and no source timestamp" : `unparsable eventMetadata.inferenceTime ${JSON.stringify(t)}`);
         continue;
       }
-      if (wm.isLate(state, eventMs)) {
-        // late by the partition's own watermark, or because its window has closed already (the
+      if (wm.isLate(state, eventMs, at)) {
+        if (wm.attributionIsReread(state, at)) continue;
+        // late by the partition's own watermark, or because its window had closed already (the
         // partition was first seen, or re-assigned, after that): its watermark may then be −∞
         const watermark = wm.watermark(state);
         const why =
@@ -124,8 +126,12 @@ export class MonitorEngine {
         dead(i, s, wm.attributionTarget(state), "late", `event time ${isoSeconds(eventMs)} ${why}`, true);
         continue;
       }
+      if (wm.isReread(state, eventMs, at)) {
+        wm.advance(state, eventMs); // as windowFor did the first time
+        continue;
+      }
       const window = wm.windowFor(state, eventMs);
-      wm.touch(window, s.position);
+      wm.touch(window, at);
       pending.push({ index: i, source: s, record, eventMs, window });
     }
 
@@ -162,13 +168,6 @@ export class MonitorEngine {
   /** Closes every open window: end of input. */
   closeAll(): ClosedWindow[] {
     return this.#o.windows.closeAll();
-  }
-
-  /** A shadow record's own window if it is open already, else the partition's attribution target. */
-  #existingOr(state: PartitionState, eventMs: number): PartitionWindow {
-    const wm = this.#o.windows;
-    const start = Math.floor(eventMs / wm.windowMs) * wm.windowMs;
-    return state.windows.get(start) ?? wm.attributionTarget(state);
   }
 
   async #rows(pending: readonly Pending[]): Promise<RowsOutcome[]> {

@@ -43,11 +43,30 @@ export interface RunningMonitor {
   readonly done: Promise<MonitorSummary>;
 }
 
-/** The commit metadata of docs/design-monitor.md. −∞ is written as null. */
-export function encodeCheckpoint(c: PartitionCheckpoint): string {
+/**
+ * The commit metadata of docs/design-monitor.md, version 2; −∞ is written as null. Kafka limits
+ * metadata to offset.metadata.max.bytes (4096 by default): each `closes` entry is one window
+ * close between the partition's oldest open window and its last processed record, a few dozen
+ * bytes; should they not fit, the oldest are merged (logged by the caller) and a re-read record
+ * between them may be classified late instead of counted.
+ */
+export function encodeCheckpoint(c: PartitionCheckpoint, maxBytes = MAX_METADATA_BYTES): string {
   const num = (n: number): number | null => (Number.isFinite(n) ? n : null);
-  return JSON.stringify({ v: 1, max_event_ms: num(c.maxEventMs), closed_up_to_ms: num(c.closedUpToMs) });
+  const closes = (c.closes ?? []).map(([from, closed]) => [from, num(closed)] as const);
+  const text = (): string =>
+    JSON.stringify({ v: 2, max_event_ms: num(c.maxEventMs), closed_up_to_ms: num(c.closedUpToMs), processed_to: c.processedTo ?? null, closes });
+  let out = text();
+  while (Buffer.byteLength(out) > maxBytes && closes.length > 1) {
+    // keep the commit offset's entry, merge the next one into it (its offset, its value)
+    const second = closes[1] as readonly [string, number | null];
+    closes.splice(0, 2, [closes[0]?.[0] ?? second[0], second[1]]);
+    out = text();
+  }
+  return out;
 }
+
+/** Kafka's default offset.metadata.max.bytes. */
+export const MAX_METADATA_BYTES = 4096;
 
 /** Reads commit metadata back; undefined when absent or not ours (the partition starts fresh). */
 export function decodeCheckpoint(text: string | null | undefined): PartitionCheckpoint | undefined {
@@ -60,12 +79,24 @@ export function decodeCheckpoint(text: string | null | undefined): PartitionChec
   }
   if (v === null || typeof v !== "object") return undefined;
   const o = v as Record<string, unknown>;
-  if (o["v"] !== 1) return undefined;
+  if (o["v"] !== 1 && o["v"] !== 2) return undefined;
   const num = (x: unknown): number | undefined => (x === null ? Number.NEGATIVE_INFINITY : typeof x === "number" && Number.isFinite(x) ? x : undefined);
   const maxEventMs = num(o["max_event_ms"]);
   const closedUpToMs = num(o["closed_up_to_ms"]);
   if (maxEventMs === undefined || closedUpToMs === undefined) return undefined;
-  return { maxEventMs, closedUpToMs };
+  if (o["v"] === 1) return { maxEventMs, closedUpToMs };
+  const offset = (x: unknown): x is string => typeof x === "string" && /^\d{1,19}$/.test(x);
+  const processedTo = o["processed_to"];
+  const rawCloses = o["closes"];
+  if (!offset(processedTo) || !Array.isArray(rawCloses)) return undefined;
+  const closes: Array<readonly [string, number]> = [];
+  for (const e of rawCloses) {
+    if (!Array.isArray(e) || e.length !== 2 || !offset(e[0])) return undefined;
+    const closed = num(e[1]);
+    if (closed === undefined) return undefined;
+    closes.push([e[0], closed]);
+  }
+  return { maxEventMs, closedUpToMs, processedTo, closes };
 }
 
 /**
@@ -153,7 +184,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       const checkpoint = decodeCheckpoint(c?.metadata);
       if (checkpoint === undefined) wm.dropPartition(key);
       else {
-        wm.restorePartition(key, checkpoint);
+        wm.restorePartition(key, checkpoint, c?.offset);
         log.info({ topic: key.topic, partition: key.partition, offset: c?.offset, checkpoint: c?.metadata }, "partition restored from its commit");
       }
       restored.add(id);

@@ -26,11 +26,28 @@ export interface PartitionState {
   readonly windows: Map<number, PartitionWindow>;
   /** Counts attributed before the partition had any window; they join its first window. */
   pending: PartitionWindow | undefined;
+  /** Offset after the last record seen (Kafka positions only). */
+  nextOffset?: bigint;
   /**
-   * Set when the partition was restored from a commit's metadata: windows ending at or before
-   * this were closed (and reported) before the restart, so re-read records for them are skipped.
+   * How far windows were closed when this partition's records were processed: entries
+   * `[from offset, closed up to ms]`, each applying to the records from its offset to the next
+   * entry's (Kafka positions only). Windows close between batches, by other partitions'
+   * watermarks or the idle close too, so whether a record found its window closed is not a
+   * function of its own partition's records: the entries since the commit offset go into the
+   * commit's metadata, and re-read records are classified with them (docs/design-monitor.md).
    */
-  restoredClosedUpToMs?: number;
+  closes: Array<[bigint, number]>;
+  /** Set when the partition was restored from a commit's metadata (see restorePartition). */
+  restored?: RestoredCheckpoint;
+}
+
+interface RestoredCheckpoint {
+  /** Records before this offset were processed before the restart. */
+  readonly processedTo: bigint;
+  /** Windows ending at or before this were closed (and reported) before the restart. */
+  readonly closedUpToMs: number;
+  /** The `closes` history of the processed records since the commit offset. */
+  readonly closes: ReadonlyArray<readonly [bigint, number]>;
 }
 
 /** What a commit's metadata records about a partition (docs/design-monitor.md). */
@@ -39,6 +56,13 @@ export interface PartitionCheckpoint {
   readonly maxEventMs: number;
   /** Windows ending at or before this are closed (−∞ when none). */
   readonly closedUpToMs: number;
+  /**
+   * The offset after the last record processed (≥ the commit offset). Absent in metadata written
+   * before it existed: every re-read record then counts as processed with `closedUpToMs` unknown.
+   */
+  readonly processedTo?: string;
+  /** `[from offset, closed up to ms]` for the processed records from the commit offset on (see PartitionState.closes). */
+  readonly closes?: ReadonlyArray<readonly [string, number]>;
 }
 
 export interface ClosedWindow {
@@ -90,7 +114,7 @@ export class WindowManager {
     const id = partitionId(key);
     let s = this.#partitions.get(id);
     if (s === undefined) {
-      s = { key, maxEventMs: Number.NEGATIVE_INFINITY, windows: new Map(), pending: undefined };
+      s = { key, maxEventMs: Number.NEGATIVE_INFINITY, windows: new Map(), pending: undefined, closes: [] };
       this.#partitions.set(id, s);
     }
     return s;
@@ -109,9 +133,24 @@ export class WindowManager {
     return s.maxEventMs - this.#opts.allowedLatenessMs;
   }
 
-  /** Whether a record with this event time is late in its partition. */
-  isLate(s: PartitionState, eventMs: number): boolean {
-    return eventMs < this.watermark(s) || windowStart(eventMs, this.#opts.windowMs) + this.#opts.windowMs <= this.#closedUpToMs;
+  /**
+   * Notes a record's position before it is handled (records of a partition come in offset order):
+   * the `closes` history starts at the partition's first record.
+   */
+  seen(s: PartitionState, position: Position): void {
+    if (!("offset" in position)) return;
+    const offset = BigInt(position.offset);
+    if (s.closes.length === 0) s.closes.push([offset, this.#closedUpToMs]);
+    if (s.nextOffset === undefined || offset >= s.nextOffset) s.nextOffset = offset + 1n;
+  }
+
+  /**
+   * Whether a record with this event time is late in its partition: before its watermark, or in a
+   * window closed when it was (first) processed — for a record re-read after a restart, as the
+   * commit's history says.
+   */
+  isLate(s: PartitionState, eventMs: number, position?: Position): boolean {
+    return eventMs < this.watermark(s) || this.#end(eventMs) <= this.#closedAt(s, position);
   }
 
   /** The window for an on-time record, created if needed; advances the partition's event time. */
@@ -157,6 +196,8 @@ export class WindowManager {
    * open, as in Flink, so that a partition whose first records arrive after another partition's
    * cannot find its windows closed. Default: the partitions that have seen an event, enough for
    * one partition (replay), but then a partition first seen later may find windows closed.
+   * A partition re-reading after a restart needs no hold: a window its on-time records go to ends
+   * after its own watermark, so the smallest watermark has not passed it.
    */
   closeReady(active?: readonly PartitionKey[]): ClosedWindow[] {
     const states = active === undefined ? this.partitions().filter((s) => Number.isFinite(s.maxEventMs)) : active.map((k) => this.partition(k));
@@ -183,13 +224,14 @@ export class WindowManager {
   /**
    * The checkpoint to commit with a partition's offset: the commit offset is the first position of
    * its oldest open window (or pending slot), else `nextOffset` (everything processed); the
-   * metadata records the partition's greatest event time before that offset and how far windows
-   * are closed. Kafka positions only.
+   * metadata records the partition's greatest event time before that offset, how far windows are
+   * closed, how far records were processed and the `closes` history in between. Kafka positions
+   * only. Prunes the history before the commit offset.
    */
   checkpoint(key: PartitionKey, nextOffset: string): { offset: string; checkpoint: PartitionCheckpoint } {
     const s = this.#partitions.get(partitionId(key));
     const closedUpToMs = this.#closedUpToMs;
-    if (s === undefined) return { offset: nextOffset, checkpoint: { maxEventMs: Number.NEGATIVE_INFINITY, closedUpToMs } };
+    if (s === undefined) return { offset: nextOffset, checkpoint: { maxEventMs: Number.NEGATIVE_INFINITY, closedUpToMs, processedTo: nextOffset, closes: [] } };
     const open = [...s.windows.values()];
     if (s.pending !== undefined) open.push(s.pending);
     let oldest: PartitionWindow | undefined;
@@ -197,34 +239,71 @@ export class WindowManager {
       if (w.first === undefined || !("offset" in w.first)) continue;
       if (oldest === undefined || comparePositions(w.first, oldest.first as Position) < 0) oldest = w;
     }
-    if (oldest === undefined || oldest.first === undefined || !("offset" in oldest.first)) return { offset: nextOffset, checkpoint: { maxEventMs: s.maxEventMs, closedUpToMs } };
-    return { offset: oldest.first.offset, checkpoint: { maxEventMs: oldest.maxEventBeforeMs ?? Number.NEGATIVE_INFINITY, closedUpToMs } };
+    if (oldest === undefined || oldest.first === undefined || !("offset" in oldest.first)) {
+      s.closes = [[BigInt(nextOffset), closedUpToMs]];
+      return { offset: nextOffset, checkpoint: { maxEventMs: s.maxEventMs, closedUpToMs, processedTo: nextOffset, closes: [] } };
+    }
+    const commit = BigInt(oldest.first.offset);
+    const next = BigInt(nextOffset);
+    let base = Number.NEGATIVE_INFINITY;
+    const later: Array<[bigint, number]> = [];
+    for (const [from, closed] of s.closes) {
+      if (from <= commit) base = closed;
+      else if (from < next) later.push([from, closed]);
+    }
+    s.closes = [[commit, base], ...later, ...s.closes.filter(([from]) => from >= next)];
+    const closes = [[commit, base] as const, ...later].map(([from, closed]) => [from.toString(), closed] as const);
+    return { offset: oldest.first.offset, checkpoint: { maxEventMs: oldest.maxEventBeforeMs ?? Number.NEGATIVE_INFINITY, closedUpToMs, processedTo: nextOffset, closes } };
   }
 
   /**
-   * Restores a partition from a commit's checkpoint, before its records are re-read from the
-   * commit offset: its greatest event time (so its watermark evolves as before the restart) and
-   * the closed windows, whose re-read records `isReread` then identifies. Replaces the
+   * Restores a partition from a commit (its offset and checkpoint), before its records are re-read
+   * from the commit offset: its greatest event time (so its watermark evolves as before the
+   * restart), the closed windows and the `closes` history, with which `isLate`, `isReread` and
+   * `attributionIsReread` classify each re-read record as it was the first time. Replaces the
    * partition's state.
    */
-  restorePartition(key: PartitionKey, c: PartitionCheckpoint): PartitionState {
+  restorePartition(key: PartitionKey, c: PartitionCheckpoint, commitOffset?: string): PartitionState {
     this.#partitions.delete(partitionId(key));
     const s = this.partition(key);
     s.maxEventMs = c.maxEventMs;
-    s.restoredClosedUpToMs = c.closedUpToMs;
+    const closes = (c.closes ?? []).map(([from, closed]) => [BigInt(from), closed] as [bigint, number]);
+    s.restored = {
+      processedTo: c.processedTo === undefined ? MAX_OFFSET : BigInt(c.processedTo),
+      closedUpToMs: c.closedUpToMs,
+      closes,
+    };
+    s.closes = closes.map(([from, closed]) => [from, closed]);
+    if (commitOffset !== undefined && BigInt(commitOffset) >= 0n) s.nextOffset = BigInt(commitOffset);
     if (c.closedUpToMs > this.#closedUpToMs) this.#closedUpToMs = c.closedUpToMs;
     return s;
   }
 
+  /** Whether the record at this position was processed before the restart the partition was restored from. */
+  #reread(s: PartitionState, position: Position | undefined): boolean {
+    return s.restored !== undefined && position !== undefined && "offset" in position && BigInt(position.offset) < s.restored.processedTo;
+  }
+
+  /** How far windows were closed when the record at `position` was first processed. */
+  #closedAt(s: PartitionState, position: Position | undefined): number {
+    if (!this.#reread(s, position) || s.restored === undefined || position === undefined || !("offset" in position)) return this.#closedUpToMs;
+    if (s.restored.processedTo === MAX_OFFSET) return Number.NEGATIVE_INFINITY; // metadata without history
+    const offset = BigInt(position.offset);
+    let closed = Number.NEGATIVE_INFINITY;
+    for (const [from, c] of s.restored.closes) {
+      if (from > offset) break;
+      closed = c;
+    }
+    return closed;
+  }
+
   /**
-   * Whether an on-time record (by the partition's restored watermark) falls in a window closed
-   * before a restart: it was counted there already, so it is skipped silently (its event time
-   * still advances the partition's watermark, as it did the first time).
+   * Whether a record that was on time when first processed (`isLate` false) went into a window
+   * closed and reported before the restart: skipped silently (its event time still advances the
+   * partition's watermark, as it did the first time; see `advance`).
    */
-  isReread(s: PartitionState, eventMs: number): boolean {
-    const closed = s.restoredClosedUpToMs;
-    if (closed === undefined || eventMs < this.watermark(s)) return false;
-    return windowStart(eventMs, this.#opts.windowMs) + this.#opts.windowMs <= closed;
+  isReread(s: PartitionState, eventMs: number, position?: Position): boolean {
+    return this.#reread(s, position) && this.#end(eventMs) <= (s.restored as RestoredCheckpoint).closedUpToMs;
   }
 
   /** Advances a partition's greatest event time without counting anything (a skipped re-read). */
@@ -233,15 +312,15 @@ export class WindowManager {
   }
 
   /**
-   * Whether a record not counted in its own window (late, malformed, no event time) would be
-   * attributed to a window closed before a restart: it was counted in that window's manifest
-   * already, so it is skipped silently.
+   * Whether a record not counted in its own window (late, malformed, no event time, shadow) was
+   * attributed, when first processed, to a window closed and reported before the restart: skipped
+   * silently. (When its attribution window was already closed then, it went to the pending slot,
+   * as it does again.)
    */
-  attributionIsReread(s: PartitionState): boolean {
-    const closed = s.restoredClosedUpToMs;
-    if (closed === undefined || !Number.isFinite(s.maxEventMs)) return false;
-    const start = windowStart(s.maxEventMs, this.#opts.windowMs);
-    return !s.windows.has(start) && start + this.#opts.windowMs <= closed;
+  attributionIsReread(s: PartitionState, position?: Position): boolean {
+    if (!this.#reread(s, position) || !Number.isFinite(s.maxEventMs)) return false;
+    const end = this.#end(s.maxEventMs);
+    return !s.windows.has(end - this.#opts.windowMs) && end <= (s.restored as RestoredCheckpoint).closedUpToMs && end > this.#closedAt(s, position);
   }
 
   /**
@@ -258,6 +337,18 @@ export class WindowManager {
     const starts = new Set<number>();
     for (const s of this.#partitions.values()) for (const t of s.windows.keys()) starts.add(t);
     return starts.size;
+  }
+
+  #end(eventMs: number): number {
+    return windowStart(eventMs, this.#opts.windowMs) + this.#opts.windowMs;
+  }
+
+  /** Records in a partition's history that records from its next offset on see the new closedUpTo. */
+  #noteClose(s: PartitionState): void {
+    if (s.nextOffset === undefined) return;
+    const last = s.closes[s.closes.length - 1];
+    if (last !== undefined && last[0] === s.nextOffset) last[1] = this.#closedUpToMs;
+    else s.closes.push([s.nextOffset, this.#closedUpToMs]);
   }
 
   #closeWhere(due: (endMs: number) => boolean): ClosedWindow[] {
@@ -279,12 +370,18 @@ export class WindowManager {
         inputs.push({ partition: s.key, first: w.first, last: w.last });
         s.windows.delete(start);
       }
-      if (start + size > this.#closedUpToMs) this.#closedUpToMs = start + size;
+      if (start + size > this.#closedUpToMs) {
+        this.#closedUpToMs = start + size;
+        for (const s of states) this.#noteClose(s);
+      }
       closed.push({ startMs: start, endMs: start + size, profile, counts, inputs });
     }
     return closed;
   }
 }
+
+/** "Every offset": metadata without `processed_to` treats every re-read record as processed. */
+const MAX_OFFSET = 2n ** 63n;
 
 function comparePositions(a: Position, b: Position): number {
   if ("line" in a && "line" in b) return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;

@@ -11,6 +11,7 @@ const pos = (offset: number): Position => ({ topic: P.topic, partition: P.partit
 
 function arrive(wm: WindowManager, eventMs: number, offset: number): void {
   const s = wm.partition(P);
+  wm.seen(s, pos(offset));
   const w = wm.windowFor(s, eventMs);
   wm.touch(w, pos(offset));
 }
@@ -22,11 +23,13 @@ describe("WindowManager checkpoints", () => {
     arrive(wm, 50_000, 1);
     arrive(wm, 70_000, 2); // window [60 s, 120 s) created after max 50 s
     arrive(wm, 80_000, 3);
-    expect(wm.checkpoint(P, "4")).toEqual({ offset: "0", checkpoint: { maxEventMs: Number.NEGATIVE_INFINITY, closedUpToMs: Number.NEGATIVE_INFINITY } });
+    const NEG = Number.NEGATIVE_INFINITY;
+    expect(wm.checkpoint(P, "4")).toEqual({ offset: "0", checkpoint: { maxEventMs: NEG, closedUpToMs: NEG, processedTo: "4", closes: [["0", NEG]] } });
     expect(wm.closeReady([P]).map((w) => w.startMs)).toEqual([0]);
-    expect(wm.checkpoint(P, "4")).toEqual({ offset: "2", checkpoint: { maxEventMs: 50_000, closedUpToMs: W } });
+    // records from offset 4 on see windows closed up to 60 s; those from 2 (the commit) to 3 did not
+    expect(wm.checkpoint(P, "4")).toEqual({ offset: "2", checkpoint: { maxEventMs: 50_000, closedUpToMs: W, processedTo: "4", closes: [["2", NEG]] } });
     wm.closeAll();
-    expect(wm.checkpoint(P, "4")).toEqual({ offset: "4", checkpoint: { maxEventMs: 80_000, closedUpToMs: 2 * W } });
+    expect(wm.checkpoint(P, "4")).toEqual({ offset: "4", checkpoint: { maxEventMs: 80_000, closedUpToMs: 2 * W, processedTo: "4", closes: [] } });
     // a partition never seen: the next offset, nothing known
     expect(wm.checkpoint(Q, "7").offset).toBe("7");
   });
@@ -34,29 +37,49 @@ describe("WindowManager checkpoints", () => {
   it("a pending slot (records before any window) holds the commit at its first record", () => {
     const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 0 });
     const s = wm.partition(P);
+    wm.seen(s, pos(5));
     wm.touch(wm.attributionTarget(s), pos(5));
     expect(wm.checkpoint(P, "6").offset).toBe("5");
     arrive(wm, 1_000, 6); // the window takes the pending counts and their first position
-    expect(wm.checkpoint(P, "7")).toEqual({ offset: "5", checkpoint: { maxEventMs: Number.NEGATIVE_INFINITY, closedUpToMs: Number.NEGATIVE_INFINITY } });
+    const NEG = Number.NEGATIVE_INFINITY;
+    expect(wm.checkpoint(P, "7")).toEqual({ offset: "5", checkpoint: { maxEventMs: NEG, closedUpToMs: NEG, processedTo: "7", closes: [["5", NEG]] } });
   });
 
   it("restores the watermark and recognises re-read records of closed windows", () => {
     const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 10_000 });
-    const s = wm.restorePartition(P, { maxEventMs: 65_000, closedUpToMs: W });
+    // processed up to offset 20; windows were closed up to 0 for offsets 10–14, up to 60 s from 15 on
+    const s = wm.restorePartition(P, { maxEventMs: 65_000, closedUpToMs: W, processedTo: "20", closes: [["10", 0], ["15", W]] }, "10");
     expect(wm.watermark(s)).toBe(55_000);
     expect(wm.closedUpToMs).toBe(W);
-    expect(wm.isReread(s, 58_000)).toBe(true); // on time, in the closed window [0, 60 s)
-    expect(wm.isReread(s, 50_000)).toBe(false); // late by the restored watermark
-    expect(wm.isReread(s, 61_000)).toBe(false); // in an open window
+    expect(wm.isLate(s, 58_000, pos(12))).toBe(false); // its window [0, 60 s) was open when offset 12 was processed
+    expect(wm.isReread(s, 58_000, pos(12))).toBe(true); // … and has been reported since
+    expect(wm.isLate(s, 58_000, pos(16))).toBe(true); // at offset 16 it was closed already: late then
+    expect(wm.isLate(s, 58_000, pos(25))).toBe(true); // never processed: late by today's closed windows
+    expect(wm.isReread(s, 58_000, pos(25))).toBe(false);
+    expect(wm.isLate(s, 50_000, pos(12))).toBe(true); // late by the restored watermark
+    expect(wm.isLate(s, 61_000, pos(12))).toBe(false);
+    expect(wm.isReread(s, 61_000, pos(12))).toBe(false); // in an open window
     wm.advance(s, 90_000);
     expect(s.maxEventMs).toBe(90_000);
     // attribution: the window of the greatest event time is open → not a re-read
-    expect(wm.attributionIsReread(s)).toBe(false);
-    const t = wm.restorePartition(Q, { maxEventMs: 30_000, closedUpToMs: W });
-    expect(wm.attributionIsReread(t)).toBe(true);
+    expect(wm.attributionIsReread(s, pos(12))).toBe(false);
+    const q = (offset: number): Position => ({ topic: Q.topic, partition: Q.partition, offset: String(offset) });
+    const t = wm.restorePartition(Q, { maxEventMs: 30_000, closedUpToMs: W, processedTo: "9", closes: [["3", 0], ["6", W]] }, "3");
+    // the window [0, 60 s) of Q's greatest event time: open at offset 4 (counted there, reported since), closed at 7 (pending then)
+    expect(wm.attributionIsReread(t, q(4))).toBe(true);
+    expect(wm.attributionIsReread(t, q(7))).toBe(false);
+    expect(wm.attributionIsReread(t, q(9))).toBe(false); // never processed
     // a partition never restored is never a re-read
     const fresh = new WindowManager({ windowMs: W, allowedLatenessMs: 0 });
-    expect(fresh.isReread(fresh.partition(P), 1)).toBe(false);
-    expect(fresh.attributionIsReread(fresh.partition(P))).toBe(false);
+    expect(fresh.isReread(fresh.partition(P), 1, pos(0))).toBe(false);
+    expect(fresh.attributionIsReread(fresh.partition(P), pos(0))).toBe(false);
+  });
+
+  it("reads metadata written before processed_to existed as before (every re-read record processed, history unknown)", () => {
+    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 10_000 });
+    const s = wm.restorePartition(P, { maxEventMs: 65_000, closedUpToMs: W });
+    expect(wm.isLate(s, 58_000, pos(1))).toBe(false);
+    expect(wm.isReread(s, 58_000, pos(1))).toBe(true);
+    expect(wm.isReread(s, 61_000, pos(1))).toBe(false);
   });
 });
