@@ -1,0 +1,71 @@
+import { Counter, type Registry } from "prom-client";
+import { FAILURE_REASONS, type FailureReason } from "./deliveryQueue.js";
+import type { TransitionType } from "./lifecycle.js";
+
+const TRANSITION_TYPES: readonly TransitionType[] = ["open", "repeat", "resolved"];
+
+/**
+ * The alerts' Prometheus counters, on the monitor's registry when there is one (replay has none:
+ * the counters then live on no registry and are only read by tests). Channel label values:
+ * `log`, `kafka`, `webhook:<name>` (never a URL: webhook URLs often hold secrets).
+ */
+export class AlertMetrics {
+  readonly #events: Counter<"type">;
+  readonly #sent: Counter<"channel">;
+  readonly #failed: Counter<"channel" | "reason">;
+
+  constructor(registry?: Registry) {
+    const registers = registry === undefined ? [] : [registry];
+    this.#events = new Counter({
+      name: "dqstream_alert_events_total",
+      help: "Alert events raised by the lifecycle, by type (open, repeat, resolved).",
+      labelNames: ["type"],
+      registers,
+    });
+    this.#sent = new Counter({
+      name: "dqstream_alerts_sent_total",
+      help: "Alert events delivered, by channel (log, kafka, webhook:<name>).",
+      labelNames: ["channel"],
+      registers,
+    });
+    this.#failed = new Counter({
+      name: "dqstream_alerts_failed_total",
+      help: "Alert events given up, by channel and reason (attempts_exhausted, rejected, queue_full, shutdown).",
+      labelNames: ["channel", "reason"],
+      registers,
+    });
+    for (const type of TRANSITION_TYPES) this.#events.inc({ type }, 0);
+  }
+
+  /** Exports the channel's series at 0, so rate() and absent() work before the first alert. */
+  channel(channel: string): void {
+    this.#sent.inc({ channel }, 0);
+    for (const reason of FAILURE_REASONS) this.#failed.inc({ channel, reason }, 0);
+  }
+
+  event(type: TransitionType): void {
+    this.#events.inc({ type });
+  }
+
+  sent(channel: string, n = 1): void {
+    if (n > 0) this.#sent.inc({ channel }, n);
+  }
+
+  failed(channel: string, reason: FailureReason, n = 1): void {
+    if (n > 0) this.#failed.inc({ channel, reason }, n);
+  }
+
+  /** Current values, for tests and summaries. */
+  async snapshot(): Promise<{ events: Record<string, number>; sent: Record<string, number>; failed: Record<string, number> }> {
+    const read = async (c: Counter<string>, key: (labels: Record<string, string | number | undefined>) => string): Promise<Record<string, number>> => {
+      const out: Record<string, number> = {};
+      for (const v of (await c.get()).values) out[key(v.labels)] = v.value;
+      return out;
+    };
+    return {
+      events: await read(this.#events, (l) => String(l["type"])),
+      sent: await read(this.#sent, (l) => String(l["channel"])),
+      failed: await read(this.#failed, (l) => `${String(l["channel"])}/${String(l["reason"])}`),
+    };
+  }
+}

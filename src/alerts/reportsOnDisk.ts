@@ -1,0 +1,82 @@
+import { readdir } from "node:fs/promises";
+import { join, sep } from "node:path";
+import * as z from "zod";
+import { CHECK_TYPES } from "../checks/index.js";
+import { readJsonFile } from "../formats/jsonFile.js";
+import type { Logger } from "../telemetry/logger.js";
+import type { WindowOutcome } from "./lifecycle.js";
+
+/** What the lifecycle reads of window.json (src/sinks/reportWriter.ts writes it); other keys are ignored. */
+const WindowJson = z.looseObject({
+  window_start: z.iso.datetime(),
+  window_end: z.iso.datetime(),
+  item_count: z.number().int().min(0),
+});
+
+const ViolationsJson = z.looseObject({
+  violations: z.array(
+    z.looseObject({
+      feature_name: z.string(),
+      constraint_check_type: z.enum(CHECK_TYPES),
+      description: z.string(),
+    }),
+  ),
+});
+
+/**
+ * Start of the window a report folder stands for, from its path `YYYY/MM/DD/HH[/mm]` (see
+ * windowFolder), or undefined for a path of another shape. Only used to pick the latest folders
+ * without reading every file; the lifecycle then uses window.json's own window_start.
+ */
+export function folderStartMs(relativeFolder: string): number | undefined {
+  const parts = relativeFolder.split(sep).join("/").split("/");
+  if (parts.length !== 4 && parts.length !== 5) return undefined;
+  if (!parts.every((p) => /^\d+$/.test(p))) return undefined;
+  const [y, mo, d, h, mi] = parts.map(Number) as [number, number, number, number, number | undefined];
+  return Date.UTC(y, mo - 1, d, h, mi ?? 0);
+}
+
+/**
+ * The latest `limit` complete window reports under `<reportsDir>/<endpoint>/<schedule>/`, oldest
+ * first, as lifecycle input. A report is complete when its window.json exists (it is written last).
+ * A report that cannot be read (unreadable or invalid window.json or constraint_violations.json)
+ * is skipped with a warning naming the file: one damaged folder must not stop the monitor, and
+ * the lifecycle then treats it as a missing window. No folder yet: no windows.
+ */
+export async function readRecentWindows(reportsDir: string, endpoint: string, schedule: string, limit: number, log: Logger): Promise<WindowOutcome[]> {
+  const root = join(reportsDir, endpoint, schedule);
+  let entries: string[];
+  try {
+    entries = await readdir(root, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+  const folders = entries
+    .filter((p) => p === "window.json" || p.endsWith(`${sep}window.json`))
+    .map((p) => p.slice(0, -"window.json".length).replace(/[\\/]$/, ""))
+    .map((folder) => ({ folder, startMs: folderStartMs(folder) }))
+    .filter((f): f is { folder: string; startMs: number } => f.startMs !== undefined)
+    .sort((a, b) => a.startMs - b.startMs || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0))
+    .slice(-limit);
+
+  const windows: WindowOutcome[] = [];
+  for (const { folder } of folders) {
+    const dir = join(root, folder);
+    try {
+      const w = await readJsonFile(join(dir, "window.json"), WindowJson);
+      const v = await readJsonFile(join(dir, "constraint_violations.json"), ViolationsJson);
+      windows.push({
+        startMs: Date.parse(w.window_start),
+        endMs: Date.parse(w.window_end),
+        folder: [endpoint, schedule, ...folder.split(sep)].join("/"),
+        hasData: w.item_count > 0,
+        violations: v.violations.map((x) => ({ feature_name: x.feature_name, constraint_check_type: x.constraint_check_type, description: x.description })),
+        evaluations: [],
+      });
+    } catch (e) {
+      log.warn({ err: e instanceof Error ? e.message : String(e), folder: dir }, "alerts: a report on disk cannot be read; its window is left out of the alert state");
+    }
+  }
+  return windows.sort((a, b) => a.startMs - b.startMs);
+}

@@ -1,0 +1,89 @@
+import type { WebhookConfig } from "../config/alertsSchema.js";
+import type { Logger } from "../telemetry/logger.js";
+import type { AlertChannel } from "./AlertChannel.js";
+import { slackMessage, type AlertEvent } from "./alertEvent.js";
+import type { AlertMetrics } from "./alertMetrics.js";
+import { DeliveryQueue, type Attempt } from "./deliveryQueue.js";
+
+interface Item {
+  readonly event: AlertEvent;
+  readonly body: string;
+}
+
+/** HTTP statuses worth another attempt: timeouts, too early, rate limiting, server errors. */
+function retryableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+/** Retry-After as milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, nowMs: number): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/**
+ * POSTs each alert event to a URL (Node's built-in fetch, undici): the event itself (`json`) or
+ * `{"text": …}` (`slack`), one request per event, in order, through a DeliveryQueue (timeout per
+ * attempt, retries with backoff on network errors, timeouts, 408/425/429/5xx; other statuses are
+ * final). Only the URL's origin is ever logged: the rest (a Slack webhook's path) is a secret, as
+ * are the configured headers.
+ */
+export function webhookChannel(config: WebhookConfig, index: number, metrics: AlertMetrics, log: Logger): AlertChannel {
+  const name = `webhook:${config.name ?? String(index)}`;
+  const origin = new URL(config.url).origin;
+  const headers = { "content-type": "application/json", "user-agent": "dqstream-alerts", ...config.headers };
+  metrics.channel(name);
+
+  const deliver = async (item: Item, stop: AbortSignal): Promise<Attempt> => {
+    try {
+      const res = await fetch(config.url, {
+        method: "POST",
+        headers,
+        body: item.body,
+        signal: AbortSignal.any([stop, AbortSignal.timeout(config.timeout_ms)]),
+      });
+      // the body is not needed; cancelling it frees the connection
+      await res.body?.cancel().catch(() => {});
+      if (res.ok) return { ok: true };
+      const after = retryAfterMs(res.headers.get("retry-after"), Date.now());
+      return { ok: false, retryable: retryableStatus(res.status), detail: `HTTP ${res.status}`, ...(after === undefined ? {} : { retryAfterMs: after }) };
+    } catch (e) {
+      return { ok: false, retryable: true, detail: describeFetchError(e, config.timeout_ms) };
+    }
+  };
+
+  const queue = new DeliveryQueue<Item>(config, deliver, {
+    delivered: (item, attempts) => {
+      metrics.sent(name);
+      log.debug({ channel: name, origin, fingerprint: item.event.fingerprint, type: item.event.type, attempts }, "alert delivered");
+    },
+    failed: (item, reason, detail) => {
+      metrics.failed(name, reason);
+      log.warn({ channel: name, origin, fingerprint: item.event.fingerprint, type: item.event.type, reason, detail }, "alert not delivered");
+    },
+    retrying: (item, attempt, detail, delayMs) => {
+      log.debug({ channel: name, origin, fingerprint: item.event.fingerprint, attempt, detail, delay_ms: delayMs }, "alert delivery failed, retrying");
+    },
+  });
+
+  return {
+    name,
+    send(events) {
+      for (const event of events) queue.push({ event, body: JSON.stringify(config.format === "slack" ? slackMessage(event) : event) });
+    },
+    close: (timeoutMs) => queue.close(timeoutMs),
+  };
+}
+
+/** "timed out after 5000 ms", "ECONNREFUSED", …: fetch's TypeError hides the reason in `cause`. */
+function describeFetchError(e: unknown, timeoutMs: number): string {
+  if (e instanceof Error && e.name === "TimeoutError") return `timed out after ${timeoutMs} ms`;
+  if (e instanceof Error && e.name === "AbortError") return "aborted: the run ended";
+  const cause = e instanceof Error ? (e.cause as { code?: string; message?: string } | undefined) : undefined;
+  if (cause?.code !== undefined) return cause.code;
+  if (cause?.message !== undefined) return cause.message;
+  return e instanceof Error ? e.message : String(e);
+}
