@@ -61,14 +61,23 @@ export const MonitorConfigSchema = RunConfigSchema.extend({
   http: HttpSchema.default({ host: "127.0.0.1", port: 9464 }),
   /** Close every open window after this long without records, so a quiet stream still gets its report. */
   idle_close_seconds: z.number().int().min(1).max(7 * 86_400).default(300),
+  /**
+   * How long each partition's share of a closed window is kept under `<reports_dir>/.partials/`,
+   * counted back from the latest closed window's end: instances of one group that own different
+   * partitions assemble a window's report from these (docs/design-monitor.md).
+   */
+  partials_retention_seconds: z.number().int().min(0).max(90 * 86_400).default(86_400),
   /** On SIGTERM/SIGINT: finish the batch in hand, commit what is safe, exit within this time. */
   shutdown_timeout_seconds: z.number().int().min(1).max(600).default(30),
 });
 
 export type MonitorConfig = z.output<typeof MonitorConfigSchema>;
 
-/** Keys whose values are secrets: never logged, never echoed in errors. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(["password", "key_file"]);
+/**
+ * Keys whose values are secrets: never logged, never echoed in errors. Webhook `url`s are secrets
+ * (Slack's carry the token) and so are their `headers` (Authorization).
+ */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(["password", "key_file", "url", "headers"]);
 
 /** A copy of a config with secret values replaced, for logging. */
 export function redact(value: unknown): unknown {

@@ -122,7 +122,7 @@ export class MonitorEngine {
         const why =
           eventMs < watermark
             ? `is before the partition's watermark ${isoSeconds(watermark)}`
-            : `is in a window already closed (windows are closed up to ${isoSeconds(wm.closedUpToMs)})`;
+            : `is in a window already closed (windows are closed up to ${isoSeconds(state.closedUpToMs)})`;
         dead(i, s, wm.attributionTarget(state), "late", `event time ${isoSeconds(eventMs)} ${why}`, true);
         continue;
       }

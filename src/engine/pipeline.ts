@@ -4,7 +4,7 @@ import { loadBaseline, type LoadedBaseline } from "../baseline/loadBaseline.js";
 import type { RunConfig } from "../config/schema.js";
 import { outputColumnsPosition, readBaselineManifest } from "../formats/baselineManifestFormat.js";
 import { HookRunner } from "../hooks/HookRunner.js";
-import { DEFAULT_SKETCH_OPTIONS } from "../profiles/FeatureProfile.js";
+import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../profiles/FeatureProfile.js";
 import type { Logger } from "../telemetry/logger.js";
 import { createReportSinks, type ReportSinkContext } from "../sinks/reportSinks.js";
 import { WindowManager } from "../windows/WindowManager.js";
@@ -20,6 +20,7 @@ export interface Pipeline {
   readonly baseline: LoadedBaseline;
   readonly outputColumnsPosition: "START" | "END";
   readonly windowMs: number;
+  readonly sketchOptions: SketchOptions;
   readonly reporter: WindowReporter;
   newEngine(): MonitorEngine;
   close(): Promise<void>;
@@ -39,6 +40,7 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
         ? pre
         : await HookRunner.start(config.postprocessor.module, config.postprocessor.timeout_ms);
   const windowMs = config.window_seconds * 1000;
+  const sketchOptions: SketchOptions = { ...DEFAULT_SKETCH_OPTIONS, category_cap: config.category_cap };
   const reporter = new WindowReporter(
     {
       reportsDir: config.reports_dir,
@@ -66,13 +68,14 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
     baseline,
     outputColumnsPosition: position,
     windowMs,
+    sketchOptions,
     reporter,
     newEngine: () =>
       new MonitorEngine({
         windows: new WindowManager({
           windowMs,
           allowedLatenessMs: config.allowed_lateness_seconds * 1000,
-          sketch: { ...DEFAULT_SKETCH_OPTIONS, category_cap: config.category_cap },
+          sketch: sketchOptions,
         }),
         layout: { featureNames: baseline.featureNames, outputColumnsPosition: position },
         fallbackToSourceTimestamp: config.fallback_to_source_timestamp,

@@ -1,5 +1,8 @@
 import type { MonitorConfig } from "../config/monitorSchema.js";
 import { startMonitorServer, type MonitorServer } from "../http/monitorServer.js";
+import { join } from "node:path";
+import { partitionsOf, WindowPartStore } from "../sinks/windowPartStore.js";
+import { isoSeconds } from "../windows/tumblingWindows.js";
 import { KafkaDeadLetterSink } from "../sinks/kafkaDeadLetterSink.js";
 import type { WindowReport } from "../sinks/reportWriter.js";
 import { createKafkaSource, type KafkaBatch, type KafkaSource } from "../sources/kafkaSource.js";
@@ -111,6 +114,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const source = options.source ?? createKafkaSource(config.kafka, log, options.maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs: options.maxWaitTimeInMs });
   const pipeline = await openPipeline(config, log, { registry: metrics.registry, kafkaSend: (topic, messages) => source.send(topic, messages) });
   const { reporter } = pipeline;
+  const parts = new WindowPartStore(join(config.reports_dir, ".partials", config.endpoint, config.schedule), pipeline.sketchOptions, log);
   const newEngine = pipeline.newEngine;
   let engine = newEngine();
   let wm = engine.windows;
@@ -153,13 +157,18 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
 
   const report = async (closed: readonly ClosedWindow[], closableAt: number): Promise<void> => {
     if (closed.length === 0) return;
-    const written = await reporter.report(closed);
-    const latency = (Date.now() - closableAt) / 1000;
-    for (const r of written) {
-      metrics.recordOutcomes(r.counts);
-      metrics.windowClosed(r.violations, latency);
+    for (const w of closed) {
+      const written = await parts.report(w, async (assembled) => {
+        if (assembled.parts.length > w.parts.length) log.info({ window_start: isoSeconds(w.startMs), partitions: partitionsOf(assembled) }, "window assembled with parts of other instances");
+        return reporter.report([assembled]);
+      });
+      // this instance's records only: other instances count theirs
+      metrics.recordOutcomes(w.counts);
+      for (const r of written) metrics.windowClosed(r.violations, (Date.now() - closableAt) / 1000);
+      reports.push(...written);
     }
-    reports.push(...written);
+    const horizon = wm.closedUpToMs - config.partials_retention_seconds * 1000;
+    if (Number.isFinite(horizon)) await parts.prune(horizon, wm.windowMs);
   };
 
   const commitAll = async (): Promise<void> => {
@@ -326,6 +335,8 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
         await queue;
         await source.stop().catch((e: unknown) => log.warn({ err: e }, "stopping the consumer failed"));
         await queue;
+        // the sinks deliver what they hold (alerts to Kafka need the producer) before it goes
+        await reporter.closeSinks();
         await source.disconnect();
       })();
       const outcome = await Promise.race([work.then(() => "ok" as const), deadline]);

@@ -26,6 +26,14 @@ export interface PartitionState {
   readonly windows: Map<number, PartitionWindow>;
   /** Counts attributed before the partition had any window; they join its first window. */
   pending: PartitionWindow | undefined;
+  /**
+   * Windows of this partition ending at or before this are closed. Every close of the instance
+   * advances it for all its partitions; a partition restored from a commit starts at the commit's
+   * value, which may be behind windows the instance closed for its other partitions (another
+   * instance of the group owned it meanwhile): those windows stay open for it, and its share is
+   * added to their reports when it closes them (WindowPartStore).
+   */
+  closedUpToMs: number;
   /** Offset after the last record seen (Kafka positions only). */
   nextOffset?: bigint;
   /**
@@ -65,6 +73,15 @@ export interface PartitionCheckpoint {
   readonly closes?: ReadonlyArray<readonly [string, number]>;
 }
 
+/** One partition's share of a closed window: what several instances of a group exchange. */
+export interface WindowPart {
+  readonly partition: PartitionKey;
+  readonly profile: DatasetProfile;
+  readonly counts: WindowCounts;
+  readonly first: Position | undefined;
+  readonly last: Position | undefined;
+}
+
 export interface ClosedWindow {
   readonly startMs: number;
   readonly endMs: number;
@@ -72,6 +89,24 @@ export interface ClosedWindow {
   readonly profile: DatasetProfile;
   readonly counts: WindowCounts;
   readonly inputs: ReadonlyArray<{ partition: PartitionKey; first: Position | undefined; last: Position | undefined }>;
+  /** The partitions' shares it was assembled from, in (topic, partition) order. */
+  readonly parts: readonly WindowPart[];
+}
+
+/**
+ * A closed window from its partitions' shares, merged in (topic, partition) order whatever order
+ * they come in: the one place windows are assembled, so a window assembled from shares written by
+ * several instances is bit for bit the one a single instance would have closed.
+ */
+export function assembleWindow(startMs: number, endMs: number, parts: readonly WindowPart[], sketch?: SketchOptions): ClosedWindow {
+  const ordered = [...parts].sort((a, b) => comparePartitions(a.partition, b.partition));
+  let profile = new DatasetProfile(sketch);
+  let counts = emptyCounts();
+  for (const p of ordered) {
+    profile = profile.merge(p.profile);
+    counts = addCounts(counts, p.counts);
+  }
+  return { startMs, endMs, profile, counts, inputs: ordered.map((p) => ({ partition: p.partition, first: p.first, last: p.last })), parts: ordered };
 }
 
 export interface WindowManagerOptions {
@@ -106,6 +141,7 @@ export class WindowManager {
     return this.#opts.windowMs;
   }
 
+  /** The latest end of a window closed by this instance (a partition's own: PartitionState.closedUpToMs). */
   get closedUpToMs(): number {
     return this.#closedUpToMs;
   }
@@ -114,7 +150,7 @@ export class WindowManager {
     const id = partitionId(key);
     let s = this.#partitions.get(id);
     if (s === undefined) {
-      s = { key, maxEventMs: Number.NEGATIVE_INFINITY, windows: new Map(), pending: undefined, closes: [] };
+      s = { key, maxEventMs: Number.NEGATIVE_INFINITY, windows: new Map(), pending: undefined, closes: [], closedUpToMs: this.#closedUpToMs };
       this.#partitions.set(id, s);
     }
     return s;
@@ -140,7 +176,7 @@ export class WindowManager {
   seen(s: PartitionState, position: Position): void {
     if (!("offset" in position)) return;
     const offset = BigInt(position.offset);
-    if (s.closes.length === 0) s.closes.push([offset, this.#closedUpToMs]);
+    if (s.closes.length === 0) s.closes.push([offset, s.closedUpToMs]);
     if (s.nextOffset === undefined || offset >= s.nextOffset) s.nextOffset = offset + 1n;
   }
 
@@ -230,7 +266,7 @@ export class WindowManager {
    */
   checkpoint(key: PartitionKey, nextOffset: string): { offset: string; checkpoint: PartitionCheckpoint } {
     const s = this.#partitions.get(partitionId(key));
-    const closedUpToMs = this.#closedUpToMs;
+    const closedUpToMs = s?.closedUpToMs ?? this.#closedUpToMs;
     if (s === undefined) return { offset: nextOffset, checkpoint: { maxEventMs: Number.NEGATIVE_INFINITY, closedUpToMs, processedTo: nextOffset, closes: [] } };
     const open = [...s.windows.values()];
     if (s.pending !== undefined) open.push(s.pending);
@@ -274,6 +310,7 @@ export class WindowManager {
       closes,
     };
     s.closes = closes.map(([from, closed]) => [from, closed]);
+    s.closedUpToMs = c.closedUpToMs;
     if (commitOffset !== undefined && BigInt(commitOffset) >= 0n) s.nextOffset = BigInt(commitOffset);
     if (c.closedUpToMs > this.#closedUpToMs) this.#closedUpToMs = c.closedUpToMs;
     return s;
@@ -286,7 +323,7 @@ export class WindowManager {
 
   /** How far windows were closed when the record at `position` was first processed. */
   #closedAt(s: PartitionState, position: Position | undefined): number {
-    if (!this.#reread(s, position) || s.restored === undefined || position === undefined || !("offset" in position)) return this.#closedUpToMs;
+    if (!this.#reread(s, position) || s.restored === undefined || position === undefined || !("offset" in position)) return s.closedUpToMs;
     if (s.restored.processedTo === MAX_OFFSET) return Number.NEGATIVE_INFINITY; // metadata without history
     const offset = BigInt(position.offset);
     let closed = Number.NEGATIVE_INFINITY;
@@ -343,12 +380,12 @@ export class WindowManager {
     return windowStart(eventMs, this.#opts.windowMs) + this.#opts.windowMs;
   }
 
-  /** Records in a partition's history that records from its next offset on see the new closedUpTo. */
+  /** Records in a partition's history that records from its next offset on see its new closedUpToMs. */
   #noteClose(s: PartitionState): void {
     if (s.nextOffset === undefined) return;
     const last = s.closes[s.closes.length - 1];
-    if (last !== undefined && last[0] === s.nextOffset) last[1] = this.#closedUpToMs;
-    else s.closes.push([s.nextOffset, this.#closedUpToMs]);
+    if (last !== undefined && last[0] === s.nextOffset) last[1] = s.closedUpToMs;
+    else s.closes.push([s.nextOffset, s.closedUpToMs]);
   }
 
   #closeWhere(due: (endMs: number) => boolean): ClosedWindow[] {
@@ -359,22 +396,20 @@ export class WindowManager {
     const states = this.partitions().sort((a, b) => comparePartitions(a.key, b.key));
     const closed: ClosedWindow[] = [];
     for (const start of ordered) {
-      let profile = new DatasetProfile(this.#opts.sketch);
-      let counts = emptyCounts();
-      const inputs: Array<{ partition: PartitionKey; first: Position | undefined; last: Position | undefined }> = [];
+      const parts: WindowPart[] = [];
       for (const s of states) {
         const w = s.windows.get(start);
         if (w === undefined) continue;
-        profile = profile.merge(w.profile);
-        counts = addCounts(counts, w.counts);
-        inputs.push({ partition: s.key, first: w.first, last: w.last });
+        parts.push({ partition: s.key, profile: w.profile, counts: w.counts, first: w.first, last: w.last });
         s.windows.delete(start);
       }
-      if (start + size > this.#closedUpToMs) {
-        this.#closedUpToMs = start + size;
-        for (const s of states) this.#noteClose(s);
+      if (start + size > this.#closedUpToMs) this.#closedUpToMs = start + size;
+      for (const s of states) {
+        if (start + size <= s.closedUpToMs) continue;
+        s.closedUpToMs = start + size;
+        this.#noteClose(s);
       }
-      closed.push({ startMs: start, endMs: start + size, profile, counts, inputs });
+      closed.push(assembleWindow(start, start + size, parts, this.#opts.sketch));
     }
     return closed;
   }

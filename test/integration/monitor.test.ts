@@ -1,149 +1,37 @@
 // `dqstream monitor` end to end against the run's real Kafka broker (test/setup/kafkaBroker.ts):
 // capture records on a 3-partition topic, per-window reports like replay's, committed offsets with
-// checkpoint metadata, dead letters with headers, a restart that rewrites nothing differently, and
-// the CLI as a child process (SIGTERM → exit 0).
+// checkpoint metadata, dead letters with headers, a restart that rewrites nothing differently, a
+// second instance joining and leaving, and the CLI as a child process (SIGTERM → exit 0).
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
-import { Partitioners, type Admin, type Kafka, type Producer } from "kafkajs";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { MonitorConfigSchema, type MonitorConfig } from "../../src/config/monitorSchema.js";
-import { decodeCheckpoint, startMonitor, type RunningMonitor } from "../../src/engine/runMonitor.js";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { decodeCheckpoint } from "../../src/engine/runMonitor.js";
 import { DEAD_LETTER_HEADERS } from "../../src/sinks/kafkaDeadLetterSink.js";
-import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
-import { kafkaBrokers, testKafka, uniqueName } from "../setup/kafka.js";
-
-const ROOT = resolve(import.meta.dirname, "../..");
-const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
-const EXPECTED = join(ROOT, "test/golden/replay/csv-start/expected/reports/churn/ten-minutes");
-const STATISTICS = join(ROOT, "test/golden/baseline/csv-header/statistics.json");
-const CONSTRAINTS = join(ROOT, "test/golden/baseline/csv-header/constraints.json");
-
-const cleanups: Array<() => Promise<unknown>> = [];
-let kafka: Kafka;
-let admin: Admin;
-let lines: string[];
-
-beforeAll(async () => {
-  kafka = testKafka("dqstream-test-monitor");
-  admin = kafka.admin();
-  await admin.connect();
-  lines = (await readFile(CAPTURE, "utf8")).split("\n").filter((l) => l.trim() !== "");
-});
-
-afterAll(async () => {
-  await admin?.disconnect();
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    await Promise.race([cleanup().catch(() => {}), new Promise((r) => setTimeout(r, 20_000))]);
-  }
-});
-
-/** Produces with a producer of its own (a shared one keeps refreshing metadata of deleted topics). */
-async function send(topic: string, messages: Array<{ partition?: number; value: string | Buffer }>, perRequest = 100): Promise<void> {
-  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 5, initialRetryTime: 300 } });
-  await producer.connect();
-  try {
-    for (let i = 0; i < messages.length; i += perRequest) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + perRequest) });
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-async function createTopic(topic: string, numPartitions: number): Promise<void> {
-  await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
-  cleanups.push(() => admin.deleteTopics({ topics: [topic] }));
-}
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "dqstream-monitor-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function monitorConfig(o: { topic: string; groupId: string; reports: string; deadLetterTopic: string; maxBytes?: number; latenessSeconds?: number }): MonitorConfig {
-  return MonitorConfigSchema.parse({
-    baseline: { statistics: STATISTICS, constraints: CONSTRAINTS },
-    reports_dir: o.reports,
-    endpoint: "churn",
-    schedule: "ten-minutes",
-    window_seconds: 600,
-    allowed_lateness_seconds: o.latenessSeconds ?? 0,
-    kafka: {
-      brokers: kafkaBrokers(),
-      topics: [o.topic],
-      group_id: o.groupId,
-      dead_letter_topic: o.deadLetterTopic,
-      session_timeout_ms: 10_000,
-      heartbeat_interval_ms: 1_000,
-      ...(o.maxBytes === undefined ? {} : { max_bytes_per_partition: o.maxBytes }),
-    },
-    http: { host: "127.0.0.1", port: 0 },
-    idle_close_seconds: 2,
-    shutdown_timeout_seconds: 20,
-  });
-}
-
-async function monitor(config: MonitorConfig): Promise<RunningMonitor> {
-  const log = process.env["DQSTREAM_TEST_MONITOR_LOG"] === "1" ? createLogger("trace") : silentLogger();
-  const m = await startMonitor(config, log, { maxWaitTimeInMs: 200, tickMs: 200 });
-  cleanups.push(() => m.stop());
-  return m;
-}
-
-/**
- * The capture lines on 3 partitions (line i on partition i mod 3, in order), some messages holding
- * 2 lines (JSON Lines). `outOfOrder`: in each partition, every 6th line swaps places with the line
- * 3 after it (about a minute of event time), so records of a window keep arriving after the next
- * window opened.
- */
-async function produceCapture(topic: string, from = 0, to = lines.length, outOfOrder = false, perRequest = 100): Promise<void> {
-  const messages: Array<{ partition: number; value: string }> = [];
-  for (let p = 0; p < 3; p++) {
-    const mine = lines.map((l, i) => ({ l, i })).filter(({ i }) => i % 3 === p && i >= from && i < to);
-    if (outOfOrder) {
-      for (let k = 0; k + 3 < mine.length; k += 6) [mine[k], mine[k + 3]] = [mine[k + 3] as { l: string; i: number }, mine[k] as { l: string; i: number }];
-    }
-    for (let k = 0; k < mine.length; ) {
-      const n = k % 5 === 0 && k + 1 < mine.length ? 2 : 1;
-      messages.push({ partition: p, value: mine.slice(k, k + n).map((x) => x.l).join("\n") });
-      k += n;
-    }
-  }
-  await send(topic, messages, perRequest);
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
-    .sort();
-}
-
-async function windowJsons(dir: string): Promise<Map<string, Record<string, unknown>>> {
-  const out = new Map<string, Record<string, unknown>>();
-  for (const f of (await listFiles(dir)).filter((f) => f.endsWith("window.json"))) out.set(f, JSON.parse(await readFile(join(dir, f), "utf8")) as Record<string, unknown>);
-  return out;
-}
-
-async function violationsOf(dir: string, folder: string): Promise<string[]> {
-  const v = JSON.parse(await readFile(join(dir, folder, "constraint_violations.json"), "utf8")) as { violations: Array<{ feature_name: string; constraint_check_type: string }> };
-  return v.violations.map((x) => `${x.constraint_check_type}:${x.feature_name}`).sort();
-}
-
-/** Per partition: the group's committed offset equals the high watermark; returns the metadata. */
-async function expectCommittedToEnd(topic: string, groupId: string): Promise<Array<string | null>> {
-  const ends = await admin.fetchTopicOffsets(topic);
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const highs = new Map(ends.map((e) => [e.partition, e.high]));
-  const commits = new Map(committed?.partitions.map((p) => [p.partition, p.offset]) ?? []);
-  expect(commits).toEqual(highs);
-  return committed?.partitions.map((p) => p.metadata) ?? [];
-}
+import { kafkaBrokers, uniqueName } from "../setup/kafka.js";
+import {
+  admin,
+  cleanups,
+  CONSTRAINTS,
+  createTopic,
+  expectCommittedToEnd,
+  expectSameReports,
+  EXPECTED,
+  kafka,
+  lineIndexAt,
+  lines,
+  listFiles,
+  monitor,
+  monitorConfig,
+  produceCapture,
+  ROOT,
+  send,
+  STATISTICS,
+  tempDir,
+  uninterruptedReports,
+  violationsOf,
+  windowJsons,
+} from "./monitorHarness.js";
 
 describe("dqstream monitor (integration)", () => {
   it("reports every window of records spread over 3 partitions, like replay, and commits to the end", async () => {
@@ -281,31 +169,44 @@ describe("dqstream monitor (integration)", () => {
     for (const f of files) expect(await readFile(join(split, f), "utf8"), f).toBe(await readFile(join(whole, f), "utf8"));
   }, 180_000);
 
-  it("shares the partitions with a second member joining mid-stream: every record counted once across both", async () => {
+  it("a second instance joins the group mid-stream and leaves again: one reports folder, the uninterrupted run's reports byte for byte", async () => {
     const topic = uniqueName("dq-rebalance");
     const deadLetterTopic = uniqueName("dq-rebalance-dlq");
     const groupId = uniqueName("dq-rebalance-group");
     await createTopic(topic, 3);
     await createTopic(deadLetterTopic, 1);
-    await produceCapture(topic, 0, lines.length, false, 6);
-    const dir1 = await tempDir();
-    const dir2 = await tempDir();
-    const m1 = await monitor(monitorConfig({ topic, groupId, reports: dir1, deadLetterTopic, maxBytes: 1024 }));
-    await vi.waitFor(() => expect(m1.reports.length).toBeGreaterThanOrEqual(1), { timeout: 60_000, interval: 10 });
-    const m2 = await monitor(monitorConfig({ topic, groupId, reports: dir2, deadLetterTopic, maxBytes: 1024 }));
-    const items = async (): Promise<Map<string, number>> => {
-      const out = new Map<string, number>();
-      for (const d of [dir1, dir2]) {
-        for (const [f, w] of await windowJsons(join(d, "churn", "ten-minutes"))) out.set(f, (out.get(f) ?? 0) + (w["item_count"] as number));
-      }
-      return out;
-    };
-    const expected = new Map([...(await windowJsons(EXPECTED))].map(([f, w]) => [f, w["item_count"] as number]));
-    await vi.waitFor(async () => expect(await items()).toEqual(expected), { timeout: 90_000, interval: 500 });
-    await vi.waitFor(() => expectCommittedToEnd(topic, groupId), { timeout: 30_000, interval: 250 });
-    expect(m2.reports.length).toBeGreaterThan(0);
-    await Promise.all([m1.stop(), m2.stop()]);
-  }, 180_000);
+    // phases end at window boundaries and the idle close waits 20 s, so pauses close no window early
+    const base = { topic, deadLetterTopic, maxBytes: 1024, idleCloseSeconds: 20 };
+    const shared = await tempDir();
+    const phase2 = lineIndexAt("2026-11-01T00:20:00Z");
+    const phase3 = lineIndexAt("2026-11-01T00:50:00Z");
+
+    await produceCapture(topic, 0, phase2, false, 6);
+    const m1 = await monitor(monitorConfig({ ...base, groupId, reports: shared }));
+    await vi.waitFor(() => expect(m1.reports.length).toBeGreaterThanOrEqual(1), { timeout: 60_000, interval: 50 });
+
+    // joins: the group splits the 3 partitions between the two
+    const m2 = await monitor(monitorConfig({ ...base, groupId, reports: shared }));
+    await vi.waitFor(async () => expect((await fetch(`${m2.url}/readyz`)).status).toBe(200), { timeout: 60_000, interval: 200 });
+    await vi.waitFor(async () => expect((await fetch(`${m1.url}/readyz`)).status).toBe(200), { timeout: 60_000, interval: 200 });
+    await produceCapture(topic, phase2, phase3, false, 6);
+    // both close windows 00:20 and 00:30 for their own partitions; each report is assembled from both instances' parts
+    await vi.waitFor(() => expect(m2.reports.length).toBeGreaterThanOrEqual(2), { timeout: 60_000, interval: 200 });
+    const m2Windows = m2.reports.map((r) => r.startMs);
+
+    // leaves: its partitions go back to the first instance, which re-reads them from the commits
+    await m2.stop();
+    await produceCapture(topic, phase3, lines.length, false, 6);
+    await vi.waitFor(() => expectCommittedToEnd(topic, groupId), { timeout: 60_000, interval: 250 });
+    await vi.waitFor(async () => expect((await windowJsons(join(shared, "churn", "ten-minutes"))).size).toBe(7), { timeout: 60_000, interval: 250 });
+    await m1.stop();
+    expect(m2Windows.some((t) => m1.reports.some((r) => r.startMs === t))).toBe(true); // a window both reported
+
+    const reference = await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-rebalance-ref-dlq"), idleCloseSeconds: 20 }, 7);
+    await expectSameReports(shared, reference);
+    const counted = [...(await windowJsons(join(shared, "churn", "ten-minutes"))).values()];
+    expect(counted.reduce((n, w) => n + (w["item_count"] as number), 0)).toBe(lines.length);
+  }, 240_000);
 
   it("runs as `dqstream monitor` and exits 0 on SIGTERM", async () => {
     const topic = uniqueName("dq-cli");

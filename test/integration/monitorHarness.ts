@@ -1,0 +1,189 @@
+// What the monitor's integration tests share: the run's broker (test/setup/kafkaBroker.ts), topics
+// and temporary folders cleaned up after each test, the golden capture produced on 3 partitions,
+// a monitor config, and readers for reports and committed offsets.
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { Partitioners, type Admin, type Kafka, type Producer } from "kafkajs";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { MonitorConfigSchema, type MonitorConfig } from "../../src/config/monitorSchema.js";
+import { startMonitor, type RunningMonitor } from "../../src/engine/runMonitor.js";
+import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
+import { kafkaBrokers, testKafka } from "../setup/kafka.js";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
+export const EXPECTED = join(ROOT, "test/golden/replay/csv-start/expected/reports/churn/ten-minutes");
+export const STATISTICS = join(ROOT, "test/golden/baseline/csv-header/statistics.json");
+export const CONSTRAINTS = join(ROOT, "test/golden/baseline/csv-header/constraints.json");
+
+export const cleanups: Array<() => Promise<unknown>> = [];
+export let kafka: Kafka;
+export let admin: Admin;
+export let lines: string[];
+
+beforeAll(async () => {
+  kafka = testKafka("dqstream-test-monitor");
+  admin = kafka.admin();
+  await admin.connect();
+  lines = (await readFile(CAPTURE, "utf8")).split("\n").filter((l) => l.trim() !== "");
+});
+
+afterAll(async () => {
+  await admin?.disconnect();
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await Promise.race([cleanup().catch(() => {}), new Promise((r) => setTimeout(r, 20_000))]);
+  }
+});
+
+/** Produces with a producer of its own (a shared one keeps refreshing metadata of deleted topics). */
+export async function send(topic: string, messages: Array<{ partition?: number; value: string | Buffer }>, perRequest = 100): Promise<void> {
+  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 5, initialRetryTime: 300 } });
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += perRequest) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + perRequest) });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export async function createTopic(topic: string, numPartitions: number): Promise<void> {
+  await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
+  cleanups.push(() => admin.deleteTopics({ topics: [topic] }));
+}
+
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "dqstream-monitor-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface MonitorTestOptions {
+  topic: string;
+  groupId: string;
+  reports: string;
+  deadLetterTopic: string;
+  maxBytes?: number;
+  latenessSeconds?: number;
+  /** Default 2 s; tests whose input comes in phases use more, so that a pause never closes a window early. */
+  idleCloseSeconds?: number;
+}
+
+/** The monitor config of these tests, as the YAML/JSON file a child process reads. */
+export function monitorConfigInput(o: MonitorTestOptions): Record<string, unknown> {
+  return {
+    baseline: { statistics: STATISTICS, constraints: CONSTRAINTS },
+    reports_dir: o.reports,
+    endpoint: "churn",
+    schedule: "ten-minutes",
+    window_seconds: 600,
+    allowed_lateness_seconds: o.latenessSeconds ?? 0,
+    kafka: {
+      brokers: kafkaBrokers(),
+      topics: [o.topic],
+      group_id: o.groupId,
+      dead_letter_topic: o.deadLetterTopic,
+      session_timeout_ms: 6_000,
+      heartbeat_interval_ms: 1_000,
+      ...(o.maxBytes === undefined ? {} : { max_bytes_per_partition: o.maxBytes }),
+    },
+    http: { host: "127.0.0.1", port: 0 },
+    idle_close_seconds: o.idleCloseSeconds ?? 2,
+    shutdown_timeout_seconds: 20,
+  };
+}
+
+export function monitorConfig(o: MonitorTestOptions): MonitorConfig {
+  return MonitorConfigSchema.parse(monitorConfigInput(o));
+}
+
+/** Index of the first capture line whose inferenceTime is at or after `iso` (the lines are in time order). */
+export function lineIndexAt(iso: string): number {
+  const t = Date.parse(iso);
+  const i = lines.findIndex((l) => Date.parse((JSON.parse(l) as { eventMetadata: { inferenceTime: string } }).eventMetadata.inferenceTime) >= t);
+  return i === -1 ? lines.length : i;
+}
+
+/** Every report file of `actual` has the bytes of the same file of `expected`, and no file is missing or extra. */
+export async function expectSameReports(actual: string, expected: string): Promise<void> {
+  const files = await listFiles(expected);
+  expect(files.length).toBeGreaterThan(0);
+  expect(await listFiles(actual)).toEqual(files);
+  for (const f of files) {
+    const [a, e] = [await readFile(join(actual, f), "utf8"), await readFile(join(expected, f), "utf8")];
+    if (a !== e) expect(JSON.parse(a), f).toEqual(JSON.parse(e)); // a readable diff first
+    expect(a, f).toBe(e);
+  }
+}
+
+/** A run of the monitor from start to end of the topic in one go: the reference for interrupted runs. */
+export async function uninterruptedReports(o: Omit<MonitorTestOptions, "groupId" | "reports">, windows: number): Promise<string> {
+  const dir = await tempDir();
+  const m = await monitor(monitorConfig({ ...o, groupId: `${o.topic}-reference`, reports: dir }));
+  await expect.poll(() => m.reports.length, { timeout: 90_000, interval: 200 }).toBe(windows);
+  await m.stop();
+  return dir;
+}
+
+export async function monitor(config: MonitorConfig): Promise<RunningMonitor> {
+  const log = process.env["DQSTREAM_TEST_MONITOR_LOG"] === "1" ? createLogger("trace") : silentLogger();
+  const m = await startMonitor(config, log, { maxWaitTimeInMs: 200, tickMs: 200 });
+  cleanups.push(() => m.stop());
+  return m;
+}
+
+/**
+ * The capture lines on 3 partitions (line i on partition i mod 3, in order), some messages holding
+ * 2 lines (JSON Lines). `outOfOrder`: in each partition, every 6th line swaps places with the line
+ * 3 after it (about a minute of event time), so records of a window keep arriving after the next
+ * window opened.
+ */
+export async function produceCapture(topic: string, from = 0, to = lines.length, outOfOrder = false, perRequest = 100): Promise<void> {
+  const messages: Array<{ partition: number; value: string }> = [];
+  for (let p = 0; p < 3; p++) {
+    const mine = lines.map((l, i) => ({ l, i })).filter(({ i }) => i % 3 === p && i >= from && i < to);
+    if (outOfOrder) {
+      for (let k = 0; k + 3 < mine.length; k += 6) [mine[k], mine[k + 3]] = [mine[k + 3] as { l: string; i: number }, mine[k] as { l: string; i: number }];
+    }
+    for (let k = 0; k < mine.length; ) {
+      const n = k % 5 === 0 && k + 1 < mine.length ? 2 : 1;
+      messages.push({ partition: p, value: mine.slice(k, k + n).map((x) => x.l).join("\n") });
+      k += n;
+    }
+  }
+  await send(topic, messages, perRequest);
+}
+
+/** The report files under a folder, sorted; the window parts under `.partials/` are left out. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && !relative(dir, e.parentPath).split("/").includes(".partials"))
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+export async function windowJsons(dir: string): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const f of (await listFiles(dir)).filter((f) => f.endsWith("window.json"))) out.set(f, JSON.parse(await readFile(join(dir, f), "utf8")) as Record<string, unknown>);
+  return out;
+}
+
+export async function violationsOf(dir: string, folder: string): Promise<string[]> {
+  const v = JSON.parse(await readFile(join(dir, folder, "constraint_violations.json"), "utf8")) as { violations: Array<{ feature_name: string; constraint_check_type: string }> };
+  return v.violations.map((x) => `${x.constraint_check_type}:${x.feature_name}`).sort();
+}
+
+/** Per partition: the group's committed offset equals the high watermark; returns the metadata. */
+export async function expectCommittedToEnd(topic: string, groupId: string): Promise<Array<string | null>> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const highs = new Map(ends.map((e) => [e.partition, e.high]));
+  const commits = new Map(committed?.partitions.map((p) => [p.partition, p.offset]) ?? []);
+  expect(commits).toEqual(highs);
+  return committed?.partitions.map((p) => p.metadata) ?? [];
+}
+
