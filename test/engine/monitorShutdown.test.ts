@@ -1,0 +1,114 @@
+// The monitor's shutdown contract (SIGTERM / SIGINT → RunningMonitor.stop): stop fetching, finish the
+// batch in hand, commit what is safe, disconnect — and give up waiting after shutdown_timeout_seconds
+// when a client hangs, so the process still exits. A stand-in KafkaSource drives it without a broker
+// (the real broker is in test/integration/monitor*.test.ts).
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
+import { decodeCheckpoint, startMonitor } from "../../src/engine/runMonitor.js";
+import type { KafkaBatch, KafkaSource, KafkaSourceHandlers } from "../../src/sources/kafkaSource.js";
+import type { PartitionKey } from "../../src/sources/Source.js";
+import { createLogger } from "../../src/telemetry/logger.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
+const P: PartitionKey = { topic: "captures", partition: 0 };
+
+async function config(shutdownSeconds: number) {
+  return MonitorConfigSchema.parse({
+    baseline: { statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"), constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json") },
+    reports_dir: await mkdtemp(join(tmpdir(), "dq-shutdown-")),
+    window_seconds: 600,
+    kafka: { brokers: ["127.0.0.1:1"], topics: [P.topic] },
+    shutdown_timeout_seconds: shutdownSeconds,
+  });
+}
+
+/** A KafkaSource that delivers the given batches when started; `stop` hangs when told to. */
+function standIn(batches: KafkaBatch[], o: { hangOnStop: boolean; batchGate?: Promise<void> }) {
+  const commits: Array<{ offset: string; metadata: string }> = [];
+  let handlers: KafkaSourceHandlers | undefined;
+  let delivered: Promise<void> = Promise.resolve();
+  const calls: string[] = [];
+  const source: KafkaSource = {
+    async start(h) {
+      handlers = h;
+      h.onAssignment([P]);
+      delivered = (async () => {
+        for (const b of batches) {
+          await o.batchGate;
+          await h.onBatch(b);
+        }
+      })();
+    },
+    async commit(offsets) {
+      for (const x of offsets) commits.push({ offset: x.offset, metadata: x.metadata });
+    },
+    async committed() {
+      return new Map();
+    },
+    async send() {},
+    pause() {
+      calls.push("pause");
+    },
+    stop() {
+      calls.push("stop");
+      return o.hangOnStop ? new Promise<void>(() => {}) : delivered;
+    },
+    async disconnect() {
+      calls.push("disconnect");
+    },
+  };
+  return { source, commits, calls, handlers: () => handlers };
+}
+
+async function batchOf(n: number): Promise<KafkaBatch> {
+  const lines = (await readFile(CAPTURE, "utf8")).split("\n").filter((l) => l.trim() !== "").slice(0, n);
+  return {
+    partition: P,
+    records: lines.map((value, i) => ({ partition: P, position: { topic: P.topic, partition: P.partition, offset: String(i) }, value })),
+    lastOffset: String(n - 1),
+    highWatermark: String(n),
+  };
+}
+
+function captureLog(): { log: ReturnType<typeof createLogger>; text: () => string } {
+  const lines: string[] = [];
+  const log = createLogger("info", new Writable({ write: (c: Buffer, _e, done) => void (lines.push(c.toString()), done()) }));
+  return { log, text: () => lines.join("") };
+}
+
+describe("monitor shutdown", () => {
+  it("finishes the batch in hand and commits it before disconnecting", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const s = standIn([await batchOf(100)], { hangOnStop: false, batchGate: gate });
+    const { log } = captureLog();
+    const m = await startMonitor(await config(10), log, { source: s.source, http: false });
+    const stopping = m.stop(); // asked to stop while the batch waits at the gate
+    open();
+    await stopping;
+    await expect(m.done).resolves.toMatchObject({ records: 100 });
+    expect(s.calls).toEqual(["pause", "stop", "disconnect"]);
+    // the batch was handled: window 00:00 (the first 80 records) reported, and committed at the
+    // first record of the window still open, with its checkpoint
+    expect(m.reports.map((r) => r.itemCount)).toEqual([80]);
+    const last = s.commits.at(-1);
+    expect(last?.offset).toBe("80");
+    expect(decodeCheckpoint(last?.metadata)?.processedTo).toBe("100");
+  });
+
+  it("gives up waiting after shutdown_timeout_seconds when the consumer does not stop, and still settles", async () => {
+    const s = standIn([await batchOf(10)], { hangOnStop: true });
+    const { log, text } = captureLog();
+    const m = await startMonitor(await config(1), log, { source: s.source, http: false });
+    await m.stop();
+    await expect(m.done).resolves.toMatchObject({ records: 10 });
+    expect(text()).toMatch(/"msg":"shutdown timed out"/);
+    expect(text()).toMatch(/"shutdown_timeout_seconds":1/);
+    expect(s.calls).not.toContain("disconnect"); // stuck in stop
+  });
+});
