@@ -3,6 +3,7 @@ import { startMonitorServer, type MonitorServer } from "../http/monitorServer.js
 import { join } from "node:path";
 import { partitionsOf, WindowPartStore } from "../sinks/windowPartStore.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
+import { InputError } from "../records/inputBytes.js";
 import { KafkaDeadLetterSink } from "../sinks/kafkaDeadLetterSink.js";
 import type { WindowReport } from "../sinks/reportWriter.js";
 import { createKafkaSource, type KafkaBatch, type KafkaSource } from "../sources/kafkaSource.js";
@@ -66,6 +67,17 @@ export function encodeCheckpoint(c: PartitionCheckpoint, maxBytes = MAX_METADATA
     out = text();
   }
   return out;
+}
+
+/** The innermost message of an error chain (kafkajs wraps the socket error in retry errors). */
+function rootCause(e: unknown): string {
+  let current: unknown = e;
+  for (let depth = 0; depth < 10; depth++) {
+    const next = (current as { cause?: unknown; originalError?: unknown } | null)?.cause ?? (current as { originalError?: unknown } | null)?.originalError;
+    if (next === undefined || next === null) break;
+    current = next;
+  }
+  return current instanceof Error ? current.message : String(current);
 }
 
 /** Kafka's default offset.metadata.max.bytes. */
@@ -352,9 +364,11 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   try {
     await source.start({ onBatch, onAssignment, onCrash });
   } catch (e) {
-    await shutdown(e instanceof Error ? e : new Error(String(e)));
+    const error = new InputError(`Kafka brokers ${config.kafka.brokers.join(",")}`, `cannot start consuming ${config.kafka.topics.join(", ")}: ${rootCause(e)}`);
+    log.error({ err: e }, error.message);
+    await shutdown(error);
     return done.then(() => {
-      throw e;
+      throw error;
     });
   }
   log.info({ topics: config.kafka.topics, group_id: config.kafka.group_id }, "monitor started");

@@ -257,4 +257,16 @@ describe("dqstream monitor (integration)", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/--window-seconds: window_seconds:/);
   }, 30_000);
+
+  it("exits 1 with one clear line when the brokers cannot be reached (after kafkajs's retries)", async () => {
+    const child = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "monitor", "--brokers", "127.0.0.1:1", "--topic", "captures", "--statistics", STATISTICS, "--constraints", CONSTRAINTS, "--reports", join(await tempDir(), "r"), "--http-port", "0", "--log-level", "fatal"], {
+      env: { PATH: process.env["PATH"] },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe("error: Kafka brokers 127.0.0.1:1: cannot start consuming captures: Connection error: connect ECONNREFUSED 127.0.0.1:1");
+  }, 120_000);
 });
