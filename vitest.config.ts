@@ -8,8 +8,9 @@ export default defineConfig({
     outputFile: { json: "test-results/vitest.json" },
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // One Kafka broker per run (KAFKA_BROKERS, else Docker, else Apache Kafka's jars); see the file.
-    globalSetup: ["test/setup/kafkaBroker.ts"],
+    // One Kafka broker per run (KAFKA_BROKERS, else Docker, else Apache Kafka's jars), and one
+    // CloudWatch emulator (DQSTREAM_TEST_MOTO_URL, else moto from PyPI in a cached venv); see the files.
+    globalSetup: ["test/setup/kafkaBroker.ts", "test/setup/motoServer.ts"],
   },
 });
 
@@ -22,5 +23,11 @@ declare module "vitest" {
     kafkaMode: "env" | "docker" | "local";
     /** Loopback control endpoint: POST /restart restarts the broker (local mode only, else 501). */
     kafkaControlUrl: string;
+    /** The run's moto server (CloudWatch emulator), e.g. "http://127.0.0.1:40123". */
+    motoUrl: string;
+    /** How it was found: DQSTREAM_TEST_MOTO_URL, or moto from the local virtual environment. */
+    motoMode: "env" | "local";
+    /** Loopback control endpoint: private moto instances for outage tests (local mode only, else 501); see test/setup/motoServer.ts. */
+    motoControlUrl: string;
   }
 }

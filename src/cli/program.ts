@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { FormatError } from "../formats/jsonFile.js";
 import { InputError } from "../records/inputBytes.js";
 import { runBaseline } from "./baselineCommand.js";
+import { registerAlarms } from "./alarmsCommand.js";
 import { registerMonitor } from "./monitorCommand.js";
 import { registerReplay } from "./replayCommand.js";
 import { ConfigError } from "../config/loadConfig.js";
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
 
   registerReplay(program);
   registerMonitor(program);
+  registerAlarms(program);
 
   return program;
 }

@@ -1,6 +1,109 @@
 import * as z from "zod";
 
-/** The `cloudwatch` section (issue 5, in progress). */
-export const CloudWatchSchema = z.strictObject({});
+/**
+ * The `cloudwatch` section: CloudWatch metrics through the PutMetricData API and/or as Embedded
+ * Metric Format log lines (docs/cloudwatch.md). Strict like every section; units in names.
+ *
+ * Feature metrics (SageMaker Model Monitor's names) go out only when the sink is enabled here AND
+ * the baseline constraints' `monitoring_config.emit_metrics` is Enabled for the feature (per-feature
+ * overrides win; absent means Enabled, the analyzer container's default). dqstream's own per-window
+ * metrics follow `own_metrics` only.
+ */
+
+/**
+ * CloudWatch namespace: 1–255 characters, ASCII letters, digits and `. - _ / # : space`, not
+ * starting with a colon, and not `AWS/…` (reserved for AWS services). Sources: API Reference,
+ * PutMetricData (Namespace) and MetricDatum.
+ */
+const Namespace = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9.\-_/#: ]+$/, "expected ASCII letters, digits, '.', '-', '_', '/', '#', ':' or spaces")
+  .refine((s) => !s.startsWith(":"), "must not start with ':'")
+  .refine((s) => !s.startsWith("AWS/"), "namespaces starting with 'AWS/' are reserved for AWS services");
+
+/** Dimension name: 1–255 ASCII characters, at least one non-blank, not starting with ':' (API Reference, Dimension). */
+const DimensionName = z
+  .string()
+  .min(1)
+  .max(255)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[\x20-\x7e]+$/, "expected printable ASCII characters")
+  .refine((s) => s.trim() !== "" && !s.startsWith(":"), "expected a non-blank name not starting with ':'");
+
+const DEFAULT_DIMENSIONS = { endpoint: "Endpoint", schedule: "MonitoringSchedule" } as const;
+
+export const EmfSchema = z.strictObject({
+  /** Write Embedded Metric Format lines (default false). */
+  enabled: z.boolean().default(false),
+  /**
+   * Where: "-" is standard output (default); anything else a file appended to, relative to the
+   * working directory. One JSON object per line.
+   */
+  path: z.string().min(1).default("-"),
+});
+
+export const AlarmsSchema = z.strictObject({
+  /** Alarm names are `<name_prefix><endpoint>-<schedule>-feature_baseline_drift_<feature>`. */
+  name_prefix: z.string().max(100).default("dqstream-"),
+  /** Consecutive windows looked at; the alarm fires when `datapoints_to_alarm` of them breach. */
+  evaluation_periods: z.number().int().min(1).max(100).default(1),
+  /** Default: evaluation_periods (every window looked at must breach). */
+  datapoints_to_alarm: z.number().int().min(1).max(100).optional(),
+  /** ARN of an SNS topic notified on ALARM (and on OK, when `ok_actions` is true). */
+  sns_topic_arn: z
+    .string()
+    .regex(/^arn:[^:]+:sns:[^:]*:\d*:.+$/, "expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)")
+    .optional(),
+  /** Also notify the topic when an alarm returns to OK (default false). */
+  ok_actions: z.boolean().default(false),
+});
+
+export const CloudWatchSchema = z
+  .strictObject({
+    /** Publish through the PutMetricData API (default false: a section with only `emf` writes logs only). */
+    enabled: z.boolean().default(false),
+    /** Namespace of the feature metrics (default SageMaker's real-time one, as AWS's own alarms use). */
+    namespace: Namespace.default("aws/sagemaker/Endpoints/data-metrics"),
+    /** Dimension names; the values are the config's `endpoint` and `schedule`. */
+    dimensions: z
+      .strictObject({
+        endpoint: DimensionName.default(DEFAULT_DIMENSIONS.endpoint),
+        schedule: DimensionName.default(DEFAULT_DIMENSIONS.schedule),
+      })
+      .default(DEFAULT_DIMENSIONS),
+    /** dqstream's own per-window metrics: records counted, skipped, late, malformed; violations by check type (default true). */
+    own_metrics: z.boolean().default(true),
+    /** Their namespace (default "dqstream"). */
+    own_namespace: Namespace.default("dqstream"),
+    /** AWS region (default: the SDK's chain: AWS_REGION, then the shared config profile). */
+    region: z.string().regex(/^[a-z0-9-]+$/, "expected a region name such as us-east-1").optional(),
+    /** Endpoint override, e.g. a VPC interface endpoint or an emulator (default: the region's public endpoint). */
+    endpoint_url: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional(),
+    /** One PutMetricData attempt is abandoned after this long (default 5000). */
+    request_timeout_ms: z.number().int().min(100).max(120_000).default(5_000),
+    /** Attempts per request, the first included, on throttling, 5xx, timeouts and network errors (default 5). */
+    max_attempts: z.number().int().min(1).max(20).default(5),
+    /** Backoff before retry n is uniform in [0, min(retry_max_delay_ms, retry_base_delay_ms·2^n)] ("full jitter"). */
+    retry_base_delay_ms: z.number().int().min(1).max(60_000).default(200),
+    retry_max_delay_ms: z.number().int().min(1).max(600_000).default(20_000),
+    /** Datums waiting to be sent; beyond this the oldest are dropped and counted (default 100000, ~ 40 MB). */
+    queue_max_datums: z.number().int().min(1_000).max(10_000_000).default(100_000),
+    /** On shutdown, keep sending the queue for at most this long; what is left is dropped and counted (default 10000). */
+    close_timeout_ms: z.number().int().min(0).max(600_000).default(10_000),
+    emf: EmfSchema.default({ enabled: false, path: "-" }),
+    /** `dqstream alarms` settings. */
+    alarms: AlarmsSchema.default({ name_prefix: "dqstream-", evaluation_periods: 1, ok_actions: false }),
+  })
+  .refine((c) => c.retry_base_delay_ms <= c.retry_max_delay_ms, {
+    message: "retry_base_delay_ms must not exceed retry_max_delay_ms",
+    path: ["retry_base_delay_ms"],
+  })
+  .refine((c) => c.alarms.datapoints_to_alarm === undefined || c.alarms.datapoints_to_alarm <= c.alarms.evaluation_periods, {
+    message: "datapoints_to_alarm must not exceed evaluation_periods",
+    path: ["alarms", "datapoints_to_alarm"],
+  });
 
 export type CloudWatchConfig = z.output<typeof CloudWatchSchema>;
+export type CloudWatchConfigInput = z.input<typeof CloudWatchSchema>;

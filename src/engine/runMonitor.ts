@@ -303,14 +303,27 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     }
   };
 
-  // The idle timer: after idle_close_seconds without any record, every open window closes.
+  /**
+   * The timers, checked every tick: a partition that turned idle leaves `active`, which may let the
+   * smallest watermark pass windows without any new record (so windows are closed here, not only
+   * after a batch); after idle_close_seconds without any record every open window closes.
+   */
   const tick = (): void => {
-    if (stopping || lastAnyRecordAt === undefined) return;
-    if (Date.now() - lastAnyRecordAt < config.idle_close_seconds * 1000 || wm.openWindowCount === 0) return;
+    if (stopping || lastAnyRecordAt === undefined || wm.openWindowCount === 0) return;
+    const idleClose = Date.now() - lastAnyRecordAt >= config.idle_close_seconds * 1000;
     void serial(async () => {
       if (stopping || wm.openWindowCount === 0) return;
-      log.info({ idle_close_seconds: config.idle_close_seconds }, "no records: closing every open window");
-      await report(engine.closeAll(), Date.now());
+      const now = Date.now();
+      let closed: ClosedWindow[];
+      if (idleClose) {
+        log.info({ idle_close_seconds: config.idle_close_seconds }, "no records: closing every open window");
+        closed = engine.closeAll();
+      } else {
+        closed = wm.closeReady(active(now));
+        if (closed.length === 0) return;
+        log.info({ windows: closed.length }, "windows closed by the watermark of the partitions still active");
+      }
+      await report(closed, now);
       await commitAll();
       metrics.openWindows(wm.openWindowCount);
     }).catch((e: unknown) => void shutdown(e instanceof Error ? e : new Error(String(e))));

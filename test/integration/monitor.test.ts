@@ -208,6 +208,25 @@ describe("dqstream monitor (integration)", () => {
     expect(counted.reduce((n, w) => n + (w["item_count"] as number), 0)).toBe(lines.length);
   }, 240_000);
 
+  it("a partition without records stops holding the watermark back after kafka.idle_partition_seconds", async () => {
+    const topic = uniqueName("dq-idle");
+    const deadLetterTopic = uniqueName("dq-idle-dlq");
+    await createTopic(topic, 3);
+    await createTopic(deadLetterTopic, 1);
+    // partitions 0 and 1 only; partition 2 never gets a record (its watermark would stay −∞)
+    await send(topic, lines.map((value, i) => ({ partition: i % 2, value })));
+    const dir = await tempDir();
+    const m = await monitor(monitorConfig({ topic, groupId: uniqueName("dq-idle-group"), reports: dir, deadLetterTopic, idlePartitionSeconds: 1, idleCloseSeconds: 3600 }));
+    // every window but the last closes by the watermark of partitions 0 and 1 (the idle close is an hour away)
+    await vi.waitFor(() => expect(m.reports.map((r) => r.startMs)).toHaveLength(6), { timeout: 60_000, interval: 200 });
+    const expected = new Map([...(await windowJsons(EXPECTED))].map(([f, w]) => [f, w["item_count"] as number]));
+    const actual = new Map([...(await windowJsons(join(dir, "churn", "ten-minutes")))].map(([f, w]) => [f, w["item_count"] as number]));
+    expect(actual).toEqual(new Map([...expected].slice(0, 6)));
+    expect(m.metrics.registry.getSingleMetric("dqstream_open_windows")).toBeDefined();
+    expect(await (await fetch(`${m.url}/metrics`)).text()).toMatch(/^dqstream_open_windows 1$/m);
+    await m.stop();
+  }, 120_000);
+
   it("runs as `dqstream monitor` and exits 0 on SIGTERM", async () => {
     const topic = uniqueName("dq-cli");
     const deadLetterTopic = uniqueName("dq-cli-dlq");

@@ -70,6 +70,8 @@ export interface MonitorTestOptions {
   latenessSeconds?: number;
   /** Default 2 s; tests whose input comes in phases use more, so that a pause never closes a window early. */
   idleCloseSeconds?: number;
+  /** kafka.idle_partition_seconds (default 60). */
+  idlePartitionSeconds?: number;
 }
 
 /** The monitor config of these tests, as the YAML/JSON file a child process reads. */
@@ -89,6 +91,7 @@ export function monitorConfigInput(o: MonitorTestOptions): Record<string, unknow
       session_timeout_ms: 6_000,
       heartbeat_interval_ms: 1_000,
       ...(o.maxBytes === undefined ? {} : { max_bytes_per_partition: o.maxBytes }),
+      ...(o.idlePartitionSeconds === undefined ? {} : { idle_partition_seconds: o.idlePartitionSeconds }),
     },
     http: { host: "127.0.0.1", port: 0 },
     idle_close_seconds: o.idleCloseSeconds ?? 2,

@@ -1,0 +1,81 @@
+import { Counter, Gauge, Registry } from "prom-client";
+
+/** Why datums never reached CloudWatch: the `reason` label of dqstream_cloudwatch_datums_dropped_total. */
+export const DROP_REASONS = ["queue_full", "retries_exhausted", "rejected", "shutdown", "invalid_name", "invalid_dimensions", "invalid_value", "timestamp_out_of_range"] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+export const REQUEST_OUTCOMES = ["ok", "throttled", "server", "timeout", "network", "rejected"] as const;
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
+
+/**
+ * The CloudWatch and EMF sinks' Prometheus metrics, on the monitor's registry when there is one
+ * (replay has none: a private registry then, still read by the sinks' logs and tests). A metric
+ * already registered under the same name (a second pipeline on one registry) is reused, not
+ * registered twice. Totals are also kept as plain numbers for the close-time log line.
+ */
+export class CloudWatchSinkMetrics {
+  readonly registry: Registry;
+  readonly #sent: Counter;
+  readonly #dropped: Counter<"reason">;
+  readonly #requests: Counter<"outcome">;
+  readonly #queue: Gauge;
+  readonly #emfEvents: Counter;
+  readonly #emfErrors: Counter;
+  sentTotal = 0;
+  readonly droppedTotal: Record<DropReason, number> = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
+
+  constructor(registry?: Registry) {
+    this.registry = registry ?? new Registry();
+    const r = this.registry;
+    this.#sent = counter(r, "dqstream_cloudwatch_datums_sent_total", "Datums CloudWatch accepted (PutMetricData).", []);
+    this.#dropped = counter(r, "dqstream_cloudwatch_datums_dropped_total", `Datums given up, by reason (${DROP_REASONS.join(", ")}).`, ["reason"]);
+    for (const reason of DROP_REASONS) this.#dropped.inc({ reason }, 0);
+    this.#requests = counter(r, "dqstream_cloudwatch_requests_total", `PutMetricData attempts, by outcome (${REQUEST_OUTCOMES.join(", ")}).`, ["outcome"]);
+    this.#queue = gauge(r, "dqstream_cloudwatch_queue_datums", "Datums waiting to be sent to CloudWatch.");
+    this.#emfEvents = counter(r, "dqstream_emf_events_written_total", "Embedded Metric Format log events written.", []);
+    this.#emfErrors = counter(r, "dqstream_emf_write_errors_total", "Embedded Metric Format write errors, plus events not written because the file had failed.", []);
+  }
+
+  sent(n: number): void {
+    this.sentTotal += n;
+    this.#sent.inc(n);
+  }
+
+  dropped(reason: DropReason, n: number): void {
+    if (n <= 0) return;
+    this.droppedTotal[reason] += n;
+    this.#dropped.inc({ reason }, n);
+  }
+
+  request(outcome: RequestOutcome): void {
+    this.#requests.inc({ outcome });
+  }
+
+  queued(n: number): void {
+    this.#queue.set(n);
+  }
+
+  emfWritten(n: number): void {
+    this.#emfEvents.inc(n);
+  }
+
+  emfFailed(n: number): void {
+    this.#emfErrors.inc(n);
+  }
+
+  get droppedSum(): number {
+    return Object.values(this.droppedTotal).reduce((a, b) => a + b, 0);
+  }
+}
+
+function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
+  const existing = registry.getSingleMetric(name);
+  if (existing !== undefined) return existing as Counter<L>;
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+function gauge(registry: Registry, name: string, help: string): Gauge {
+  const existing = registry.getSingleMetric(name);
+  if (existing !== undefined) return existing as Gauge;
+  return new Gauge({ name, help, registers: [registry] });
+}
