@@ -78,7 +78,11 @@ export const PATH_KEYS: ReadonlyArray<readonly string[]> = [
   ["kafka", "tls", "ca_file"],
   ["kafka", "tls", "cert_file"],
   ["kafka", "tls", "key_file"],
+  ["cloudwatch", "emf", "path"],
 ];
+
+/** Values of path keys that are not paths: "-" is standard output (cloudwatch.emf.path). */
+const NOT_A_PATH: ReadonlySet<string> = new Set(["-"]);
 
 /** Reads a config file (readConfigFile) with its relative paths resolved against its folder. */
 export async function readConfigFileResolved(file: string): Promise<Record<string, unknown>> {
@@ -90,7 +94,7 @@ export async function readConfigFileResolved(file: string): Promise<Record<strin
     if (node === null || typeof node !== "object") continue;
     const last = path[path.length - 1] as string;
     const value = (node as Record<string, unknown>)[last];
-    if (typeof value === "string" && !isAbsolute(value)) (node as Record<string, unknown>)[last] = join(dir, value);
+    if (typeof value === "string" && !isAbsolute(value) && !NOT_A_PATH.has(value)) (node as Record<string, unknown>)[last] = join(dir, value);
   }
   return out;
 }

@@ -86,3 +86,26 @@ describe("DQSTREAM_ variables that are not config keys", () => {
     expect(config).toEqual({ window_second: 60 });
   });
 });
+
+describe("config files: relative paths", () => {
+  it("resolves path keys against the file's folder, and leaves '-' (standard output) alone", async () => {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { readConfigFileResolved } = await import("../../src/config/loadConfig.js");
+    const dir = await mkdtemp(join(tmpdir(), "dq-cfg-"));
+    const file = join(dir, "c.yaml");
+    await writeFile(file, "reports_dir: out\nkafka: { tls: { ca_file: ca.pem } }\ncloudwatch: { emf: { path: emf.jsonl } }\n");
+    const c = (await readConfigFileResolved(file)) as { reports_dir: string; kafka: { tls: { ca_file: string } }; cloudwatch: { emf: { path: string } } };
+    expect(c.reports_dir).toBe(join(dir, "out"));
+    expect(c.kafka.tls.ca_file).toBe(join(dir, "ca.pem"));
+    expect(c.cloudwatch.emf.path).toBe(join(dir, "emf.jsonl"));
+    await writeFile(file, "cloudwatch: { emf: { path: '-' } }\n");
+    expect(((await readConfigFileResolved(file)) as { cloudwatch: { emf: { path: string } } }).cloudwatch.emf.path).toBe("-");
+  });
+
+  it("ignores dqstream's own DQSTREAM_ switches, including the test setup's", () => {
+    const { config } = configFromEnv({ DQSTREAM_TEST_MOTO_URL: "http://127.0.0.1:5000", DQSTREAM_TEST_SEED: "7", DQSTREAM_WINDOW_SECONDS: "600" });
+    expect(config).toEqual({ window_seconds: 600 });
+  });
+});
