@@ -23,6 +23,8 @@ declare module "vitest" {
     kafkaMode: "env" | "docker" | "local";
     /** Loopback control endpoint: POST /restart restarts the broker (local mode only, else 501). */
     kafkaControlUrl: string;
+    /** SASL and TLS listeners with their credentials and PEM files, or why the run has none. */
+    kafkaSecurity: import("./test/setup/kafkaBroker.js").TestKafkaSecurity;
     /** The run's moto server (CloudWatch emulator), e.g. "http://127.0.0.1:40123". */
     motoUrl: string;
     /** How it was found: DQSTREAM_TEST_MOTO_URL, or moto from the local virtual environment. */

@@ -7,7 +7,8 @@ export declare class LocalKafkaError extends Error {
 }
 
 export interface LocalKafkaOptions {
-  /** Broker port on 127.0.0.1; default: a free port. The controller always gets a free port. */
+  /** Broker port on 127.0.0.1; default: a free port. The controller always gets a free port; with
+   * `security`, the SASL_PLAINTEXT, SSL, MTLS and SASL_SSL listeners get port+1 to port+4. */
   port?: number;
   /** Folder for server.properties, log4j.properties, logs/ and data/; reused (not re-formatted) when
    * it already holds a formatted broker. Default: a temporary folder, removed by stop(). */
@@ -20,9 +21,32 @@ export interface LocalKafkaOptions {
   cacheDir?: string;
   /** How long one start may take until the broker answers a metadata request; default 90 000. */
   timeoutMs?: number;
+  /**
+   * Also SASL_PLAINTEXT, SSL, MTLS and SASL_SSL listeners (see the script's header); needs openssl.
+   * A reused data dir must have been formatted with security on. Default false.
+   */
+  security?: boolean;
   /** Called when the broker process exits without stop() or restart() asking it to. */
   onUnexpectedExit?: (info: { code: number | null; signal: NodeJS.Signals | null; logTail: string }) => void;
 }
+
+/** The SASL and TLS listeners of a broker started with `security: true` (also <data dir>/security.json). */
+export interface LocalKafkaSecurity {
+  /** One user for every mechanism. */
+  username: string;
+  password: string;
+  /** dqstream's names: "plain", "scram-sha-256", "scram-sha-512". */
+  mechanisms: string[];
+  /** PEM file of the CA that signed the broker's certificate (and the client's). */
+  ca_file: string;
+  /** PEM client certificate and key, for the MTLS listener. */
+  cert_file: string;
+  key_file: string;
+  /** Bootstrap addresses per listener. */
+  listeners: { sasl_plaintext: string[]; ssl: string[]; mtls: string[]; sasl_ssl: string[] };
+}
+
+export declare const SASL_MECHANISMS: readonly string[];
 
 export interface LocalKafka {
   /** Bootstrap addresses, e.g. ["127.0.0.1:40123"]; the same after restart(). */
@@ -31,6 +55,10 @@ export interface LocalKafka {
   /** The broker's log4j file (warnings and errors). */
   readonly logFile: string;
   readonly version: string;
+  /** The SASL and TLS listeners, with `security: true`; else undefined. */
+  readonly security: LocalKafkaSecurity | undefined;
+  /** <data dir>/security.json (the same as `security`), with `security: true`; else undefined. */
+  readonly securityFile: string | undefined;
   /** The broker's current process id; undefined while stopped. */
   readonly pid: number | undefined;
   /** Stops the broker (SIGTERM, then SIGKILL after 30 s) and removes a temporary data dir. Idempotent. */
@@ -51,3 +79,5 @@ export declare function ensureKafkaJars(options?: {
   log?: (message: string) => void;
 }): Promise<string>;
 export declare function freePort(): Promise<number>;
+/** Creates the topics ("name" or "name:partitions", one replica) that do not exist; returns what it created. */
+export declare function createTopics(brokers: string[], topics: string[]): Promise<string[]>;

@@ -8,6 +8,20 @@
 //   npm run kafka:local                              free ports, a temporary data dir
 //   npm run kafka:local -- --port 9092 --data-dir ./.kafka-data
 //   npm run kafka:local -- --fetch-only              fetch the jars into the cache, nothing else
+//   npm run kafka:local -- --security                also SASL and TLS listeners (below)
+//   npm run kafka:local -- --create-topic capture:3  create topics (name[:partitions]) once it answers
+//
+// --security (option `security: true`) adds four listeners on 127.0.0.1 (free ports; with --port N,
+// N+1 to N+4), for trying and testing dqstream's `kafka.sasl` and `kafka.tls` settings:
+//   SASL_PLAINTEXT  SASL with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (user `dqstream`, a random password)
+//   SSL             TLS, the broker's certificate signed by a CA made for this data dir
+//   MTLS            TLS that requires a client certificate signed by that CA (mutual TLS)
+//   SASL_SSL        SASL (the three mechanisms) over TLS
+// The CA, the broker's PKCS#12 keystore and a client certificate are made with `openssl` into
+// <data dir>/security/ (PEM files for the clients); the SCRAM credentials are stored when the data
+// dir is formatted (KRaft: `kafka-storage format --add-scram`), so a data dir formatted without
+// --security cannot get them later. Everything a client needs (addresses, user, password, PEM
+// files) is written to <data dir>/security.json, whose path is printed as KAFKA_SECURITY_FILE.
 //
 // Environment: DQSTREAM_KAFKA_VERSION (default 3.9.1, 3.x only), DQSTREAM_CACHE_DIR (default
 // $XDG_CACHE_HOME/dqstream or ~/.cache/dqstream), JAVA_HOME, DQSTREAM_KAFKA_JAVA_OPTS (extra JVM
@@ -269,17 +283,40 @@ function tailOf(file, maxChars = 6_000) {
   }
 }
 
-function serverProperties({ port, controllerPort, logDirs }) {
-  return [
+/** The SASL and TLS listeners of --security: name, security protocol, and the key in security.json. */
+const SECURITY_LISTENERS = [
+  { name: "SASL_PLAINTEXT", protocol: "SASL_PLAINTEXT", key: "sasl_plaintext" },
+  { name: "SSL", protocol: "SSL", key: "ssl" },
+  { name: "MTLS", protocol: "SSL", key: "mtls" },
+  { name: "SASL_SSL", protocol: "SASL_SSL", key: "sasl_ssl" },
+];
+/** The SASL mechanisms of the SASL listeners, as dqstream's `kafka.sasl.mechanism` names them. */
+export const SASL_MECHANISMS = ["plain", "scram-sha-256", "scram-sha-512"];
+const SASL_USER = "dqstream";
+
+/**
+ * @param {{ ports: Record<string, number>, logDirs: string,
+ *   security?: { username: string, password: string, keystore: string, keystorePassword: string, caFile: string } }} o
+ */
+function serverProperties({ ports, logDirs, security }) {
+  const listeners = [`PLAINTEXT://${HOST}:${ports.broker}`];
+  const protocols = ["PLAINTEXT:PLAINTEXT", "CONTROLLER:PLAINTEXT"];
+  if (security) {
+    for (const l of SECURITY_LISTENERS) {
+      listeners.push(`${l.name}://${HOST}:${ports[l.key]}`);
+      protocols.push(`${l.name}:${l.protocol}`);
+    }
+  }
+  const lines = [
     "# Written by scripts/kafka-local.mjs: a single-node KRaft broker for development and tests.",
     "process.roles=broker,controller",
     "node.id=1",
-    `controller.quorum.voters=1@${HOST}:${controllerPort}`,
-    `listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${HOST}:${port}`,
+    `controller.quorum.voters=1@${HOST}:${ports.controller}`,
+    `listeners=${[...listeners, `CONTROLLER://${HOST}:${ports.controller}`].join(",")}`,
+    `advertised.listeners=${listeners.join(",")}`,
     "controller.listener.names=CONTROLLER",
     "inter.broker.listener.name=PLAINTEXT",
-    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    `listener.security.protocol.map=${protocols.join(",")}`,
     `log.dirs=${logDirs}`,
     "num.partitions=1",
     // One broker: every internal topic has one replica, or the group coordinator never comes up.
@@ -292,8 +329,156 @@ function serverProperties({ port, controllerPort, logDirs }) {
     "group.initial.rebalance.delay.ms=0",
     // Tests and dqstream create their topics explicitly; a typo must not create a new topic.
     "auto.create.topics.enable=false",
-    "",
-  ].join("\n");
+  ];
+  if (security) {
+    const plain = `org.apache.kafka.common.security.plain.PlainLoginModule required user_${security.username}="${security.password}";`;
+    const scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+    lines.push(
+      "# --security: SASL (PLAIN users in the JAAS line below; SCRAM users stored by `format --add-scram`) and TLS.",
+      "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
+    );
+    for (const listener of ["sasl_plaintext", "sasl_ssl"]) {
+      lines.push(
+        `listener.name.${listener}.plain.sasl.jaas.config=${plain}`,
+        `listener.name.${listener}.scram-sha-256.sasl.jaas.config=${scram}`,
+        `listener.name.${listener}.scram-sha-512.sasl.jaas.config=${scram}`,
+      );
+    }
+    lines.push(
+      "ssl.keystore.type=PKCS12",
+      `ssl.keystore.location=${security.keystore}`,
+      `ssl.keystore.password=${security.keystorePassword}`,
+      `ssl.key.password=${security.keystorePassword}`,
+      "ssl.truststore.type=PEM",
+      `ssl.truststore.location=${security.caFile}`,
+      "listener.name.mtls.ssl.client.auth=required",
+    );
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+/** Distinct free ports for the broker, the controller and (with --security) the SASL and TLS listeners. */
+async function pickPorts({ port, security }) {
+  const ports = { broker: port ?? (await freePort()) };
+  const taken = new Set([ports.broker]);
+  // A chosen broker port N puts the SASL_PLAINTEXT, SSL, MTLS and SASL_SSL listeners on N+1 to N+4.
+  if (port !== undefined && security) {
+    if (port + SECURITY_LISTENERS.length > 65535) throw new LocalKafkaError(`--port ${port} with --security needs the ${SECURITY_LISTENERS.length} ports above it; pick a lower one.`);
+    for (const [i, l] of SECURITY_LISTENERS.entries()) {
+      ports[l.key] = port + 1 + i;
+      await assertPortFree(ports[l.key], `${l.name} listener (--port ${port} puts it on ${ports[l.key]})`);
+      taken.add(ports[l.key]);
+    }
+  }
+  const names = ["controller", ...(security ? SECURITY_LISTENERS.map((l) => l.key) : [])].filter((n) => ports[n] === undefined);
+  for (const name of names) {
+    let p;
+    do p = await freePort();
+    while (taken.has(p));
+    taken.add(p);
+    ports[name] = p;
+  }
+  return ports;
+}
+
+async function openssl(args, cwd) {
+  const result = await run("openssl", args, { cwd, timeoutMs: 60_000 });
+  if (result.error) {
+    throw new LocalKafkaError(
+      `\`openssl\` is needed for the TLS listeners of --security but could not be started (${result.error.message}). ` +
+        "Install OpenSSL, or start the broker without --security.",
+    );
+  }
+  if (result.code !== 0) {
+    throw new LocalKafkaError(`\`openssl ${args.join(" ")}\` failed in ${cwd} (exit ${result.code}):\n${lastLines(result.output) || "    (no output)"}`);
+  }
+}
+
+const OPENSSL_CONFIG = [
+  "# Written by scripts/kafka-local.mjs: the extensions of the --security certificates.",
+  "[req]",
+  "distinguished_name = dn",
+  "prompt = no",
+  "[dn]",
+  "CN = dqstream-kafka-local",
+  "[ca_ext]",
+  "basicConstraints = critical,CA:TRUE",
+  "keyUsage = critical,keyCertSign,cRLSign",
+  "subjectKeyIdentifier = hash",
+  "[server_ext]",
+  "basicConstraints = critical,CA:FALSE",
+  "keyUsage = critical,digitalSignature",
+  "extendedKeyUsage = serverAuth",
+  `subjectAltName = IP:${HOST},DNS:localhost`,
+  "[client_ext]",
+  "basicConstraints = critical,CA:FALSE",
+  "keyUsage = critical,digitalSignature",
+  "extendedKeyUsage = clientAuth",
+  "",
+].join("\n");
+
+/**
+ * The TLS files of --security in `dir`, made once per data dir: a CA (ca.pem, ca.key), the broker's
+ * key and certificate (for 127.0.0.1 and localhost) in the PKCS#12 keystore broker.p12, and a
+ * client certificate for mutual TLS (client.pem, client.key). EC P-256 keys: fast to make.
+ */
+async function ensureTlsFiles(dir, keystorePassword) {
+  const files = {
+    caFile: join(dir, "ca.pem"),
+    keystore: join(dir, "broker.p12"),
+    certFile: join(dir, "client.pem"),
+    keyFile: join(dir, "client.key"),
+  };
+  if (Object.values(files).every((f) => existsSync(f))) return files;
+  const config = join(dir, "openssl.cnf");
+  writeFileSync(config, OPENSSL_CONFIG);
+  const newKey = (file) => openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", file], dir);
+  const serial = () => `0x${randomBytes(8).toString("hex")}`;
+  await newKey("ca.key");
+  await openssl(["req", "-config", config, "-new", "-x509", "-sha256", "-days", "3650", "-key", "ca.key", "-subj", "/CN=dqstream kafka-local CA", "-extensions", "ca_ext", "-out", "ca.pem"], dir);
+  const signed = async (name, subject, extensions) => {
+    await newKey(`${name}.key`);
+    await openssl(["req", "-config", config, "-new", "-sha256", "-key", `${name}.key`, "-subj", subject, "-out", `${name}.csr`], dir);
+    await openssl(
+      ["x509", "-req", "-sha256", "-days", "825", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", serial(), "-extfile", config, "-extensions", extensions, "-out", `${name}.pem`],
+      dir,
+    );
+    rmSync(join(dir, `${name}.csr`), { force: true });
+  };
+  await Promise.all([signed("broker", "/CN=localhost", "server_ext"), signed("client", "/CN=dqstream", "client_ext")]);
+  await openssl(
+    ["pkcs12", "-export", "-in", "broker.pem", "-inkey", "broker.key", "-certfile", "ca.pem", "-name", "broker", "-passout", `pass:${keystorePassword}`, "-out", "broker.p12"],
+    dir,
+  );
+  for (const f of ["ca.key", "broker.key", "client.key", "broker.p12"]) chmodSync(join(dir, f), 0o600);
+  return files;
+}
+
+/**
+ * The credentials of --security, made once per data dir (<data dir>/security/secrets.json): the
+ * SASL user's password and the keystore's. They must exist before formatting, which stores the
+ * SCRAM credentials.
+ */
+function securitySecrets(securityDir) {
+  const file = join(securityDir, "secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  const secrets = { username: SASL_USER, password: randomBytes(12).toString("hex"), keystorePassword: randomBytes(12).toString("hex") };
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+/** What a client needs to use the SASL and TLS listeners; written to <data dir>/security.json. */
+function securityDescription(ports, secrets, tls) {
+  return {
+    username: secrets.username,
+    password: secrets.password,
+    mechanisms: [...SASL_MECHANISMS],
+    ca_file: tls.caFile,
+    cert_file: tls.certFile,
+    key_file: tls.keyFile,
+    listeners: Object.fromEntries(SECURITY_LISTENERS.map((l) => [l.key, [`${HOST}:${ports[l.key]}`]])),
+  };
 }
 
 function jvmArgs({ libs, dataDir, logsDir }, env = process.env) {
@@ -313,8 +498,17 @@ function jvmArgs({ libs, dataDir, logsDir }, env = process.env) {
   ];
 }
 
-/** A Kafka cluster id: 16 random bytes in URL-safe base64 without padding, as `StorageTool random-uuid` prints. */
-const newClusterId = () => randomBytes(16).toString("base64url");
+/**
+ * A Kafka cluster id: 16 random bytes in URL-safe base64 without padding, as `StorageTool random-uuid`
+ * prints. Like Kafka's Uuid.randomUuid, never one starting with "-": the format command would take it
+ * for an option ("argument --cluster-id/-t: expected one argument"), failing one start in 64.
+ */
+function newClusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
+}
 
 /** kafkajs answers a metadata request (describeCluster) with at least one live broker. */
 async function metadataAnswers(port) {
@@ -335,6 +529,35 @@ async function metadataAnswers(port) {
     return cluster.brokers.length > 0;
   } catch {
     return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+function parseTopicSpec(spec) {
+  const m = /^([A-Za-z0-9._-]+)(?::(\d+))?$/.exec(spec);
+  if (!m || (m[2] !== undefined && Number(m[2]) < 1)) {
+    throw new LocalKafkaError(`--create-topic expects NAME or NAME:PARTITIONS (letters, digits, '.', '_', '-'), got "${spec}".`);
+  }
+  return { topic: m[1], numPartitions: m[2] === undefined ? 1 : Number(m[2]), replicationFactor: 1 };
+}
+
+/**
+ * Creates topics (one replica each) that do not exist yet; `topics` holds "name" or "name:partitions".
+ * The broker does not create topics on first use, so dqstream's topics are made here or by an admin.
+ */
+export async function createTopics(brokers, topics) {
+  const wanted = topics.map(parseTopicSpec);
+  if (wanted.length === 0) return [];
+  const mod = await import("kafkajs");
+  const { Kafka, logLevel } = mod.default ?? mod;
+  const admin = new Kafka({ clientId: "dqstream-kafka-local", brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const todo = wanted.filter((t) => !existing.has(t.topic));
+    if (todo.length > 0) await admin.createTopics({ topics: todo, waitForLeaders: true });
+    return todo.map((t) => `${t.topic} (${t.numPartitions} partition${t.numPartitions === 1 ? "" : "s"})`);
   } finally {
     await admin.disconnect().catch(() => {});
   }
@@ -368,26 +591,51 @@ export async function startLocalKafka(options = {}) {
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
-  let port;
-  let controllerPort;
-  try {
-    if (options.port !== undefined) {
-      port = options.port;
-      await assertPortFree(port, "broker");
-    } else {
-      port = await freePort();
+  const security = options.security === true;
+  const securityDir = join(dataDir, "security");
+  const securityFile = join(dataDir, "security.json");
+  /** @type {Record<string, number>} */
+  let ports;
+  /** @type {ReturnType<typeof securityDescription> | undefined} */
+  let securityInfo;
+  let securityProps;
+  const writeConfig = () => {
+    writeFileSync(propsFile, serverProperties({ ports, logDirs, ...(securityProps ? { security: securityProps } : {}) }));
+    if (securityProps) {
+      chmodSync(propsFile, 0o600); // it holds the passwords
+      securityInfo = securityDescription(ports, securityProps, securityProps.tls);
+      writeFileSync(securityFile, `${JSON.stringify(securityInfo, null, 2)}\n`, { mode: 0o600 });
     }
-    do controllerPort = await freePort();
-    while (controllerPort === port);
-
-    writeFileSync(propsFile, serverProperties({ port, controllerPort, logDirs }));
+  };
+  try {
+    if (options.port !== undefined) await assertPortFree(options.port, "broker");
+    ports = await pickPorts({ port: options.port, security });
+    const formatted = existsSync(join(logDirs, "meta.properties"));
+    if (security) {
+      if (formatted && !existsSync(join(securityDir, "secrets.json"))) {
+        throw new LocalKafkaError(
+          `The data dir ${dataDir} was formatted without --security: KRaft stores SCRAM users only when formatting. ` +
+            "Use another --data-dir (or none, for a temporary one) with --security.",
+        );
+      }
+      const securityStarted = Date.now();
+      mkdirSync(securityDir, { recursive: true, mode: 0o700 });
+      const secrets = securitySecrets(securityDir);
+      const tls = await ensureTlsFiles(securityDir, secrets.keystorePassword);
+      securityProps = { ...secrets, keystore: tls.keystore, caFile: tls.caFile, tls };
+      log(`TLS files for --security ready in ${securityDir} (${((Date.now() - securityStarted) / 1000).toFixed(1)} s).`);
+    }
+    writeConfig();
     copyFileSync(LOG4J, join(dataDir, "log4j.properties"));
 
-    // A data dir already formatted (a reused --data-dir) keeps its cluster id and its topics.
-    if (!existsSync(join(logDirs, "meta.properties"))) {
+    // A data dir already formatted (a reused --data-dir) keeps its cluster id, its topics and its SCRAM users.
+    if (!formatted) {
+      const scram = securityProps
+        ? ["SCRAM-SHA-256", "SCRAM-SHA-512"].flatMap((m) => ["--add-scram", `${m}=[name=${securityProps.username},password=${securityProps.password}]`])
+        : [];
       const format = await run(
         javaBin(),
-        [...jvmArgs({ libs, dataDir, logsDir }), "kafka.tools.StorageTool", "format", "-t", newClusterId(), "-c", propsFile, "--ignore-formatted"],
+        [...jvmArgs({ libs, dataDir, logsDir }), "kafka.tools.StorageTool", "format", "-t", newClusterId(), "-c", propsFile, "--ignore-formatted", ...scram],
         { cwd: dataDir, timeoutMs: 120_000 },
       );
       if (format.code !== 0) {
@@ -402,7 +650,7 @@ export async function startLocalKafka(options = {}) {
     throw error;
   }
 
-  const brokers = [`${HOST}:${port}`];
+  const brokers = [`${HOST}:${ports.broker}`];
   /** @type {import("node:child_process").ChildProcess | undefined} */
   let child;
   let stopping = false;
@@ -446,6 +694,13 @@ export async function startLocalKafka(options = {}) {
     stopping = false;
   }
 
+  /** The SASL and TLS listeners accept connections (the broker binds them with the plaintext one). */
+  async function extraListenersAnswer() {
+    if (!security) return true;
+    for (const l of SECURITY_LISTENERS) if (!(await tcpAnswers(ports[l.key]))) return false;
+    return true;
+  }
+
   async function launch() {
     const started = Date.now();
     const outFd = openSync(consoleLog, "a");
@@ -487,7 +742,7 @@ export async function startLocalKafka(options = {}) {
           `The Kafka broker on ${brokers[0]} did not answer a metadata request within ${timeoutMs / 1000} s. Tail of its log:\n${logTail()}`,
         );
       }
-      if ((await tcpAnswers(port)) && (await metadataAnswers(port))) break;
+      if ((await tcpAnswers(ports.broker)) && (await metadataAnswers(ports.broker)) && (await extraListenersAnswer())) break;
       await sleep(250);
     }
     ready = true;
@@ -502,12 +757,10 @@ export async function startLocalKafka(options = {}) {
       const clash = options.port === undefined && /Address already in use/i.test(tailOf(serverLog) + tailOf(consoleLog));
       if (!clash) throw error;
       await stopProcess().catch(() => {});
-      log(`Port ${port} or ${controllerPort} was taken while the broker started; trying two other free ports.`);
-      port = await freePort();
-      do controllerPort = await freePort();
-      while (controllerPort === port);
-      writeFileSync(propsFile, serverProperties({ port, controllerPort, logDirs }));
-      brokers[0] = `${HOST}:${port}`;
+      log(`One of the ports ${Object.values(ports).join(", ")} was taken while the broker started; trying other free ports.`);
+      ports = await pickPorts({ port: undefined, security });
+      writeConfig();
+      brokers[0] = `${HOST}:${ports.broker}`;
       await launch();
     }
   } catch (error) {
@@ -528,6 +781,10 @@ export async function startLocalKafka(options = {}) {
     dataDir,
     logFile: serverLog,
     version,
+    get security() {
+      return securityInfo;
+    },
+    securityFile: security ? securityFile : undefined,
     get pid() {
       return child?.pid;
     },
@@ -549,15 +806,20 @@ export async function startLocalKafka(options = {}) {
 
 function usage() {
   return [
-    "Usage: npm run kafka:local -- [--port N] [--data-dir DIR] [--fetch-only]",
+    "Usage: npm run kafka:local -- [--port N] [--data-dir DIR] [--security] [--create-topic NAME[:PARTITIONS]]... [--fetch-only]",
     "",
     "Starts a single-node Apache Kafka broker (KRaft) from Apache Kafka's jars, fetched once from",
     "Maven Central with `mvn` and cached; needs Java 11+ (17 recommended) and Maven.",
     "Prints KAFKA_BROKERS=127.0.0.1:<port> when the broker answers; Ctrl-C stops it.",
     "",
-    "  --port N          broker port (default: a free port)",
+    "  --port N          broker port (default: a free port); with --security, its listeners get N+1 to N+4",
     "  --data-dir DIR    keep the broker's data and logs in DIR and reuse them next time",
     "                    (default: a temporary folder, removed on exit)",
+    "  --security        also SASL_PLAINTEXT, SSL, MTLS (client certificate) and SASL_SSL listeners",
+    "                    (PLAIN, SCRAM-SHA-256/512); needs openssl. Prints KAFKA_SECURITY_FILE=<a JSON",
+    "                    file with their addresses, the user, its password and the PEM files>",
+    "  --create-topic NAME[:PARTITIONS]",
+    "                    create this topic (1 partition by default) unless it exists; repeatable",
     "  --fetch-only      only fetch the jars into the cache, then exit",
     "",
     "Environment: DQSTREAM_KAFKA_VERSION (default 3.9.1), DQSTREAM_CACHE_DIR, JAVA_HOME,",
@@ -566,7 +828,7 @@ function usage() {
 }
 
 function parseArgs(argv) {
-  const out = { port: undefined, dataDir: undefined, fetchOnly: false, help: false };
+  const out = { port: undefined, dataDir: undefined, security: false, topics: [], fetchOnly: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -582,6 +844,12 @@ function parseArgs(argv) {
       out.port = port;
     } else if (flag === "--data-dir") out.dataDir = value();
     else if (flag === "--fetch-only") out.fetchOnly = true;
+    else if (flag === "--security") out.security = true;
+    else if (flag === "--create-topic") {
+      const spec = value();
+      parseTopicSpec(spec);
+      out.topics.push(spec);
+    }
     else if (flag === "-h" || flag === "--help") out.help = true;
     else throw new LocalKafkaError(`Unknown option ${arg}.\n\n${usage()}`);
   }
@@ -616,6 +884,7 @@ async function main() {
   kafka = await startLocalKafka({
     ...(args.port !== undefined ? { port: args.port } : {}),
     ...(args.dataDir !== undefined ? { dataDir: args.dataDir } : {}),
+    security: args.security,
     log,
     onUnexpectedExit: ({ code, signal, logTail }) => {
       if (shuttingDown) return;
@@ -628,7 +897,28 @@ async function main() {
       void shutdown("broker gone", 1);
     },
   });
+  try {
+    const created = await createTopics(kafka.brokers, args.topics);
+    if (created.length > 0) log(`Created ${created.join(", ")}.`);
+  } catch (error) {
+    log(`Creating the topics failed: ${error instanceof LocalKafkaError ? error.message : (error?.message ?? error)}`);
+    await shutdown("topics not created", 1);
+    return;
+  }
   console.log(`KAFKA_BROKERS=${kafka.brokers.join(",")}`);
+  if (kafka.security) {
+    const s = kafka.security;
+    console.log(`KAFKA_SECURITY_FILE=${kafka.securityFile}`);
+    log(
+      [
+        `SASL and TLS listeners (--security), described in ${kafka.securityFile}:`,
+        `  SASL_PLAINTEXT ${s.listeners.sasl_plaintext.join(",")}   SASL_SSL ${s.listeners.sasl_ssl.join(",")}`,
+        `    mechanisms ${s.mechanisms.join(", ")}; username ${s.username}, password ${s.password}`,
+        `  SSL ${s.listeners.ssl.join(",")}   MTLS (client certificate required) ${s.listeners.mtls.join(",")}`,
+        `    CA ${s.ca_file}; client certificate ${s.cert_file}, key ${s.key_file}`,
+      ].join("\n"),
+    );
+  }
   log(`Data dir ${kafka.dataDir}; warnings in ${kafka.logFile}. Ctrl-C stops the broker.`);
 
   process.on("SIGINT", () => void shutdown("SIGINT"));
