@@ -2,8 +2,12 @@
 // this file only). It turns consumer batches into SourceRecords, commits offsets with metadata,
 // reads them back, and produces dead letters.
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, type Producer, type Admin, type SASLOptions } from "kafkajs";
+import { ConfigError } from "../config/loadConfig.js";
 import type { MonitorConfig } from "../config/monitorSchema.js";
+import { InputError } from "../records/inputBytes.js";
 import type { Logger } from "../telemetry/logger.js";
 import { partitionId, type PartitionKey, type SourceRecord } from "./Source.js";
 
@@ -89,18 +93,69 @@ export function kafkaClientConfig(k: MonitorConfig["kafka"]): KafkaConfig {
   if (k.tls !== undefined && k.tls.enabled) {
     config.ssl = {
       rejectUnauthorized: k.tls.reject_unauthorized,
-      ...(k.tls.ca_file === undefined ? {} : { ca: [readFileSync(k.tls.ca_file, "utf8")] }),
-      ...(k.tls.cert_file === undefined ? {} : { cert: readFileSync(k.tls.cert_file, "utf8") }),
-      ...(k.tls.key_file === undefined ? {} : { key: readFileSync(k.tls.key_file, "utf8") }),
+      ...(k.tls.ca_file === undefined ? {} : { ca: [readTlsFile("ca_file", k.tls.ca_file)] }),
+      ...(k.tls.cert_file === undefined ? {} : { cert: readTlsFile("cert_file", k.tls.cert_file) }),
+      ...(k.tls.key_file === undefined ? {} : { key: readTlsFile("key_file", k.tls.key_file) }),
     };
   }
   if (k.sasl !== undefined) config.sasl = { mechanism: k.sasl.mechanism, username: k.sasl.username, password: k.sasl.password } as SASLOptions;
   return config;
 }
 
+/** A TLS file named in the config; unreadable → a config error naming the key (exit 2). */
+function readTlsFile(key: string, file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`kafka.tls.${key}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Node's codes for a broker certificate the client cannot verify. */
+const CERTIFICATE_ERRORS: ReadonlySet<string> = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/**
+ * One TLS handshake with the first broker before the client starts: kafkajs retries a
+ * certificate it cannot verify for half a minute and then reports a bare socket error, while
+ * this names the setting to fix. Any other outcome (connected, refused, timed out) is left to the
+ * client and its retries.
+ */
+export async function checkBrokerCertificate(config: KafkaConfig, broker: string, timeoutMs = 5_000): Promise<void> {
+  if (config.ssl === undefined || config.ssl === false) return;
+  const ssl = config.ssl === true ? {} : config.ssl;
+  const at = broker.lastIndexOf(":");
+  const host = broker.slice(0, at).replace(/^\[|\]$/g, "");
+  const port = Number(broker.slice(at + 1));
+  const code = await new Promise<string | undefined>((resolve) => {
+    const socket = tlsConnect({ host, port, servername: isIP(host) === 0 ? host : undefined, ...ssl });
+    const done = (c: string | undefined): void => {
+      socket.destroy();
+      resolve(c);
+    };
+    socket.setTimeout(timeoutMs, () => done(undefined));
+    socket.once("secureConnect", () => done(undefined));
+    socket.once("error", (e: NodeJS.ErrnoException) => done(e.code));
+  });
+  if (code !== undefined && CERTIFICATE_ERRORS.has(code)) {
+    throw new InputError(
+      `Kafka broker ${broker}`,
+      `its TLS certificate cannot be verified (${code}): set kafka.tls.ca_file to the CA that signed it${code === "ERR_TLS_CERT_ALTNAME_INVALID" ? ", and connect by a name the certificate lists" : ""}`,
+    );
+  }
+}
+
 /** The kafkajs implementation of KafkaSource: a consumer group, a producer and an admin client. */
 export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, options: { maxWaitTimeInMs?: number } = {}): KafkaSource {
-  const kafka = new Kafka(kafkaClientConfig(config));
+  const clientConfig = kafkaClientConfig(config);
+  const kafka = new Kafka(clientConfig);
   const consumer: Consumer = kafka.consumer({
     groupId: config.group_id,
     sessionTimeout: config.session_timeout_ms,
@@ -127,6 +182,7 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
       consumer.on(consumer.events.CRASH, (e) => {
         handlers.onCrash(e.payload.error, e.payload.restart);
       });
+      await checkBrokerCertificate(clientConfig, config.brokers[0] as string);
       await consumer.connect();
       started = true;
       await consumer.subscribe({ topics: config.topics, fromBeginning: config.start_from === "earliest" });

@@ -13,6 +13,7 @@ import { afterEach, beforeAll, describe, expect, it, inject, vi } from "vitest";
 import { stringify } from "yaml";
 import { resolveMonitorConfig } from "../../src/cli/monitorCommand.js";
 import type { MonitorConfig } from "../../src/config/monitorSchema.js";
+import { ConfigError } from "../../src/config/loadConfig.js";
 import { startMonitor } from "../../src/engine/runMonitor.js";
 import { kafkaClientConfig } from "../../src/sources/kafkaSource.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
@@ -213,6 +214,27 @@ describe("dqstream monitor over SASL and TLS (integration)", () => {
     const { dir, config } = await writeConfig({ brokers: listener(s, "sasl_ssl"), tls: { ca_file: need(s.ca_file, "ca_file", s) }, sasl: sasl(s, "scram-sha-256") });
     await expectMonitorReportsAll(config, join(dir, "reports"));
   }, 120_000);
+
+  it("an untrusted broker certificate stops the monitor at once, naming kafka.tls.ca_file", async () => {
+    const s = security();
+    const { config } = await writeConfig({ brokers: listener(s, "ssl"), tls: { enabled: true } });
+    const error = await startMonitor(config, silentLogger(), { maxWaitTimeInMs: 200, tickMs: 200 }).then(
+      (m) => {
+        cleanups.push(() => m.stop());
+        throw new Error("startMonitor resolved without a trusted CA");
+      },
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toMatch(/its TLS certificate cannot be verified \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\): set kafka.tls.ca_file/);
+  }, 60_000);
+
+  it("an unreadable TLS file is a configuration error naming the key", async () => {
+    const s = security();
+    const { config } = await writeConfig({ brokers: listener(s, "ssl"), tls: { ca_file: need(s.ca_file, "ca_file", s) } });
+    const missing = { ...config, kafka: { ...config.kafka, tls: { ...(config.kafka.tls as NonNullable<MonitorConfig["kafka"]["tls"]>), ca_file: "/nonexistent/ca.pem" } } };
+    expect(() => kafkaClientConfig(missing.kafka)).toThrow(ConfigError);
+    expect(() => kafkaClientConfig(missing.kafka)).toThrow("kafka.tls.ca_file: cannot read /nonexistent/ca.pem: ENOENT");
+  });
 
   it("a wrong password stops the monitor at start with the broker's authentication error, never showing the password", async () => {
     const s = security();
