@@ -132,6 +132,21 @@ describe("docker-compose.yml", () => {
     expect(config.reports_dir.startsWith("/data/")).toBe(true);
     expect(mount(s, "/data")).toBe("dqstream-data");
     expect(mount(service("dqstream-baseline"), "/data")).toBe("dqstream-data");
+    // CloudWatch metrics go to the moto service, on the port it listens on, which starts first
+    const moto = service("moto");
+    const motoPort = (moto.command as string[])[(moto.command as string[]).indexOf("-p") + 1];
+    expect(config.cloudwatch?.enabled).toBe(true);
+    const endpoint = new URL(config.cloudwatch?.endpoint_url ?? "http://unset");
+    expect(endpoint.protocol).toBe("http:");
+    expect(endpoint.hostname).toBe("moto");
+    expect(endpoint.port).toBe(motoPort);
+    expect(moto.healthcheck?.test.join(" ")).toContain(`127.0.0.1:${motoPort}`);
+    expect(s.depends_on?.["moto"]?.condition).toBe("service_healthy");
+    // with a region (else the monitor stops at start) and credentials moto takes
+    expect(config.cloudwatch?.region ?? s.environment?.["AWS_REGION"]).toBe("us-east-1");
+    expect(s.environment).toMatchObject({ AWS_ACCESS_KEY_ID: expect.any(String), AWS_SECRET_ACCESS_KEY: expect.any(String) });
+    // alerts go to the log; no channel needing a receiver or a topic kafka-init does not create
+    expect(config.alerts?.channels).toEqual({ log: true, webhooks: [] });
     // the variables set are dqstream's own switches or config keys that validate
     const fromEnv = Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
     await expect(resolveMonitorConfig({ config: monitorConfigOnHost() }, fromEnv)).resolves.toBeDefined();

@@ -1,8 +1,9 @@
 // config/monitor.example.yaml documents every option of `dqstream monitor`'s config schema, so the
 // example cannot drift from the schema: its active settings load with the real loader (the path
 // of `dqstream monitor --config`), uncommenting every commented-out option gives a valid config
-// holding every key of the schema (walked recursively), and each option's comment names its
-// DQSTREAM_… variable, its default and the flags that really set it.
+// holding every key of the schema (walked recursively, into lists of objects such as
+// alerts.channels.webhooks), and each option's comment names its DQSTREAM_… variable (or, for keys
+// inside a list, says that no variable sets them), its default and the flags that really set it.
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -24,28 +25,46 @@ const FILE = join(ROOT, "config/monitor.example.yaml");
  * Top-level sections being written elsewhere (issue 5) and not yet in the example. When a section
  * is added to the example, remove its name here: from then on its keys are checked like the others.
  */
-const PENDING_SECTIONS: ReadonlySet<string> = new Set(["cloudwatch", "alerts"]);
+const PENDING_SECTIONS: ReadonlySet<string> = new Set<string>();
 
 /** Options that are not config keys. */
 const NON_KEY_FLAGS: ReadonlySet<string> = new Set(["--config", "--log-level"]);
 
+/** The path segment standing for "each element" of a list of objects: alerts.channels.webhooks[].url. */
+const EACH = "[]";
+
 interface SchemaKey {
+  /** Key names, with EACH for the elements of a list of objects. */
   path: string[];
   /** The key's schema without optional/default wrappers. */
   type: string;
   /** Whether the schema gives the key a default, and which. */
   hasDefault: boolean;
   defaultValue?: unknown;
-  /** An object (its keys are listed too) rather than a value. */
+  /** A container whose keys are listed too (an object, a union of objects, a list of objects) rather than a value. */
   isObject: boolean;
+  /** A list of objects: its elements' keys are listed under EACH. */
+  isList: boolean;
+  /** Inside a list of objects: DQSTREAM_ variables cannot reach it (they make objects, not lists). */
+  inList: boolean;
 }
 
 interface ZodInternals {
-  _zod: { def: { type: string; innerType?: ZodInternals; defaultValue?: unknown; options?: ZodInternals[]; shape?: Record<string, ZodInternals> } };
+  _zod: {
+    def: {
+      type: string;
+      innerType?: ZodInternals;
+      defaultValue?: unknown;
+      options?: ZodInternals[];
+      shape?: Record<string, ZodInternals>;
+      /** z.array's element schema. */
+      element?: ZodInternals;
+    };
+  };
 }
 
-/** Every key of the schema, objects and values, recursively; discriminated unions contribute every option's keys. */
-function schemaKeys(schema: ZodInternals, path: string[] = []): SchemaKey[] {
+/** A schema without its optional/default wrappers, and the outermost default. */
+function unwrap(schema: ZodInternals): { node: ZodInternals; hasDefault: boolean; defaultValue?: unknown } {
   let node = schema;
   let hasDefault = false;
   let defaultValue: unknown;
@@ -59,8 +78,26 @@ function schemaKeys(schema: ZodInternals, path: string[] = []): SchemaKey[] {
     } else if (def.type !== "optional" && def.type !== "nullable" && def.type !== "readonly") break;
     node = def.innerType as ZodInternals;
   }
+  return { node, hasDefault, ...(hasDefault ? { defaultValue } : {}) };
+}
+
+const hasKeys = (type: string): boolean => type === "object" || type === "union";
+
+/**
+ * Every key of the schema, objects and values, recursively; discriminated unions contribute every
+ * option's keys; a list of objects contributes its element's keys under EACH. Records (webhook
+ * `headers`) and lists of values (kafka.brokers) are values: their entries are free-form.
+ */
+function schemaKeys(schema: ZodInternals, path: string[] = []): SchemaKey[] {
+  const { node, hasDefault, defaultValue } = unwrap(schema);
   const def = node._zod.def;
-  const here: SchemaKey[] = path.length === 0 ? [] : [{ path, type: def.type, hasDefault, ...(hasDefault ? { defaultValue } : {}), isObject: def.type === "object" || def.type === "union" }];
+  const element = def.type === "array" && def.element !== undefined ? unwrap(def.element).node : undefined;
+  const isList = element !== undefined && hasKeys(element._zod.def.type);
+  const here: SchemaKey[] =
+    path.length === 0
+      ? []
+      : [{ path, type: def.type, hasDefault, ...(hasDefault ? { defaultValue } : {}), isObject: hasKeys(def.type) || isList, isList, inList: path.includes(EACH) }];
+  if (isList) return [...here, ...schemaKeys(element as ZodInternals, [...path, EACH]).slice(1)];
   if (def.type === "object") {
     return [...here, ...Object.entries(def.shape ?? {}).flatMap(([k, v]) => schemaKeys(v, [...path, k]))];
   }
@@ -76,32 +113,50 @@ const ALL_KEYS = schemaKeys(MonitorConfigSchema as unknown as ZodInternals);
 const KEYS = ALL_KEYS.filter((k) => !PENDING_SECTIONS.has(k.path[0] as string));
 const KEY_NAMES = new Set(ALL_KEYS.map((k) => k.path[k.path.length - 1] as string));
 const envName = (path: readonly string[]): string => `${ENV_PREFIX}${path.map((p) => p.toUpperCase()).join("__")}`;
+/** A key path as the loader's errors write it: alerts.channels.webhooks[].url. */
+const keyName = (path: readonly string[]): string => path.join(".").replaceAll(`.${EACH}`, EACH);
+/** A default as a comment shows it: 5000, "-", {} (a record without entries). */
+const shownDefault = (value: unknown): string => (value !== null && typeof value === "object" ? JSON.stringify(value) : String(value));
 
 /**
  * The example with every commented-out option uncommented: a line `<indent># <more indent>key: …`
- * whose key is a schema key becomes `<indent><more indent>key: …`. Prose comments stay.
+ * (or `… - key: …`, a list's element) whose key is a schema key becomes `<indent><more indent>key: …`.
+ * Prose comments stay.
  */
 function uncommentOptions(text: string): string {
   return text
     .split("\n")
     .map((line) => {
-      const m = /^(\s*)# (\s*([a-z_]+):(?:\s.*)?)$/.exec(line);
+      const m = /^(\s*)# (\s*(?:- )?([a-z_]+):(?:\s.*)?)$/.exec(line);
       return m && KEY_NAMES.has(m[3] as string) ? `${m[1]}${m[2]}` : line;
     })
     .join("\n");
 }
 
-/** Key path → line index, from the indentation of the (uncommented) YAML's block mappings. */
+/**
+ * Key path (keyName) → line index, from the indentation of the (uncommented) YAML's block mappings
+ * and block sequences (`- key: …` starts an element, indented under its list's key); for keys of
+ * list elements, the first element that has the key.
+ */
 function keyLines(lines: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
   const stack: Array<{ indent: number; key: string }> = [];
-  lines.forEach((line, i) => {
-    const m = /^(\s*)([a-z_]+):/.exec(line);
-    if (!m) return;
-    const indent = (m[1] as string).length;
+  const popTo = (indent: number): void => {
     while (stack.length > 0 && (stack[stack.length - 1] as { indent: number }).indent >= indent) stack.pop();
-    stack.push({ indent, key: m[2] as string });
-    out.set(stack.map((s) => s.key).join("."), i);
+  };
+  lines.forEach((line, i) => {
+    const m = /^(\s*)(- )?([a-z_]+):/.exec(line);
+    if (!m) return;
+    let indent = (m[1] as string).length;
+    if (m[2] !== undefined) {
+      popTo(indent);
+      stack.push({ indent, key: EACH });
+      indent += 2;
+    }
+    popTo(indent);
+    stack.push({ indent, key: m[3] as string });
+    const name = keyName(stack.map((s) => s.key));
+    if (!out.has(name)) out.set(name, i);
   });
   return out;
 }
@@ -114,10 +169,16 @@ function docOf(lines: readonly string[], i: number): string {
   return [...block, inline?.[0] ?? ""].join("\n");
 }
 
+/** The value at a key path; under EACH, the first element's that has one. */
 function at(value: unknown, path: readonly string[]): unknown {
-  let node = value;
-  for (const key of path) node = node === null || typeof node !== "object" ? undefined : (node as Record<string, unknown>)[key];
-  return node;
+  let nodes = [value];
+  for (const key of path) {
+    nodes =
+      key === EACH
+        ? nodes.flatMap((n) => (Array.isArray(n) ? (n as unknown[]) : []))
+        : nodes.map((n) => (n === null || typeof n !== "object" || Array.isArray(n) ? undefined : (n as Record<string, unknown>)[key]));
+  }
+  return nodes.find((n) => n !== undefined);
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -131,6 +192,9 @@ describe("config/monitor.example.yaml", () => {
     // the active settings need neither TLS nor SASL, so `npm run kafka:local -- --port 9092` serves them
     expect(config.kafka.tls).toBeUndefined();
     expect(config.kafka.sasl).toBeUndefined();
+    // nor AWS (the cloudwatch section is commented out), nor a webhook receiver: alerts go to the log
+    expect(config.cloudwatch).toBeUndefined();
+    expect(config.alerts?.channels).toEqual({ log: true, webhooks: [] });
     await expect(loadBaseline(config.baseline.statistics, config.baseline.constraints)).resolves.toBeDefined();
   });
 
@@ -139,7 +203,7 @@ describe("config/monitor.example.yaml", () => {
     const text = await readFile(FILE, "utf8");
     const full = uncommentOptions(text);
     const doc = parse(full) as Record<string, unknown>;
-    const missing = KEYS.filter((k) => at(doc, k.path) === undefined).map((k) => k.path.join("."));
+    const missing = KEYS.filter((k) => at(doc, k.path) === undefined).map((k) => keyName(k.path));
     expect(missing, "schema keys the example does not document").toEqual([]);
     for (const section of PENDING_SECTIONS) {
       expect(doc[section], `${section} is in the example now: remove it from PENDING_SECTIONS so its keys are checked`).toBeUndefined();
@@ -155,14 +219,18 @@ describe("config/monitor.example.yaml", () => {
       expect(config.kafka.tls).toBeDefined();
       expect(config.kafka.sasl).toBeDefined();
       expect(config.preprocessor).toBeDefined();
+      expect(config.cloudwatch?.enabled).toBe(true);
+      expect(config.alerts?.channels.webhooks.map((w) => w.format)).toEqual(["json", "slack"]);
+      expect(config.alerts?.channels.kafka).toBeDefined();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
 
-    // the paths it shows exist (relative to the file), except the TLS files `kafka:local --security` makes
+    // the paths it shows exist (relative to the file), except the TLS files `kafka:local --security`
+    // makes and "-" (standard output, cloudwatch.emf.path)
     for (const path of PATH_KEYS) {
       const value = at(doc, path);
-      if (typeof value !== "string" || path[0] === "reports_dir" || path[1] === "tls") continue;
+      if (typeof value !== "string" || value === "-" || path[0] === "reports_dir" || path[1] === "tls") continue;
       expect(existsSync(resolve(dirname(FILE), value)), `${path.join(".")}: ${value}`).toBe(true);
     }
   });
@@ -172,28 +240,54 @@ describe("config/monitor.example.yaml", () => {
     const where = keyLines(lines);
     const problems: string[] = [];
     for (const key of KEYS.filter((k) => !k.isObject)) {
-      const name = key.path.join(".");
+      const name = keyName(key.path);
       const line = where.get(name);
       if (line === undefined) {
         problems.push(`${name}: no line`);
         continue;
       }
       const doc = docOf(lines, line);
-      const variable = envName(key.path);
-      if (!doc.includes(variable)) problems.push(`${name}: its comment does not name ${variable}`);
-      // the variable really sets the key
-      expect(configFromEnv({ [variable]: "x" }).origin.get(name)).toBe(variable);
+      if (key.inList) {
+        // no variable reaches it (see the list's own comment): naming one would mislead
+        const named = doc.match(/\bDQSTREAM_[A-Z0-9_]+/g);
+        if (named !== null) problems.push(`${name}: inside a list, yet its comment names ${named.join(", ")}`);
+      } else {
+        const variable = envName(key.path);
+        if (!doc.includes(variable)) problems.push(`${name}: its comment does not name ${variable}`);
+        // the variable really sets the key
+        expect(configFromEnv({ [variable]: "x" }).origin.get(name)).toBe(variable);
+      }
       if (key.hasDefault) {
-        const shown = new RegExp(`\\bdefault:? "?${escapeRegExp(String(key.defaultValue))}"?(?![\\w-])`);
-        if (!shown.test(doc)) problems.push(`${name}: its comment does not say "default ${String(key.defaultValue)}"`);
+        const shown = new RegExp(`\\bdefault:? "?${escapeRegExp(shownDefault(key.defaultValue))}"?(?![\\w-])`);
+        if (!shown.test(doc)) problems.push(`${name}: its comment does not say "default ${shownDefault(key.defaultValue)}"`);
       }
     }
     expect(problems).toEqual([]);
   });
 
+  it("says at each list of objects that no DQSTREAM_ variable sets it or its elements' keys, which holds", async () => {
+    const lists = KEYS.filter((k) => k.isList);
+    expect(lists.map((k) => keyName(k.path))).toContain("alerts.channels.webhooks");
+    const lines = uncommentOptions(await readFile(FILE, "utf8")).split("\n");
+    const where = keyLines(lines);
+    for (const list of lists) {
+      const name = keyName(list.path);
+      const line = where.get(name);
+      expect(line, `${name}: no line`).toBeDefined();
+      expect(docOf(lines, line as number), `${name}: its comment should say "no DQSTREAM_ variable"`).toMatch(/\bno DQSTREAM_ variable\b/);
+      // what the environment could try: the list's own variable, or one per element and key
+      const elementKey = KEYS.find((k) => k.path.length === list.path.length + 2 && list.path.every((p, i) => k.path[i] === p)) as SchemaKey;
+      for (const variable of [envName(list.path), envName([...list.path, "0", elementKey.path[elementKey.path.length - 1] as string])]) {
+        const value = at(configFromEnv({ [variable]: "x" }).config, list.path);
+        expect(value, `${variable} makes a value or an object, not a list`).toBeDefined();
+        expect(Array.isArray(value), `${variable} makes a list: document the variable at ${name}`).toBe(false);
+      }
+    }
+  });
+
   it("mentions only DQSTREAM_ variables that are config keys (or dqstream's own switches)", async () => {
     const text = await readFile(FILE, "utf8");
-    const names = new Set(KEYS.map((k) => k.path.join(".")));
+    const names = new Set(KEYS.filter((k) => !k.inList).map((k) => k.path.join(".")));
     const mentioned = [...new Set(text.match(/\bDQSTREAM_[A-Z0-9_]+/g) ?? [])];
     expect(mentioned.length).toBeGreaterThan(30);
     for (const variable of mentioned) {
@@ -212,7 +306,7 @@ describe("config/monitor.example.yaml", () => {
     const base = await resolveMonitorConfig({ config: FILE }, {});
     const named = new Set<string>();
     for (const key of KEYS.filter((k) => !k.isObject)) {
-      const doc = docOf(lines, where.get(key.path.join(".")) as number);
+      const doc = docOf(lines, where.get(keyName(key.path)) as number);
       for (const flag of doc.match(/--[a-z][a-z-]+/g) ?? []) {
         if (!flags.includes(flag)) continue; // e.g. `kafka:local` options in the prose
         named.add(flag);
@@ -221,7 +315,7 @@ describe("config/monitor.example.yaml", () => {
         const value = key.type === "array" ? "flaghost:1234" : key.type === "number" ? String((current as number) + 1) : "flag-value";
         const config = await resolveMonitorConfig({ config: FILE, [prop]: prop === "topic" ? [value] : value }, {});
         const expected = key.type === "array" ? [value] : key.type === "number" ? Number(value) : value;
-        expect(at(config, key.path), `${flag} should set ${key.path.join(".")}`).toEqual(expected);
+        expect(at(config, key.path), `${flag} should set ${keyName(key.path)}`).toEqual(expected);
       }
     }
     expect([...named].sort()).toEqual([...flags].sort());
