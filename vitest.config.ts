@@ -2,15 +2,37 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // The JSON report is what .ci/run counts; the default reporter is for people.
     reporters: ["default", "json"],
     outputFile: { json: "test-results/vitest.json" },
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // One Kafka broker per run (KAFKA_BROKERS, else Docker, else Apache Kafka's jars), and one
-    // CloudWatch emulator (DQSTREAM_TEST_MOTO_URL, else moto from PyPI in a cached venv); see the files.
-    globalSetup: ["test/setup/kafkaBroker.ts", "test/setup/motoServer.ts"],
+    // Two projects, each with its own Kafka broker (KAFKA_BROKERS, else Docker, else Apache Kafka's
+    // jars) and CloudWatch emulator (DQSTREAM_TEST_MOTO_URL, else moto from PyPI in a cached venv);
+    // see the setup files. The tests that restart their broker (`*.disruptive.test.ts`) run after
+    // all the others, one file at a time, so the outage never reaches another test.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "main",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/**/*.disruptive.test.ts", "**/node_modules/**"],
+          globalSetup: ["test/setup/kafkaBroker.ts", "test/setup/motoServer.ts"],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "disruptive",
+          include: ["test/**/*.disruptive.test.ts"],
+          globalSetup: ["test/setup/kafkaBroker.ts", "test/setup/motoServer.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
 
