@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { loadBaseline } from "../baseline/loadBaseline.js";
 import { CloudWatchSchema, AlarmsSchema, type CloudWatchConfig } from "../config/cloudwatchSchema.js";
-import { ConfigError, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
+import { configFromEnv } from "../config/envConfig.js";
+import { ConfigError, mergeConfig, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
 import { MonitorConfigSchema } from "../config/monitorSchema.js";
 import { RunConfigSchema, type RunConfig } from "../config/schema.js";
 import { InputError } from "../records/inputBytes.js";
@@ -45,11 +46,21 @@ export function registerAlarms(program: Command): void {
     });
 }
 
-/** The config file (replay's or monitor's schema, told apart by a `kafka` key) and its cloudwatch section with defaults. */
-export async function resolveAlarmsConfig(flags: AlarmsFlags): Promise<{ config: RunConfig; cloudwatch: CloudWatchConfig }> {
-  const raw = await readConfigFileResolved(flags.config);
+/**
+ * The config file (replay's or monitor's schema, told apart by a `kafka` key) overridden by
+ * DQSTREAM_… variables, as the other commands read it, and its cloudwatch section with defaults.
+ */
+export async function resolveAlarmsConfig(flags: AlarmsFlags, env: NodeJS.ProcessEnv = process.env): Promise<{ config: RunConfig; cloudwatch: CloudWatchConfig }> {
+  const fromEnv = configFromEnv(env);
+  const raw = mergeConfig(await readConfigFileResolved(flags.config), fromEnv.config);
   const schema = "kafka" in raw ? MonitorConfigSchema : RunConfigSchema;
-  const config = validateConfig(schema, raw, () => flags.config) as RunConfig;
+  const config = validateConfig(schema, raw, (path) => {
+    for (let n = path.length; n > 0; n--) {
+      const where = fromEnv.origin.get(path.slice(0, n).map(String).join("."));
+      if (where !== undefined) return where;
+    }
+    return flags.config;
+  }) as RunConfig;
   if (flags.snsTopicArn !== undefined) {
     const r = AlarmsSchema.shape.sns_topic_arn.safeParse(flags.snsTopicArn);
     if (!r.success) throw new ConfigError(`--sns-topic-arn: ${r.error.issues[0]?.message ?? "invalid"}, got "${flags.snsTopicArn}"`);

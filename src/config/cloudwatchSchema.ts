@@ -39,7 +39,7 @@ export const EmfSchema = z.strictObject({
   enabled: z.boolean().default(false),
   /**
    * Where: "-" is standard output (default); anything else a file appended to, relative to the
-   * working directory. One JSON object per line.
+   * config file's folder (as every path in a config file). One JSON object per line.
    */
   path: z.string().min(1).default("-"),
 });

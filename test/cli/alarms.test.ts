@@ -157,6 +157,15 @@ describe("resolveAlarmsConfig", () => {
     const m = await resolveAlarmsConfig({ config: monitor });
     expect(m.cloudwatch.own_metrics).toBe(false);
   });
+
+  it("takes DQSTREAM_ variables over the file, as the other commands do, and names the variable in errors", async () => {
+    const file = join(tmp, "env.yaml");
+    await writeFile(file, `baseline: {statistics: ${STATISTICS}, constraints: ${CONSTRAINTS}}\nreports_dir: r\ncloudwatch: {enabled: true, alarms: {evaluation_periods: 1}}\n`);
+    const r = await resolveAlarmsConfig({ config: file }, { DQSTREAM_CLOUDWATCH__ALARMS__EVALUATION_PERIODS: "3", DQSTREAM_ENDPOINT: "churn" });
+    expect(r.cloudwatch.alarms.evaluation_periods).toBe(3);
+    expect(r.config.endpoint).toBe("churn");
+    await expect(resolveAlarmsConfig({ config: file }, { DQSTREAM_CLOUDWATCH__ALARMS__EVALUATION_PERIODS: "0" })).rejects.toThrow(/DQSTREAM_CLOUDWATCH__ALARMS__EVALUATION_PERIODS: cloudwatch\.alarms\.evaluation_periods/);
+  });
 });
 
 describe("dqstream alarms (CLI exit codes)", () => {
