@@ -8,9 +8,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two projects, each with its own Kafka broker (KAFKA_BROKERS, else Docker, else Apache Kafka's
-    // jars) and CloudWatch emulator (DQSTREAM_TEST_MOTO_URL, else moto from PyPI in a cached venv);
-    // see the setup files. The tests that restart their broker (`*.disruptive.test.ts`) run after
-    // all the others, one file at a time, so the outage never reaches another test.
+    // jars) and CloudWatch emulator (DQSTREAM_TEST_MOTO_URL, else Docker, else moto from PyPI in a
+    // cached venv); see the setup files. The tests that restart their broker
+    // (`*.disruptive.test.ts`) run after all the others, one file at a time, so the outage never
+    // reaches another test.
     projects: [
       {
         extends: true,
@@ -49,9 +50,9 @@ declare module "vitest" {
     kafkaSecurity: import("./test/setup/kafkaBroker.js").TestKafkaSecurity;
     /** The run's moto server (CloudWatch emulator), e.g. "http://127.0.0.1:40123". */
     motoUrl: string;
-    /** How it was found: DQSTREAM_TEST_MOTO_URL, or moto from the local virtual environment. */
-    motoMode: "env" | "local";
-    /** Loopback control endpoint: private moto instances for outage tests (local mode only, else 501); see test/setup/motoServer.ts. */
+    /** How it was found: DQSTREAM_TEST_MOTO_URL, a testcontainers container, or moto from the local virtual environment. */
+    motoMode: "env" | "docker" | "local";
+    /** Loopback control endpoint: private moto instances for outage tests (Docker and local modes, else 501); see test/setup/motoServer.ts. */
     motoControlUrl: string;
   }
 }

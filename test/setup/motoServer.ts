@@ -2,25 +2,49 @@
 // started in this order:
 //
 //   1. DQSTREAM_TEST_MOTO_URL=http://host:port   a moto server you run; it must answer, or the run fails.
-//   2. python3 with its venv module              scripts/moto-local.mjs: moto[server] from PyPI into a
+//   2. A Docker engine answers                   testcontainers: the motoserver/moto image of the moto
+//                                                version scripts/moto-local.mjs pins (MOTO_VERSION),
+//                                                container port 5000, ready once HTTP /moto-api/ answers.
+//   3. python3 with its venv module              scripts/moto-local.mjs: moto[server] from PyPI into a
 //                                                cached virtual environment (~/.cache/dqstream/
 //                                                moto-venv-<version>), run on a free port.
 //
-// (No Docker mode: moto starts in seconds from the cached venv, and the CI machine has Python 3.)
-// When nothing works the setup throws, so the test command fails: the CloudWatch integration tests
-// are never skipped for want of an emulator.
+// Without a Docker engine step 2 costs a fraction of a second (testcontainers finds no runtime).
+// DQSTREAM_TEST_MOTO=docker or =local skips the other automatic choice (any other value fails the run;
+// with DQSTREAM_TEST_MOTO_URL set it is not read). When nothing works the setup throws one error
+// naming each way tried and why it failed, so the test command fails: the CloudWatch integration
+// tests are never skipped for want of an emulator.
 //
 // Tests read the URL with inject("motoUrl") (see test/setup/moto.ts). The outage test needs a moto
 // it may stop and start without disturbing the other test files, so a loopback control endpoint
 // (inject("motoControlUrl")) starts private instances: POST /instances → {id, url}; POST
-// /instances/<id>/stop and /instances/<id>/start; DELETE /instances/<id>. Only the local mode can
-// (else 501, and such tests fail saying why). Teardown stops every instance.
+// /instances/<id>/stop and /instances/<id>/start; DELETE /instances/<id>. An instance is of the
+// run's kind: a process from the local virtual environment, or with Docker a container whose port
+// 5000 is bound to a fixed free host port, so that start (a new, empty container on that port)
+// keeps the URL. With DQSTREAM_TEST_MOTO_URL there are none (501, and such tests fail saying why).
+// Teardown stops every instance.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { StartedTestContainer } from "testcontainers";
 import type { TestProject } from "vitest/node";
-import { MOTO_VERSION, startLocalMoto, type LocalMoto } from "../../scripts/moto-local.mjs";
+import { MOTO_VERSION, freePort, startLocalMoto, type LocalMoto } from "../../scripts/moto-local.mjs";
 
-type Mode = "env" | "local";
+type Mode = "env" | "docker" | "local";
+
+/** The moto release the local mode pins, as Docker Hub publishes it. */
+const DOCKER_IMAGE = `motoserver/moto:${MOTO_VERSION}`;
+/** moto_server's port inside the image. */
+const CONTAINER_PORT = 5000;
+/** A first run pulls the image; later starts take seconds. */
+const DOCKER_STARTUP_TIMEOUT_MS = 180_000;
+
+/** What the control endpoint hands out: a moto the test may stop and start on the same URL. */
+interface Instance {
+  readonly url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
 
 interface Emulator {
   mode: Mode;
@@ -66,6 +90,73 @@ async function useEnvMoto(value: string): Promise<Emulator> {
   return { mode: "env", url: url.origin, description: `DQSTREAM_TEST_MOTO_URL=${url.origin}`, close: async () => {} };
 }
 
+/** Rejects fast (well under a second) when no Docker engine answers. */
+async function dockerAnswers(): Promise<void> {
+  const { getContainerRuntimeClient } = await import("testcontainers");
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("no answer within 20 s")), 20_000);
+  });
+  try {
+    await Promise.race([getContainerRuntimeClient(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One moto container; on `hostPort` when given (private instances), else on a port Docker picks. */
+async function startMotoContainer(hostPort?: number): Promise<{ container: StartedTestContainer; url: string }> {
+  const { GenericContainer, Wait } = await import("testcontainers");
+  const container = await new GenericContainer(DOCKER_IMAGE)
+    .withExposedPorts(hostPort === undefined ? CONTAINER_PORT : { container: CONTAINER_PORT, host: hostPort })
+    .withWaitStrategy(Wait.forHttp("/moto-api/", CONTAINER_PORT))
+    .withStartupTimeout(DOCKER_STARTUP_TIMEOUT_MS)
+    .start();
+  return { container, url: `http://${container.getHost()}:${container.getMappedPort(CONTAINER_PORT)}` };
+}
+
+async function startDockerMoto(): Promise<Emulator> {
+  log(`Starting ${DOCKER_IMAGE} with testcontainers...`);
+  const { container, url } = await startMotoContainer();
+  return { mode: "docker", url, description: `${DOCKER_IMAGE} in Docker on ${url}`, close: async () => void (await container.stop()) };
+}
+
+/**
+ * A private moto in Docker: a container whose port 5000 is bound to a free host port chosen once, so
+ * that stop() (the container is removed) and start() (a new, empty container on the same host port)
+ * keep the URL. Calls run one after another.
+ */
+async function startDockerInstance(): Promise<Instance> {
+  const hostPort = await freePort();
+  let current: StartedTestContainer | undefined = (await startMotoContainer(hostPort)).container;
+  const url = `http://${current.getHost()}:${hostPort}`;
+  let queue = Promise.resolve();
+  const serial = (step: () => Promise<void>): Promise<void> => {
+    const next = queue.then(step);
+    queue = next.catch(() => {});
+    return next;
+  };
+  const stop = async (): Promise<void> => {
+    const container = current;
+    current = undefined;
+    if (container) await container.stop();
+  };
+  return {
+    url,
+    start: () =>
+      serial(async () => {
+        if (current) return;
+        try {
+          current = (await startMotoContainer(hostPort)).container;
+        } catch (error) {
+          throw new Error(`moto did not start again on host port ${hostPort} (${url}): ${errorMessage(error)}`);
+        }
+      }),
+    stop: () => serial(stop),
+    close: () => serial(stop),
+  };
+}
+
 function startLocal(): Promise<LocalMoto> {
   return startLocalMoto({
     log,
@@ -73,21 +164,54 @@ function startLocal(): Promise<LocalMoto> {
   });
 }
 
+/** Finds or starts the emulator; throws one error naming every way tried and why each failed. */
 async function findEmulator(): Promise<Emulator> {
   const fromEnv = process.env.DQSTREAM_TEST_MOTO_URL;
   if (fromEnv !== undefined && fromEnv.trim() !== "") return useEnvMoto(fromEnv.trim());
-  const failures: string[] = ["DQSTREAM_TEST_MOTO_URL: not set."];
-  try {
-    const moto = await startLocal();
-    return { mode: "local", url: moto.url, description: `moto ${moto.version} from a local virtual environment on ${moto.url}`, close: () => moto.close() };
-  } catch (error) {
-    failures.push(`moto[server]==${MOTO_VERSION} in a Python virtual environment (scripts/moto-local.mjs): ${errorMessage(error)}`);
+
+  const only = (process.env.DQSTREAM_TEST_MOTO ?? "").trim().toLowerCase();
+  if (only !== "" && only !== "docker" && only !== "local") {
+    throw new Error(`DQSTREAM_TEST_MOTO must be "docker" or "local" (or unset), got "${only}".`);
   }
+  const failures: string[] = ["DQSTREAM_TEST_MOTO_URL: not set."];
+
+  if (only === "local") {
+    failures.push("Docker (testcontainers): not tried, DQSTREAM_TEST_MOTO=local.");
+  } else {
+    let dockerUp = false;
+    try {
+      await dockerAnswers();
+      dockerUp = true;
+    } catch (error) {
+      failures.push(`Docker (testcontainers, ${DOCKER_IMAGE}): no Docker engine answers (${errorMessage(error)}).`);
+    }
+    if (dockerUp) {
+      try {
+        return await startDockerMoto();
+      } catch (error) {
+        failures.push(`Docker (testcontainers): the engine answers but ${DOCKER_IMAGE} did not start: ${errorMessage(error)}`);
+        if (only !== "docker") log(`moto container failed (${errorMessage(error)}); trying the local virtual environment.`);
+      }
+    }
+  }
+
+  if (only === "docker") {
+    failures.push("moto from a local Python virtual environment: not tried, DQSTREAM_TEST_MOTO=docker.");
+  } else {
+    try {
+      const moto = await startLocal();
+      return { mode: "local", url: moto.url, description: `moto ${moto.version} from a local virtual environment on ${moto.url}`, close: () => moto.close() };
+    } catch (error) {
+      failures.push(`moto[server]==${MOTO_VERSION} in a Python virtual environment (scripts/moto-local.mjs): ${errorMessage(error)}`);
+    }
+  }
+
   throw new Error(
     "No CloudWatch emulator for the integration tests. Tried, in order:\n" +
       failures.map((f, i) => `  ${i + 1}. ${indent(f)}`).join("\n") +
-      "\nFix one: set DQSTREAM_TEST_MOTO_URL to a running moto server (npm run moto:local), or install python3 with " +
-      "its venv module (Debian/Ubuntu: apt-get install -y python3-venv) and allow access to PyPI.",
+      "\nFix one: set DQSTREAM_TEST_MOTO_URL to a running moto server (npm run moto:local), start a Docker engine, " +
+      "or install python3 with its venv module (Debian/Ubuntu: apt-get install -y python3-venv) and allow access to PyPI" +
+      (only === "" ? "." : `; or unset DQSTREAM_TEST_MOTO (now "${only}") to let the setup try the other way.`),
   );
 }
 
@@ -97,7 +221,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** The control endpoint: private moto instances the outage tests may stop and start. Loopback only. */
-function serveControl(emulator: Emulator, instances: Map<string, LocalMoto>): Promise<Server> {
+function serveControl(emulator: Emulator, instances: Map<string, Instance>): Promise<Server> {
   let next = 1;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
@@ -110,16 +234,17 @@ function serveControl(emulator: Emulator, instances: Map<string, LocalMoto>): Pr
     };
     if (route === "GET /status") return sendJson(res, 200, { mode: emulator.mode, url: emulator.url, description: emulator.description });
     if (route === "POST /instances") {
-      if (emulator.mode !== "local") {
+      if (emulator.mode === "env") {
         return sendJson(res, 501, {
           error:
-            `The test emulator (${emulator.description}) cannot start private instances: only the local moto from ` +
-            "scripts/moto-local.mjs can. Unset DQSTREAM_TEST_MOTO_URL to run this test.",
+            `The test emulator (${emulator.description}) cannot start private instances: only the setup's own modes ` +
+            "(Docker, or the local moto from scripts/moto-local.mjs) can. Unset DQSTREAM_TEST_MOTO_URL to run this test.",
         });
       }
       const id = String(next++);
+      const starting: Promise<Instance> = emulator.mode === "docker" ? startDockerInstance() : startLocal();
       return reply(
-        startLocal().then((moto) => {
+        starting.then((moto) => {
           instances.set(id, moto);
           return { id, url: moto.url };
         }),
@@ -147,7 +272,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now();
   const emulator = await findEmulator();
   log(`CloudWatch emulator for this run: ${emulator.description} (${((Date.now() - started) / 1000).toFixed(1)} s).`);
-  const instances = new Map<string, LocalMoto>();
+  const instances = new Map<string, Instance>();
   let server: Server;
   try {
     server = await serveControl(emulator, instances);
