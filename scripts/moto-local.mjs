@@ -24,8 +24,7 @@
 // moto-local.d.mts.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -47,24 +46,10 @@ export class LocalMotoError extends Error {
   }
 }
 
-/** Where the virtual environment is kept: DQSTREAM_CACHE_DIR, else $XDG_CACHE_HOME/dqstream, else ~/.cache/dqstream. */
-export function cacheRoot(env = process.env) {
-  if (env.DQSTREAM_CACHE_DIR) return resolve(env.DQSTREAM_CACHE_DIR);
-  if (env.XDG_CACHE_HOME) return join(resolve(env.XDG_CACHE_HOME), "dqstream");
-  return join(homedir(), ".cache", "dqstream");
-}
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; it may be taken again before use, rarely). */
-export function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+// The cache folder (DQSTREAM_CACHE_DIR, else $XDG_CACHE_HOME/dqstream, else ~/.cache/dqstream) and
+// free ports are the same as the local Kafka broker's.
+export { cacheRoot, freePort } from "./kafka-local.mjs";
+import { cacheRoot, freePort } from "./kafka-local.mjs";
 
 /**
  * Runs a command; resolves with its output, rejects with a LocalMotoError quoting the output's tail.
