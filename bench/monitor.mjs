@@ -1,11 +1,13 @@
 // Throughput of `dqstream monitor` end to end against a real broker (Apache Kafka from its jars,
 // scripts/kafka-local.mjs): capture records produced to a 3-partition topic first, then one monitor
-// consumes them all (parse, window, sketch, check, report, commit). Prints records/s, window close
-// latency and peak RSS; asserts nothing.
+// consumes them all (parse, window, sketch, check, report, commit), with alerts to a webhook on a
+// local HTTP server. Prints records/s, window close latency, alert delivery latency (webhook
+// received − window.json written) and peak RSS; asserts nothing.
 //   npm run bench:monitor                       200,000 records, 5,000 per 10-minute window
 //   BENCH_RECORDS=500000 npm run bench:monitor
 //   KAFKA_BROKERS=127.0.0.1:9092 npm run bench:monitor   (your broker; topics are created)
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -49,6 +51,18 @@ for (let i = 0; i < N; i += 3000) {
 await producer.disconnect();
 console.log(`produced ${N.toLocaleString("en")} records (${(bytes / 1e6).toFixed(1)} MB) in ${((performance.now() - produceStart) / 1000).toFixed(1)} s`);
 
+// The webhook: each alert's arrival time, by report folder.
+const arrivals = [];
+const hook = createServer((req, res) => {
+  let body = "";
+  req.on("data", (c) => (body += c));
+  req.on("end", () => {
+    arrivals.push({ at: Date.now(), event: JSON.parse(body) });
+    res.end("ok");
+  });
+});
+await new Promise((r) => hook.listen(0, "127.0.0.1", r));
+
 const reports = await mkdtemp(join(tmpdir(), "dq-bench-monitor-"));
 const config = MonitorConfigSchema.parse({
   baseline: { statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"), constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json") },
@@ -59,6 +73,7 @@ const config = MonitorConfigSchema.parse({
   kafka: { brokers, topics: [topic], group_id: `${topic}-group` },
   http: { host: "127.0.0.1", port: 0 },
   idle_close_seconds: 3600,
+  alerts: { channels: { log: false, webhooks: [{ url: `http://127.0.0.1:${hook.address().port}/alerts` }] } },
 });
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
@@ -79,6 +94,16 @@ const latency = (await m.metrics.registry.getSingleMetric("dqstream_window_close
 const sum = latency.find((v) => v.metricName?.endsWith("_sum"))?.value ?? Number.NaN;
 const count = latency.find((v) => v.metricName?.endsWith("_count"))?.value ?? Number.NaN;
 await m.stop();
+const delays = [];
+for (const a of arrivals) {
+  const written = (await stat(join(reports, a.event.report_folder, "window.json"))).mtimeMs;
+  delays.push(a.at - written);
+}
+delays.sort((a, b) => a - b);
+const pct = (q) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))]?.toFixed(0);
+console.log(
+  `alerts: ${arrivals.length} delivered to the webhook; window.json written → webhook received: median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${delays.at(-1)?.toFixed(0)} ms`,
+);
 console.log(`monitor: ${N.toLocaleString("en")} records in ${seconds.toFixed(1)} s from start (group join included) = ${Math.round(N / seconds).toLocaleString("en")} records/s; after the first batch ${Math.round((N - firstAt.n) / steady).toLocaleString("en")} records/s`);
 console.log(`windows closed: ${m.reports.length} (the last stays open: no later record); mean window close latency ${((sum / count) * 1000).toFixed(1)} ms (checks + 3 report files + parts)`);
 console.log(`peak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6).toFixed(0)} MB (the process also held the produced batches earlier)`);
@@ -86,4 +111,5 @@ console.log(`peak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024
 await admin.deleteTopics({ topics: [topic] }).catch(() => {});
 await admin.disconnect();
 await rm(reports, { recursive: true, force: true });
+hook.close();
 await local?.stop();
