@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 import type * as z from "zod";
 
@@ -74,14 +75,38 @@ function pretty(value: unknown, indent: string): string {
 }
 
 /**
- * Writes a file atomically: a temporary file in the same folder, then rename, so a reader or a
- * crash never sees a partial file.
+ * Writes a file atomically and durably: a temporary file in the same folder, flushed to disk
+ * (fdatasync), renamed over the target, then the folder flushed (where the platform allows), so a
+ * reader, a process crash or a power loss never sees a partial file, and once this resolves the
+ * file survives them. The temporary name is unique per call, so writers on several machines
+ * sharing the folder never write into each other's temporary file.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  await writeFile(tmp, data);
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const handle = await open(tmp, "w");
+  try {
+    await handle.writeFile(data);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
   await rename(tmp, file);
+  await syncFolder(dir);
+}
+
+/** fsync of a folder, so a rename in it is durable; some platforms and file systems refuse it. */
+async function syncFolder(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, "r");
+    await handle.sync();
+  } catch {
+    // EISDIR / EPERM / EINVAL on platforms that cannot fsync a folder: the rename is still atomic
+  } finally {
+    await handle?.close();
+  }
 }
 
 export async function writeJsonFile(file: string, value: unknown): Promise<void> {

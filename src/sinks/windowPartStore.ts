@@ -1,6 +1,6 @@
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { writeJsonFile } from "../formats/jsonFile.js";
+import { writeFileAtomic } from "../formats/jsonFile.js";
 import { DatasetProfile } from "../profiles/DatasetProfile.js";
 import type { SketchOptions } from "../profiles/FeatureProfile.js";
 import { partitionId, type PartitionKey, type Position } from "../sources/Source.js";
@@ -38,7 +38,8 @@ export class WindowPartStore {
 
   async report<R>(w: ClosedWindow, write: (assembled: ClosedWindow) => Promise<R>): Promise<R> {
     const dir = this.#dir(w.startMs);
-    for (const p of w.parts) await writeJsonFile(join(dir, partFile(p.partition)), serializePart(w.startMs, p));
+    // compact JSON: parts are read by instances, not people, and the sketches' arrays are long
+    for (const p of w.parts) await writeFileAtomic(join(dir, partFile(p.partition)), JSON.stringify(serializePart(w.startMs, p)));
     const own = new Set(w.parts.map((p) => partFile(p.partition)));
     let names = await this.#list(w.startMs);
     for (let round = 1; ; round++) {
