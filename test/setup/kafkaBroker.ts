@@ -23,6 +23,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startLocalKafka, type LocalKafka, type LocalKafkaSecurity } from "../../scripts/kafka-local.mjs";
+import { errorMessage, findService } from "./findService.js";
 
 type Mode = "env" | "docker" | "local";
 
@@ -64,8 +65,6 @@ const DEFAULT_IMAGE = "confluentinc/cp-kafka:7.9.0";
 const log = (message: string): void => {
   process.stderr.write(`[kafka] ${message}\n`);
 };
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-const indent = (text: string): string => text.replace(/\n/g, "\n     ");
 
 /** A broker the user runs: it must answer a metadata request within ~30 s. */
 async function useEnvBrokers(value: string): Promise<Broker> {
@@ -171,20 +170,6 @@ function localSecurity(started: LocalKafka): TestKafkaSecurity {
   return { available: true, description: `the local broker's security listeners (${started.securityFile})`, ...s, mechanisms: [...s.mechanisms], listeners: { ...s.listeners } };
 }
 
-/** Rejects fast (well under a second) when no Docker engine answers. */
-async function dockerAnswers(): Promise<void> {
-  const { getContainerRuntimeClient } = await import("testcontainers");
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("no answer within 20 s")), 20_000);
-  });
-  try {
-    await Promise.race([getContainerRuntimeClient(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function startDockerBroker(): Promise<Broker> {
   const { KafkaContainer } = await import("@testcontainers/kafka");
   const image = process.env.DQSTREAM_KAFKA_IMAGE || DEFAULT_IMAGE;
@@ -235,52 +220,24 @@ async function startJarBroker(): Promise<Broker> {
 }
 
 /** Finds or starts the broker; throws one error naming every way tried and why each failed. */
-async function findBroker(): Promise<Broker> {
-  const fromEnv = process.env.KAFKA_BROKERS;
-  if (fromEnv !== undefined && fromEnv.trim() !== "") return useEnvBrokers(fromEnv);
-
-  const only = (process.env.DQSTREAM_TEST_KAFKA ?? "").trim().toLowerCase();
-  if (only !== "" && only !== "docker" && only !== "local") {
-    throw new Error(`DQSTREAM_TEST_KAFKA must be "docker" or "local" (or unset), got "${only}".`);
-  }
-  const failures: string[] = ["KAFKA_BROKERS: not set."];
-
-  if (only === "local") {
-    failures.push("Docker (testcontainers): not tried, DQSTREAM_TEST_KAFKA=local.");
-  } else {
-    let dockerUp = false;
-    try {
-      await dockerAnswers();
-      dockerUp = true;
-    } catch (error) {
-      failures.push(`Docker (testcontainers): no Docker engine answers (${errorMessage(error)}).`);
-    }
-    if (dockerUp) {
-      try {
-        return await startDockerBroker();
-      } catch (error) {
-        failures.push(`Docker (testcontainers): the engine answers but the Kafka container did not start: ${errorMessage(error)}`);
-        log(`Kafka container failed (${errorMessage(error)}); trying the local broker.`);
-      }
-    }
-  }
-
-  if (only === "docker") {
-    failures.push("Local broker from Apache Kafka's jars: not tried, DQSTREAM_TEST_KAFKA=docker.");
-  } else {
-    try {
-      return await startJarBroker();
-    } catch (error) {
-      failures.push(`Local broker from Apache Kafka's jars (scripts/kafka-local.mjs): ${errorMessage(error)}`);
-    }
-  }
-
-  throw new Error(
-    "No Kafka broker for the integration tests. Tried, in order:\n" +
-      failures.map((f, i) => `  ${i + 1}. ${indent(f)}`).join("\n") +
-      "\nFix one: set KAFKA_BROKERS=host:port to a running broker, start a Docker engine, " +
+function findBroker(): Promise<Broker> {
+  return findService<Broker>({
+    what: "Kafka broker",
+    envName: "KAFKA_BROKERS",
+    useEnv: useEnvBrokers,
+    forceName: "DQSTREAM_TEST_KAFKA",
+    docker: { label: "Docker (testcontainers)", container: "the Kafka container", start: startDockerBroker },
+    local: {
+      label: "Local broker from Apache Kafka's jars",
+      failureLabel: "Local broker from Apache Kafka's jars (scripts/kafka-local.mjs)",
+      fallback: "the local broker",
+      start: startJarBroker,
+    },
+    fix: () =>
+      "set KAFKA_BROKERS=host:port to a running broker, start a Docker engine, " +
       "or install Java 11+ (17 recommended) and Maven so `npm run kafka:local` can run.",
-  );
+    log,
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

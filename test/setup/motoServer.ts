@@ -28,6 +28,7 @@ import type { AddressInfo } from "node:net";
 import type { StartedTestContainer } from "testcontainers";
 import type { TestProject } from "vitest/node";
 import { MOTO_VERSION, freePort, startLocalMoto, type LocalMoto } from "../../scripts/moto-local.mjs";
+import { errorMessage, findService } from "./findService.js";
 
 type Mode = "env" | "docker" | "local";
 
@@ -56,8 +57,6 @@ interface Emulator {
 const log = (message: string): void => {
   process.stderr.write(`[moto] ${message}\n`);
 };
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-const indent = (text: string): string => text.replace(/\n/g, "\n     ");
 
 async function answers(url: string): Promise<void> {
   const deadline = Date.now() + 15_000;
@@ -88,20 +87,6 @@ async function useEnvMoto(value: string): Promise<Emulator> {
     throw new Error(`DQSTREAM_TEST_MOTO_URL=${value} does not answer (${errorMessage(error)}). Start it (npm run moto:local), or unset the variable to let the tests start one.`);
   }
   return { mode: "env", url: url.origin, description: `DQSTREAM_TEST_MOTO_URL=${url.origin}`, close: async () => {} };
-}
-
-/** Rejects fast (well under a second) when no Docker engine answers. */
-async function dockerAnswers(): Promise<void> {
-  const { getContainerRuntimeClient } = await import("testcontainers");
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("no answer within 20 s")), 20_000);
-  });
-  try {
-    await Promise.race([getContainerRuntimeClient(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** One moto container; on `hostPort` when given (private instances), else on a port Docker picks. */
@@ -165,54 +150,28 @@ function startLocal(): Promise<LocalMoto> {
 }
 
 /** Finds or starts the emulator; throws one error naming every way tried and why each failed. */
-async function findEmulator(): Promise<Emulator> {
-  const fromEnv = process.env.DQSTREAM_TEST_MOTO_URL;
-  if (fromEnv !== undefined && fromEnv.trim() !== "") return useEnvMoto(fromEnv.trim());
-
-  const only = (process.env.DQSTREAM_TEST_MOTO ?? "").trim().toLowerCase();
-  if (only !== "" && only !== "docker" && only !== "local") {
-    throw new Error(`DQSTREAM_TEST_MOTO must be "docker" or "local" (or unset), got "${only}".`);
-  }
-  const failures: string[] = ["DQSTREAM_TEST_MOTO_URL: not set."];
-
-  if (only === "local") {
-    failures.push("Docker (testcontainers): not tried, DQSTREAM_TEST_MOTO=local.");
-  } else {
-    let dockerUp = false;
-    try {
-      await dockerAnswers();
-      dockerUp = true;
-    } catch (error) {
-      failures.push(`Docker (testcontainers, ${DOCKER_IMAGE}): no Docker engine answers (${errorMessage(error)}).`);
-    }
-    if (dockerUp) {
-      try {
-        return await startDockerMoto();
-      } catch (error) {
-        failures.push(`Docker (testcontainers): the engine answers but ${DOCKER_IMAGE} did not start: ${errorMessage(error)}`);
-        if (only !== "docker") log(`moto container failed (${errorMessage(error)}); trying the local virtual environment.`);
-      }
-    }
-  }
-
-  if (only === "docker") {
-    failures.push("moto from a local Python virtual environment: not tried, DQSTREAM_TEST_MOTO=docker.");
-  } else {
-    try {
-      const moto = await startLocal();
-      return { mode: "local", url: moto.url, description: `moto ${moto.version} from a local virtual environment on ${moto.url}`, close: () => moto.close() };
-    } catch (error) {
-      failures.push(`moto[server]==${MOTO_VERSION} in a Python virtual environment (scripts/moto-local.mjs): ${errorMessage(error)}`);
-    }
-  }
-
-  throw new Error(
-    "No CloudWatch emulator for the integration tests. Tried, in order:\n" +
-      failures.map((f, i) => `  ${i + 1}. ${indent(f)}`).join("\n") +
-      "\nFix one: set DQSTREAM_TEST_MOTO_URL to a running moto server (npm run moto:local), start a Docker engine, " +
+function findEmulator(): Promise<Emulator> {
+  return findService<Emulator>({
+    what: "CloudWatch emulator",
+    envName: "DQSTREAM_TEST_MOTO_URL",
+    useEnv: useEnvMoto,
+    forceName: "DQSTREAM_TEST_MOTO",
+    docker: { label: `Docker (testcontainers, ${DOCKER_IMAGE})`, container: DOCKER_IMAGE, start: startDockerMoto },
+    local: {
+      label: "moto from a local Python virtual environment",
+      failureLabel: `moto[server]==${MOTO_VERSION} in a Python virtual environment (scripts/moto-local.mjs)`,
+      fallback: "the local virtual environment",
+      start: async () => {
+        const moto = await startLocal();
+        return { mode: "local", url: moto.url, description: `moto ${moto.version} from a local virtual environment on ${moto.url}`, close: () => moto.close() };
+      },
+    },
+    fix: (only) =>
+      "set DQSTREAM_TEST_MOTO_URL to a running moto server (npm run moto:local), start a Docker engine, " +
       "or install python3 with its venv module (Debian/Ubuntu: apt-get install -y python3-venv) and allow access to PyPI" +
       (only === "" ? "." : `; or unset DQSTREAM_TEST_MOTO (now "${only}") to let the setup try the other way.`),
-  );
+    log,
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
