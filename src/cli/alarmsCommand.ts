@@ -1,14 +1,15 @@
 import type { Command } from "commander";
 import { loadBaseline } from "../baseline/loadBaseline.js";
 import { CloudWatchSchema, AlarmsSchema, type CloudWatchConfig } from "../config/cloudwatchSchema.js";
-import { configFromEnv } from "../config/envConfig.js";
-import { ConfigError, mergeConfig, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
+import type * as z from "zod";
+import { ConfigError } from "../config/loadConfig.js";
 import { MonitorConfigSchema } from "../config/monitorSchema.js";
 import { RunConfigSchema, type RunConfig } from "../config/schema.js";
 import { InputError } from "../records/inputBytes.js";
 import { planAlarms, sameAlarm } from "../sinks/cloudwatch/alarmPlan.js";
 import { CloudWatchCallError, type AlarmsApi } from "../sinks/cloudwatch/api.js";
 import { createAlarmsApi } from "../sinks/cloudwatch/cloudWatchClient.js";
+import { resolveCommandConfig } from "./commandConfig.js";
 
 interface AlarmsFlags {
   config: string;
@@ -51,16 +52,13 @@ export function registerAlarms(program: Command): void {
  * DQSTREAM_… variables, as the other commands read it, and its cloudwatch section with defaults.
  */
 export async function resolveAlarmsConfig(flags: AlarmsFlags, env: NodeJS.ProcessEnv = process.env): Promise<{ config: RunConfig; cloudwatch: CloudWatchConfig }> {
-  const fromEnv = configFromEnv(env);
-  const raw = mergeConfig(await readConfigFileResolved(flags.config), fromEnv.config);
-  const schema = "kafka" in raw ? MonitorConfigSchema : RunConfigSchema;
-  const config = validateConfig(schema, raw, (path) => {
-    for (let n = path.length; n > 0; n--) {
-      const where = fromEnv.origin.get(path.slice(0, n).map(String).join("."));
-      if (where !== undefined) return where;
-    }
-    return flags.config;
-  }) as RunConfig;
+  const config = (await resolveCommandConfig((merged): z.ZodType => ("kafka" in merged ? MonitorConfigSchema : RunConfigSchema), {
+    file: flags.config,
+    flags: {},
+    flagKeys: [],
+    required: 0,
+    env,
+  })) as RunConfig;
   if (flags.snsTopicArn !== undefined) {
     const r = AlarmsSchema.shape.sns_topic_arn.safeParse(flags.snsTopicArn);
     if (!r.success) throw new ConfigError(`--sns-topic-arn: ${r.error.issues[0]?.message ?? "invalid"}, got "${flags.snsTopicArn}"`);

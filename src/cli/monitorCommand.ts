@@ -1,10 +1,8 @@
 import type { Command } from "commander";
-import { configFromEnv } from "../config/envConfig.js";
-import { ConfigError, mergeConfig, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
 import { MonitorConfigSchema, redact, type MonitorConfig } from "../config/monitorSchema.js";
 import { startMonitor } from "../engine/runMonitor.js";
 import { createLogger } from "../telemetry/logger.js";
-import { UsageError } from "./exitCodes.js";
+import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
 
 export interface MonitorFlags {
   config?: string;
@@ -23,10 +21,8 @@ export interface MonitorFlags {
   logLevel?: string;
 }
 
-type FlagKind = "int" | "string" | "list";
-
 /** Flag → config key, for merging and for naming the flag in errors. */
-const FLAG_KEYS: Array<[keyof MonitorFlags, string[], string, FlagKind]> = [
+const FLAG_KEYS: ReadonlyArray<FlagKey<MonitorFlags>> = [
   ["statistics", ["baseline", "statistics"], "--statistics", "string"],
   ["constraints", ["baseline", "constraints"], "--constraints", "string"],
   ["reports", ["reports_dir"], "--reports", "string"],
@@ -89,43 +85,8 @@ export function registerMonitor(program: Command): void {
  * Config file < DQSTREAM_… variables < flags, validated by MonitorConfigSchema; errors name the
  * file, variable or flag, and the key. Paths in the file are relative to the file's folder.
  */
-export async function resolveMonitorConfig(flags: MonitorFlags, env: NodeJS.ProcessEnv): Promise<MonitorConfig> {
-  const fromFile = flags.config === undefined ? {} : await readConfigFileResolved(flags.config);
-  const fromEnv = configFromEnv(env);
-  const fromFlags: Record<string, unknown> = {};
-  const flagOf = new Map<string, string>();
-  for (const [prop, path, flag, kind] of FLAG_KEYS) {
-    const raw = flags[prop];
-    if (raw === undefined) continue;
-    let value: unknown = raw;
-    if (kind === "int") {
-      if (typeof raw !== "string" || !/^-?\d+$/.test(raw)) throw new ConfigError(`${flag}: expected an integer, got "${String(raw)}"`);
-      value = Number(raw);
-    } else if (kind === "list") {
-      value = (Array.isArray(raw) ? raw : [raw]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-    }
-    let node = fromFlags;
-    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
-    node[path[path.length - 1] as string] = value;
-    flagOf.set(path.join("."), flag);
-  }
-  const merged = mergeConfig(fromFile, fromEnv.config, fromFlags);
-  for (const [, path, flag] of FLAG_KEYS.slice(0, 5)) {
-    let node: unknown = merged;
-    for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
-    if (node === undefined) {
-      const variable = `DQSTREAM_${path.map((p) => p.toUpperCase()).join("__")}`;
-      throw new UsageError(`missing ${flag} (or ${path.join(".")} in --config, or ${variable})`);
-    }
-  }
-  return validateConfig(MonitorConfigSchema, merged, (path) => {
-    // the most specific source that set the key (or one of its parents)
-    for (let n = path.length; n > 0; n--) {
-      const key = path.slice(0, n).map(String).join(".");
-      const where = flagOf.get(key) ?? fromEnv.origin.get(key);
-      if (where !== undefined) return where;
-    }
-    return flags.config ?? "configuration";
-  });
+export function resolveMonitorConfig(flags: MonitorFlags, env: NodeJS.ProcessEnv): Promise<MonitorConfig> {
+  // the first five flag keys (baseline, reports, brokers, topics) are required
+  return resolveCommandConfig(MonitorConfigSchema, { file: flags.config, flags, flagKeys: FLAG_KEYS, required: 5, env });
 }
 

@@ -1,11 +1,11 @@
 import { type Command, Option } from "commander";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { RunConfigSchema, type RunConfig } from "../config/schema.js";
-import { ConfigError, mergeConfig, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
 import { runReplay, type ReplaySummary } from "../engine/runReplay.js";
 import { createLogger } from "../telemetry/logger.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import { totalOf } from "../windows/WindowCounts.js";
+import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
 import { UsageError } from "./exitCodes.js";
 import { formatCount } from "./progress.js";
 
@@ -23,7 +23,7 @@ interface ReplayFlags {
 }
 
 /** Flag → config key, for merging and for naming the flag in errors. */
-const FLAG_KEYS: Array<[keyof ReplayFlags, string[], string, "int" | "string"]> = [
+const FLAG_KEYS: ReadonlyArray<FlagKey<ReplayFlags>> = [
   ["statistics", ["baseline", "statistics"], "--statistics", "string"],
   ["constraints", ["baseline", "constraints"], "--constraints", "string"],
   ["reports", ["reports_dir"], "--reports", "string"],
@@ -59,30 +59,9 @@ export function registerReplay(program: Command): void {
 }
 
 /** Config file, then flags; validated by the one schema; errors name the file or the flag. */
-export async function resolveReplayConfig(flags: ReplayFlags): Promise<RunConfig> {
-  const fromFile = flags.config === undefined ? {} : await readConfigFileResolved(flags.config);
-  const fromFlags: Record<string, unknown> = {};
-  const flagOf = new Map<string, string>();
-  for (const [prop, path, flag, kind] of FLAG_KEYS) {
-    const raw = flags[prop];
-    if (raw === undefined) continue;
-    let value: unknown = raw;
-    if (kind === "int") {
-      if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${flag}: expected an integer, got "${raw}"`);
-      value = Number(raw);
-    }
-    let node = fromFlags;
-    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
-    node[path[path.length - 1] as string] = value;
-    flagOf.set(path.join("."), flag);
-  }
-  const merged = mergeConfig(fromFile, fromFlags);
-  for (const [, path, flag] of FLAG_KEYS.slice(0, 3)) {
-    let node: unknown = merged;
-    for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
-    if (node === undefined) throw new UsageError(`missing ${flag} (or ${path.join(".")} in --config)`);
-  }
-  return validateConfig(RunConfigSchema, merged, (path) => flagOf.get(path.map(String).join(".")) ?? flags.config ?? "configuration");
+export function resolveReplayConfig(flags: ReplayFlags): Promise<RunConfig> {
+  // the first three flag keys (baseline and reports) are required
+  return resolveCommandConfig(RunConfigSchema, { file: flags.config, flags, flagKeys: FLAG_KEYS, required: 3 });
 }
 
 /** Expands globs (sorted); plain paths and "-" are kept as given, in order. */

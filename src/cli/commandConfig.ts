@@ -1,0 +1,67 @@
+import type * as z from "zod";
+import { configFromEnv } from "../config/envConfig.js";
+import { ConfigError, mergeConfig, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
+import { UsageError } from "./exitCodes.js";
+
+export type FlagKind = "int" | "string" | "list";
+
+/** A flag that sets a config key: the flags object's property, the key path, the flag's name, its kind. */
+export type FlagKey<F> = readonly [keyof F & string, readonly string[], string, FlagKind];
+
+export interface CommandConfigSource<F> {
+  /** `--config`: a YAML or JSON file, its relative paths resolved against its folder. */
+  readonly file: string | undefined;
+  readonly flags: F;
+  readonly flagKeys: ReadonlyArray<FlagKey<F>>;
+  /** The first `required` flag keys must be set somewhere (else a usage error naming the flag). */
+  readonly required: number;
+  /** DQSTREAM_… variables, between the file and the flags; absent for commands that do not read them. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A command's configuration: the file < DQSTREAM_… variables (when given) < flags, validated by
+ * `schema` (or the schema chosen from the merged value). Every error names the most specific source that set the key (flag, variable, else the
+ * file) and exits 2 (ConfigError / UsageError).
+ */
+export async function resolveCommandConfig<S extends z.ZodType, F>(
+  schema: S | ((merged: Record<string, unknown>) => S),
+  source: CommandConfigSource<F>,
+): Promise<z.output<S>> {
+  const fromFile = source.file === undefined ? {} : await readConfigFileResolved(source.file);
+  const fromEnv = source.env === undefined ? { config: {}, origin: new Map<string, string>() } : configFromEnv(source.env);
+  const fromFlags: Record<string, unknown> = {};
+  const flagOf = new Map<string, string>();
+  for (const [prop, path, flag, kind] of source.flagKeys) {
+    const raw = (source.flags as Record<string, unknown>)[prop];
+    if (raw === undefined) continue;
+    let value: unknown = raw;
+    if (kind === "int") {
+      if (typeof raw !== "string" || !/^-?\d+$/.test(raw)) throw new ConfigError(`${flag}: expected an integer, got "${String(raw)}"`);
+      value = Number(raw);
+    } else if (kind === "list") {
+      value = (Array.isArray(raw) ? (raw as string[]) : [String(raw)]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+    }
+    let node = fromFlags;
+    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1] as string] = value;
+    flagOf.set(path.join("."), flag);
+  }
+  const merged = mergeConfig(fromFile, fromEnv.config, fromFlags);
+  for (const [, path, flag] of source.flagKeys.slice(0, source.required)) {
+    let node: unknown = merged;
+    for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
+    if (node === undefined) {
+      const variable = `DQSTREAM_${path.map((p) => p.toUpperCase()).join("__")}`;
+      throw new UsageError(`missing ${flag} (or ${path.join(".")} in --config${source.env === undefined ? "" : `, or ${variable}`})`);
+    }
+  }
+  return validateConfig(typeof schema === "function" ? schema(merged) : schema, merged, (path) => {
+    for (let n = path.length; n > 0; n--) {
+      const key = path.slice(0, n).map(String).join(".");
+      const where = flagOf.get(key) ?? fromEnv.origin.get(key);
+      if (where !== undefined) return where;
+    }
+    return source.file ?? "configuration";
+  });
+}
