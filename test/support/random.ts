@@ -1,14 +1,6 @@
-/** mulberry32: a small seeded PRNG, so generated test data is the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32, the seeded PRNG the bundled examples are generated with, so generated test data is
+// the same on every run.
+export { mulberry32 } from "../../scripts/exampleModel.mjs";
 
 /** Standard normal deviates by Box–Muller from a uniform source. */
 export function normal(rand: () => number): () => number {
