@@ -1,5 +1,6 @@
 import type { CheckEvaluation, CheckType, Violation } from "../checks/index.js";
 import type { LifecycleConfig } from "../config/alertsSchema.js";
+import type { WindowReport } from "../sinks/reportWriter.js";
 
 /**
  * The alert lifecycle, pure: `advance(state, window)` gives the next state and the transitions
@@ -28,16 +29,10 @@ export interface FingerprintKey {
 }
 
 /** What the lifecycle needs of a window report (WindowReport, or a report read back from disk). */
-export interface WindowOutcome {
-  readonly startMs: number;
-  readonly endMs: number;
-  /** `<endpoint>/<schedule>/YYYY/MM/DD/HH[/mm]`, relative to the reports folder. */
-  readonly folder: string;
+export type WindowOutcome = Pick<WindowReport, "startMs" | "endMs" | "folder" | "violations" | "evaluations"> & {
   /** False when the window had no data, so no check ran. */
   readonly hasData: boolean;
-  readonly violations: readonly Violation[];
-  readonly evaluations: readonly CheckEvaluation[];
-}
+};
 
 interface OpenState {
   readonly openedStartMs: number;
