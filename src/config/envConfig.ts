@@ -1,20 +1,17 @@
 import { ConfigError } from "./loadConfig.js";
 
 export const ENV_PREFIX = "DQSTREAM_";
+/** The test setup's switches (DQSTREAM_TEST_KAFKA, DQSTREAM_TEST_MOTO_URL, …): never config keys. */
+export const TEST_PREFIX = "DQSTREAM_TEST_";
 
 /**
  * DQSTREAM_… variables that are not config keys: dqstream's own switches for logging, the local
- * Kafka broker, the test setup and the baseline's worker threads. Any other DQSTREAM_ variable is
+ * Kafka broker and the baseline's worker threads; and every DQSTREAM_TEST_… variable (the test
+ * setup's switches: no config key starts with `test`). Any other DQSTREAM_ variable is
  * a config key, so a typo is an error that names it rather than a setting silently ignored.
  */
 export const NON_CONFIG_VARIABLES: ReadonlySet<string> = new Set([
   "DQSTREAM_LOG_LEVEL",
-  "DQSTREAM_TEST_KAFKA",
-  "DQSTREAM_TEST_KAFKA_LOG",
-  "DQSTREAM_TEST_MOTO",
-  "DQSTREAM_TEST_MOTO_URL",
-  "DQSTREAM_TEST_MONITOR_LOG",
-  "DQSTREAM_TEST_SEED",
   "DQSTREAM_KAFKA_IMAGE",
   "DQSTREAM_KAFKA_VERSION",
   "DQSTREAM_KAFKA_JAVA_OPTS",
@@ -37,7 +34,7 @@ export function configFromEnv(
   const config: Record<string, unknown> = {};
   const origin = new Map<string, string>();
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith(ENV_PREFIX) || raw === undefined || NON_CONFIG_VARIABLES.has(name)) continue;
+    if (!name.startsWith(ENV_PREFIX) || raw === undefined || NON_CONFIG_VARIABLES.has(name) || name.startsWith(TEST_PREFIX)) continue;
     const path = name
       .slice(ENV_PREFIX.length)
       .split("__")
