@@ -63,7 +63,7 @@ export function kafkaChannel(config: KafkaAlertsConfig, send: KafkaSend, metrics
       metrics.failed(name, reason, item.events.length);
       log.warn({ channel: name, topic: config.topic, fingerprints: item.events.map((e) => e.fingerprint), reason, detail }, "alerts not produced");
     },
-    retrying: (item, attempt, detail, delayMs) => {
+    retrying: (_item, attempt, detail, delayMs) => {
       log.debug({ channel: name, topic: config.topic, attempt, detail, delay_ms: delayMs }, "producing alerts failed, retrying");
     },
   });

@@ -11,7 +11,6 @@ import { partitionId, type PartitionKey } from "../sources/Source.js";
 import type { Logger } from "../telemetry/logger.js";
 import { MonitorMetrics } from "../telemetry/metrics.js";
 import type { ClosedWindow, PartitionCheckpoint } from "../windows/WindowManager.js";
-import type { MonitorEngine } from "./MonitorEngine.js";
 import { openPipeline } from "./pipeline.js";
 
 /** Consumer crashes tolerated (kafkajs restarts the consumer) before the monitor gives up. */

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../formats/jsonFile.js";
 import { DatasetProfile } from "../profiles/DatasetProfile.js";
 import type { SketchOptions } from "../profiles/FeatureProfile.js";
-import { partitionId, type PartitionKey, type Position } from "../sources/Source.js";
+import type { PartitionKey, Position } from "../sources/Source.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { WindowCounts } from "../windows/WindowCounts.js";
 import { assembleWindow, type ClosedWindow, type WindowPart } from "../windows/WindowManager.js";
@@ -149,7 +149,7 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 
-/** For logs: which partitions a window was assembled from. */
+/** For logs: which partitions a window was assembled from, as `<topic>@<partition>`. */
 export function partitionsOf(w: ClosedWindow): string[] {
-  return w.parts.map((p) => partitionId(p.partition).replace("\u0000", "@"));
+  return w.parts.map((p) => `${p.partition.topic}@${p.partition.partition}`);
 }
