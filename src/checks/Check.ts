@@ -58,7 +58,20 @@ export interface CurrentFeature {
 export interface CurrentDataset {
   item_count: number;
   features: readonly CurrentFeature[];
+  /**
+   * Features the window had but did not profile (over max_features): their values and an estimate
+   * of how many distinct names. Absent when every feature was profiled.
+   */
+  not_profiled?: { values: number; distinct_names: number; max_features: number };
 }
+
+/** The window's number of columns, in SageMaker's descriptions: profiled features plus those over max_features. */
+export function columnCount(current: CurrentDataset): number {
+  return current.features.length + (current.not_profiled?.distinct_names ?? 0);
+}
+
+/** feature_name of the one extra_column_check evaluation for the features over max_features (which have no single name). */
+export const NOT_PROFILED_FEATURES = "(features over max_features)";
 
 /** A baseline feature: its statistics and constraints, and the effective monitoring config. */
 export interface BaselineFeature {

@@ -1,6 +1,6 @@
 import { baselineDriftCheck } from "./baselineDriftCheck.js";
 import { categoricalValuesCheck } from "./categoricalValuesCheck.js";
-import { CHECK_TYPES, type Baseline, type Check, type CheckEvaluation, type CheckType, type CurrentDataset, type Violation } from "./Check.js";
+import { CHECK_TYPES, NOT_PROFILED_FEATURES, type Baseline, type Check, type CheckEvaluation, type CheckType, type CurrentDataset, type Violation } from "./Check.js";
 import { completenessCheck } from "./completenessCheck.js";
 import { dataTypeCheck } from "./dataTypeCheck.js";
 import { extraColumnCheck } from "./extraColumnCheck.js";
@@ -29,6 +29,7 @@ export function runChecks(current: CurrentDataset, baseline: Baseline): CheckOut
   const order = new Map<string, number>();
   for (const f of baseline.features) if (!order.has(f.name)) order.set(f.name, order.size);
   for (const f of current.features) if (!order.has(f.name)) order.set(f.name, order.size);
+  if (!order.has(NOT_PROFILED_FEATURES)) order.set(NOT_PROFILED_FEATURES, order.size);
   const evaluations = CHECK_TYPES.flatMap((type) => CHECKS[type](current, baseline));
   evaluations.sort(
     (a, b) =>

@@ -1,4 +1,4 @@
-import { evaluatesConstraints, type Check, type CheckEvaluation } from "./Check.js";
+import { columnCount, evaluatesConstraints, type Check, type CheckEvaluation } from "./Check.js";
 
 /**
  * missing_column_check: a baseline feature absent from the window (for CSV payloads: fewer
@@ -8,7 +8,7 @@ import { evaluatesConstraints, type Check, type CheckEvaluation } from "./Check.
  */
 export const missingColumnCheck: Check = (current, baseline) => {
   const present = new Set(current.features.map((f) => f.name));
-  const k = current.features.length;
+  const k = columnCount(current);
   const b = baseline.features.length;
   const out: CheckEvaluation[] = [];
   for (const bf of baseline.features) {

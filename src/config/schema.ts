@@ -39,6 +39,23 @@ export const RunConfigSchema = z.strictObject({
   fallback_to_source_timestamp: z.boolean().default(true),
   /** Distinct values per feature and window counted exactly before heavy hitters. */
   category_cap: z.number().int().min(1).max(1_000_000).default(1000),
+  /**
+   * A record (a capture line, or one line of a Kafka message) longer than this is not read: it is
+   * counted and dead-lettered as "record too long", with its first bytes.
+   */
+  max_record_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * Features one window profiles: the baseline's always, others in first-seen order up to this
+   * total. Values of the rest are counted (window.json `features_not_profiled`) and raise
+   * extra_column_check; memory stays bounded whatever the records hold.
+   */
+  max_features: z.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * An event time more than this after its reference (the Kafka message timestamp; in replay, the
+   * partition's greatest event time, with confirmation by the next record) is implausible: the
+   * record is dead-lettered and never moves the watermark (docs/monitoring.md).
+   */
+  max_event_time_ahead_seconds: z.number().int().min(1).max(366 * 86_400).default(3600),
   preprocessor: HookSchema.optional(),
   postprocessor: HookSchema.optional(),
   /** CloudWatch metrics (API and Embedded Metric Format); docs/cloudwatch.md. */

@@ -8,7 +8,8 @@ import {
   type FeatureRow,
 } from "../records/captureRecord.js";
 import type { DeadLetter } from "../sinks/DeadLetterSink.js";
-import { formatPosition, type PartitionKey, type SourceRecord } from "../sources/Source.js";
+import { formatPosition, partitionId, type PartitionKey, type SourceRecord } from "../sources/Source.js";
+import { confirms, judgeEventTime, unconfirmedDetail, type PlausibilityOptions } from "../windows/eventTimePlausibility.js";
 import { bump } from "../windows/WindowCounts.js";
 import type { ClosedWindow, PartitionWindow, WindowManager } from "../windows/WindowManager.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
@@ -19,6 +20,8 @@ export interface MonitorEngineOptions {
   readonly layout: FeatureLayout;
   /** When a record has no usable inferenceTime, use the source's timestamp (if it has one). */
   readonly fallbackToSourceTimestamp: boolean;
+  /** When an event time is implausible (eventTimePlausibility.ts); default: 1 h ahead, no confirmation. */
+  readonly plausibility?: PlausibilityOptions;
   readonly preprocessor?: Preprocessor | undefined;
   /** Called for each hook failure, with the record's position (logging). */
   readonly onHookError?: (kind: string, detail: string, position: string) => void;
@@ -34,15 +37,29 @@ export interface BatchResult {
 /** Reasons for skipped records (counted, not dead-lettered: they are ignored on purpose). */
 export const SKIP_SHADOW = "shadow traffic";
 export const SKIP_DROPPED = "dropped by preprocessor";
+/** Reason of a record whose event time is implausible (eventTimePlausibility.ts). */
+export const IMPLAUSIBLE_EVENT_TIME = "implausible event time";
 
-interface Pending {
-  /** Index in the batch. */
-  index: number;
+const DEFAULT_PLAUSIBILITY: PlausibilityOptions = { maxAheadMs: 3_600_000, confirmJumps: false };
+
+/** A parsed record with its event time. */
+interface Timed {
   source: SourceRecord;
   record: CaptureRecord;
   eventMs: number;
+}
+
+interface Pending extends Timed {
+  /** Where its dead letter goes among the batch's (see `slot`). */
+  slot: number;
   window: PartitionWindow;
 }
+
+/**
+ * Dead letters come out in input order: record i of a batch takes slot 2i; a held record decided
+ * when record i arrives takes slot 2i − 1 (just before it); at the end of input, slot 2n.
+ */
+const slot = (i: number): number => 2 * i;
 
 /**
  * The monitoring engine, independent of where records come from: captured records in, closed
@@ -50,16 +67,23 @@ interface Pending {
  * position order. The outcome depends only on each partition's record sequence (see
  * WindowManager), not on batch boundaries.
  *
- * Per record: parse → shadow traffic (counted as skipped where late and malformed records are) → event time (inferenceTime, else the source timestamp
- * if allowed) → late? → its window → rows (preprocess hook, or the payload decoded by the baseline
- * layout) → the window's profile. Nothing is dropped silently: every record is counted in some
- * window's counts, and those not counted in statistics go to the dead letters.
+ * Per record: bytes that are not a readable record (too long, not UTF-8) → dead letter; parse →
+ * shadow traffic (counted as skipped where late and malformed records are) → event time
+ * (inferenceTime, else the source timestamp if allowed) → plausible? (else dead letter; in
+ * replay a jump may wait for the next record to confirm it) → late? → its window → rows
+ * (preprocess hook, or the payload decoded by the baseline layout) → the window's profile.
+ * Nothing is dropped silently: every record is counted in some window's counts, and those not
+ * counted in statistics go to the dead letters.
  */
 export class MonitorEngine {
   readonly #o: MonitorEngineOptions;
+  readonly #plausibility: PlausibilityOptions;
+  /** Per partition, a record whose event time waits for confirmation (replay only). */
+  readonly #held = new Map<string, Timed>();
 
   constructor(options: MonitorEngineOptions) {
     this.#o = options;
+    this.#plausibility = options.plausibility ?? DEFAULT_PLAUSIBILITY;
   }
 
   get windows(): WindowManager {
@@ -74,27 +98,56 @@ export class MonitorEngine {
    */
   async process(batch: readonly SourceRecord[], active?: readonly PartitionKey[]): Promise<BatchResult> {
     const wm = this.#o.windows;
-    // by batch index, so that dead letters of phase 1 and phase 3 come out in input order
     const letters: Array<DeadLetter | undefined> = [];
     const pending: Pending[] = [];
-    const dead = (i: number, s: SourceRecord, w: PartitionWindow, reason: string, detail: string, late = false): void => {
+    const dead = (at: number, s: SourceRecord, w: PartitionWindow, reason: string, detail: string, late = false): void => {
       if (late) w.counts.late++;
       else bump(w.counts.malformed, reason);
       wm.touch(w, s.position);
-      letters[i] = { reason, detail, position: s.position, record: s.value };
+      letters[at] = deadLetter(s, reason, detail);
     };
 
     // Phase 1, in order: parse, event time, lateness, window. A record re-read after a restart
     // and already counted in a window reported before it is skipped silently (the `…IsReread`
     // and `isReread` tests; docs/design-monitor.md).
+    const timed = (t: Timed, at: number): void => {
+      const state = wm.partition(t.source.partition);
+      const { source: s, eventMs } = t;
+      const pos = s.position;
+      if (wm.isLate(state, eventMs, pos)) {
+        if (wm.attributionIsReread(state, pos)) return;
+        // late by the partition's own watermark, or because its window had closed already (the
+        // partition was first seen, or re-assigned, after that): its watermark may then be −∞
+        const watermark = wm.watermark(state);
+        const why =
+          eventMs < watermark
+            ? `is before the partition's watermark ${isoSeconds(watermark)}`
+            : `is in a window already closed (windows are closed up to ${isoSeconds(state.closedUpToMs)})`;
+        dead(at, s, wm.attributionTarget(state), "late", `event time ${isoSeconds(eventMs)} ${why}`, true);
+        return;
+      }
+      if (wm.isReread(state, eventMs, pos)) {
+        wm.advance(state, eventMs); // as windowFor did the first time
+        return;
+      }
+      const window = wm.windowFor(state, eventMs);
+      wm.touch(window, pos);
+      pending.push({ ...t, slot: at, window });
+    };
+
     for (const [i, s] of batch.entries()) {
       const state = wm.partition(s.partition);
       const at = s.position;
       wm.seen(state, at);
+      if (s.unreadable !== undefined) {
+        if (wm.attributionIsReread(state, at)) continue;
+        dead(slot(i), s, wm.attributionTarget(state), s.unreadable.reason, s.unreadable.detail);
+        continue;
+      }
       const parsed = parseCaptureRecord(s.value);
       if (!parsed.ok) {
         if (wm.attributionIsReread(state, at)) continue;
-        dead(i, s, wm.attributionTarget(state), parsed.reason, parsed.detail);
+        dead(slot(i), s, wm.attributionTarget(state), parsed.reason, parsed.detail);
         continue;
       }
       const record = parsed.value;
@@ -111,34 +164,37 @@ export class MonitorEngine {
       if (eventMs === undefined) {
         if (wm.attributionIsReread(state, at)) continue;
         const t = record.eventMetadata?.inferenceTime;
-        dead(i, s, wm.attributionTarget(state), "missing event time", t === undefined ? "no eventMetadata.inferenceTime and no source timestamp" : `unparsable eventMetadata.inferenceTime ${JSON.stringify(t)}`);
+        dead(slot(i), s, wm.attributionTarget(state), "missing event time", t === undefined ? "no eventMetadata.inferenceTime and no source timestamp" : `unparsable eventMetadata.inferenceTime ${JSON.stringify(t)}`);
         continue;
       }
-      if (wm.isLate(state, eventMs, at)) {
+      const id = partitionId(s.partition);
+      const held = this.#held.get(id);
+      if (held !== undefined) {
+        this.#held.delete(id);
+        if (confirms(eventMs, held.eventMs, this.#plausibility)) timed(held, slot(i) - 1);
+        else dead(slot(i) - 1, held.source, wm.attributionTarget(state), IMPLAUSIBLE_EVENT_TIME, unconfirmedDetail(held.eventMs, state.maxEventMs, eventMs, this.#plausibility));
+      }
+      const judged = judgeEventTime(eventMs, s.timestampMs, state.maxEventMs, this.#plausibility);
+      if (judged.verdict === "implausible") {
         if (wm.attributionIsReread(state, at)) continue;
-        // late by the partition's own watermark, or because its window had closed already (the
-        // partition was first seen, or re-assigned, after that): its watermark may then be −∞
-        const watermark = wm.watermark(state);
-        const why =
-          eventMs < watermark
-            ? `is before the partition's watermark ${isoSeconds(watermark)}`
-            : `is in a window already closed (windows are closed up to ${isoSeconds(state.closedUpToMs)})`;
-        dead(i, s, wm.attributionTarget(state), "late", `event time ${isoSeconds(eventMs)} ${why}`, true);
+        dead(slot(i), s, wm.attributionTarget(state), IMPLAUSIBLE_EVENT_TIME, judged.detail);
         continue;
       }
-      if (wm.isReread(state, eventMs, at)) {
-        wm.advance(state, eventMs); // as windowFor did the first time
+      if (judged.verdict === "confirm") {
+        this.#held.set(id, { source: s, record, eventMs });
         continue;
       }
-      const window = wm.windowFor(state, eventMs);
-      wm.touch(window, at);
-      pending.push({ index: i, source: s, record, eventMs, window });
+      timed({ source: s, record, eventMs }, slot(i));
     }
 
-    // Phase 2: rows, by the hook (one round trip per batch) or by the baseline layout.
-    const rows = await this.#rows(pending);
+    await this.#count(pending, letters);
+    const deadLetters = letters.filter((d): d is DeadLetter => d !== undefined);
+    return { closed: wm.closeReady(active), deadLetters };
+  }
 
-    // Phase 3, in order: count.
+  /** Phases 2 and 3: rows, by the hook (one round trip per batch) or by the baseline layout; then, in order, counts. */
+  async #count(pending: readonly Pending[], letters: Array<DeadLetter | undefined>): Promise<void> {
+    const rows = await this.#rows(pending);
     pending.forEach((p, i) => {
       const r = rows[i] as RowsOutcome;
       const counts = p.window.counts;
@@ -149,7 +205,7 @@ export class MonitorEngine {
         } else {
           bump(counts.malformed, r.reason);
         }
-        letters[p.index] = { reason: r.reason, detail: r.detail, position: p.source.position, record: p.source.value };
+        letters[p.slot] = deadLetter(p.source, r.reason, r.detail);
         return;
       }
       if (r.rows.length === 0) {
@@ -160,12 +216,37 @@ export class MonitorEngine {
       counts.items += r.rows.length;
       for (const row of r.rows) p.window.profile.addObjectRow(row);
     });
-
-    const deadLetters = letters.filter((d): d is DeadLetter => d !== undefined);
-    return { closed: wm.closeReady(active), deadLetters };
   }
 
-  /** Closes every open window: end of input. */
+  /**
+   * End of input: decides the records still waiting for confirmation (a partition's only timed
+   * record is taken as is; a jump no later record confirmed is implausible), then closes every
+   * open window.
+   */
+  async finish(): Promise<BatchResult> {
+    const wm = this.#o.windows;
+    const letters: Array<DeadLetter | undefined> = [];
+    const pending: Pending[] = [];
+    const held = [...this.#held.values()];
+    this.#held.clear();
+    held.forEach((h, i) => {
+      const state = wm.partition(h.source.partition);
+      if (!Number.isFinite(state.maxEventMs) && !wm.isLate(state, h.eventMs)) {
+        const window = wm.windowFor(state, h.eventMs);
+        wm.touch(window, h.source.position);
+        pending.push({ ...h, slot: i, window });
+        return;
+      }
+      const w = wm.attributionTarget(state);
+      bump(w.counts.malformed, IMPLAUSIBLE_EVENT_TIME);
+      wm.touch(w, h.source.position);
+      letters[i] = deadLetter(h.source, IMPLAUSIBLE_EVENT_TIME, unconfirmedDetail(h.eventMs, state.maxEventMs, undefined, this.#plausibility));
+    });
+    await this.#count(pending, letters);
+    return { closed: wm.closeAll(), deadLetters: letters.filter((d): d is DeadLetter => d !== undefined) };
+  }
+
+  /** Closes every open window (the monitor's idle close; replay ends with `finish`). */
   closeAll(): ClosedWindow[] {
     return this.#o.windows.closeAll();
   }
@@ -193,6 +274,14 @@ export class MonitorEngine {
     const outcomes = await pre.run(contexts);
     return outcomes.map((o) => (o.ok ? { ok: true, rows: o.rows } : { ok: false, hook: true, reason: o.kind, detail: o.detail }));
   }
+}
+
+/** A record's dead letter: its text and, where the source has them, its exact bytes. */
+function deadLetter(s: SourceRecord, reason: string, detail: string): DeadLetter {
+  const letter: DeadLetter = { reason, detail, position: s.position, record: s.value };
+  if (s.bytes !== undefined) letter.bytes = s.bytes;
+  if (s.bytes !== undefined && s.size !== undefined && s.size > s.bytes.length) letter.originalSize = s.size;
+  return letter;
 }
 
 type RowsOutcome = { ok: true; rows: FeatureRow[] } | { ok: false; hook: boolean; reason: string; detail: string };

@@ -4,6 +4,8 @@ import { loadBaseline, type LoadedBaseline } from "../baseline/loadBaseline.js";
 import type { RunConfig } from "../config/schema.js";
 import { outputColumnsPosition, readBaselineManifest } from "../formats/baselineManifestFormat.js";
 import { HookRunner } from "../hooks/HookRunner.js";
+import { ConfigError } from "../config/loadConfig.js";
+import type { FeatureLimit } from "../profiles/DatasetProfile.js";
 import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../profiles/FeatureProfile.js";
 import type { Logger } from "../telemetry/logger.js";
 import { createReportSinks, type ReportSinkContext } from "../sinks/reportSinks.js";
@@ -22,7 +24,8 @@ export interface Pipeline {
   readonly windowMs: number;
   readonly sketchOptions: SketchOptions;
   readonly reporter: WindowReporter;
-  newEngine(): MonitorEngine;
+  /** An engine over fresh windows; `confirmJumps` for replay (see eventTimePlausibility.ts). */
+  newEngine(mode: { confirmJumps: boolean; now?: () => number }): MonitorEngine;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,10 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
         ? pre
         : await HookRunner.start(config.postprocessor.module, config.postprocessor.timeout_ms);
   const windowMs = config.window_seconds * 1000;
+  if (config.max_features < baseline.featureNames.length) {
+    throw new ConfigError(`max_features: ${config.max_features} is below the baseline's ${baseline.featureNames.length} features (${config.baseline.statistics}), which are always profiled`);
+  }
+  const featureLimit: FeatureLimit = { maxFeatures: config.max_features, reserved: new Set(baseline.featureNames) };
   const sketchOptions: SketchOptions = { ...DEFAULT_SKETCH_OPTIONS, category_cap: config.category_cap };
   const reporter = new WindowReporter(
     {
@@ -70,15 +77,17 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
     windowMs,
     sketchOptions,
     reporter,
-    newEngine: () =>
+    newEngine: (mode) =>
       new MonitorEngine({
         windows: new WindowManager({
           windowMs,
           allowedLatenessMs: config.allowed_lateness_seconds * 1000,
           sketch: sketchOptions,
+          featureLimit,
         }),
         layout: { featureNames: baseline.featureNames, outputColumnsPosition: position },
         fallbackToSourceTimestamp: config.fallback_to_source_timestamp,
+        plausibility: { maxAheadMs: config.max_event_time_ahead_seconds * 1000, ...mode },
         preprocessor: pre?.has("preprocess") === true ? pre : undefined,
         onHookError: (kind, detail, where) => log.warn({ kind, detail, position: where }, "preprocess hook failed"),
       }),

@@ -11,6 +11,7 @@ import { partitionId, type PartitionKey } from "../sources/Source.js";
 import type { Logger } from "../telemetry/logger.js";
 import { MonitorMetrics } from "../telemetry/metrics.js";
 import type { ClosedWindow, PartitionCheckpoint } from "../windows/WindowManager.js";
+import type { MonitorEngine } from "./MonitorEngine.js";
 import { openPipeline } from "./pipeline.js";
 
 /** Consumer crashes tolerated (kafkajs restarts the consumer) before the monitor gives up. */
@@ -122,11 +123,11 @@ export function decodeCheckpoint(text: string | null | undefined): PartitionChec
  */
 export async function startMonitor(config: MonitorConfig, log: Logger, options: MonitorOptions = {}): Promise<RunningMonitor> {
   const metrics = options.metrics ?? new MonitorMetrics();
-  const source = options.source ?? createKafkaSource(config.kafka, log, options.maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs: options.maxWaitTimeInMs });
+  const source = options.source ?? createKafkaSource(config.kafka, log, { maxRecordBytes: config.max_record_bytes, ...(options.maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs: options.maxWaitTimeInMs }) });
   const pipeline = await openPipeline(config, log, { registry: metrics.registry, kafkaSend: (topic, messages) => source.send(topic, messages) });
   const { reporter } = pipeline;
   const parts = new WindowPartStore(join(config.reports_dir, ".partials", config.endpoint, config.schedule), pipeline.sketchOptions, log);
-  const newEngine = pipeline.newEngine;
+  const newEngine = (): MonitorEngine => pipeline.newEngine({ confirmJumps: false, now: Date.now });
   let engine = newEngine();
   let wm = engine.windows;
   const deadLetters = new KafkaDeadLetterSink(source, config.kafka.dead_letter_topic);

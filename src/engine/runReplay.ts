@@ -24,17 +24,19 @@ export interface ReplaySummary {
  */
 export async function runReplay(config: RunConfig, inputs: readonly string[], log: Logger): Promise<ReplaySummary> {
   const pipeline = await openPipeline(config, log);
-  const engine = pipeline.newEngine();
+  const engine = pipeline.newEngine({ confirmJumps: true });
   const reporter = pipeline.reporter;
   const deadLetters = new FileDeadLetterSink(config.reports_dir, config.endpoint, config.schedule);
   const reports: WindowReport[] = [];
   try {
-    for await (const batch of readCaptureFiles(inputs)) {
+    for await (const batch of readCaptureFiles(inputs, { maxRecordBytes: config.max_record_bytes })) {
       const result = await engine.process(batch);
       await deadLetters.write(result.deadLetters);
       reports.push(...(await reporter.report(result.closed)));
     }
-    reports.push(...(await reporter.report(engine.closeAll())));
+    const last = await engine.finish();
+    await deadLetters.write(last.deadLetters);
+    reports.push(...(await reporter.report(last.closed)));
   } finally {
     await deadLetters.close();
     await pipeline.close();

@@ -1,6 +1,44 @@
+import { HyperLogLog } from "../sketches/hyperLogLog.js";
 import { expectVersion, SketchStateError, type Mergeable } from "../sketches/Sketch.js";
 import type { RawValue } from "../records/valueType.js";
 import { DEFAULT_SKETCH_OPTIONS, FeatureProfile, type SketchOptions } from "./FeatureProfile.js";
+
+/**
+ * How many features one profile may hold (max_features): the `reserved` ones (the baseline's)
+ * always, and other names in first-seen order while fewer than `maxFeatures − |reserved|` of them
+ * are held. Values of names past the limit are not profiled: they are counted in `notProfiled`, so
+ * memory stays bounded whatever the input (one record with 100,000 keys).
+ */
+export interface FeatureLimit {
+  readonly maxFeatures: number;
+  readonly reserved: ReadonlySet<string>;
+}
+
+/** Precision of the HyperLogLog estimating how many distinct names were not profiled (4 KiB, σ 1.6 %). */
+const NOT_PROFILED_PRECISION = 12;
+
+/** Values of features over the limit: how many, and an estimate of how many distinct names. */
+export class NotProfiled {
+  values = 0;
+  names: HyperLogLog = new HyperLogLog(NOT_PROFILED_PRECISION);
+
+  add(name: string, values: number): void {
+    this.values += values;
+    this.names.add(name);
+  }
+
+  merge(other: NotProfiled): NotProfiled {
+    const out = new NotProfiled();
+    out.values = this.values + other.values;
+    out.names = this.names.merge(other.names);
+    return out;
+  }
+
+  /** Distinct names not profiled, estimated (rounded; 0 when none). */
+  distinctNames(): number {
+    return this.values === 0 ? 0 : Math.max(1, Math.round(this.names.estimate()));
+  }
+}
 
 /**
  * The profile of a dataset or of one window: the number of rows (`item_count`) and one
@@ -9,28 +47,45 @@ import { DEFAULT_SKETCH_OPTIONS, FeatureProfile, type SketchOptions } from "./Fe
  *
  * A feature absent from a row counts as missing in that row: num_missing = item_count −
  * num_present. Merge keeps the left operand's feature order and appends features only the right
- * one has; the determinism rules fix the operand order (by topic, then partition).
+ * one has; the determinism rules fix the operand order (by topic, then partition). With a
+ * FeatureLimit, features past it are counted in `notProfiled` instead (in a merge too, in that
+ * order), so which names are profiled is a function of the rows and the merge order.
  */
 export class DatasetProfile implements Mergeable<DatasetProfile> {
   readonly options: SketchOptions;
+  readonly limit: FeatureLimit | undefined;
   itemCount = 0;
   readonly features = new Map<string, FeatureProfile>();
+  readonly notProfiled = new NotProfiled();
+  /** Features held that are not reserved. */
+  #unreserved = 0;
 
-  constructor(options: SketchOptions = DEFAULT_SKETCH_OPTIONS) {
+  constructor(options: SketchOptions = DEFAULT_SKETCH_OPTIONS, limit?: FeatureLimit) {
     this.options = options;
+    this.limit = limit;
   }
 
   static empty(options?: SketchOptions): DatasetProfile {
     return new DatasetProfile(options);
   }
 
-  feature(name: string): FeatureProfile {
+  /** The feature's accumulator, created if the limit allows; undefined past the limit. */
+  #admit(name: string): FeatureProfile | undefined {
     let f = this.features.get(name);
-    if (f === undefined) {
-      f = new FeatureProfile(name, this.options);
-      this.features.set(name, f);
+    if (f !== undefined) return f;
+    const limit = this.limit;
+    if (limit !== undefined && !limit.reserved.has(name)) {
+      if (this.#unreserved >= limit.maxFeatures - limit.reserved.size) return undefined;
+      this.#unreserved++;
     }
+    f = new FeatureProfile(name, this.options);
+    this.features.set(name, f);
     return f;
+  }
+
+  /** A feature's accumulator, created if needed; past the limit, a throw-away one that counts nowhere. */
+  feature(name: string): FeatureProfile {
+    return this.#admit(name) ?? new FeatureProfile(name, this.options);
   }
 
   /** Resolves feature accumulators for a fixed column layout once, for the CSV hot path. */
@@ -45,27 +100,51 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
     for (let i = 0; i < n; i++) (columns[i] as FeatureProfile).updateString(fields[i] as string);
   }
 
-  /** One row as a flat object of feature name → value. */
+  /** One row as a flat object of feature name → value; names past the limit are counted, not profiled. */
   addObjectRow(row: Readonly<Record<string, RawValue>>): void {
     this.itemCount++;
-    for (const key of Object.keys(row)) this.feature(key).update(row[key]);
+    for (const key of Object.keys(row)) {
+      const f = this.#admit(key);
+      if (f === undefined) this.notProfiled.add(key, 1);
+      else f.update(row[key]);
+    }
+  }
+
+  /** Adds a feature's accumulator as is (a merge result), or counts its values when past the limit. */
+  #place(f: FeatureProfile): void {
+    const limit = this.limit;
+    if (limit !== undefined && !limit.reserved.has(f.name)) {
+      if (this.#unreserved >= limit.maxFeatures - limit.reserved.size) {
+        let values = 0;
+        for (const k of f.kinds) values += k;
+        this.notProfiled.add(f.name, values);
+        return;
+      }
+      this.#unreserved++;
+    }
+    this.features.set(f.name, f);
   }
 
   merge(other: DatasetProfile): DatasetProfile {
-    const out = new DatasetProfile(this.options);
+    const out = new DatasetProfile(this.options, this.limit ?? other.limit);
     out.itemCount = this.itemCount + other.itemCount;
     for (const [name, f] of this.features) {
       const g = other.features.get(name);
-      out.features.set(name, g === undefined ? f.merge(FeatureProfile.empty(name, f.options)) : f.merge(g));
+      out.#place(g === undefined ? f.merge(FeatureProfile.empty(name, f.options)) : f.merge(g));
     }
     for (const [name, g] of other.features) {
-      if (!out.features.has(name)) out.features.set(name, FeatureProfile.empty(name, g.options).merge(g));
+      if (!this.features.has(name)) out.#place(FeatureProfile.empty(name, g.options).merge(g));
     }
+    const np = out.notProfiled.merge(this.notProfiled).merge(other.notProfiled);
+    out.notProfiled.values = np.values;
+    out.notProfiled.names = np.names;
     return out;
   }
 
   serialize(): DatasetProfileState {
-    return { v: 1, item_count: this.itemCount, options: { ...this.options }, features: [...this.features.values()].map((f) => f.serialize()) };
+    const state: DatasetProfileState = { v: 1, item_count: this.itemCount, options: { ...this.options }, features: [...this.features.values()].map((f) => f.serialize()) };
+    if (this.notProfiled.values > 0) state.not_profiled = { values: this.notProfiled.values, names: this.notProfiled.names.serialize() };
+    return state;
   }
 
   static deserialize(state: unknown): DatasetProfile {
@@ -80,6 +159,12 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
       const f = FeatureProfile.deserialize(fs);
       out.features.set(f.name, f);
     }
+    const np = s["not_profiled"] as { values?: unknown; names?: unknown } | undefined;
+    if (np !== undefined) {
+      if (typeof np.values !== "number" || !(np.values >= 0)) throw new SketchStateError("dataset_profile", "not_profiled.values must be a count");
+      out.notProfiled.values = np.values;
+      out.notProfiled.names = HyperLogLog.deserialize(np.names);
+    }
     return out;
   }
 }
@@ -89,4 +174,6 @@ export interface DatasetProfileState {
   item_count: number;
   options: SketchOptions;
   features: unknown[];
+  /** Values of features past the FeatureLimit (absent when none). */
+  not_profiled?: { values: number; names: unknown };
 }

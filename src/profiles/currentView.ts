@@ -21,5 +21,7 @@ export function currentView(profile: DatasetProfile): CurrentDataset {
       categories: { buckets: summary.buckets, total: summary.total, exact: summary.exact },
     });
   }
-  return { item_count: profile.itemCount, features };
+  const np = profile.notProfiled;
+  if (np.values === 0 || profile.limit === undefined) return { item_count: profile.itemCount, features };
+  return { item_count: profile.itemCount, features, not_profiled: { values: np.values, distinct_names: np.distinctNames(), max_features: profile.limit.maxFeatures } };
 }

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { CsvParser } from "./csvParser.js";
 import { flattenObject } from "./flatten.js";
+import { parseJsonBounded } from "./jsonLimits.js";
 import type { RawValue } from "./valueType.js";
 
 /**
@@ -37,15 +38,14 @@ export type EventData = z.output<typeof EventDataSchema>;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; detail: string };
 
-/** Parses one capture line; a failure names the reason category and the detail. */
+/**
+ * Parses one capture line; a failure names the reason category and the detail. A record nested
+ * deeper than MAX_JSON_DEPTH anywhere (its envelope included) is an `invalid payload`.
+ */
 export function parseCaptureRecord(text: string): Parsed<CaptureRecord> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, reason: "invalid JSON", detail: (e as Error).message };
-  }
-  const r = CaptureRecordSchema.safeParse(value);
+  const parsed = parseJsonBounded(text);
+  if (!parsed.ok) return parsed.nested ? { ok: false, reason: "invalid payload", detail: parsed.detail } : { ok: false, reason: "invalid JSON", detail: parsed.detail };
+  const r = CaptureRecordSchema.safeParse(parsed.value);
   if (!r.success) {
     const issue = r.error.issues[0];
     const path = issue === undefined ? "$" : `$${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
@@ -118,17 +118,16 @@ function decodeCsv(text: string): Parsed<PayloadRow[]> {
 
 function decodeJson(text: string): Parsed<PayloadRow[]> {
   const values: unknown[] = [];
-  try {
-    values.push(JSON.parse(text));
-  } catch (whole) {
+  const whole = parseJsonBounded(text);
+  if (whole.ok) values.push(whole.value);
+  else if (whole.nested) return { ok: false, reason: "invalid payload", detail: whole.detail };
+  else {
     // JSON Lines: several values, one a line
     for (const line of text.split("\n")) {
       if (line.trim() === "") continue;
-      try {
-        values.push(JSON.parse(line));
-      } catch {
-        return { ok: false, reason: "invalid payload", detail: `JSON ${(whole as Error).message}` };
-      }
+      const one = parseJsonBounded(line);
+      if (!one.ok) return { ok: false, reason: "invalid payload", detail: one.nested ? one.detail : `JSON ${whole.detail}` };
+      values.push(one.value);
     }
   }
   const rows: PayloadRow[] = [];

@@ -2,12 +2,14 @@ import { StringDecoder } from "node:string_decoder";
 import { CsvParser } from "./csvParser.js";
 import { flattenObject } from "./flatten.js";
 import { InputError, type InputBytes } from "./inputBytes.js";
+import { parseJsonBounded } from "./jsonLimits.js";
+import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, recordText, type LineBytes } from "./lineSplitter.js";
 import type { SkipLog } from "./skipLog.js";
 import type { RawValue } from "./valueType.js";
 
 export type DatasetFormat =
   | { readonly format: "csv"; readonly header: boolean; readonly delimiter?: string; readonly fieldStride?: number; readonly fieldOffset?: number }
-  | { readonly format: "jsonl" };
+  | { readonly format: "jsonl"; readonly maxRecordBytes?: number };
 
 /**
  * What a dataset reader reports, row by row. CSV calls `columns` once (header names, or Spark's
@@ -26,8 +28,17 @@ export interface RowVisitor {
  * each input chunk (progress reporting).
  */
 export async function readDataset(input: InputBytes, format: DatasetFormat, visitor: RowVisitor, skips: SkipLog, onChunk?: () => void): Promise<void> {
+  if (format.format === "jsonl") {
+    const lines = new LineSplitter(format.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, jsonLine(visitor, skips, format.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES));
+    for await (const chunk of input.chunks) {
+      lines.push(chunk);
+      onChunk?.();
+    }
+    lines.end();
+    return;
+  }
   const decoder = new StringDecoder("utf8");
-  const sink = format.format === "csv" ? csvSink(format, visitor, skips, input.name ?? "dataset") : jsonLinesSink(visitor, skips);
+  const sink = csvSink(format, visitor, skips, input.name ?? "dataset");
   for await (const chunk of input.chunks) {
     sink.push(decoder.write(chunk));
     onChunk?.();
@@ -103,42 +114,28 @@ function csvSink(format: { header: boolean; delimiter?: string; fieldStride?: nu
   return { push: (t) => parser.push(t), end: () => parser.end() };
 }
 
-function jsonLinesSink(visitor: RowVisitor, skips: SkipLog): TextSink {
-  let buf = "";
-  let line = 1;
-  let first = true;
-  const handle = (text: string, n: number): void => {
-    if (text.trim().length === 0) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      skips.add("invalid JSON", (e as Error).message, n);
+/**
+ * One JSON Lines row: skipped (counted with its line) when it is over the record limit, not UTF-8,
+ * not JSON, nested deeper than MAX_JSON_DEPTH, or not an object.
+ */
+function jsonLine(visitor: RowVisitor, skips: SkipLog, maxBytes: number): (l: LineBytes) => void {
+  return (l) => {
+    const r = recordText(l.bytes, l.size, maxBytes);
+    if (!r.ok) {
+      skips.add(r.reason, r.detail, l.line);
       return;
     }
+    if (r.text.trim().length === 0) return;
+    const parsed = parseJsonBounded(r.text);
+    if (!parsed.ok) {
+      skips.add(parsed.nested ? "nesting too deep" : "invalid JSON", parsed.detail, l.line);
+      return;
+    }
+    const value = parsed.value;
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      skips.add("not a JSON object", `expected an object, found ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`, n);
+      skips.add("not a JSON object", `expected an object, found ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`, l.line);
       return;
     }
-    visitor.objectRow(flattenObject(value as Record<string, unknown>), n);
-  };
-  return {
-    push(text) {
-      if (first && text.length > 0) {
-        first = false;
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      }
-      buf = buf.length === 0 ? text : buf + text;
-      let pos = 0;
-      for (let nl = buf.indexOf("\n"); nl !== -1; nl = buf.indexOf("\n", pos)) {
-        handle(buf.slice(pos, nl), line++);
-        pos = nl + 1;
-      }
-      buf = buf.slice(pos);
-    },
-    end() {
-      if (buf.length > 0) handle(buf, line);
-      buf = "";
-    },
+    visitor.objectRow(flattenObject(value as Record<string, unknown>), l.line);
   };
 }

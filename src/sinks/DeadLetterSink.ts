@@ -5,8 +5,20 @@ export interface DeadLetter {
   reason: string;
   detail: string;
   position: Position;
-  /** The record as received. */
+  /** The record as text ("" for one that is not UTF-8 text or is over max_record_bytes). */
   record: string;
+  /**
+   * The record's bytes exactly as received (see SourceRecord.bytes); for a record over
+   * max_record_bytes only its first bytes. Absent: `record`'s UTF-8 bytes.
+   */
+  bytes?: Buffer;
+  /** The record's whole size in bytes, when `bytes` holds only its beginning. */
+  originalSize?: number;
+}
+
+/** A dead letter's bytes: exactly what was received (or its beginning, see `originalSize`). */
+export function deadLetterBytes(l: DeadLetter): Buffer {
+  return l.bytes ?? Buffer.from(l.record, "utf8");
 }
 
 /**

@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import type { DeadLetter, DeadLetterSink } from "./DeadLetterSink.js";
 
 /**
- * Dead letters of one replay run as JSON lines ({reason, detail, position, record}) in
+ * Dead letters of one replay run as JSON lines ({reason, detail, position, record}; see fileEntry) in
  * `<reports>/dead-letter/<endpoint>/<schedule>/dead-letter.jsonl`. Written to a temporary file as
  * they come (memory stays bounded) and renamed into place when the run ends, so the file is always
  * complete and a run repeated on the same input writes the same bytes. One run, one file: a later
@@ -31,7 +31,7 @@ export class FileDeadLetterSink implements DeadLetterSink {
       await mkdir(dirname(this.file), { recursive: true });
       this.#out = createWriteStream(this.#tmp);
     }
-    const text = letters.map((l) => `${JSON.stringify({ reason: l.reason, detail: l.detail, position: l.position, record: l.record })}\n`).join("");
+    const text = letters.map((l) => `${JSON.stringify(fileEntry(l))}\n`).join("");
     this.#count += letters.length;
     const out = this.#out;
     if (!out.write(text)) await new Promise<void>((r) => out.once("drain", () => r()));
@@ -48,4 +48,20 @@ export class FileDeadLetterSink implements DeadLetterSink {
     await rename(this.#tmp, this.file);
     this.#out = undefined;
   }
+}
+
+/**
+ * A dead letter as a JSON line: the record as text; a record that is not text (binary, or cut at
+ * max_record_bytes) as `record_base64` of its bytes instead, with `record_bytes` (its whole size)
+ * and `truncated` when only its beginning was kept.
+ */
+export function fileEntry(l: DeadLetter): Record<string, unknown> {
+  const entry: Record<string, unknown> = { reason: l.reason, detail: l.detail, position: l.position };
+  if (l.record !== "" || l.bytes === undefined || l.bytes.length === 0) entry["record"] = l.record;
+  else entry["record_base64"] = l.bytes.toString("base64");
+  if (l.originalSize !== undefined) {
+    entry["record_bytes"] = l.originalSize;
+    entry["truncated"] = true;
+  }
+  return entry;
 }

@@ -66,6 +66,9 @@ export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Pr
       malformed_by_reason: w.counts.malformed,
       hook_errors: w.counts.hook_errors,
     },
+    ...(profile.notProfiled.values > 0 && profile.limit !== undefined
+      ? { features_not_profiled: { max_features: profile.limit.maxFeatures, values: profile.notProfiled.values, distinct_names_estimate: profile.notProfiled.distinctNames() } }
+      : {}),
     violations: violations.length,
     checks: hasData ? evaluations : "not run: no data in the window",
     baseline: {
@@ -79,8 +82,10 @@ export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Pr
 
 /** The profile with baseline features first, in baseline order, then the window's extra features. */
 function inBaselineOrder(profile: DatasetProfile, names: readonly string[]): DatasetProfile {
-  const out = new DatasetProfile(profile.options);
+  const out = new DatasetProfile(profile.options, profile.limit);
   out.itemCount = profile.itemCount;
+  out.notProfiled.values = profile.notProfiled.values;
+  out.notProfiled.names = profile.notProfiled.names;
   for (const n of names) {
     const f = profile.features.get(n);
     if (f !== undefined) out.features.set(n, f);

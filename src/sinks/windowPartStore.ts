@@ -44,7 +44,7 @@ export class WindowPartStore {
     let names = await this.#list(w.startMs);
     for (let round = 1; ; round++) {
       const foreign = await this.#read(w.startMs, names.filter((n) => !own.has(n)));
-      const assembled = foreign.length === 0 ? w : assembleWindow(w.startMs, w.endMs, [...w.parts, ...foreign], this.#sketch);
+      const assembled = foreign.length === 0 ? w : assembleWindow(w.startMs, w.endMs, [...w.parts, ...foreign], this.#sketch, w.profile.limit);
       const result = await write(assembled);
       const again = await this.#list(w.startMs);
       if (sameNames(names, again) || round >= MAX_ROUNDS) return result;

@@ -15,14 +15,21 @@ export class HyperLogLog implements Mergeable<HyperLogLog> {
   static readonly Q = 32;
 
   readonly precision: number;
-  readonly registers: Uint8Array;
+  /** Allocated on the first add: a feature that never feeds its sketch costs no registers. */
+  #registers: Uint8Array | undefined;
 
   constructor(precision: number = HyperLogLog.DEFAULT_PRECISION, registers?: Uint8Array) {
     if (!Number.isInteger(precision) || precision < 4 || precision > 18) {
       throw new RangeError(`HyperLogLog precision must be an integer in [4, 18], got ${precision}`);
     }
     this.precision = precision;
-    this.registers = registers ?? new Uint8Array(1 << precision);
+    this.#registers = registers;
+  }
+
+  /** The 2^p registers (allocated here when nothing was added yet). */
+  get registers(): Uint8Array {
+    this.#registers ??= new Uint8Array(1 << this.precision);
+    return this.#registers;
   }
 
   static empty(precision?: number): HyperLogLog {
@@ -45,15 +52,17 @@ export class HyperLogLog implements Mergeable<HyperLogLog> {
     h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
     const index = h2 >>> (32 - this.precision);
     const rank = Math.clz32(h1) + 1; // 1…33
-    if (rank > (this.registers[index] as number)) this.registers[index] = rank;
+    const registers = this.registers;
+    if (rank > (registers[index] as number)) registers[index] = rank;
   }
 
   /** Estimated number of distinct values added. */
   estimate(): number {
-    const m = this.registers.length;
+    if (this.#registers === undefined) return 0;
+    const m = this.#registers.length;
     const q = HyperLogLog.Q;
     const c = new Float64Array(q + 2);
-    for (let i = 0; i < m; i++) c[this.registers[i] as number]! += 1;
+    for (let i = 0; i < m; i++) c[this.#registers[i] as number]! += 1;
     let z = m * tau(1 - (c[q + 1] as number) / m);
     for (let k = q; k >= 1; k--) z = 0.5 * (z + (c[k] as number));
     z += m * sigma((c[0] as number) / m);
@@ -64,10 +73,16 @@ export class HyperLogLog implements Mergeable<HyperLogLog> {
     if (other.precision !== this.precision) {
       throw new RangeError(`cannot merge HyperLogLog sketches of precision ${this.precision} and ${other.precision}`);
     }
-    const out = new Uint8Array(this.registers.length);
+    const x = this.#registers;
+    const y = other.#registers;
+    if (x === undefined || y === undefined) {
+      const only = x ?? y;
+      return new HyperLogLog(this.precision, only === undefined ? undefined : only.slice());
+    }
+    const out = new Uint8Array(x.length);
     for (let i = 0; i < out.length; i++) {
-      const a = this.registers[i] as number;
-      const b = other.registers[i] as number;
+      const a = x[i] as number;
+      const b = y[i] as number;
       out[i] = a > b ? a : b;
     }
     return new HyperLogLog(this.precision, out);

@@ -17,8 +17,18 @@ export type Position =
 export interface SourceRecord {
   readonly partition: PartitionKey;
   readonly position: Position;
-  /** One capture record as JSON text. */
+  /** One capture record as JSON text ("" when `unreadable`). */
   readonly value: string;
+  /**
+   * The record's bytes exactly as received (a whole Kafka message, or one line of a file or of a
+   * JSON Lines message); for a record over max_record_bytes, only its first bytes. Dead letters
+   * carry these, so a record can be re-processed as it was. Absent: the bytes are `value`'s UTF-8.
+   */
+  readonly bytes?: Buffer;
+  /** The record's whole size in bytes (more than `bytes.length` when only its beginning was kept). */
+  readonly size?: number;
+  /** Why the source could not read the record as text (too large, not UTF-8): dead-lettered as such. */
+  readonly unreadable?: { readonly reason: string; readonly detail: string };
   /** The source's timestamp (Kafka message time), used when the record has no inference time. */
   readonly timestampMs?: number;
 }

@@ -1,6 +1,7 @@
 // The one file that imports kafkajs (docs/design-monitor.md; a later move to another client is
 // this file only). It turns consumer batches into SourceRecords, commits offsets with metadata,
 // reads them back, and produces dead letters.
+import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { connect as tlsConnect } from "node:tls";
@@ -8,6 +9,7 @@ import { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, ty
 import { ConfigError } from "../config/loadConfig.js";
 import type { MonitorConfig } from "../config/monitorSchema.js";
 import { InputError } from "../records/inputBytes.js";
+import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, NOT_UTF8, recordText } from "../records/lineSplitter.js";
 import type { Logger } from "../telemetry/logger.js";
 import { partitionId, type PartitionKey, type SourceRecord } from "./Source.js";
 
@@ -62,22 +64,32 @@ export interface KafkaSource {
 /**
  * A Kafka message as capture records: its value is one record, or JSON Lines of several (one per
  * non-blank line). Each record's position is the message's topic, partition and offset; its
- * timestamp is the message's. An empty value is one (malformed) empty record, so it is accounted.
+ * timestamp is the message's. A value that is not valid UTF-8 is binary data: one unreadable
+ * record carrying the message's bytes (never split at 0x0A bytes that are not line ends); a line
+ * over `maxRecordBytes` is one unreadable record. An empty value is one (malformed) empty record,
+ * so it is accounted. A message that is one record carries its whole value as `bytes` (its dead
+ * letter is the message, byte for byte); a line of a JSON Lines message carries the line's.
  */
-export function messageRecords(partition: PartitionKey, message: Pick<KafkaMessage, "offset" | "timestamp" | "value">): SourceRecord[] {
-  const text = message.value === null ? "" : message.value.toString("utf8");
+export function messageRecords(partition: PartitionKey, message: Pick<KafkaMessage, "offset" | "timestamp" | "value">, maxRecordBytes = DEFAULT_MAX_RECORD_BYTES): SourceRecord[] {
+  const value = message.value ?? Buffer.alloc(0);
   const ts = Number(message.timestamp);
   const base = {
     partition,
     position: { topic: partition.topic, partition: partition.partition, offset: message.offset },
     ...(Number.isFinite(ts) && ts >= 0 ? { timestampMs: ts } : {}),
   };
-  const lines = text
-    .split("\n")
-    .map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l))
-    .filter((l) => l.trim().length > 0);
-  if (lines.length === 0) return [{ ...base, value: text }];
-  return lines.map((value) => ({ ...base, value }));
+  if (!isUtf8(value)) return [{ ...base, value: "", bytes: value, size: value.length, unreadable: { reason: NOT_UTF8, detail: `a message of ${value.length} bytes that are not valid UTF-8` } }];
+  const out: SourceRecord[] = [];
+  const lines = new LineSplitter(maxRecordBytes, (l) => {
+    const r = recordText(l.bytes, l.size, maxRecordBytes);
+    if (!r.ok) out.push({ ...base, value: "", bytes: l.bytes, size: l.size, unreadable: { reason: r.reason, detail: r.detail } });
+    else if (r.text.trim().length > 0) out.push({ ...base, value: r.text, bytes: l.bytes, size: l.size });
+  });
+  lines.push(value);
+  lines.end();
+  if (out.length === 0) return [{ ...base, value: value.toString("utf8"), bytes: value, size: value.length }];
+  if (out.length === 1 && out[0]?.unreadable === undefined) return [{ ...(out[0] as SourceRecord), bytes: value, size: value.length }];
+  return out;
 }
 
 /** kafkajs client settings from the monitor's configuration (TLS files are read here). */
@@ -153,7 +165,7 @@ export async function checkBrokerCertificate(config: KafkaConfig, broker: string
 }
 
 /** The kafkajs implementation of KafkaSource: a consumer group, a producer and an admin client. */
-export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, options: { maxWaitTimeInMs?: number } = {}): KafkaSource {
+export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, options: { maxWaitTimeInMs?: number; maxRecordBytes?: number } = {}): KafkaSource {
   const clientConfig = kafkaClientConfig(config);
   const kafka = new Kafka(clientConfig);
   const consumer: Consumer = kafka.consumer({
@@ -194,7 +206,7 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
           const last = batch.messages[batch.messages.length - 1];
           if (last === undefined) return;
           const partition = { topic: batch.topic, partition: batch.partition };
-          const records = batch.messages.flatMap((m) => messageRecords(partition, m));
+          const records = batch.messages.flatMap((m) => messageRecords(partition, m, options.maxRecordBytes));
           await handlers.onBatch({ partition, records, lastOffset: last.offset, highWatermark: batch.highWatermark });
           // the fetch position (what kafkajs reads next), not the commit: commits are the handler's
           resolveOffset(last.offset);

@@ -1,4 +1,4 @@
-import { DatasetProfile } from "../profiles/DatasetProfile.js";
+import { DatasetProfile, type FeatureLimit } from "../profiles/DatasetProfile.js";
 import type { SketchOptions } from "../profiles/FeatureProfile.js";
 import { comparePartitions, partitionId, type PartitionKey, type Position } from "../sources/Source.js";
 import { addCounts, emptyCounts, type WindowCounts } from "./WindowCounts.js";
@@ -98,9 +98,9 @@ export interface ClosedWindow {
  * they come in: the one place windows are assembled, so a window assembled from shares written by
  * several instances is bit for bit the one a single instance would have closed.
  */
-export function assembleWindow(startMs: number, endMs: number, parts: readonly WindowPart[], sketch?: SketchOptions): ClosedWindow {
+export function assembleWindow(startMs: number, endMs: number, parts: readonly WindowPart[], sketch?: SketchOptions, limit?: FeatureLimit): ClosedWindow {
   const ordered = [...parts].sort((a, b) => comparePartitions(a.partition, b.partition));
-  let profile = new DatasetProfile(sketch);
+  let profile = new DatasetProfile(sketch, limit);
   let counts = emptyCounts();
   for (const p of ordered) {
     profile = profile.merge(p.profile);
@@ -113,6 +113,8 @@ export interface WindowManagerOptions {
   readonly windowMs: number;
   readonly allowedLatenessMs: number;
   readonly sketch?: SketchOptions;
+  /** max_features: how many features a window's profile holds (see FeatureLimit). */
+  readonly featureLimit?: FeatureLimit;
 }
 
 /**
@@ -196,7 +198,7 @@ export class WindowManager {
     const start = windowStart(eventMs, this.#opts.windowMs);
     let w = s.windows.get(start);
     if (w === undefined) {
-      w = { startMs: start, profile: new DatasetProfile(this.#opts.sketch), counts: emptyCounts(), first: undefined, last: undefined, maxEventBeforeMs: before };
+      w = { startMs: start, profile: new DatasetProfile(this.#opts.sketch, this.#opts.featureLimit), counts: emptyCounts(), first: undefined, last: undefined, maxEventBeforeMs: before };
       if (s.pending !== undefined && s.windows.size === 0) {
         w.counts = addCounts(w.counts, s.pending.counts);
         w.first = s.pending.first;
@@ -215,7 +217,7 @@ export class WindowManager {
       const w = s.windows.get(windowStart(s.maxEventMs, this.#opts.windowMs));
       if (w !== undefined) return w;
     }
-    s.pending ??= { startMs: Number.NaN, profile: new DatasetProfile(this.#opts.sketch), counts: emptyCounts(), first: undefined, last: undefined, maxEventBeforeMs: s.maxEventMs };
+    s.pending ??= { startMs: Number.NaN, profile: new DatasetProfile(this.#opts.sketch, this.#opts.featureLimit), counts: emptyCounts(), first: undefined, last: undefined, maxEventBeforeMs: s.maxEventMs };
     return s.pending;
   }
 
@@ -409,7 +411,7 @@ export class WindowManager {
         s.closedUpToMs = start + size;
         this.#noteClose(s);
       }
-      closed.push(assembleWindow(start, start + size, parts, this.#opts.sketch));
+      closed.push(assembleWindow(start, start + size, parts, this.#opts.sketch, this.#opts.featureLimit));
     }
     return closed;
   }

@@ -91,9 +91,9 @@ it("keeps reporting through a CloudWatch outage, counts what it gave up, and res
   const options = datumOptions(config.cloudwatch as NonNullable<typeof config.cloudwatch>, { endpoint, schedule: "s", baseline: pipeline.baseline });
   /** Runs one capture file (one window) through a fresh engine and reports it; returns how many datums it published. */
   const window = async (k: number): Promise<number> => {
-    const engine = pipeline.newEngine();
+    const engine = pipeline.newEngine({ confirmJumps: true });
     for await (const batch of readCaptureFiles([files[k] as string])) await pipeline.reporter.report((await engine.process(batch)).closed);
-    const reports = await pipeline.reporter.report(engine.closeAll());
+    const reports = await pipeline.reporter.report((await engine.finish()).closed);
     expect(reports.map((r) => r.startMs)).toEqual([windowStarts[k]]);
     return windowDatums(reports[0] as (typeof reports)[number], options).length;
   };
