@@ -16,7 +16,7 @@ interface Item {
   readonly messages: readonly OutgoingMessage[];
 }
 
-export function alertMessage(event: AlertEvent): OutgoingMessage {
+export function alertMessage(event: AlertEvent): OutgoingMessage & { readonly value: string } {
   return {
     key: event.fingerprint,
     value: JSON.stringify(event),

@@ -56,10 +56,10 @@ interface Pending extends Timed {
 }
 
 /**
- * Dead letters come out in input order: record i of a batch takes slot 2i; a held record decided
- * when record i arrives takes slot 2i − 1 (just before it); at the end of input, slot 2n.
+ * Dead letters come out in input order: record i of a batch takes slot 2i + 1; a held record
+ * decided when record i arrives takes slot 2i (just before it).
  */
-const slot = (i: number): number => 2 * i;
+const slot = (i: number): number => 2 * i + 1;
 
 /**
  * The monitoring engine, independent of where records come from: captured records in, closed

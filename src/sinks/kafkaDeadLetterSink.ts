@@ -1,6 +1,6 @@
 import { formatPosition } from "../sources/Source.js";
 import type { KafkaSource, OutgoingMessage } from "../sources/kafkaSource.js";
-import type { DeadLetter, DeadLetterSink } from "./DeadLetterSink.js";
+import { deadLetterBytes, type DeadLetter, type DeadLetterSink } from "./DeadLetterSink.js";
 
 /** Header names of a dead letter produced to Kafka. */
 export const DEAD_LETTER_HEADERS = {
@@ -9,22 +9,46 @@ export const DEAD_LETTER_HEADERS = {
   topic: "dqstream.source.topic",
   partition: "dqstream.source.partition",
   offset: "dqstream.source.offset",
+  /** Set when the value is only the record's beginning: the record's whole size in bytes. */
+  originalBytes: "dqstream.original.bytes",
+  /** "true" when the value is only the record's beginning. */
+  truncated: "dqstream.truncated",
 } as const;
+
+/** Kafka's default max.message.bytes (1 MiB + 12), for a topic whose setting is unknown. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
+/**
+ * Room a produce request keeps for framing: a record batch's header (61 bytes in format v2) and
+ * each record's varint lengths and attributes (at most a few dozen bytes), with a margin.
+ */
+const BATCH_OVERHEAD_BYTES = 512;
+const RECORD_OVERHEAD_BYTES = 64;
+/** A detail header longer than this is cut (details are generated text, never the record). */
+const MAX_DETAIL_CHARS = 1024;
 
 /**
  * Dead letters of the monitor: one message per letter on the dead-letter topic, its value the
- * record as received, its headers the reason, the detail and the source position (which also
- * identify duplicates: the topic is at-least-once). `write` resolves once the broker acknowledged
- * every message (acks = all), so offsets are committed only after that.
+ * record's bytes exactly as received, its headers the reason, the detail and the source position
+ * (which also identify duplicates: the topic is at-least-once). Contract:
+ * - a letter too large for the topic (`maxMessageBytes`, its max.message.bytes) is truncated to
+ *   fit, with headers giving the original size and that it was truncated (also a record that was
+ *   already cut at max_record_bytes), so the broker never refuses one;
+ * - letters are produced in requests whose record batch stays within `maxMessageBytes` (the broker
+ *   checks the batch of each partition against it), one request after another;
+ * - `write` resolves once the broker acknowledged every message (acks = all), so offsets are
+ *   committed only after that.
  */
 export class KafkaDeadLetterSink implements DeadLetterSink {
   readonly #kafka: Pick<KafkaSource, "send">;
   readonly topic: string;
+  readonly maxMessageBytes: number;
   #count = 0;
 
-  constructor(kafka: Pick<KafkaSource, "send">, topic: string) {
+  constructor(kafka: Pick<KafkaSource, "send">, topic: string, maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES) {
     this.#kafka = kafka;
     this.topic = topic;
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   get count(): number {
@@ -33,19 +57,49 @@ export class KafkaDeadLetterSink implements DeadLetterSink {
 
   async write(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
-    await this.#kafka.send(this.topic, letters.map(toMessage));
+    const budget = this.maxMessageBytes - BATCH_OVERHEAD_BYTES;
+    let request: OutgoingMessage[] = [];
+    let bytes = 0;
+    for (const l of letters) {
+      const m = toMessage(l, this.maxMessageBytes);
+      const size = messageBytes(m);
+      if (request.length > 0 && bytes + size > budget) {
+        await this.#kafka.send(this.topic, request);
+        request = [];
+        bytes = 0;
+      }
+      request.push(m);
+      bytes += size;
+    }
+    await this.#kafka.send(this.topic, request);
     this.#count += letters.length;
   }
 
   async close(): Promise<void> {}
 }
 
-export function toMessage(l: DeadLetter): OutgoingMessage {
-  const headers: Record<string, string> = { [DEAD_LETTER_HEADERS.reason]: l.reason, [DEAD_LETTER_HEADERS.detail]: l.detail };
+/** A message's size in a record batch, framing included (an upper bound). */
+function messageBytes(m: OutgoingMessage): number {
+  let n = RECORD_OVERHEAD_BYTES + Buffer.byteLength(m.key ?? "") + (typeof m.value === "string" ? Buffer.byteLength(m.value) : m.value.length);
+  for (const [k, v] of Object.entries(m.headers)) n += Buffer.byteLength(k) + Buffer.byteLength(v) + 8;
+  return n;
+}
+
+/** A dead letter as a message that fits in a batch of `maxMessageBytes` (see KafkaDeadLetterSink). */
+export function toMessage(l: DeadLetter, maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES): OutgoingMessage {
+  const detail = l.detail.length > MAX_DETAIL_CHARS ? `${l.detail.slice(0, MAX_DETAIL_CHARS)}…` : l.detail;
+  const headers: Record<string, string> = { [DEAD_LETTER_HEADERS.reason]: l.reason, [DEAD_LETTER_HEADERS.detail]: detail };
   if ("offset" in l.position) {
     headers[DEAD_LETTER_HEADERS.topic] = l.position.topic;
     headers[DEAD_LETTER_HEADERS.partition] = String(l.position.partition);
     headers[DEAD_LETTER_HEADERS.offset] = l.position.offset;
   }
-  return { key: formatPosition(l.position), value: l.record, headers };
+  const key = formatPosition(l.position);
+  let value = deadLetterBytes(l);
+  const originalSize = l.originalSize ?? value.length;
+  const truncationHeaders = { [DEAD_LETTER_HEADERS.originalBytes]: String(originalSize), [DEAD_LETTER_HEADERS.truncated]: "true" };
+  const room = maxMessageBytes - BATCH_OVERHEAD_BYTES - messageBytes({ key, value: "", headers: { ...headers, ...truncationHeaders } });
+  if (value.length > room) value = value.subarray(0, Math.max(0, room));
+  if (value.length < originalSize) Object.assign(headers, truncationHeaders);
+  return { key, value, headers };
 }

@@ -39,7 +39,8 @@ export interface CommittedOffset {
 
 export interface OutgoingMessage {
   readonly key?: string;
-  readonly value: string;
+  /** Text (sent as UTF-8) or bytes, sent as they are. */
+  readonly value: string | Buffer;
   readonly headers: Readonly<Record<string, string>>;
 }
 

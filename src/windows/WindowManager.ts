@@ -221,10 +221,14 @@ export class WindowManager {
     return s.pending;
   }
 
-  /** Records a position as attributed to a window (for its input range). */
+  /**
+   * Records a position as attributed to a window (for its input range). Positions mostly come in
+   * order; a record held for confirmation (replay) is attributed after later ones, so the range
+   * only ever widens.
+   */
   touch(w: PartitionWindow, position: Position): void {
-    w.first ??= position;
-    w.last = position;
+    if (w.first === undefined || isEarlier(position, w.first)) w.first = position;
+    if (w.last === undefined || !isEarlier(position, w.last)) w.last = position;
   }
 
   /**
@@ -428,4 +432,12 @@ function comparePositions(a: Position, b: Position): number {
     return x < y ? -1 : x > y ? 1 : 0;
   }
   return 0;
+}
+
+/** Whether `a` was read before `b` in the same file or partition (positions of different ones are not ordered here). */
+function isEarlier(a: Position, b: Position): boolean {
+  if ("line" in a && "line" in b) return a.file === b.file && a.line < b.line;
+  // offsets are decimal strings without leading zeros: shorter is smaller, else by text (no BigInt on the hot path)
+  if ("offset" in a && "offset" in b) return a.topic === b.topic && a.partition === b.partition && (a.offset.length < b.offset.length || (a.offset.length === b.offset.length && a.offset < b.offset));
+  return false;
 }

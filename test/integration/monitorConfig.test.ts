@@ -78,7 +78,8 @@ describe("Kafka messages and dead letters", () => {
   const partition = { topic: "t", partition: 2 };
   it("reads a message as one record, or JSON Lines as several, all at the message's position and time", () => {
     const one = messageRecords(partition, { offset: "7", timestamp: "1700000000000", value: Buffer.from('{"a":1}') });
-    expect(one).toEqual([{ partition, position: { topic: "t", partition: 2, offset: "7" }, timestampMs: 1_700_000_000_000, value: '{"a":1}' }]);
+    // a message of one record carries the message's bytes (its dead letter is the message)
+    expect(one).toEqual([{ partition, position: { topic: "t", partition: 2, offset: "7" }, timestampMs: 1_700_000_000_000, value: '{"a":1}', bytes: Buffer.from('{"a":1}'), size: 7 }]);
     const several = messageRecords(partition, { offset: "8", timestamp: "1", value: Buffer.from('{"a":1}\r\n\n{"b":2}\n') });
     expect(several.map((r) => r.value)).toEqual(['{"a":1}', '{"b":2}']);
     expect(messageRecords(partition, { offset: "9", timestamp: "1", value: null }).map((r) => r.value)).toEqual([""]);
@@ -88,7 +89,7 @@ describe("Kafka messages and dead letters", () => {
     const m = toMessage({ reason: "invalid JSON", detail: "at 3", position: { topic: "t", partition: 2, offset: "9" }, record: "{x" });
     expect(m).toEqual({
       key: "t[2]@9",
-      value: "{x",
+      value: Buffer.from("{x"),
       headers: { "dqstream.reason": "invalid JSON", "dqstream.detail": "at 3", "dqstream.source.topic": "t", "dqstream.source.partition": "2", "dqstream.source.offset": "9" },
     });
   });
