@@ -32,8 +32,10 @@ export const KafkaSchema = z
     client_id: z.string().min(1).default("dqstream"),
     /** Where a group without committed offsets starts. */
     start_from: z.enum(["earliest", "latest"]).default("earliest"),
-    /** Malformed and late records go here, with the reason and source position in headers. */
+    /** Malformed and late records go here, with the reason and source position in headers. It must exist (checked at start). */
     dead_letter_topic: z.string().min(1).default("dqstream-dead-letter"),
+    /** Create the dead-letter topic at start when it does not exist (3 partitions, 7 days' retention, the broker's replication factor). */
+    create_dead_letter_topic: z.boolean().default(false),
     tls: TlsSchema.optional(),
     sasl: SaslSchema.optional(),
     session_timeout_ms: z.number().int().min(6_000).max(1_800_000).default(30_000),

@@ -5,14 +5,16 @@ import { partitionsOf, WindowPartStore } from "../sinks/windowPartStore.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import { InputError } from "../records/inputBytes.js";
 import { KafkaDeadLetterSink } from "../sinks/kafkaDeadLetterSink.js";
-import type { WindowReport } from "../sinks/reportWriter.js";
-import { createKafkaSource, type KafkaBatch, type KafkaSource } from "../sources/kafkaSource.js";
+import { createKafkaSource, DEFAULT_MAX_MESSAGE_BYTES, type KafkaBatch, type KafkaSource } from "../sources/kafkaSource.js";
+import { ConfigError } from "../config/loadConfig.js";
 import { partitionId, type PartitionKey } from "../sources/Source.js";
 import type { Logger } from "../telemetry/logger.js";
 import { MonitorMetrics } from "../telemetry/metrics.js";
-import type { ClosedWindow, PartitionCheckpoint } from "../windows/WindowManager.js";
+import type { ClosedWindow } from "../windows/WindowManager.js";
 import type { MonitorEngine } from "./MonitorEngine.js";
 import { openPipeline } from "./pipeline.js";
+import { untilDelivered } from "./untilDelivered.js";
+import { decodeCheckpoint, encodeCheckpoint, repairCheckpoint } from "../sources/kafkaCheckpoint.js";
 
 /** Consumer crashes tolerated (kafkajs restarts the consumer) before the monitor gives up. */
 export const MAX_CONSUMER_RESTARTS = 5;
@@ -35,38 +37,30 @@ export interface MonitorSummary {
   records: number;
 }
 
+/** A written report as the running monitor remembers it (no statistics: memory stays flat). */
+export interface ReportSummary {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly folder: string;
+  readonly itemCount: number;
+  readonly violations: number;
+}
+
+/** How many of the latest reports a running monitor keeps in `reports`. */
+export const RECENT_REPORTS = 1000;
+
 export interface RunningMonitor {
   /** Base URL of the HTTP server, when it runs. */
   readonly url: string | undefined;
   readonly metrics: MonitorMetrics;
-  /** Reports written so far, in order. */
-  readonly reports: readonly WindowReport[];
+  /** The latest reports written, oldest first: at most RECENT_REPORTS (nothing grows with uptime). */
+  readonly reports: readonly ReportSummary[];
+  /** Reports written since the start. */
+  readonly reportsWritten: number;
   /** Stops fetching, finishes the batch in hand, commits what is safe, disconnects. Idempotent. */
   stop(): Promise<void>;
   /** Settles when the monitor has stopped: resolves after `stop()`, rejects on a fatal failure. */
   readonly done: Promise<MonitorSummary>;
-}
-
-/**
- * The commit metadata of docs/design-monitor.md, version 2; −∞ is written as null. Kafka limits
- * metadata to offset.metadata.max.bytes (4096 by default): each `closes` entry is one window
- * close between the partition's oldest open window and its last processed record, a few dozen
- * bytes; should they not fit, the oldest are merged (logged by the caller) and a re-read record
- * between them may be classified late instead of counted.
- */
-export function encodeCheckpoint(c: PartitionCheckpoint, maxBytes = MAX_METADATA_BYTES): string {
-  const num = (n: number): number | null => (Number.isFinite(n) ? n : null);
-  const closes = (c.closes ?? []).map(([from, closed]) => [from, num(closed)] as const);
-  const text = (): string =>
-    JSON.stringify({ v: 2, max_event_ms: num(c.maxEventMs), closed_up_to_ms: num(c.closedUpToMs), processed_to: c.processedTo ?? null, closes });
-  let out = text();
-  while (Buffer.byteLength(out) > maxBytes && closes.length > 1) {
-    // keep the commit offset's entry, merge the next one into it (its offset, its value)
-    const second = closes[1] as readonly [string, number | null];
-    closes.splice(0, 2, [closes[0]?.[0] ?? second[0], second[1]]);
-    out = text();
-  }
-  return out;
 }
 
 /** The innermost message of an error chain (kafkajs wraps the socket error in retry errors). */
@@ -80,38 +74,37 @@ function rootCause(e: unknown): string {
   return current instanceof Error ? current.message : String(current);
 }
 
-/** Kafka's default offset.metadata.max.bytes. */
-export const MAX_METADATA_BYTES = 4096;
+export { decodeCheckpoint, encodeCheckpoint, MAX_METADATA_BYTES } from "../sources/kafkaCheckpoint.js";
 
-/** Reads commit metadata back; undefined when absent or not ours (the partition starts fresh). */
-export function decodeCheckpoint(text: string | null | undefined): PartitionCheckpoint | undefined {
-  if (text === null || text === undefined || text === "") return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
+/** Partitions of the dead-letter topic the monitor creates when kafka.create_dead_letter_topic is set. */
+const DEAD_LETTER_PARTITIONS = 3;
+
+/**
+ * The topics the monitor needs, checked before it joins its group (brokers in production do not
+ * create topics on their own, and a missing one would fail every batch): the capture topics, the
+ * dead-letter topic (created when the config allows it) and the alerts topic. A missing one is a
+ * configuration error naming its key (exit 2). Returns the dead-letter topic's message size limit.
+ */
+async function checkTopics(config: MonitorConfig, source: KafkaSource, log: Logger): Promise<number> {
+  const k = config.kafka;
+  const alertsTopic = config.alerts?.channels.kafka?.topic;
+  const wanted = [...k.topics, k.dead_letter_topic, ...(alertsTopic === undefined ? [] : [alertsTopic])];
+  const found = await source.describeTopics(wanted);
+  const missing = k.topics.filter((t) => !found.has(t));
+  if (missing.length > 0) throw new ConfigError(`kafka.topics: ${missing.map((t) => `"${t}"`).join(", ")} ${missing.length === 1 ? "does" : "do"} not exist on ${k.brokers.join(",")}`);
+  if (alertsTopic !== undefined && !found.has(alertsTopic)) throw new ConfigError(`alerts.channels.kafka.topic: "${alertsTopic}" does not exist on ${k.brokers.join(",")}; create it (compacted, docs/alerts.md)`);
+  let dlq = found.get(k.dead_letter_topic);
+  if (dlq === undefined) {
+    if (!k.create_dead_letter_topic) {
+      throw new ConfigError(
+        `kafka.dead_letter_topic: "${k.dead_letter_topic}" does not exist on ${k.brokers.join(",")}; create it (docs/deployment.md), or set kafka.create_dead_letter_topic: true to let the monitor create it`,
+      );
+    }
+    await source.createTopic(k.dead_letter_topic, DEAD_LETTER_PARTITIONS, { "retention.ms": String(7 * 86_400_000) });
+    log.info({ topic: k.dead_letter_topic, partitions: DEAD_LETTER_PARTITIONS }, "dead-letter topic created");
+    dlq = (await source.describeTopics([k.dead_letter_topic])).get(k.dead_letter_topic);
   }
-  if (v === null || typeof v !== "object") return undefined;
-  const o = v as Record<string, unknown>;
-  if (o["v"] !== 1 && o["v"] !== 2) return undefined;
-  const num = (x: unknown): number | undefined => (x === null ? Number.NEGATIVE_INFINITY : typeof x === "number" && Number.isFinite(x) ? x : undefined);
-  const maxEventMs = num(o["max_event_ms"]);
-  const closedUpToMs = num(o["closed_up_to_ms"]);
-  if (maxEventMs === undefined || closedUpToMs === undefined) return undefined;
-  if (o["v"] === 1) return { maxEventMs, closedUpToMs };
-  const offset = (x: unknown): x is string => typeof x === "string" && /^\d{1,19}$/.test(x);
-  const processedTo = o["processed_to"];
-  const rawCloses = o["closes"];
-  if (!offset(processedTo) || !Array.isArray(rawCloses)) return undefined;
-  const closes: Array<readonly [string, number]> = [];
-  for (const e of rawCloses) {
-    if (!Array.isArray(e) || e.length !== 2 || !offset(e[0])) return undefined;
-    const closed = num(e[1]);
-    if (closed === undefined) return undefined;
-    closes.push([e[0], closed]);
-  }
-  return { maxEventMs, closedUpToMs, processedTo, closes };
+  return dlq?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
 }
 
 /**
@@ -119,32 +112,49 @@ export function decodeCheckpoint(text: string | null | undefined): PartitionChec
  * process → dead letters produced (acknowledged) → reports of closed windows written → offsets
  * committed per partition at the first offset of the oldest open window (else the next to read),
  * with the watermark metadata that makes reports after a restart identical. Batches, assignment
- * changes and the idle timers run one at a time.
+ * changes and the idle timers run one at a time. A delivery that fails (dead letters, reports)
+ * blocks the monitor and is retried in place (untilDelivered), never skipped.
  */
 export async function startMonitor(config: MonitorConfig, log: Logger, options: MonitorOptions = {}): Promise<RunningMonitor> {
   const metrics = options.metrics ?? new MonitorMetrics();
-  const source = options.source ?? createKafkaSource(config.kafka, log, { maxRecordBytes: config.max_record_bytes, ...(options.maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs: options.maxWaitTimeInMs }) });
+  const maxWaitMs = options.maxWaitTimeInMs ?? 1_000;
+  const source = options.source ?? createKafkaSource(config.kafka, log, { maxRecordBytes: config.max_record_bytes, maxWaitTimeInMs: maxWaitMs });
   const pipeline = await openPipeline(config, log, { registry: metrics.registry, kafkaSend: (topic, messages) => source.send(topic, messages) });
   const { reporter } = pipeline;
   const parts = new WindowPartStore(join(config.reports_dir, ".partials", config.endpoint, config.schedule), pipeline.sketchOptions, log);
   const newEngine = (): MonitorEngine => pipeline.newEngine({ confirmJumps: false, now: Date.now });
   let engine = newEngine();
   let wm = engine.windows;
-  const deadLetters = new KafkaDeadLetterSink(source, config.kafka.dead_letter_topic);
+  let deadLetters: KafkaDeadLetterSink | undefined;
 
   const assigned = new Map<string, PartitionKey>();
-  const assignedAt = new Map<string, number>();
   /** Partitions whose state was set up (restored or fresh) since they were assigned. */
   const restored = new Set<string>();
   /** Next offset to read, per partition with processed records. */
   const nextOffset = new Map<string, string>();
+  /**
+   * Idleness (kafka.idle_partition_seconds, idle_close_seconds) is measured in fetch-covered time:
+   * per partition, the time since its last record during which fetches from its leader kept
+   * succeeding (consecutive successful fetches at most FETCH_CONTINUITY apart). A stalled broker
+   * answers no fetch, so its partitions do not turn idle, and when it comes back no partition
+   * closes windows over another that simply could not be read.
+   */
+  const quietMs = new Map<string, number>();
   const lastRecordAt = new Map<string, number>();
-  let lastAnyRecordAt: number | undefined;
-  const reports: WindowReport[] = [];
+  const lastFetchAt = new Map<number, number>();
+  const fetchContinuityMs = 5 * maxWaitMs + 1_000;
+  let leaders = new Map<string, number>();
+  let leadersAt = 0;
+  const recent: ReportSummary[] = [];
+  let reportsWritten = 0;
   let records = 0;
   let crashes = 0;
   let joined = false;
   let stopping = false;
+  const stopSignal = new AbortController();
+  /** Destinations the monitor is blocked on, with since when (readiness). */
+  const blockedOn = new Map<string, number>();
+  let heartbeat: (() => Promise<void>) | undefined;
 
   let fail!: (e: Error) => void;
   let finish!: (s: MonitorSummary) => void;
@@ -162,22 +172,67 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     return next;
   };
 
-  const active = (now: number): PartitionKey[] =>
-    [...assigned.entries()]
-      .filter(([id]) => now - (lastRecordAt.get(id) ?? assignedAt.get(id) ?? now) < config.kafka.idle_partition_seconds * 1000)
-      .map(([, k]) => k);
+  const deliver = <T>(destination: "dead_letters" | "reports", description: string, attempt: () => Promise<T>): Promise<T> =>
+    untilDelivered(attempt, {
+      destination,
+      description,
+      log,
+      metrics,
+      heartbeat,
+      signal: stopSignal.signal,
+      onBlocked: (d, since) => (since === undefined ? blockedOn.delete(d) : blockedOn.set(d, since)),
+    });
+
+  /**
+   * The partitions whose watermarks close windows: the assigned ones that are not idle; when every
+   * one is idle, those that have records (undefined: WindowManager's default), since an idle
+   * partition holds nothing back.
+   */
+  const active = (): PartitionKey[] | undefined => {
+    const keys = [...assigned.entries()].filter(([id]) => (quietMs.get(id) ?? 0) < config.kafka.idle_partition_seconds * 1000).map(([, k]) => k);
+    return keys.length > 0 ? keys : undefined;
+  };
+
+  const onFetch = (nodeId: number): void => {
+    const now = Date.now();
+    const previous = lastFetchAt.get(nodeId);
+    lastFetchAt.set(nodeId, now);
+    if (previous === undefined || now - previous > fetchContinuityMs) return;
+    for (const id of assigned.keys()) {
+      const leader = leaders.get(id);
+      if (leader !== undefined && leader !== nodeId) continue;
+      const from = Math.max(previous, lastRecordAt.get(id) ?? previous);
+      if (now > from) quietMs.set(id, (quietMs.get(id) ?? 0) + (now - from));
+    }
+  };
+
+  const refreshLeaders = async (): Promise<void> => {
+    leadersAt = Date.now();
+    try {
+      leaders = await source.leaders([...assigned.values()]);
+    } catch (e) {
+      log.debug({ err: e }, "reading partition leaders failed; fetches from any broker count for every partition meanwhile");
+      leaders = new Map();
+    }
+  };
 
   const report = async (closed: readonly ClosedWindow[], closableAt: number): Promise<void> => {
     if (closed.length === 0) return;
     for (const w of closed) {
-      const written = await parts.report(w, async (assembled) => {
-        if (assembled.parts.length > w.parts.length) log.info({ window_start: isoSeconds(w.startMs), partitions: partitionsOf(assembled) }, "window assembled with parts of other instances");
-        return reporter.report([assembled]);
-      });
+      const written = await deliver("reports", `reports folder ${config.reports_dir}`, () =>
+        parts.report(w, async (assembled) => {
+          if (assembled.parts.length > w.parts.length) log.info({ window_start: isoSeconds(w.startMs), partitions: partitionsOf(assembled) }, "window assembled with parts of other instances");
+          return reporter.report([assembled]);
+        }),
+      );
       // this instance's records only: other instances count theirs
       metrics.recordOutcomes(w.counts);
-      for (const r of written) metrics.windowClosed(r.violations, (Date.now() - closableAt) / 1000);
-      reports.push(...written);
+      for (const r of written) {
+        metrics.windowClosed(r.violations, (Date.now() - closableAt) / 1000);
+        reportsWritten++;
+        recent.push({ startMs: r.startMs, endMs: r.endMs, folder: r.folder, itemCount: r.itemCount, violations: r.violations.length });
+        if (recent.length > RECENT_REPORTS) recent.shift();
+      }
     }
     const horizon = wm.closedUpToMs - config.partials_retention_seconds * 1000;
     if (Number.isFinite(horizon)) await parts.prune(horizon, wm.windowMs);
@@ -199,12 +254,21 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     const todo = keys.filter((k) => !restored.has(partitionId(k)));
     if (todo.length === 0) return;
     const committed = await source.committed(todo);
+    // the latest window end a plausible event time can reach now (eventTimePlausibility.ts)
+    const ceiling = Date.now() + config.max_event_time_ahead_seconds * 1000 + config.window_seconds * 1000;
     for (const key of todo) {
       const id = partitionId(key);
       const c = committed.get(id);
-      const checkpoint = decodeCheckpoint(c?.metadata);
-      if (checkpoint === undefined) wm.dropPartition(key);
-      else {
+      const decoded = decodeCheckpoint(c?.metadata);
+      if (decoded === undefined) {
+        if (c?.metadata !== undefined && c.metadata !== null && c.metadata !== "") log.warn({ topic: key.topic, partition: key.partition, offset: c.offset }, "commit metadata is not a dqstream checkpoint: the partition starts fresh from its committed offset");
+        wm.dropPartition(key);
+      } else {
+        const { checkpoint, repaired } = repairCheckpoint(decoded, ceiling);
+        if (repaired.length > 0) {
+          metrics.checkpointRepaired();
+          log.warn({ topic: key.topic, partition: key.partition, offset: c?.offset, repaired }, "commit metadata holds implausible times: repaired, not trusted");
+        }
         wm.restorePartition(key, checkpoint, c?.offset);
         log.info({ topic: key.topic, partition: key.partition, offset: c?.offset, checkpoint: c?.metadata }, "partition restored from its commit");
       }
@@ -227,9 +291,10 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const onBatch = (batch: KafkaBatch): Promise<void> =>
     serial(async () => {
       try {
+        heartbeat = batch.heartbeat;
         await handleBatch(batch);
       } catch (e) {
-        log.error({ err: e, topic: batch.partition.topic, partition: batch.partition.partition }, "batch failed: state reset to the committed offsets");
+        if (!stopping) log.error({ err: e, topic: batch.partition.topic, partition: batch.partition.partition }, "batch failed: state reset to the committed offsets");
         reset();
         throw e;
       }
@@ -246,10 +311,11 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     await restore([key]);
     const now = Date.now();
     lastRecordAt.set(id, now);
-    lastAnyRecordAt = now;
-    const result = await engine.process(batch.records, active(now));
+    quietMs.set(id, 0);
+    const result = await engine.process(batch.records, active());
     const closableAt = Date.now();
-    await deadLetters.write(result.deadLetters);
+    const sink = deadLetters as KafkaDeadLetterSink;
+    await deliver("dead_letters", `dead-letter topic ${sink.topic}`, () => sink.write(result.deadLetters));
     for (const d of result.deadLetters) metrics.deadLetter(d.reason);
     await report(result.closed, closableAt);
     const next = (BigInt(batch.lastOffset) + 1n).toString();
@@ -273,13 +339,12 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const onAssignment = (keys: PartitionKey[]): void => {
     joined = true;
     void serial(async () => {
-      const now = Date.now();
       const ids = new Set(keys.map(partitionId));
       for (const [id, key] of [...assigned]) {
         if (ids.has(id)) continue;
         metrics.dropPartition(key);
         assigned.delete(id);
-        assignedAt.delete(id);
+        quietMs.delete(id);
         lastRecordAt.delete(id);
         log.info({ topic: key.topic, partition: key.partition }, "partition revoked");
       }
@@ -288,13 +353,18 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
         const id = partitionId(key);
         if (assigned.has(id)) continue;
         assigned.set(id, key);
-        assignedAt.set(id, now);
+        quietMs.set(id, 0);
       }
+      await refreshLeaders();
       await restore(keys);
     }).catch((e: unknown) => log.warn({ err: e }, "restoring assigned partitions failed; retried on their first batch"));
   };
 
   const onCrash = (error: Error, restarting: boolean): void => {
+    if (stopping) {
+      log.warn({ err: error }, "Kafka consumer failed while stopping; not restarted");
+      return;
+    }
     crashes++;
     metrics.consumerCrashed();
     log.error({ err: error, restarting, crashes }, "Kafka consumer crashed");
@@ -306,27 +376,32 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   /**
    * The timers, checked every tick: a partition that turned idle leaves `active`, which may let the
    * smallest watermark pass windows without any new record (so windows are closed here, not only
-   * after a batch); after idle_close_seconds without any record every open window closes.
+   * after a batch); when every assigned partition has been idle for idle_close_seconds (both in
+   * fetch-covered time), every open window closes.
    */
   const tick = (): void => {
-    if (stopping || lastAnyRecordAt === undefined || wm.openWindowCount === 0) return;
-    const idleClose = Date.now() - lastAnyRecordAt >= config.idle_close_seconds * 1000;
+    if (stopping) return;
+    if (Date.now() - leadersAt > 60_000 && assigned.size > 0) void serial(refreshLeaders);
+    if (wm.openWindowCount === 0 || assigned.size === 0) return;
     void serial(async () => {
       if (stopping || wm.openWindowCount === 0) return;
       const now = Date.now();
+      const idleClose = [...assigned.keys()].every((id) => (quietMs.get(id) ?? 0) >= config.idle_close_seconds * 1000);
       let closed: ClosedWindow[];
       if (idleClose) {
         log.info({ idle_close_seconds: config.idle_close_seconds }, "no records: closing every open window");
         closed = engine.closeAll();
       } else {
-        closed = wm.closeReady(active(now));
+        closed = wm.closeReady(active());
         if (closed.length === 0) return;
         log.info({ windows: closed.length }, "windows closed by the watermark of the partitions still active");
       }
       await report(closed, now);
       await commitAll();
       metrics.openWindows(wm.openWindowCount);
-    }).catch((e: unknown) => void shutdown(e instanceof Error ? e : new Error(String(e))));
+    }).catch((e: unknown) => {
+      if (!stopping) void shutdown(e instanceof Error ? e : new Error(String(e)));
+    });
   };
   const timer = setInterval(tick, options.tickMs ?? 1000);
 
@@ -337,14 +412,14 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       port: config.http.port,
       metrics,
       log,
-      readiness: () =>
-        stopping
-          ? { ready: false, reason: "shutting down" }
-          : !joined
-            ? { ready: false, reason: "not yet a member of the consumer group" }
-            : assigned.size === 0
-              ? { ready: false, reason: "no partitions assigned" }
-              : { ready: true, reason: `${assigned.size} partitions assigned` },
+      readiness: () => {
+        if (stopping) return { ready: false, reason: "shutting down" };
+        const blocked = [...blockedOn.entries()];
+        if (blocked.length > 0) return { ready: false, reason: `blocked: ${blocked.map(([d, since]) => `${d} failing since ${new Date(since).toISOString()}`).join("; ")}` };
+        if (!joined) return { ready: false, reason: "not yet a member of the consumer group" };
+        if (assigned.size === 0) return { ready: false, reason: "no partitions assigned" };
+        return { ready: true, reason: `${assigned.size} partitions assigned` };
+      },
     });
   }
 
@@ -355,8 +430,10 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       clearInterval(timer);
       const deadline = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), config.shutdown_timeout_seconds * 1000).unref());
       const work = (async () => {
-        // stop fetching, let the batch in hand finish and commit what is safe, then leave the group
+        // stop fetching, let the batch in hand finish and commit what is safe, then leave the group;
+        // a delivery blocked on an outage is given up (uncommitted, so re-read after the restart)
         source.pause();
+        stopSignal.abort();
         await queue;
         await source.stop().catch((e: unknown) => log.warn({ err: e }, "stopping the consumer failed"));
         await queue;
@@ -367,17 +444,22 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       const outcome = await Promise.race([work.then(() => "ok" as const), deadline]);
       if (outcome === "timeout") log.warn({ shutdown_timeout_seconds: config.shutdown_timeout_seconds }, "shutdown timed out");
       await server?.close().catch(() => {});
-      await pipeline.close().catch(() => {});
+      await Promise.race([pipeline.close().catch(() => {}), new Promise((r) => setTimeout(r, 2_000).unref())]);
       if (error !== undefined) fail(error);
-      else finish({ reports: reports.length, deadLetters: deadLetters.count, records });
+      else finish({ reports: reportsWritten, deadLetters: deadLetters?.count ?? 0, records });
     })();
     return stopped;
   };
 
   try {
-    await source.start({ onBatch, onAssignment, onCrash });
+    const maxMessageBytes = await checkTopics(config, source, log);
+    deadLetters = new KafkaDeadLetterSink(source, config.kafka.dead_letter_topic, maxMessageBytes);
+    await source.start({ onBatch, onAssignment, onCrash, onFetch, mayRestart: () => !stopping && crashes <= MAX_CONSUMER_RESTARTS });
   } catch (e) {
-    const error = new InputError(`Kafka brokers ${config.kafka.brokers.join(",")}`, `cannot start consuming ${config.kafka.topics.join(", ")}: ${rootCause(e)}`);
+    const error =
+      e instanceof ConfigError || e instanceof InputError
+        ? e
+        : new InputError(`Kafka brokers ${config.kafka.brokers.join(",")}`, `cannot start consuming ${config.kafka.topics.join(", ")}: ${rootCause(e)}`);
     log.error({ err: e }, error.message);
     await shutdown(error);
     return done.then(() => {
@@ -389,7 +471,12 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   return {
     url: server?.url,
     metrics,
-    reports,
+    get reports() {
+      return recent;
+    },
+    get reportsWritten() {
+      return reportsWritten;
+    },
     stop: () => shutdown(),
     done,
   };

@@ -1,5 +1,5 @@
 import { formatPosition } from "../sources/Source.js";
-import type { KafkaSource, OutgoingMessage } from "../sources/kafkaSource.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, type KafkaSource, type OutgoingMessage } from "../sources/kafkaSource.js";
 import { deadLetterBytes, type DeadLetter, type DeadLetterSink } from "./DeadLetterSink.js";
 
 /** Header names of a dead letter produced to Kafka. */
@@ -14,9 +14,6 @@ export const DEAD_LETTER_HEADERS = {
   /** "true" when the value is only the record's beginning. */
   truncated: "dqstream.truncated",
 } as const;
-
-/** Kafka's default max.message.bytes (1 MiB + 12), for a topic whose setting is unknown. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
 /**
  * Room a produce request keeps for framing: a record batch's header (61 bytes in format v2) and

@@ -5,7 +5,7 @@ import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, type Producer, type Admin, type SASLOptions } from "kafkajs";
+import kafkajs, { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, type Producer, type Admin, type SASLOptions } from "kafkajs";
 import { ConfigError } from "../config/loadConfig.js";
 import type { MonitorConfig } from "../config/monitorSchema.js";
 import { InputError } from "../records/inputBytes.js";
@@ -21,6 +21,11 @@ export interface KafkaBatch {
   readonly lastOffset: string;
   /** The partition's high watermark when the batch was fetched. */
   readonly highWatermark: string;
+  /**
+   * Tells the group coordinator this member is alive, for a handler that waits (a blocked
+   * delivery); rejects when the group is rebalancing (the batch must then be given up).
+   */
+  readonly heartbeat?: () => Promise<void>;
 }
 
 export interface KafkaSourceHandlers {
@@ -30,6 +35,20 @@ export interface KafkaSourceHandlers {
   onAssignment(assigned: PartitionKey[]): void;
   /** The consumer crashed; `restarting` says whether kafkajs restarts it. */
   onCrash(error: Error, restarting: boolean): void;
+  /** Whether a crashed consumer may be restarted (false once the monitor is stopping). */
+  mayRestart?(error: Error): boolean;
+  /** A fetch from broker `nodeId` succeeded (with or without records): the partitions it leads were served. */
+  onFetch?(nodeId: number): void;
+}
+
+/** Kafka's default max.message.bytes (1 MiB + 12), for a topic whose setting is unknown. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
+/** What the monitor checks of a topic at start. */
+export interface TopicInfo {
+  readonly partitions: number;
+  /** The topic's max.message.bytes (its own setting, else the broker's message.max.bytes). */
+  readonly maxMessageBytes: number;
 }
 
 export interface CommittedOffset {
@@ -52,6 +71,12 @@ export interface KafkaSource {
   committed(keys: readonly PartitionKey[]): Promise<Map<string, CommittedOffset>>;
   /** Produces messages, resolving once every in-sync replica has them (acks = all). */
   send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /** The topics that exist, with their partition count and message size limit (absent: no such topic). */
+  describeTopics(topics: readonly string[]): Promise<Map<string, TopicInfo>>;
+  /** Creates a topic with the broker's default replication factor. */
+  createTopic(topic: string, partitions: number, config: Readonly<Record<string, string>>): Promise<void>;
+  /** The broker (node id) leading each partition, by partitionId; partitions whose leader is unknown are absent. */
+  leaders(keys: readonly PartitionKey[]): Promise<Map<string, number>>;
   /**
    * Stops fetching new batches while the consumer keeps running, so that the batch in hand can
    * still commit (kafkajs ignores commits once `stop` began).
@@ -169,19 +194,35 @@ export async function checkBrokerCertificate(config: KafkaConfig, broker: string
 export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, options: { maxWaitTimeInMs?: number; maxRecordBytes?: number } = {}): KafkaSource {
   const clientConfig = kafkaClientConfig(config);
   const kafka = new Kafka(clientConfig);
+  let mayRestart: (error: Error) => boolean = () => true;
   const consumer: Consumer = kafka.consumer({
     groupId: config.group_id,
     sessionTimeout: config.session_timeout_ms,
     heartbeatInterval: config.heartbeat_interval_ms,
     maxBytesPerPartition: config.max_bytes_per_partition,
     maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
-    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+    // topics are checked at start; a consumer or producer never creates one by accident
+    allowAutoTopicCreation: false,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: async (e) => mayRestart(e) },
   });
-  const producer: Producer = kafka.producer({ idempotent: false, retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 } });
+  const producer: Producer = kafka.producer({ idempotent: false, allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 } });
   const admin: Admin = kafka.admin();
   let producerConnected: Promise<void> | undefined;
   let adminConnected: Promise<void> | undefined;
   let started = false;
+  // one TLS handshake before the first connection of any client (checkBrokerCertificate)
+  let certificateChecked: Promise<void> | undefined;
+  const checkCertificate = (): Promise<void> => (certificateChecked ??= checkBrokerCertificate(clientConfig, config.brokers[0] as string));
+  const connectAdmin = async (): Promise<void> => {
+    await checkCertificate();
+    adminConnected ??= admin.connect();
+    try {
+      await adminConnected;
+    } catch (e) {
+      adminConnected = undefined; // the next call connects again
+      throw e;
+    }
+  };
 
   return {
     async start(handlers) {
@@ -195,7 +236,11 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
       consumer.on(consumer.events.CRASH, (e) => {
         handlers.onCrash(e.payload.error, e.payload.restart);
       });
-      await checkBrokerCertificate(clientConfig, config.brokers[0] as string);
+      if (handlers.mayRestart !== undefined) mayRestart = handlers.mayRestart;
+      const onFetch = handlers.onFetch;
+      // kafkajs names brokers by the keys of an object: the node id arrives as text
+      if (onFetch !== undefined) consumer.on(consumer.events.FETCH, (e) => onFetch(Number(e.payload.nodeId)));
+      await checkCertificate();
       await consumer.connect();
       started = true;
       await consumer.subscribe({ topics: config.topics, fromBeginning: config.start_from === "earliest" });
@@ -208,7 +253,7 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
           if (last === undefined) return;
           const partition = { topic: batch.topic, partition: batch.partition };
           const records = batch.messages.flatMap((m) => messageRecords(partition, m, options.maxRecordBytes));
-          await handlers.onBatch({ partition, records, lastOffset: last.offset, highWatermark: batch.highWatermark });
+          await handlers.onBatch({ partition, records, lastOffset: last.offset, highWatermark: batch.highWatermark, heartbeat });
           // the fetch position (what kafkajs reads next), not the commit: commits are the handler's
           resolveOffset(last.offset);
           await heartbeat();
@@ -222,8 +267,7 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
     },
 
     async committed(keys) {
-      adminConnected ??= admin.connect();
-      await adminConnected;
+      await connectAdmin();
       const out = new Map<string, CommittedOffset>();
       const topics = [...new Set(keys.map((k) => k.topic))];
       const fetched = await admin.fetchOffsets({ groupId: config.group_id, topics });
@@ -242,6 +286,43 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
         acks: -1,
         messages: messages.map((m) => ({ ...(m.key === undefined ? {} : { key: m.key }), value: m.value, headers: { ...m.headers } })),
       });
+    },
+
+    async describeTopics(topics) {
+      await connectAdmin();
+      const existing = new Set(await admin.listTopics());
+      const wanted = [...new Set(topics)].filter((t) => existing.has(t));
+      const out = new Map<string, TopicInfo>();
+      if (wanted.length === 0) return out;
+      const metadata = await admin.fetchTopicMetadata({ topics: wanted });
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: wanted.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ["max.message.bytes"] })),
+      });
+      const limits = new Map(configs.resources.map((r) => [r.resourceName, Number(r.configEntries.find((e) => e.configName === "max.message.bytes")?.configValue)]));
+      for (const t of metadata.topics) {
+        const limit = limits.get(t.name);
+        out.set(t.name, { partitions: t.partitions.length, maxMessageBytes: limit !== undefined && Number.isFinite(limit) && limit > 0 ? limit : DEFAULT_MAX_MESSAGE_BYTES });
+      }
+      return out;
+    },
+
+    async createTopic(topic, partitions, topicConfig) {
+      await connectAdmin();
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: partitions, replicationFactor: -1, configEntries: Object.entries(topicConfig).map(([name, value]) => ({ name, value })) }],
+      });
+    },
+
+    async leaders(keys) {
+      await connectAdmin();
+      const out = new Map<string, number>();
+      const topics = [...new Set(keys.map((k) => k.topic))];
+      if (topics.length === 0) return out;
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      for (const t of metadata.topics) for (const p of t.partitions) if (p.leader >= 0) out.set(partitionId({ topic: t.name, partition: p.partitionId }), p.leader);
+      return out;
     },
 
     pause() {

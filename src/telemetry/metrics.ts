@@ -7,6 +7,10 @@ import { totalOf, type WindowCounts } from "../windows/WindowCounts.js";
 export const RECORD_OUTCOMES = ["counted", "skipped", "late", "malformed", "hook_error"] as const;
 export type RecordOutcome = (typeof RECORD_OUTCOMES)[number];
 
+/** Destinations the monitor waits for rather than skip (dead letters, report files): the `destination` label of `dqstream_blocked`. */
+export const BLOCKING_DESTINATIONS = ["dead_letters", "reports"] as const;
+export type BlockingDestination = (typeof BLOCKING_DESTINATIONS)[number];
+
 /**
  * Most distinct `feature` label values `dqstream_violations_total` carries. Features come from the
  * baseline (bounded) but also from the data: every column the baseline does not know is an
@@ -64,6 +68,9 @@ export class MonitorMetrics {
   private readonly deadLetters: Counter<"reason">;
   private readonly lastBatch: Gauge;
   private readonly consumerCrashes: Counter;
+  private readonly blockedGauge: Gauge<"destination">;
+  private readonly deliveryRetries: Counter<"destination">;
+  private readonly checkpointsRepaired: Counter;
 
   /** Feature names that have a series of their own (at most MAX_FEATURE_LABELS). */
   private readonly featureLabels = new Set<string>();
@@ -138,6 +145,40 @@ export class MonitorMetrics {
       help: "Times the consumer crashed and was restarted.",
       registers,
     });
+    this.blockedGauge = new Gauge({
+      name: "dqstream_blocked",
+      help: "1 while the monitor waits for a destination it must not skip (dead_letters, reports): nothing is committed meanwhile.",
+      labelNames: ["destination"],
+      registers,
+    });
+    for (const destination of BLOCKING_DESTINATIONS) this.blockedGauge.set({ destination }, 0);
+    this.deliveryRetries = new Counter({
+      name: "dqstream_delivery_retries_total",
+      help: "Failed deliveries to a destination the monitor must not skip, each retried with backoff.",
+      labelNames: ["destination"],
+      registers,
+    });
+    for (const destination of BLOCKING_DESTINATIONS) this.deliveryRetries.inc({ destination }, 0);
+    this.checkpointsRepaired = new Counter({
+      name: "dqstream_checkpoints_repaired_total",
+      help: "Partitions restored from commit metadata holding implausible times, repaired instead of trusted.",
+      registers,
+    });
+  }
+
+  /** Whether the monitor is blocked on `destination` (see BLOCKING_DESTINATIONS). */
+  blocked(destination: BlockingDestination, blocked: boolean): void {
+    this.blockedGauge.set({ destination }, blocked ? 1 : 0);
+  }
+
+  /** A delivery to `destination` failed and will be retried. */
+  deliveryRetried(destination: BlockingDestination): void {
+    this.deliveryRetries.inc({ destination });
+  }
+
+  /** A partition's commit metadata was repaired on restore. */
+  checkpointRepaired(): void {
+    this.checkpointsRepaired.inc();
   }
 
   /** prom-client's content type for `text()` (Prometheus text exposition format 0.0.4). */

@@ -51,6 +51,13 @@ function standIn(batches: KafkaBatch[], o: { hangOnStop: boolean; batchGate?: Pr
       return new Map();
     },
     async send() {},
+    async describeTopics(topics) {
+      return new Map(topics.map((t) => [t, { partitions: 1, maxMessageBytes: 1_048_588 }]));
+    },
+    async createTopic() {},
+    async leaders() {
+      return new Map();
+    },
     pause() {
       calls.push("pause");
     },

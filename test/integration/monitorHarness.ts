@@ -66,6 +66,7 @@ export interface MonitorTestOptions {
   groupId: string;
   reports: string;
   deadLetterTopic: string;
+  createDeadLetterTopic?: boolean;
   maxBytes?: number;
   latenessSeconds?: number;
   /** Default 2 s; tests whose input comes in phases use more, so that a pause never closes a window early. */
@@ -88,6 +89,8 @@ export function monitorConfigInput(o: MonitorTestOptions): Record<string, unknow
       topics: [o.topic],
       group_id: o.groupId,
       dead_letter_topic: o.deadLetterTopic,
+      // most tests let the monitor create it (test/hostile/ checks the refusal when it is missing)
+      create_dead_letter_topic: o.createDeadLetterTopic ?? true,
       session_timeout_ms: 6_000,
       heartbeat_interval_ms: 1_000,
       ...(o.maxBytes === undefined ? {} : { max_bytes_per_partition: o.maxBytes }),
