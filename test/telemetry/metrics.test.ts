@@ -33,11 +33,18 @@ describe("MonitorMetrics", () => {
       dqstream_dead_letters_total: "counter",
       dqstream_last_batch_timestamp_seconds: "gauge",
       dqstream_consumer_crashes_total: "counter",
+      dqstream_blocked: "gauge",
+      dqstream_delivery_retries_total: "counter",
+      dqstream_checkpoints_repaired_total: "counter",
     });
     for (const name of exp.types.keys()) expect(exp.help.get(name)).toBeTruthy();
     for (const outcome of RECORD_OUTCOMES) expect(valueOf(exp, "dqstream_records_total", { outcome })).toBe(0);
     expect(valueOf(exp, "dqstream_windows_closed_total")).toBe(0);
     expect(valueOf(exp, "dqstream_consumer_crashes_total")).toBe(0);
+    for (const destination of ["dead_letters", "reports"]) {
+      expect(valueOf(exp, "dqstream_blocked", { destination })).toBe(0);
+      expect(valueOf(exp, "dqstream_delivery_retries_total", { destination })).toBe(0);
+    }
     expect(m.contentType).toBe("text/plain; version=0.0.4; charset=utf-8");
   });
 
