@@ -14,6 +14,12 @@ import type { ClosedWindow } from "../windows/WindowManager.js";
 import type { MonitorEngine } from "./MonitorEngine.js";
 import { openPipeline } from "./pipeline.js";
 import { untilDelivered } from "./untilDelivered.js";
+import { ReportsLock } from "../sinks/reportsLock.js";
+
+/** A Node.js system error (it names its path and syscall itself). */
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string";
+}
 import { decodeCheckpoint, encodeCheckpoint, repairCheckpoint } from "../sources/kafkaCheckpoint.js";
 
 /** Consumer crashes tolerated (kafkajs restarts the consumer) before the monitor gives up. */
@@ -445,19 +451,22 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       if (outcome === "timeout") log.warn({ shutdown_timeout_seconds: config.shutdown_timeout_seconds }, "shutdown timed out");
       await server?.close().catch(() => {});
       await Promise.race([pipeline.close().catch(() => {}), new Promise((r) => setTimeout(r, 2_000).unref())]);
+      await lock?.release().catch(() => {});
       if (error !== undefined) fail(error);
       else finish({ reports: reportsWritten, deadLetters: deadLetters?.count ?? 0, records });
     })();
     return stopped;
   };
 
+  let lock: ReportsLock | undefined;
   try {
+    lock = await ReportsLock.acquire(config.reports_dir, config.endpoint, config.schedule, { kind: "monitor", group_id: config.kafka.group_id, topics: config.kafka.topics });
     const maxMessageBytes = await checkTopics(config, source, log);
     deadLetters = new KafkaDeadLetterSink(source, config.kafka.dead_letter_topic, maxMessageBytes);
     await source.start({ onBatch, onAssignment, onCrash, onFetch, mayRestart: () => !stopping && crashes <= MAX_CONSUMER_RESTARTS });
   } catch (e) {
     const error =
-      e instanceof ConfigError || e instanceof InputError
+      e instanceof ConfigError || e instanceof InputError || isSystemError(e)
         ? e
         : new InputError(`Kafka brokers ${config.kafka.brokers.join(",")}`, `cannot start consuming ${config.kafka.topics.join(", ")}: ${rootCause(e)}`);
     log.error({ err: e }, error.message);

@@ -1,6 +1,7 @@
 import type { RunConfig } from "../config/schema.js";
 import { openPipeline } from "./pipeline.js";
 import { FileDeadLetterSink } from "../sinks/fileDeadLetterSink.js";
+import { ReportsLock } from "../sinks/reportsLock.js";
 import type { WindowReport } from "../sinks/reportWriter.js";
 import { readCaptureFiles } from "../sources/fileSource.js";
 import type { Logger } from "../telemetry/logger.js";
@@ -23,7 +24,15 @@ export interface ReplaySummary {
  * closed at the end of input. The same input and baseline give byte-identical reports.
  */
 export async function runReplay(config: RunConfig, inputs: readonly string[], log: Logger): Promise<ReplaySummary> {
-  const pipeline = await openPipeline(config, log);
+  // before anything is written: a second, unrelated writer of these reports is refused
+  const lock = await ReportsLock.acquire(config.reports_dir, config.endpoint, config.schedule, { kind: "replay" });
+  let pipeline;
+  try {
+    pipeline = await openPipeline(config, log);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
   const engine = pipeline.newEngine({ confirmJumps: true });
   const reporter = pipeline.reporter;
   const deadLetters = new FileDeadLetterSink(config.reports_dir, config.endpoint, config.schedule);
@@ -40,6 +49,7 @@ export async function runReplay(config: RunConfig, inputs: readonly string[], lo
   } finally {
     await deadLetters.close();
     await pipeline.close();
+    await lock.release();
   }
   return {
     reports,

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import type { LoadedBaseline } from "../baseline/loadBaseline.js";
 import { runChecks, type CheckEvaluation, type Violation } from "../checks/index.js";
 import type { StatisticsFile } from "../formats/statisticsFormat.js";
-import { writeJsonFile } from "../formats/jsonFile.js";
+import { formatJson } from "../formats/jsonFile.js";
+import { publishFolder } from "../formats/publishFolder.js";
 import { currentView } from "../profiles/currentView.js";
 import { DatasetProfile } from "../profiles/DatasetProfile.js";
 import { toStatistics } from "../profiles/toStatistics.js";
@@ -39,8 +40,9 @@ export interface WindowReport {
  * Writes a closed window's reports into `<reports>/<endpoint>/<schedule>/YYYY/MM/DD/HH/[mm/]`:
  * statistics.json (SageMaker's schema, features in baseline order then extra ones, so a window can
  * serve as a baseline), constraint_violations.json (always, `{"violations": []}` when clean) and
- * window.json (the manifest), each atomically, window.json last: its presence marks a complete
- * report. A pure function of the window and the baseline, so the same input gives the same bytes.
+ * window.json (the manifest), published together (publishFolder): a reader never sees the files of
+ * two runs mixed. A pure function of the window and the baseline, so the same input gives the same
+ * bytes.
  */
 export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Promise<WindowReport> {
   const profile = inBaselineOrder(w.profile, ctx.baseline.featureNames);
@@ -49,9 +51,7 @@ export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Pr
   const folder = join(ctx.endpoint, ctx.schedule, windowFolder(w.startMs, ctx.windowMs));
   const dir = join(ctx.reportsDir, folder);
   const statistics = toStatistics(profile);
-  await writeJsonFile(join(dir, "statistics.json"), statistics);
-  await writeJsonFile(join(dir, "constraint_violations.json"), { violations });
-  await writeJsonFile(join(dir, "window.json"), {
+  const manifest = {
     endpoint: ctx.endpoint,
     schedule: ctx.schedule,
     window_start: isoSeconds(w.startMs),
@@ -76,7 +76,12 @@ export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Pr
       constraints: { file: ctx.constraintsFile, sha256: ctx.baseline.sha256.constraints },
     },
     input: w.inputs.map((i) => positionRange(i.first, i.last)),
-  });
+  };
+  await publishFolder(dir, [
+    ["statistics.json", formatJson(statistics)],
+    ["constraint_violations.json", formatJson({ violations })],
+    ["window.json", formatJson(manifest)],
+  ]);
   return { startMs: w.startMs, endMs: w.endMs, folder, itemCount: profile.itemCount, counts: w.counts, violations, evaluations, statistics };
 }
 

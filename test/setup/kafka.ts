@@ -43,3 +43,17 @@ export async function restartKafka(): Promise<void> {
     throw new Error(`Broker restart refused (HTTP ${res.status}): ${body.error ?? res.statusText}`);
   }
 }
+
+/**
+ * Stalls the broker (SIGSTOP: its sockets stay open, nothing answers) or lets it go on (SIGCONT);
+ * local-jar broker only. Every test file sharing the broker sees the stall.
+ */
+export async function freezeKafka(frozen: boolean): Promise<void> {
+  const url = inject("kafkaControlUrl");
+  if (!url) throw new Error("No Kafka control endpoint was provided: run the tests through vitest.config.ts.");
+  const res = await fetch(`${url}/${frozen ? "freeze" : "thaw"}`, { method: "POST", signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: string };
+    throw new Error(`Broker ${frozen ? "freeze" : "thaw"} refused (HTTP ${res.status}): ${body.error ?? res.statusText}`);
+  }
+}

@@ -15,8 +15,9 @@
 // tests fail, saying why; the other tests are not affected.
 //
 // Tests read the broker with inject("kafkaBrokers") (see test/setup/kafka.ts). They restart it through
-// a loopback control endpoint served here (POST <kafkaControlUrl>/restart), which only the local-jar
-// broker supports; the other modes answer 501 and such tests fail saying why.
+// a loopback control endpoint served here (POST <kafkaControlUrl>/restart), and stall it without
+// closing its sockets (POST /freeze, /thaw: SIGSTOP and SIGCONT of its process), which only the
+// local-jar broker supports; the other modes answer 501 and such tests fail saying why.
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -58,6 +59,8 @@ interface Broker {
   description: string;
   security: TestKafkaSecurity;
   restart?: () => Promise<void>;
+  /** SIGSTOP / SIGCONT of the broker process: a broker that stalls without closing its sockets. */
+  freeze?: (frozen: boolean) => void;
   stop: () => Promise<void>;
 }
 
@@ -215,7 +218,16 @@ async function startJarBroker(): Promise<Broker> {
     description: `Apache Kafka ${started.version} from its jars on ${started.brokers.join(",")} (data ${started.dataDir})`,
     security: localSecurity(started),
     restart: () => started.restart(),
-    stop: () => started.stop(),
+    freeze: (frozen) => {
+      const pid = started.pid;
+      if (pid === undefined) throw new Error("the local broker has no process to signal");
+      process.kill(pid, frozen ? "SIGSTOP" : "SIGCONT");
+    },
+    stop: async () => {
+      // a test that froze the broker and failed must not leave it frozen for the stop
+      if (started.pid !== undefined) process.kill(started.pid, "SIGCONT");
+      await started.stop();
+    },
   };
 }
 
@@ -245,7 +257,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** The control endpoint tests use: POST /restart, GET /status. Loopback only. */
+/** The control endpoint tests use: POST /restart, /freeze, /thaw, GET /status. Loopback only. */
 function serveControl(broker: Broker): Promise<Server> {
   let restarts = Promise.resolve();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -270,6 +282,18 @@ function serveControl(broker: Broker): Promise<Server> {
         () => sendJson(res, 200, { brokers: broker.brokers, restartMs: Date.now() - started }),
         (error: unknown) => sendJson(res, 500, { error: `Restarting the broker failed: ${errorMessage(error)}` }),
       );
+    } else if (req.method === "POST" && (req.url === "/freeze" || req.url === "/thaw")) {
+      const freeze = broker.freeze;
+      if (!freeze) {
+        sendJson(res, 501, { error: `The test broker (${broker.description}) cannot be frozen by the tests: only the local broker from Apache Kafka's jars can.` });
+        return;
+      }
+      try {
+        freeze(req.url === "/freeze");
+        sendJson(res, 200, { frozen: req.url === "/freeze" });
+      } catch (error) {
+        sendJson(res, 500, { error: `Signalling the broker failed: ${errorMessage(error)}` });
+      }
     } else {
       sendJson(res, 404, { error: `No route ${req.method} ${req.url}` });
     }
