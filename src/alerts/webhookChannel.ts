@@ -1,5 +1,6 @@
 import type { WebhookConfig } from "../config/alertsSchema.js";
 import type { Logger } from "../telemetry/logger.js";
+import { secrets } from "../telemetry/redaction.js";
 import type { AlertChannel } from "./AlertChannel.js";
 import { slackMessage, type AlertEvent } from "./alertEvent.js";
 import type { AlertMetrics } from "./alertMetrics.js";
@@ -33,13 +34,16 @@ export function retryAfterMs(value: string | null, nowMs: number): number | unde
  */
 export function webhookChannel(config: WebhookConfig, index: number, metrics: AlertMetrics, log: Logger): AlertChannel {
   const name = `webhook:${config.name ?? String(index)}`;
-  const origin = new URL(config.url).origin;
-  const headers = { "content-type": "application/json", "user-agent": "dqstream-alerts", ...config.headers };
+  const { url, authorization } = withoutCredentials(config.url);
+  if (authorization !== undefined) secrets.add(authorization);
+  const origin = new URL(url).origin;
+  const configured = Object.keys(config.headers).some((h) => h.toLowerCase() === "authorization");
+  const headers = { "content-type": "application/json", "user-agent": "dqstream-alerts", ...(authorization === undefined || configured ? {} : { authorization }), ...config.headers };
   metrics.channel(name);
 
   const deliver = async (item: Item, stop: AbortSignal): Promise<Attempt> => {
     try {
-      const res = await fetch(config.url, {
+      const res = await fetch(url, {
         method: "POST",
         headers,
         body: item.body,
@@ -86,4 +90,19 @@ function describeFetchError(e: unknown, timeoutMs: number): string {
   if (cause?.code !== undefined) return cause.code;
   if (cause?.message !== undefined) return cause.message;
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * A URL's user-info as HTTP Basic credentials (RFC 9110 §11.2; what curl does with
+ * `https://user:password@host`): fetch refuses a URL that includes credentials, with an error
+ * quoting it whole, so they go into the Authorization header instead (unless one is configured).
+ */
+export function withoutCredentials(raw: string): { url: string; authorization?: string } {
+  const u = new URL(raw);
+  if (u.username === "" && u.password === "") return { url: raw };
+  const user = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  u.username = "";
+  u.password = "";
+  return { url: u.href, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
 }

@@ -1,6 +1,7 @@
 import type * as z from "zod";
 import { configFromEnv } from "../config/envConfig.js";
 import { ConfigError, mergeConfig, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
+import { secrets } from "../telemetry/redaction.js";
 import { UsageError } from "./exitCodes.js";
 
 export type FlagKind = "int" | "string" | "list";
@@ -48,6 +49,8 @@ export async function resolveCommandConfig<S extends z.ZodType, F>(
     flagOf.set(path.join("."), flag);
   }
   const merged = mergeConfig(fromFile, fromEnv.config, fromFlags);
+  // before validation, whose messages could otherwise quote them
+  secrets.addConfig(merged);
   for (const [, path, flag] of source.flagKeys.slice(0, source.required)) {
     let node: unknown = merged;
     for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];

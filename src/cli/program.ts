@@ -9,6 +9,7 @@ import { ConfigError } from "../config/loadConfig.js";
 import { HookLoadError } from "../hooks/HookRunner.js";
 import { ExitCode, UsageError } from "./exitCodes.js";
 import { VERSION } from "./version.js";
+import { secrets } from "../telemetry/redaction.js";
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -63,6 +64,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns the exit code (0 done, 1 unreadable input or failure, 2 bad arguments). */
 export async function main(argv: string[]): Promise<number> {
+  secrets.addEnvironment(process.env);
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -73,15 +75,15 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof HookLoadError) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(secrets.scrub(`error: ${e.message}\n`));
       return ExitCode.Usage;
     }
     if (e instanceof InputError || e instanceof FormatError || isSystemError(e)) {
       // a system error (e.g. an --output folder that cannot be created) names its path itself
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(secrets.scrub(`error: ${e.message}\n`));
       return ExitCode.Failure;
     }
-    process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(secrets.scrub(`error: ${(e as Error).stack ?? String(e)}\n`));
     return ExitCode.Failure;
   }
 }

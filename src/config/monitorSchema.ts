@@ -75,17 +75,4 @@ export const MonitorConfigSchema = RunConfigSchema.extend({
 
 export type MonitorConfig = z.output<typeof MonitorConfigSchema>;
 
-/**
- * Keys whose values are secrets: never logged, never echoed in errors. Webhook `url`s are secrets
- * (Slack's carry the token) and so are their `headers` (Authorization).
- */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(["password", "key_file", "url", "headers"]);
-
-/** A copy of a config with secret values replaced, for logging. */
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value === null || typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.has(k) ? "[redacted]" : redact(v);
-  return out;
-}
+export { redactConfig as redact, SECRET_KEYS } from "../telemetry/redaction.js";

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../telemetry/logger.js";
+import { secrets } from "../telemetry/redaction.js";
 
 /** What the server needs of the metrics: a `MonitorMetrics`, or anything exposing text the same way. */
 export interface MetricsSource {
@@ -136,7 +137,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, JSON_TYPE, JSON.stringify(body));
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+function send(res: ServerResponse, status: number, contentType: string, raw: string): void {
+  const body = secrets.scrub(raw);
   res.writeHead(status, {
     "Content-Type": contentType,
     "Content-Length": Buffer.byteLength(body),

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { ConfigError } from "../../src/config/loadConfig.js";
+import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
+import { secrets } from "../../src/telemetry/redaction.js";
 import { decodeCheckpoint, encodeCheckpoint, startMonitor } from "../../src/engine/runMonitor.js";
 import { DEAD_LETTER_HEADERS } from "../../src/sinks/kafkaDeadLetterSink.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
@@ -21,6 +23,7 @@ import {
   lines,
   monitor,
   monitorConfig,
+  monitorConfigInput,
   send,
   tempDir,
   windowJsons,
@@ -223,6 +226,32 @@ describe("hostile traffic against a real broker", () => {
     expect(logged.filter((l) => l.includes('"msg":"blocked: ')).length).toBe(1);
     expect(logged.filter((l) => l.includes('"msg":"unblocked: ')).length).toBe(1);
   }, 180_000);
+
+  it("13: a monitor whose webhooks fail logs, serves and writes none of their secrets", async () => {
+    const topic = uniqueName("dq-h-secrets");
+    const dlq = uniqueName("dq-h-secrets-dlq");
+    await createTopic(topic, 1);
+    await createTopic(dlq, 1);
+    await send(topic, lines.map((value) => ({ value })));
+    const secret = { user: "mon-user-S3CR1T", password: "mon-pass-S3CR2T", token: "mon-tok-S3CR3T", header: "mon-hdr-S3CR4T" };
+    const reports = await tempDir();
+    const logged: string[] = [];
+    const log = createLogger("debug", new Writable({ write: (c: Buffer, _e, done) => void (logged.push(c.toString()), done()) }));
+    const input = monitorConfigInput({ topic, groupId: uniqueName("dq-h-secrets-group"), reports, deadLetterTopic: dlq });
+    const config = MonitorConfigSchema.parse({
+      ...input,
+      alerts: { channels: { log: true, webhooks: [{ url: `http://${secret.user}:${secret.password}@127.0.0.1:1/hooks/${secret.token}`, headers: { Authorization: `Bearer ${secret.header}` }, max_attempts: 2, backoff_initial_ms: 1, backoff_max_ms: 5 }] } },
+    });
+    secrets.addConfig(config);
+    const m = await startMonitor(config, log, { maxWaitTimeInMs: 200, tickMs: 200 });
+    cleanups.push(() => m.stop());
+    await vi.waitFor(() => expect(m.reports.length).toBe(7), { timeout: 60_000, interval: 200 });
+    await vi.waitFor(() => expect(logged.join("")).toMatch(/"msg":"alert not delivered"/), { timeout: 30_000, interval: 200 });
+    const served = (await (await fetch(`${m.url}/metrics`)).text()) + (await (await fetch(`${m.url}/readyz`)).text());
+    await m.stop();
+    const everything = [logged.join(""), served, ...(await Promise.all([...(await windowJsons(join(reports, "churn", "ten-minutes"))).values()].map((w) => JSON.stringify(w))))].join("\n");
+    expect(Object.values(secret).filter((x) => everything.includes(x))).toEqual([]);
+  }, 120_000);
 
   it("8: while a window's report folder cannot be written the monitor is blocked, then writes it", async () => {
     const topic = uniqueName("dq-h-disk");
