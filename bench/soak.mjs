@@ -14,7 +14,7 @@ import { Kafka, logLevel, Partitioners } from "kafkajs";
 import { startLocalKafka } from "../scripts/kafka-local.mjs";
 import { MonitorConfigSchema } from "../dist/config/monitorSchema.js";
 import { startMonitor } from "../dist/engine/runMonitor.js";
-import { silentLogger } from "../dist/telemetry/logger.js";
+import { createLogger, silentLogger } from "../dist/telemetry/logger.js";
 import { envInt, fmtInt, table } from "./lib.mjs";
 
 if (typeof globalThis.gc !== "function") throw new Error("run with node --expose-gc (npm run bench:soak does)");
@@ -33,7 +33,7 @@ const kafka = new Kafka({ clientId: "dqstream-soak", brokers, logLevel: logLevel
 const admin = kafka.admin();
 await admin.connect();
 const topic = `dq-soak-${Date.now().toString(36)}`;
-await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }, { topic: `${topic}-dlq`, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }, { topic: `${topic}-dlq`, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
 
 const { readFile } = await import("node:fs/promises");
 const template = (await readFile(join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl"), "utf8")).split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
@@ -52,7 +52,7 @@ const config = MonitorConfigSchema.parse({
   partials_retention_seconds: 3600,
   alerts: { channels: { log: false } },
 });
-const m = await startMonitor(config, silentLogger(), { tickMs: 200, maxWaitTimeInMs: 200 });
+const m = await startMonitor(config, process.env.BENCH_LOG ? createLogger(process.env.BENCH_LOG, (await import("node:fs")).createWriteStream(join(tmpdir(), "dq-soak.log"))) : silentLogger(), { tickMs: 200, maxWaitTimeInMs: 200 });
 
 // The producer: each tick, the next 100 ms of wall clock worth of event time (6 minutes, 6 windows).
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -68,7 +68,7 @@ const producing = (async () => {
     for (let t = eventMs; t < eventMs + step; t += WINDOW_MS / PER_WINDOW) {
       const r = structuredClone(template[produced % template.length]);
       r.eventMetadata.inferenceTime = iso(t);
-      messages.push({ partition: produced % 2, value: JSON.stringify(r) });
+      messages.push({ partition: 0, value: JSON.stringify(r) });
       produced++;
     }
     await producer.send({ topic, acks: -1, messages });

@@ -5,7 +5,7 @@ import { partitionsOf, WindowPartStore } from "../sinks/windowPartStore.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import { InputError } from "../records/inputBytes.js";
 import { KafkaDeadLetterSink } from "../sinks/kafkaDeadLetterSink.js";
-import { createKafkaSource, DEFAULT_MAX_MESSAGE_BYTES, type KafkaBatch, type KafkaSource } from "../sources/kafkaSource.js";
+import { createKafkaSource, DEFAULT_MAX_MESSAGE_BYTES, membershipError, type KafkaBatch, type KafkaSource } from "../sources/kafkaSource.js";
 import { ConfigError } from "../config/loadConfig.js";
 import { partitionId, type PartitionKey } from "../sources/Source.js";
 import type { Logger } from "../telemetry/logger.js";
@@ -160,7 +160,6 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const stopSignal = new AbortController();
   /** Destinations the monitor is blocked on, with since when (readiness). */
   const blockedOn = new Map<string, number>();
-  let heartbeat: (() => Promise<void>) | undefined;
 
   let fail!: (e: Error) => void;
   let finish!: (s: MonitorSummary) => void;
@@ -178,7 +177,12 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     return next;
   };
 
-  const deliver = <T>(destination: "dead_letters" | "reports", description: string, attempt: () => Promise<T>): Promise<T> =>
+  /**
+   * `heartbeat`: the batch's, when a batch is in hand (kafkajs waits for it meanwhile); the idle
+   * timers pass none (the consumer heartbeats on its own then).
+   */
+  type Heartbeat = (() => Promise<void>) | undefined;
+  const deliver = <T>(destination: "dead_letters" | "reports", description: string, attempt: () => Promise<T>, heartbeat: Heartbeat): Promise<T> =>
     untilDelivered(attempt, {
       destination,
       description,
@@ -222,15 +226,21 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     }
   };
 
-  const report = async (closed: readonly ClosedWindow[], closableAt: number): Promise<void> => {
+  const report = async (closed: readonly ClosedWindow[], closableAt: number, heartbeat: Heartbeat): Promise<void> => {
     if (closed.length === 0) return;
     for (const w of closed) {
-      const written = await deliver("reports", `reports folder ${config.reports_dir}`, () =>
-        parts.report(w, async (assembled) => {
-          if (assembled.parts.length > w.parts.length) log.info({ window_start: isoSeconds(w.startMs), partitions: partitionsOf(assembled) }, "window assembled with parts of other instances");
-          return reporter.report([assembled]);
-        }),
+      const written = await deliver(
+        "reports",
+        `reports folder ${config.reports_dir}`,
+        () =>
+          parts.report(w, async (assembled) => {
+            if (assembled.parts.length > w.parts.length) log.info({ window_start: isoSeconds(w.startMs), partitions: partitionsOf(assembled) }, "window assembled with parts of other instances");
+            return reporter.report([assembled]);
+          }),
+        heartbeat,
       );
+      // closing many windows may take longer than the session timeout: the member stays alive
+      await heartbeat?.();
       // this instance's records only: other instances count theirs
       metrics.recordOutcomes(w.counts);
       for (const r of written) {
@@ -297,7 +307,6 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const onBatch = (batch: KafkaBatch): Promise<void> =>
     serial(async () => {
       try {
-        heartbeat = batch.heartbeat;
         await handleBatch(batch);
       } catch (e) {
         if (!stopping) log.error({ err: e, topic: batch.partition.topic, partition: batch.partition.partition }, "batch failed: state reset to the committed offsets");
@@ -321,9 +330,9 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     const result = await engine.process(batch.records, active());
     const closableAt = Date.now();
     const sink = deadLetters as KafkaDeadLetterSink;
-    await deliver("dead_letters", `dead-letter topic ${sink.topic}`, () => sink.write(result.deadLetters));
+    await deliver("dead_letters", `dead-letter topic ${sink.topic}`, () => sink.write(result.deadLetters), batch.heartbeat);
     for (const d of result.deadLetters) metrics.deadLetter(d.reason);
-    await report(result.closed, closableAt);
+    await report(result.closed, closableAt, batch.heartbeat);
     const next = (BigInt(batch.lastOffset) + 1n).toString();
     nextOffset.set(id, next);
     await commitAll();
@@ -402,11 +411,19 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
         if (closed.length === 0) return;
         log.info({ windows: closed.length }, "windows closed by the watermark of the partitions still active");
       }
-      await report(closed, now);
+      await report(closed, now, undefined);
       await commitAll();
       metrics.openWindows(wm.openWindowCount);
     }).catch((e: unknown) => {
-      if (!stopping) void shutdown(e instanceof Error ? e : new Error(String(e)));
+      if (stopping) return;
+      if (membershipError(e) !== undefined) {
+        // the group moved on (this member's session expired): kafkajs rejoins, and the state is
+        // rebuilt from the commits on the new assignment
+        log.warn({ err: e }, "idle close interrupted: the consumer must rejoin its group; state reset to the committed offsets");
+        reset();
+        return;
+      }
+      void shutdown(e instanceof Error ? e : new Error(String(e)));
     });
   };
   const timer = setInterval(tick, options.tickMs ?? 1000);

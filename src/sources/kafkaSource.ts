@@ -263,7 +263,14 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
 
     async commit(offsets) {
       if (offsets.length === 0) return;
-      await consumer.commitOffsets(offsets.map((o) => ({ topic: o.partition.topic, partition: o.partition.partition, offset: o.offset, metadata: o.metadata })));
+      try {
+        await consumer.commitOffsets(offsets.map((o) => ({ topic: o.partition.topic, partition: o.partition.partition, offset: o.offset, metadata: o.metadata })));
+      } catch (e) {
+        // kafkajs wraps the broker's answer in its retry error; unwrapped, an answer saying this
+        // member left the group (session expired while a batch took long) makes kafkajs rejoin
+        // the group instead of crashing the consumer
+        throw membershipError(e) ?? e;
+      }
     },
 
     async committed(keys) {
@@ -346,4 +353,15 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
       ]);
     },
   };
+}
+
+/** Broker answers that mean the member must rejoin its group (kafkajs's runner rejoins on these types). */
+const MEMBERSHIP_ERRORS: ReadonlySet<string> = new Set(["REBALANCE_IN_PROGRESS", "NOT_COORDINATOR_FOR_GROUP", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID"]);
+
+/** The error of a chain that says the member must rejoin its group, if there is one. */
+export function membershipError(e: unknown): Error | undefined {
+  for (let current: unknown = e, depth = 0; current instanceof Error && depth < 5; current = (current as { cause?: unknown; originalError?: unknown }).cause ?? (current as { originalError?: unknown }).originalError, depth++) {
+    if (MEMBERSHIP_ERRORS.has(String((current as { type?: unknown }).type))) return current;
+  }
+  return undefined;
 }
