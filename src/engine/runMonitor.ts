@@ -35,6 +35,8 @@ export interface MonitorOptions {
   tickMs?: number;
   /** kafkajs maxWaitTimeInMs (default 1000). */
   maxWaitTimeInMs?: number;
+  /** How many of the latest reports `reports` keeps (default RECENT_REPORTS). */
+  recentReports?: number;
 }
 
 export interface MonitorSummary {
@@ -247,7 +249,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
         metrics.windowClosed(r.violations, (Date.now() - closableAt) / 1000);
         reportsWritten++;
         recent.push({ startMs: r.startMs, endMs: r.endMs, folder: r.folder, itemCount: r.itemCount, violations: r.violations.length });
-        if (recent.length > RECENT_REPORTS) recent.shift();
+        if (recent.length > (options.recentReports ?? RECENT_REPORTS)) recent.shift();
       }
     }
     const horizon = wm.closedUpToMs - config.partials_retention_seconds * 1000;

@@ -1,0 +1,30 @@
+// Issue 9, point 17: nothing the monitor holds grows with the records or windows processed. The
+// running monitor keeps only the latest reports (summaries, no statistics); `npm run bench:soak`
+// shows its resident set flat over 5,000 windows against a real broker (bench/README.md).
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
+import { startMonitor } from "../../src/engine/runMonitor.js";
+import { silentLogger } from "../../src/telemetry/logger.js";
+import { batchOf, standIn } from "../support/kafkaStandIn.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+describe("17: a long life", () => {
+  it("17: RunningMonitor.reports keeps the latest reports only, as summaries without statistics", async () => {
+    const config = MonitorConfigSchema.parse({
+      baseline: { statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"), constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json") },
+      reports_dir: await mkdtemp(join(tmpdir(), "dq-long-life-")),
+      window_seconds: 600,
+      kafka: { brokers: ["127.0.0.1:1"], topics: ["captures"] },
+    });
+    const s = standIn([await batchOf(560)], { hangOnStop: false });
+    const m = await startMonitor(config, silentLogger(), { source: s.source, http: false, recentReports: 3 });
+    await m.stop();
+    expect(m.reportsWritten).toBe(6);
+    expect(m.reports.map((r) => r.startMs)).toEqual([3, 4, 5].map((k) => Date.UTC(2026, 10, 1, 0, 10 * k)));
+    expect(Object.keys(m.reports[0] ?? {}).sort()).toEqual(["endMs", "folder", "itemCount", "startMs", "violations"]);
+  });
+});

@@ -1,0 +1,66 @@
+// A stand-in KafkaSource that delivers given batches of the golden capture to the monitor,
+// without a broker (the real broker is in test/integration/ and test/hostile/).
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { KafkaBatch, KafkaSource, KafkaSourceHandlers } from "../../src/sources/kafkaSource.js";
+import type { PartitionKey } from "../../src/sources/Source.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
+const P: PartitionKey = { topic: "captures", partition: 0 };
+
+/** A KafkaSource that delivers the given batches when started; `stop` hangs when told to. */
+export function standIn(batches: KafkaBatch[], o: { hangOnStop: boolean; batchGate?: Promise<void> }) {
+  const commits: Array<{ offset: string; metadata: string }> = [];
+  let handlers: KafkaSourceHandlers | undefined;
+  let delivered: Promise<void> = Promise.resolve();
+  const calls: string[] = [];
+  const source: KafkaSource = {
+    async start(h) {
+      handlers = h;
+      h.onAssignment([P]);
+      delivered = (async () => {
+        for (const b of batches) {
+          await o.batchGate;
+          await h.onBatch(b);
+        }
+      })();
+    },
+    async commit(offsets) {
+      for (const x of offsets) commits.push({ offset: x.offset, metadata: x.metadata });
+    },
+    async committed() {
+      return new Map();
+    },
+    async send() {},
+    async describeTopics(topics) {
+      return new Map(topics.map((t) => [t, { partitions: 1, maxMessageBytes: 1_048_588 }]));
+    },
+    async createTopic() {},
+    async leaders() {
+      return new Map();
+    },
+    pause() {
+      calls.push("pause");
+    },
+    stop() {
+      calls.push("stop");
+      return o.hangOnStop ? new Promise<void>(() => {}) : delivered;
+    },
+    async disconnect() {
+      calls.push("disconnect");
+    },
+  };
+  return { source, commits, calls, handlers: () => handlers };
+}
+
+export async function batchOf(n: number): Promise<KafkaBatch> {
+  const lines = (await readFile(CAPTURE, "utf8")).split("\n").filter((l) => l.trim() !== "").slice(0, n);
+  return {
+    partition: P,
+    records: lines.map((value, i) => ({ partition: P, position: { topic: P.topic, partition: P.partition, offset: String(i) }, value })),
+    lastOffset: String(n - 1),
+    highWatermark: String(n),
+  };
+}
+
