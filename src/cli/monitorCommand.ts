@@ -66,6 +66,11 @@ export function registerMonitor(program: Command): void {
       const onSignal = (signal: NodeJS.Signals): void => {
         log.info({ signal }, "stopping: finishing the batch in hand and committing");
         void monitor.stop();
+        // whatever a client does during the shutdown, the process ends (the commits made are safe)
+        setTimeout(() => {
+          log.error({ shutdown_timeout_seconds: config.shutdown_timeout_seconds }, "the monitor did not stop in time: exiting");
+          process.exit(1);
+        }, (config.shutdown_timeout_seconds + 5) * 1000).unref();
       };
       process.on("SIGTERM", onSignal);
       process.on("SIGINT", onSignal);

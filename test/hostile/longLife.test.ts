@@ -28,3 +28,26 @@ describe("17: a long life", () => {
     expect(Object.keys(m.reports[0] ?? {}).sort()).toEqual(["endMs", "folder", "itemCount", "startMs", "violations"]);
   });
 });
+
+describe("9: stopping", () => {
+  it("9: once stopping, a consumer that crashes is not restarted, and the crash does not stop anything twice", async () => {
+    const config = MonitorConfigSchema.parse({
+      baseline: { statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"), constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json") },
+      reports_dir: await mkdtemp(join(tmpdir(), "dq-stopping-")),
+      window_seconds: 600,
+      kafka: { brokers: ["127.0.0.1:1"], topics: ["captures"] },
+      shutdown_timeout_seconds: 1,
+    });
+    const s = standIn([await batchOf(10)], { hangOnStop: true });
+    const m = await startMonitor(config, silentLogger(), { source: s.source, http: false });
+    const handlers = s.handlers();
+    expect(handlers?.mayRestart?.(new Error("broker gone"))).toBe(true);
+    const stopping = m.stop();
+    // kafkajs asks before restarting a consumer that crashed: the answer is no from now on
+    expect(handlers?.mayRestart?.(new Error("broker gone"))).toBe(false);
+    handlers?.onCrash(new Error("broker gone"), true);
+    await stopping;
+    await expect(m.done).resolves.toMatchObject({ records: 10 });
+    expect(await m.metrics.text()).toMatch(/^dqstream_consumer_crashes_total 0$/m);
+  });
+});
