@@ -8,10 +8,26 @@ import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS } from "../windows/tumblingWindo
  * that names it. Options carry their unit in their name. The same schema validates the config
  * file (YAML or JSON), flags and DQSTREAM_… environment variables after they are merged.
  */
+/**
+ * Folder names under the reports folder that belong to dqstream: dead letters are written to
+ * `<reports>/dead-letter/<endpoint>/<schedule>/` (src/sinks/fileDeadLetterSink.ts). Compared
+ * without case, as file systems that ignore case (macOS, Windows) would.
+ */
+export const RESERVED_FOLDER_NAMES: ReadonlySet<string> = new Set(["dead-letter"]);
+
+/**
+ * `endpoint` and `schedule`: each becomes one folder level of `<reports>/<endpoint>/<schedule>/`,
+ * so it must name exactly one new folder there: not `.` or `..` (which would write elsewhere),
+ * not hidden (names starting with `.` are dqstream's own: `.partials`, temporary files), not a
+ * reserved name, and at most 255 characters (the longest file name of common file systems).
+ */
 const Name = z
   .string()
   .min(1, "expected a non-empty name")
-  .regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-' (it becomes a folder name)");
+  .max(255, "expected at most 255 characters (it becomes a folder name)")
+  .regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-' (it becomes a folder name)")
+  .refine((s) => !s.startsWith("."), "must not start with '.': '.', '..' and hidden folders (.partials, temporary files) would leave or collide with dqstream's own folders")
+  .refine((s) => !RESERVED_FOLDER_NAMES.has(s.toLowerCase()), "'dead-letter' is reserved: dead letters are written to <reports>/dead-letter/");
 
 export const HookSchema = z.strictObject({
   /** Path of an ES or CommonJS module exporting the hook function. */
