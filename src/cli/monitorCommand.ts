@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { MonitorConfigSchema, redact, type MonitorConfig } from "../config/monitorSchema.js";
 import { startMonitor } from "../engine/runMonitor.js";
 import { createLogger } from "../telemetry/logger.js";
+import { checkBaseline } from "./baselineCheck.js";
 import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
 
 export interface MonitorFlags {
@@ -62,6 +63,7 @@ export function registerMonitor(program: Command): void {
       const config = await resolveMonitorConfig(flags, process.env);
       const log = createLogger(flags.logLevel);
       log.info({ config: redact(config) }, "monitor configuration");
+      await checkBaseline(config, (warning) => log.warn(warning));
       const monitor = await startMonitor(config, log);
       const onSignal = (signal: NodeJS.Signals): void => {
         log.info({ signal }, "stopping: finishing the batch in hand and committing");

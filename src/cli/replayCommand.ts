@@ -5,6 +5,7 @@ import { runReplay, type ReplaySummary } from "../engine/runReplay.js";
 import { createLogger } from "../telemetry/logger.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import { totalOf } from "../windows/WindowCounts.js";
+import { checkBaseline } from "./baselineCheck.js";
 import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
 import { UsageError } from "./exitCodes.js";
 import { formatCount } from "./progress.js";
@@ -53,6 +54,7 @@ export function registerReplay(program: Command): void {
     .action(async (inputs: string[], flags: ReplayFlags) => {
       const config = await resolveReplayConfig(flags);
       const files = await expandInputs(inputs);
+      await checkBaseline(config, (warning) => process.stderr.write(`warning: ${warning}\n`));
       const summary = await runReplay(config, files, createLogger(flags.logLevel ?? "warn"));
       process.stdout.write(formatReplaySummary(config, files, summary));
     });
