@@ -1,22 +1,26 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { FormatError } from "../formats/jsonFile.js";
 import { InputError } from "../records/inputBytes.js";
+import { MAX_THREADS } from "../baseline/profileDatasetParallel.js";
 import { runBaseline } from "./baselineCommand.js";
 import { registerAlarms } from "./alarmsCommand.js";
 import { registerMonitor } from "./monitorCommand.js";
 import { registerReplay } from "./replayCommand.js";
 import { ConfigError } from "../config/loadConfig.js";
+import { MAX_CATEGORY_CAP } from "../config/schema.js";
 import { HookLoadError } from "../hooks/HookRunner.js";
 import { ExitCode, UsageError } from "./exitCodes.js";
 import { VERSION } from "./version.js";
 
-function positiveInt(name: string) {
+/** A flag's integer in [min, max], written in decimal digits. */
+function intInRange(name: string, min: number, max: number) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}"`);
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!(n >= min && n <= max)) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
     return n;
   };
 }
+
 
 export function buildProgram(): Command {
   const program = new Command("dqstream")
@@ -38,8 +42,12 @@ export function buildProgram(): Command {
         .default("START"),
     )
     .requiredOption("--output <dir>", "folder for statistics.json, constraints.json and baseline.json")
-    .option("--category-cap <n>", "distinct values counted exactly per feature before heavy hitters", positiveInt("--category-cap"), 1000)
-    .option("--threads <n>", "CSV: threads that share the sketch work (default: 2, or 1 on a one-core machine); the result does not depend on it", positiveInt("--threads"))
+    .option("--category-cap <n>", `distinct values counted exactly per feature before heavy hitters, 1 to ${MAX_CATEGORY_CAP}`, intInRange("--category-cap", 1, MAX_CATEGORY_CAP), 1000)
+    .option(
+      "--threads <n>",
+      `CSV: threads that share the sketch work, 1 to ${MAX_THREADS} (default: 2, or 1 on a one-core machine); the result does not depend on it`,
+      intInRange("--threads", 1, MAX_THREADS),
+    )
     .exitOverride()
     .action(async (o: { dataset: string; format: "csv" | "jsonl"; header?: boolean; outputColumnsPosition: "START" | "END"; output: string; categoryCap: number; threads?: number }) => {
       if (o.format === "jsonl" && o.header !== undefined) throw new UsageError("--header/--no-header apply to --format csv only");

@@ -29,6 +29,9 @@ const Name = z
   .refine((s) => !s.startsWith("."), "must not start with '.': '.', '..' and hidden folders (.partials, temporary files) would leave or collide with dqstream's own folders")
   .refine((s) => !RESERVED_FOLDER_NAMES.has(s.toLowerCase()), "'dead-letter' is reserved: dead letters are written to <reports>/dead-letter/");
 
+/** The most distinct values counted exactly per feature (`category_cap`, `dqstream baseline --category-cap`): memory grows with it. */
+export const MAX_CATEGORY_CAP = 1_000_000;
+
 export const HookSchema = z.strictObject({
   /** Path of an ES or CommonJS module exporting the hook function. */
   module: z.string().min(1),
@@ -54,7 +57,7 @@ export const RunConfigSchema = z.strictObject({
   /** Use the source's timestamp (Kafka message time) when a record has no usable inferenceTime. */
   fallback_to_source_timestamp: z.boolean().default(true),
   /** Distinct values per feature and window counted exactly before heavy hitters. */
-  category_cap: z.number().int().min(1).max(1_000_000).default(1000),
+  category_cap: z.number().int().min(1).max(MAX_CATEGORY_CAP).default(1000),
   preprocessor: HookSchema.optional(),
   postprocessor: HookSchema.optional(),
   /** CloudWatch metrics (API and Embedded Metric Format); docs/cloudwatch.md. */

@@ -99,3 +99,28 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("16d: arguments that would exhaust the machine", () => {
+  it("16d: --threads outside 1 to 16 is refused (exit 2) naming the flag and the range, before any thread starts", async () => {
+    for (const threads of ["1000", "17", "0", "-1", "2.5", "1e3", "0x4", "two", ""]) {
+      const out = fresh();
+      const r = runCli(tmp, ["baseline", "--dataset", SMALL_CSV, "--format", "csv", "--output", out, "--threads", threads]);
+      expect(r.status, `--threads ${threads}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, `--threads ${threads}`).toContain(`--threads must be an integer from 1 to 16, got "${threads}"`);
+      expect(existsSync(out)).toBe(false);
+    }
+    const one = fresh();
+    const sixteen = fresh();
+    expect(runCli(tmp, ["baseline", "--dataset", SMALL_CSV, "--format", "csv", "--output", one, "--threads", "1"]).status).toBe(0);
+    expect(runCli(tmp, ["baseline", "--dataset", SMALL_CSV, "--format", "csv", "--output", sixteen, "--threads", "16"]).status).toBe(0);
+    expect(await readFile(join(sixteen, "statistics.json"), "utf8")).toBe(await readFile(join(one, "statistics.json"), "utf8"));
+  });
+
+  it("16d: --category-cap outside 1 to 1,000,000 (the config's category_cap range) is refused the same way", () => {
+    for (const cap of ["0", "1000001", "99999999999", "1e3"]) {
+      const r = runCli(tmp, ["baseline", "--dataset", SMALL_CSV, "--format", "csv", "--output", fresh(), "--category-cap", cap]);
+      expect(r.status, `--category-cap ${cap}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`--category-cap must be an integer from 1 to 1000000, got "${cap}"`);
+    }
+  });
+});
