@@ -4,7 +4,7 @@ import { suggestConstraints } from "../baseline/suggestConstraints.js";
 import { profileDataset } from "../baseline/profileDataset.js";
 import { parseBaselineManifest } from "../formats/baselineManifestFormat.js";
 import { parseConstraints, toConstraintsJson } from "../formats/constraintsFormat.js";
-import { writeJsonFile } from "../formats/jsonFile.js";
+import { formatJson, writeFilesAtomic } from "../formats/jsonFile.js";
 import { parseStatistics } from "../formats/statisticsFormat.js";
 import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../profiles/FeatureProfile.js";
 import { toStatistics } from "../profiles/toStatistics.js";
@@ -37,7 +37,7 @@ export interface BaselineSummary {
  * `dqstream baseline`: profile a dataset into SageMaker-compatible statistics.json and suggested
  * constraints.json, plus baseline.json (how the baseline was made: SageMaker's `dataset_format`
  * for it, rows, skipped lines), which `replay` and `monitor` read for the column layout.
- * Outputs are written only after the whole input was read, each atomically.
+ * Outputs are written only after the whole input was read, atomically, all three or none.
  */
 export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.WriteStream = process.stderr): Promise<BaselineSummary> {
   const started = performance.now();
@@ -73,9 +73,12 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
     sketch_options: sketch,
   });
   const files = [join(opts.output, "statistics.json"), join(opts.output, "constraints.json"), join(opts.output, "baseline.json")];
-  await writeJsonFile(files[0] as string, statistics);
-  await writeJsonFile(files[1] as string, constraintsJson);
-  await writeJsonFile(files[2] as string, manifest);
+  // all three or none: a failure (a full disk) leaves an earlier baseline in the folder whole
+  await writeFilesAtomic([
+    [files[0] as string, formatJson(statistics)],
+    [files[1] as string, formatJson(constraintsJson)],
+    [files[2] as string, formatJson(manifest)],
+  ]);
   const summary: BaselineSummary = {
     rows: profile.itemCount,
     features: profile.features.size,

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { FormatError } from "../formats/jsonFile.js";
+import { FormatError, WriteError } from "../formats/jsonFile.js";
 import { InputError } from "../records/inputBytes.js";
 import { MAX_THREADS } from "../baseline/profileDatasetParallel.js";
 import { runBaseline } from "./baselineCommand.js";
@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${e.message}\n`);
       return ExitCode.Usage;
     }
-    if (e instanceof InputError || e instanceof FormatError || isSystemError(e)) {
+    if (e instanceof InputError || e instanceof FormatError || e instanceof WriteError || isSystemError(e)) {
       // a system error (e.g. an --output folder that cannot be created) names its path itself
       process.stderr.write(`error: ${e.message}\n`);
       return ExitCode.Failure;
