@@ -11,6 +11,7 @@ import { toStatistics } from "../profiles/toStatistics.js";
 import type { DatasetFormat } from "../records/datasetReader.js";
 import { InputError, openInputBytes, type InputBytes } from "../records/inputBytes.js";
 import type { SkipLog } from "../records/skipLog.js";
+import { checkOutputFolder } from "./outputFolder.js";
 import { formatBytes, formatCount, ProgressLine } from "./progress.js";
 
 export interface BaselineCommandOptions {
@@ -41,6 +42,7 @@ export interface BaselineSummary {
  */
 export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.WriteStream = process.stderr): Promise<BaselineSummary> {
   const started = performance.now();
+  await checkOutputFolder(opts.output, "--output", false);
   const opened = openInputBytes(opts.dataset);
   const decoded = countingBytes(opened.chunks);
   const input: InputBytes = { ...opened, chunks: decoded.chunks };

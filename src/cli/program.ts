@@ -77,21 +77,31 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.Ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // help and version are "errors" to commander with exit code 0
+      // commander printed its message; help and version are "errors" to it with exit code 0
       return e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof HookLoadError) {
-      process.stderr.write(`error: ${e.message}\n`);
-      return ExitCode.Usage;
-    }
-    if (e instanceof InputError || e instanceof FormatError || e instanceof WriteError || isSystemError(e)) {
-      // a system error (e.g. an --output folder that cannot be created) names its path itself
-      process.stderr.write(`error: ${e.message}\n`);
-      return ExitCode.Failure;
-    }
-    process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+    return reportFailure(e, (text) => process.stderr.write(text));
+  }
+}
+
+/**
+ * Prints why a command failed and returns its exit code. Every error a user can cause is one
+ * `error: …` line naming the flag, variable, file or path: bad arguments and configuration exit 2;
+ * unreadable or invalid input and baseline files, files and folders that cannot be written, and
+ * other system errors (whose message names their path) exit 1. Anything else is a bug in
+ * dqstream: only then is a stack printed, and the line says it is an internal error.
+ */
+export function reportFailure(e: unknown, write: (text: string) => void): number {
+  if (e instanceof UsageError || e instanceof ConfigError || e instanceof HookLoadError) {
+    write(`error: ${e.message}\n`);
+    return ExitCode.Usage;
+  }
+  if (e instanceof InputError || e instanceof FormatError || e instanceof WriteError || isSystemError(e)) {
+    write(`error: ${e.message}\n`);
     return ExitCode.Failure;
   }
+  write(`error: internal error (a bug in dqstream; please report it with this text): ${e instanceof Error ? (e.stack ?? String(e)) : String(e)}\n`);
+  return ExitCode.Failure;
 }
 
 function isSystemError(e: unknown): e is NodeJS.ErrnoException {

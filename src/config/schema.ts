@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { AlertsSchema } from "./alertsSchema.js";
 import { CloudWatchSchema } from "./cloudwatchSchema.js";
+import { FilePath } from "./pathSchema.js";
 import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS } from "../windows/tumblingWindows.js";
 
 /**
@@ -34,17 +35,17 @@ export const MAX_CATEGORY_CAP = 1_000_000;
 
 export const HookSchema = z.strictObject({
   /** Path of an ES or CommonJS module exporting the hook function. */
-  module: z.string().min(1),
+  module: FilePath,
   /** A call that neither returns nor advances for this long is abandoned and counted. */
   timeout_ms: z.number().int().min(1).max(600_000).default(5_000),
 });
 
 export const RunConfigSchema = z.strictObject({
   baseline: z.strictObject({
-    statistics: z.string().min(1),
-    constraints: z.string().min(1),
+    statistics: FilePath,
+    constraints: FilePath,
   }),
-  reports_dir: z.string().min(1),
+  reports_dir: FilePath,
   endpoint: Name.default("endpoint"),
   schedule: Name.default("schedule"),
   window_seconds: z.number().int().min(MIN_WINDOW_SECONDS).max(MAX_WINDOW_SECONDS).default(3600),

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type * as z from "zod";
 
 /** A file that could not be read, parsed or validated; the message names file, JSON path and expectation. */
@@ -115,22 +115,23 @@ export function describeFsError(e: unknown): string {
 /**
  * Creates a folder and its missing parents. Unlike `mkdir(dir, { recursive: true })`, it
  * returns on every file system: Node's never returns where mkdir fails with ENOENT under an
- * existing parent (/proc). Throws a WriteError naming `file` (what the folder is for).
+ * existing parent (/proc). Throws a WriteError naming `file` (what the folder is for) and the
+ * path in the way as the caller spelled it.
  */
 export async function makeFolder(dir: string, file: string = dir): Promise<void> {
   const missing: string[] = [];
-  for (let d = resolvePath(dir); ; d = dirname(d)) {
+  for (let d = dir; ; d = dirname(d)) {
     let isFolder: boolean;
     try {
       isFolder = (await stat(d)).isDirectory();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // ENOTDIR: a file is in the way further up, which the walk up then names
-      if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(d) === d) throw new WriteError(file, `cannot write: cannot create folder ${relativeToCwd(d)}: ${describeFsError(e)}`, { code, cause: e });
+      if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(d) === d) throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { code, cause: e });
       missing.push(d);
       continue;
     }
-    if (!isFolder) throw new WriteError(file, `cannot write: ${relativeToCwd(d)} is a file, not a folder`, { code: "ENOTDIR" });
+    if (!isFolder) throw new WriteError(file, `cannot write: ${d} is a file, not a folder`, { code: "ENOTDIR" });
     break;
   }
   for (const d of missing.reverse()) {
@@ -139,15 +140,9 @@ export async function makeFolder(dir: string, file: string = dir): Promise<void>
     } catch (e) {
       // another writer made it meanwhile
       if ((e as NodeJS.ErrnoException).code === "EEXIST" && (await stat(d)).isDirectory()) continue;
-      throw new WriteError(file, `cannot write: cannot create folder ${relativeToCwd(d)}: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+      throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
     }
   }
-}
-
-/** A resolved path as the caller would have written it: relative when under the working folder. */
-function relativeToCwd(abs: string): string {
-  const rel = relative(process.cwd(), abs);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
 }
 
 /** Writes `data` to a new temporary file beside `file`, flushed to disk; removes it again on failure. */
