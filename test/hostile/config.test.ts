@@ -9,8 +9,9 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { resolveAlarmsConfig } from "../../src/cli/alarmsCommand.js";
 import { resolveMonitorConfig } from "../../src/cli/monitorCommand.js";
 import { resolveReplayConfig } from "../../src/cli/replayCommand.js";
-import { ConfigError } from "../../src/config/loadConfig.js";
-import type { MonitorConfig } from "../../src/config/monitorSchema.js";
+import { ConfigError, mergeConfig, validateConfig } from "../../src/config/loadConfig.js";
+import { MonitorConfigSchema, type MonitorConfig } from "../../src/config/monitorSchema.js";
+import { RunConfigSchema } from "../../src/config/schema.js";
 import { UsageError } from "../../src/cli/exitCodes.js";
 import { params } from "../laws/lawSupport.js";
 import { ensureBuilt, ROOT, runCli } from "../support/cli.js";
@@ -359,6 +360,34 @@ describe("14: fuzzing the config loader (fast-check)", () => {
       }),
       params(2, 300),
     );
+    expect(polluted()).toEqual([]);
+  });
+
+  it("14: random objects (any key, prototype names included, any value) merged and validated end in a config or a ConfigError", () => {
+    const key = fc.oneof(KEY, fc.string({ maxLength: 12 }));
+    const anything = fc.object({ key, maxDepth: 4, withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true });
+    let protoKeys = 0;
+    fc.assert(
+      fc.property(anything, anything, (a, b) => {
+        const proto = [a, b].some((o) => Object.hasOwn(o, "__proto__") && (o as Record<string, unknown>)["__proto__"] !== undefined);
+        if (proto) protoKeys++;
+        const merged = mergeConfig({ baseline: { statistics: STATS, constraints: CONS }, reports_dir: "r" }, a, b);
+        for (const schema of [RunConfigSchema, MonitorConfigSchema]) {
+          let error: unknown;
+          try {
+            validateConfig(schema, merged, () => "config.yaml");
+          } catch (e) {
+            error = e;
+          }
+          if (error !== undefined) expect(error, String((error as Error)?.stack)).toBeInstanceOf(ConfigError);
+          // a top-level __proto__ is refused by name, whatever else is wrong
+          if (proto) expect((error as Error | undefined)?.message).toContain("unknown key __proto__");
+        }
+      }),
+      params(5, 500),
+    );
+    // the generator does reach the key this is about
+    expect(protoKeys).toBeGreaterThan(0);
     expect(polluted()).toEqual([]);
   });
 
