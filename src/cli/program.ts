@@ -21,7 +21,6 @@ function intInRange(name: string, min: number, max: number) {
   };
 }
 
-
 export function buildProgram(): Command {
   const program = new Command("dqstream")
     .description("Streaming data-quality monitoring for ML inference traffic, compatible with SageMaker Model Monitor's files")
