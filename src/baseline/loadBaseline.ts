@@ -13,27 +13,51 @@ export interface LoadedBaseline {
   sha256: { statistics: string; constraints: string };
   /** Baseline feature names in statistics order: the positions captured CSV rows map to. */
   featureNames: string[];
+  /**
+   * What is legal but probably not meant, one message each, naming the file: constraints for
+   * features the statistics lack (SageMaker's own files can have them). Replay prints them on
+   * standard error, monitor logs them.
+   */
+  warnings: string[];
 }
+
+/** Feature names a warning lists before "… and N more". */
+const LISTED_NAMES = 20;
 
 /**
  * Reads a baseline (SageMaker's or ours): statistics.json gives the features in order, their types
  * and distributions; constraints.json the rules. A feature in constraints but not in statistics is
  * still a baseline feature (after the statistics ones); its drift check is skipped for want of a
- * distribution. Any unreadable or invalid file is a FormatError naming it.
+ * distribution, and `warnings` says so. Any unreadable or invalid file is a FormatError naming it.
  */
 export async function loadBaseline(statisticsFile: string, constraintsFile: string): Promise<LoadedBaseline> {
   const [statsBytes, consBytes] = await Promise.all([readBytes(statisticsFile), readBytes(constraintsFile)]);
   const statistics = parseStatistics(statisticsFile, parseJson(statisticsFile, statsBytes));
   const constraints = parseConstraints(constraintsFile, parseJson(constraintsFile, consBytes));
+  const { baseline, featureNames, withoutStatistics } = buildBaseline(statistics, constraints);
+  const warnings: string[] = [];
+  if (withoutStatistics.length > 0) {
+    const k = withoutStatistics.length;
+    const names = withoutStatistics.slice(0, LISTED_NAMES).join(", ") + (k > LISTED_NAMES ? `, … and ${k - LISTED_NAMES} more` : "");
+    warnings.push(
+      `${constraintsFile}: ${k} feature${k === 1 ? "" : "s"} that ${statisticsFile} lacks: ${names} (kept as baseline features after the statistics' ones, without a distribution: no drift check; a window without them has missing columns)`,
+    );
+  }
   return {
-    ...buildBaseline(statistics, constraints),
+    baseline,
+    featureNames,
+    warnings,
     statistics,
     constraints,
     sha256: { statistics: sha256(statsBytes), constraints: sha256(consBytes) },
   };
 }
 
-export function buildBaseline(statistics: StatisticsFile, constraints: Constraints): { baseline: Baseline; featureNames: string[] } {
+/**
+ * The baseline features: the statistics' in their order, then those only constraints.json names
+ * (`withoutStatistics`, in its order).
+ */
+export function buildBaseline(statistics: StatisticsFile, constraints: Constraints): { baseline: Baseline; featureNames: string[]; withoutStatistics: string[] } {
   const byName = new Map(constraints.features.map((f) => [f.name, f]));
   const features: BaselineFeature[] = statistics.features.map((s) => {
     const c = byName.get(s.name);
@@ -48,8 +72,10 @@ export function buildBaseline(statistics: StatisticsFile, constraints: Constrain
     };
   });
   const known = new Set(features.map((f) => f.name));
+  const withoutStatistics: string[] = [];
   for (const c of constraints.features) {
     if (known.has(c.name)) continue;
+    withoutStatistics.push(c.name);
     features.push({
       name: c.name,
       inferred_type: c.inferred_type ?? "Unknown",
@@ -59,7 +85,7 @@ export function buildBaseline(statistics: StatisticsFile, constraints: Constrain
       categories: undefined,
     });
   }
-  return { baseline: { features, constraints }, featureNames: features.map((f) => f.name) };
+  return { baseline: { features, constraints }, featureNames: features.map((f) => f.name), withoutStatistics };
 }
 
 async function readBytes(file: string): Promise<Buffer> {

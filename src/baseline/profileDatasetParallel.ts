@@ -9,6 +9,16 @@ import type { ProfileProgress } from "./profileDataset.js";
 
 /** Chunks a worker may hold unprocessed: bounds memory whatever the input size. */
 const IN_FLIGHT_CHUNKS = 4;
+
+/**
+ * The most worker threads a baseline may use. Each worker costs a V8 isolate, a copy of up to
+ * IN_FLIGHT_CHUNKS input chunks (1 MiB each) and its columns' sketches — about 40 MB of RSS
+ * measured on a 20-column CSV — and parses the whole input itself, so the time is at least one
+ * parse pass however many threads share the sketch work. With sketching about as costly as
+ * parsing (README: baseline / parse-only speed ≈ 0.5), n threads take (1 + 1/n) parse passes:
+ * 16 are within 7 % of the limit, and each doubling beyond saves under 3 % for 40 MB per thread.
+ */
+export const MAX_THREADS = 16;
 /** V8 young-generation size of each worker, MB. */
 const YOUNG_GENERATION_MB = Number(process.env["DQSTREAM_WORKER_YOUNG_MB"] ?? 8);
 
@@ -43,6 +53,7 @@ export async function profileCsvParallel(
   options: SketchOptions,
   onProgress?: (p: ProfileProgress) => void,
 ): Promise<{ profile: DatasetProfile; skips: SkipLog }> {
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_THREADS) throw new RangeError(`profileCsvParallel: workers must be an integer from 1 to ${MAX_THREADS}, got ${workers}`);
   const name = input.name ?? "dataset";
   const threads = Array.from(
     { length: workers },

@@ -40,7 +40,8 @@ export function registerAlarms(program: Command): void {
       const { config, cloudwatch } = await resolveAlarmsConfig(flags);
       const api = await createAlarmsApi({ region: cloudwatch.region, endpointUrl: cloudwatch.endpoint_url, requestTimeoutMs: cloudwatch.request_timeout_ms });
       try {
-        await runAlarms(config, cloudwatch, api, { dryRun: flags.dryRun === true, snsTopicArn: flags.snsTopicArn, configFile: flags.config }, (line) => process.stdout.write(`${line}\n`));
+        const warn = (warning: string): boolean => process.stderr.write(`warning: ${warning}\n`);
+        await runAlarms(config, cloudwatch, api, { dryRun: flags.dryRun === true, snsTopicArn: flags.snsTopicArn, configFile: flags.config, warn }, (line) => process.stdout.write(`${line}\n`));
       } finally {
         api.destroy();
       }
@@ -70,6 +71,8 @@ export interface AlarmsRunOptions {
   dryRun: boolean;
   snsTopicArn?: string | undefined;
   configFile: string;
+  /** The baseline loader's warnings (default: none shown). */
+  warn?: (warning: string) => void;
 }
 
 export interface AlarmsOutcome {
@@ -86,6 +89,7 @@ export interface AlarmsOutcome {
  */
 export async function runAlarms(config: RunConfig, cloudwatch: CloudWatchConfig, api: AlarmsApi, o: AlarmsRunOptions, print: (line: string) => void): Promise<AlarmsOutcome> {
   const loaded = await loadBaseline(config.baseline.statistics, config.baseline.constraints);
+  for (const w of loaded.warnings) o.warn?.(w);
   const plan = planAlarms({ baseline: loaded.baseline, cloudwatch, endpoint: config.endpoint, schedule: config.schedule, windowSeconds: config.window_seconds, snsTopicArn: o.snsTopicArn });
   const where = `CloudWatch (${cloudwatch.endpoint_url ?? `region ${cloudwatch.region ?? "from the AWS SDK's configuration"}`})`;
   const guard = async <T>(what: string, f: () => Promise<T>): Promise<T> => {

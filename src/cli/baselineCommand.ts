@@ -4,13 +4,14 @@ import { suggestConstraints } from "../baseline/suggestConstraints.js";
 import { profileDataset } from "../baseline/profileDataset.js";
 import { parseBaselineManifest } from "../formats/baselineManifestFormat.js";
 import { parseConstraints, toConstraintsJson } from "../formats/constraintsFormat.js";
-import { writeJsonFile } from "../formats/jsonFile.js";
+import { formatJson, writeFilesAtomic } from "../formats/jsonFile.js";
 import { parseStatistics } from "../formats/statisticsFormat.js";
 import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../profiles/FeatureProfile.js";
 import { toStatistics } from "../profiles/toStatistics.js";
 import type { DatasetFormat } from "../records/datasetReader.js";
-import { openInputBytes } from "../records/inputBytes.js";
+import { InputError, openInputBytes, type InputBytes } from "../records/inputBytes.js";
 import type { SkipLog } from "../records/skipLog.js";
+import { checkOutputFolder } from "./outputFolder.js";
 import { formatBytes, formatCount, ProgressLine } from "./progress.js";
 
 export interface BaselineCommandOptions {
@@ -37,11 +38,14 @@ export interface BaselineSummary {
  * `dqstream baseline`: profile a dataset into SageMaker-compatible statistics.json and suggested
  * constraints.json, plus baseline.json (how the baseline was made: SageMaker's `dataset_format`
  * for it, rows, skipped lines), which `replay` and `monitor` read for the column layout.
- * Outputs are written only after the whole input was read, each atomically.
+ * Outputs are written only after the whole input was read, atomically, all three or none.
  */
 export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.WriteStream = process.stderr): Promise<BaselineSummary> {
   const started = performance.now();
-  const input = openInputBytes(opts.dataset);
+  await checkOutputFolder(opts.output, "--output", false);
+  const opened = openInputBytes(opts.dataset);
+  const decoded = countingBytes(opened.chunks);
+  const input: InputBytes = { ...opened, chunks: decoded.chunks };
   const format: DatasetFormat = opts.format === "csv" ? { format: "csv", header: opts.header } : { format: "jsonl" };
   const sketch: SketchOptions = { ...DEFAULT_SKETCH_OPTIONS, category_cap: opts.categoryCap };
   const progress = new ProgressLine(err);
@@ -52,6 +56,8 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
     progress.clear();
   }
   const { profile, skips } = result;
+  // an empty baseline would pass every later check and flag every feature as extra: refuse it
+  if (profile.itemCount === 0 || profile.features.size === 0) throw new InputError(input.name ?? opts.dataset, nothingProfiled(profile.itemCount, profile.features.size, decoded.bytes, skips));
   const statistics = toStatistics(profile);
   // Validate what we write with the same schema we read with: a file we cannot read back is a bug.
   const constraints = suggestConstraints(parseStatistics("statistics.json (generated)", statistics));
@@ -69,9 +75,12 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
     sketch_options: sketch,
   });
   const files = [join(opts.output, "statistics.json"), join(opts.output, "constraints.json"), join(opts.output, "baseline.json")];
-  await writeJsonFile(files[0] as string, statistics);
-  await writeJsonFile(files[1] as string, constraintsJson);
-  await writeJsonFile(files[2] as string, manifest);
+  // all three or none: a failure (a full disk) leaves an earlier baseline in the folder whole
+  await writeFilesAtomic([
+    [files[0] as string, formatJson(statistics)],
+    [files[1] as string, formatJson(constraintsJson)],
+    [files[2] as string, formatJson(manifest)],
+  ]);
   const summary: BaselineSummary = {
     rows: profile.itemCount,
     features: profile.features.size,
@@ -87,6 +96,43 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
 /** Up to two threads: the reading thread plus sketch work split in two saturates 2 cores. */
 export function defaultThreads(): number {
   return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/**
+ * Why a dataset gave no row, or rows without a single feature (JSON Lines of `{}`), for the error:
+ * `no rows profiled: 744 lines skipped: 744 × invalid JSON (lines 1, 2, 3, 4, 5, …)`.
+ * `bytes` counts the decoded input (a gzip file of nothing is empty).
+ */
+function nothingProfiled(rows: number, features: number, bytes: number, skips: SkipLog): string {
+  const skipped =
+    skips.total === 0
+      ? undefined
+      : `${formatCount(skips.total)} line${skips.total === 1 ? "" : "s"} skipped: ${skips
+          .reasons()
+          .map((r) => `${formatCount(r.count)} × ${r.reason} (line${r.count === 1 ? "" : "s"} ${r.first.join(", ")}${r.count > r.first.length ? ", …" : ""})`)
+          .join(", ")}`;
+  if (rows > 0) return `no features profiled: ${formatCount(rows)} row${rows === 1 ? "" : "s"}, none with a key${skipped === undefined ? "" : `; ${skipped}`}`;
+  if (skipped !== undefined) return `no rows profiled: ${skipped}`;
+  if (bytes === 0) return "no rows profiled: the input is empty";
+  if (features > 0) return `no rows profiled: only a header line (${features} column${features === 1 ? "" : "s"})`;
+  return "no rows profiled: only blank lines";
+}
+
+/** Counts the bytes of a chunk stream as they pass. */
+function countingBytes(chunks: AsyncIterable<Buffer>): { chunks: AsyncIterable<Buffer>; readonly bytes: number } {
+  let bytes = 0;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      yield chunk;
+    }
+  }
+  return {
+    chunks: counted(),
+    get bytes() {
+      return bytes;
+    },
+  };
 }
 
 export function skipsJson(skips: SkipLog): Array<{ reason: string; count: number; first_lines: number[]; example: string }> {

@@ -30,7 +30,6 @@ export async function resolveCommandConfig<S extends z.ZodType, F>(
   source: CommandConfigSource<F>,
 ): Promise<z.output<S>> {
   const fromFile = source.file === undefined ? {} : await readConfigFileResolved(source.file);
-  const fromEnv = source.env === undefined ? { config: {}, origin: new Map<string, string>() } : configFromEnv(source.env);
   const fromFlags: Record<string, unknown> = {};
   const flagOf = new Map<string, string>();
   for (const [prop, path, flag, kind] of source.flagKeys) {
@@ -48,6 +47,11 @@ export async function resolveCommandConfig<S extends z.ZodType, F>(
     node[path[path.length - 1] as string] = value;
     flagOf.set(path.join("."), flag);
   }
+  // variables are typed by the schema that validates them; a schema chosen from the merged value
+  // is chosen by which keys are set, which the default typing already shows
+  const env = source.env;
+  const chosen = typeof schema === "function" ? schema(mergeConfig(fromFile, env === undefined ? {} : configFromEnv(env).config, fromFlags)) : schema;
+  const fromEnv = env === undefined ? { config: {}, origin: new Map<string, string>() } : configFromEnv(env, chosen);
   const merged = mergeConfig(fromFile, fromEnv.config, fromFlags);
   // before validation, whose messages could otherwise quote them
   secrets.addConfig(merged);
@@ -59,12 +63,28 @@ export async function resolveCommandConfig<S extends z.ZodType, F>(
       throw new UsageError(`missing ${flag} (or ${path.join(".")} in --config${source.env === undefined ? "" : `, or ${variable}`})`);
     }
   }
-  return validateConfig(typeof schema === "function" ? schema(merged) : schema, merged, (path) => {
+  return validateConfig(chosen, merged, (path) => {
     for (let n = path.length; n > 0; n--) {
       const key = path.slice(0, n).map(String).join(".");
       const where = flagOf.get(key) ?? fromEnv.origin.get(key);
       if (where !== undefined) return where;
     }
+    // a section only variables or flags created (DQSTREAM_NO_SUCH__KEY makes no_such): the first of them
+    if (path.length > 0 && !hasPath(fromFile, path)) {
+      const prefix = `${path.map(String).join(".")}.`;
+      const inside = [...flagOf.entries(), ...fromEnv.origin.entries()].filter(([k]) => k.startsWith(prefix)).map(([, where]) => where);
+      if (inside.length > 0) return inside.sort()[0] as string;
+    }
     return source.file ?? "configuration";
   });
+}
+
+/** Whether a value has an own key at `path`. */
+function hasPath(value: unknown, path: readonly PropertyKey[]): boolean {
+  let node = value;
+  for (const key of path) {
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, key)) return false;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return true;
 }

@@ -2,6 +2,9 @@ import type { Command } from "commander";
 import { MonitorConfigSchema, redact, type MonitorConfig } from "../config/monitorSchema.js";
 import { startMonitor } from "../engine/runMonitor.js";
 import { createLogger } from "../telemetry/logger.js";
+import { checkBaseline } from "./baselineCheck.js";
+import { logLevelFromEnv, logLevelOption } from "./logLevel.js";
+import { checkOutputFolder } from "./outputFolder.js";
 import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
 
 export interface MonitorFlags {
@@ -56,12 +59,14 @@ export function registerMonitor(program: Command): void {
     .option("--endpoint <name>", "endpoint name in the reports path (default endpoint)")
     .option("--schedule <name>", "schedule name in the reports path (default schedule)")
     .option("--http-port <n>", "port of /healthz, /readyz, /metrics (default 9464; 0 picks a free one)")
-    .option("--log-level <level>", "log level on stderr (default info)")
+    .addOption(logLevelOption("info, or DQSTREAM_LOG_LEVEL"))
     .exitOverride()
     .action(async (flags: MonitorFlags) => {
       const config = await resolveMonitorConfig(flags, process.env);
-      const log = createLogger(flags.logLevel);
+      const log = createLogger(flags.logLevel ?? logLevelFromEnv(process.env));
       log.info({ config: redact(config) }, "monitor configuration");
+      await checkBaseline(config, (warning) => log.warn(warning));
+      await checkOutputFolder(config.reports_dir, flags.reports === undefined ? "reports_dir" : "--reports", true);
       const monitor = await startMonitor(config, log);
       const onSignal = (signal: NodeJS.Signals): void => {
         log.info({ signal }, "stopping: finishing the batch in hand and committing");

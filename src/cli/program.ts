@@ -1,20 +1,23 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { FormatError } from "../formats/jsonFile.js";
+import { FormatError, WriteError } from "../formats/jsonFile.js";
 import { InputError } from "../records/inputBytes.js";
+import { MAX_THREADS } from "../baseline/profileDatasetParallel.js";
 import { runBaseline } from "./baselineCommand.js";
 import { registerAlarms } from "./alarmsCommand.js";
 import { registerMonitor } from "./monitorCommand.js";
 import { registerReplay } from "./replayCommand.js";
 import { ConfigError } from "../config/loadConfig.js";
+import { MAX_CATEGORY_CAP } from "../config/schema.js";
 import { HookLoadError } from "../hooks/HookRunner.js";
 import { ExitCode, UsageError } from "./exitCodes.js";
 import { VERSION } from "./version.js";
 import { secrets } from "../telemetry/redaction.js";
 
-function positiveInt(name: string) {
+/** A flag's integer in [min, max], written in decimal digits. */
+function intInRange(name: string, min: number, max: number) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}"`);
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!(n >= min && n <= max)) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
     return n;
   };
 }
@@ -39,8 +42,12 @@ export function buildProgram(): Command {
         .default("START"),
     )
     .requiredOption("--output <dir>", "folder for statistics.json, constraints.json and baseline.json")
-    .option("--category-cap <n>", "distinct values counted exactly per feature before heavy hitters", positiveInt("--category-cap"), 1000)
-    .option("--threads <n>", "CSV: threads that share the sketch work (default: 2, or 1 on a one-core machine); the result does not depend on it", positiveInt("--threads"))
+    .option("--category-cap <n>", `distinct values counted exactly per feature before heavy hitters, 1 to ${MAX_CATEGORY_CAP}`, intInRange("--category-cap", 1, MAX_CATEGORY_CAP), 1000)
+    .option(
+      "--threads <n>",
+      `CSV: threads that share the sketch work, 1 to ${MAX_THREADS} (default: 2, or 1 on a one-core machine); the result does not depend on it`,
+      intInRange("--threads", 1, MAX_THREADS),
+    )
     .exitOverride()
     .action(async (o: { dataset: string; format: "csv" | "jsonl"; header?: boolean; outputColumnsPosition: "START" | "END"; output: string; categoryCap: number; threads?: number }) => {
       if (o.format === "jsonl" && o.header !== undefined) throw new UsageError("--header/--no-header apply to --format csv only");
@@ -71,21 +78,32 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.Ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // help and version are "errors" to commander with exit code 0
+      // commander printed its message; help and version are "errors" to it with exit code 0
       return e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof HookLoadError) {
-      process.stderr.write(secrets.scrub(`error: ${e.message}\n`));
-      return ExitCode.Usage;
-    }
-    if (e instanceof InputError || e instanceof FormatError || isSystemError(e)) {
-      // a system error (e.g. an --output folder that cannot be created) names its path itself
-      process.stderr.write(secrets.scrub(`error: ${e.message}\n`));
-      return ExitCode.Failure;
-    }
-    process.stderr.write(secrets.scrub(`error: ${(e as Error).stack ?? String(e)}\n`));
+    // scrubbed of the configuration's secrets, whatever quotes them (redaction.ts)
+    return reportFailure(e, (text) => process.stderr.write(secrets.scrub(text)));
+  }
+}
+
+/**
+ * Prints why a command failed and returns its exit code. Every error a user can cause is one
+ * `error: …` line naming the flag, variable, file or path: bad arguments and configuration exit 2;
+ * unreadable or invalid input and baseline files, files and folders that cannot be written, and
+ * other system errors (whose message names their path) exit 1. Anything else is a bug in
+ * dqstream: only then is a stack printed, and the line says it is an internal error.
+ */
+export function reportFailure(e: unknown, write: (text: string) => void): number {
+  if (e instanceof UsageError || e instanceof ConfigError || e instanceof HookLoadError) {
+    write(`error: ${e.message}\n`);
+    return ExitCode.Usage;
+  }
+  if (e instanceof InputError || e instanceof FormatError || e instanceof WriteError || isSystemError(e)) {
+    write(`error: ${e.message}\n`);
     return ExitCode.Failure;
   }
+  write(`error: internal error (a bug in dqstream; please report it with this text): ${e instanceof Error ? (e.stack ?? String(e)) : String(e)}\n`);
+  return ExitCode.Failure;
 }
 
 function isSystemError(e: unknown): e is NodeJS.ErrnoException {

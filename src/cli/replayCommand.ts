@@ -5,6 +5,9 @@ import { runReplay, type ReplaySummary } from "../engine/runReplay.js";
 import { createLogger } from "../telemetry/logger.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import { totalOf } from "../windows/WindowCounts.js";
+import { checkBaseline } from "./baselineCheck.js";
+import { logLevelOption } from "./logLevel.js";
+import { checkOutputFolder } from "./outputFolder.js";
 import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
 import { UsageError } from "./exitCodes.js";
 import { formatCount } from "./progress.js";
@@ -48,11 +51,13 @@ export function registerReplay(program: Command): void {
     .option("--schedule <name>", "schedule name in the reports path (default schedule)")
     .addOption(new Option("--output-columns-position <position>", "output columns in captured CSV rows (default: baseline.json, else START)").choices(["START", "END"]))
     .option("--config <file>", "YAML or JSON config file; flags override it (docs/configuration.md)")
-    .option("--log-level <level>", "log level on stderr (default info)")
+    .addOption(logLevelOption("warn"))
     .exitOverride()
     .action(async (inputs: string[], flags: ReplayFlags) => {
       const config = await resolveReplayConfig(flags);
       const files = await expandInputs(inputs);
+      await checkBaseline(config, (warning) => process.stderr.write(`warning: ${warning}\n`));
+      await checkOutputFolder(config.reports_dir, flags.reports === undefined ? "reports_dir" : "--reports", true);
       const summary = await runReplay(config, files, createLogger(flags.logLevel ?? "warn"));
       process.stdout.write(formatReplaySummary(config, files, summary));
     });

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { FilePath } from "./pathSchema.js";
 
 /**
  * The `cloudwatch` section: CloudWatch metrics through the PutMetricData API and/or as Embedded
@@ -41,7 +42,7 @@ export const EmfSchema = z.strictObject({
    * Where: "-" is standard output (default); anything else a file appended to, relative to the
    * config file's folder (as every path in a config file). One JSON object per line.
    */
-  path: z.string().min(1).default("-"),
+  path: FilePath.default("-"),
 });
 
 export const AlarmsSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { FilePath } from "./pathSchema.js";
 import { RunConfigSchema } from "./schema.js";
 
 /**
@@ -17,10 +18,10 @@ const SaslSchema = z.discriminatedUnion("mechanism", [
 const TlsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** PEM file of the CA that signed the brokers' certificates (default: the system's CAs). */
-  ca_file: z.string().min(1).optional(),
+  ca_file: FilePath.optional(),
   /** PEM files of a client certificate and its key, for mutual TLS. */
-  cert_file: z.string().min(1).optional(),
-  key_file: z.string().min(1).optional(),
+  cert_file: FilePath.optional(),
+  key_file: FilePath.optional(),
   reject_unauthorized: z.boolean().default(true),
 });
 

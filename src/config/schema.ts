@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { AlertsSchema } from "./alertsSchema.js";
 import { CloudWatchSchema } from "./cloudwatchSchema.js";
+import { FilePath } from "./pathSchema.js";
 import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS } from "../windows/tumblingWindows.js";
 
 /**
@@ -8,24 +9,43 @@ import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS } from "../windows/tumblingWindo
  * that names it. Options carry their unit in their name. The same schema validates the config
  * file (YAML or JSON), flags and DQSTREAM_… environment variables after they are merged.
  */
+/**
+ * Folder names under the reports folder that belong to dqstream: dead letters are written to
+ * `<reports>/dead-letter/<endpoint>/<schedule>/` (src/sinks/fileDeadLetterSink.ts). Compared
+ * without case, as file systems that ignore case (macOS, Windows) would.
+ */
+export const RESERVED_FOLDER_NAMES: ReadonlySet<string> = new Set(["dead-letter"]);
+
+/**
+ * `endpoint` and `schedule`: each becomes one folder level of `<reports>/<endpoint>/<schedule>/`,
+ * so it must name exactly one new folder there: not `.` or `..` (which would write elsewhere),
+ * not hidden (names starting with `.` are dqstream's own: `.partials`, temporary files), not a
+ * reserved name, and at most 255 characters (the longest file name of common file systems).
+ */
 const Name = z
   .string()
   .min(1, "expected a non-empty name")
-  .regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-' (it becomes a folder name)");
+  .max(255, "expected at most 255 characters (it becomes a folder name)")
+  .regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-' (it becomes a folder name)")
+  .refine((s) => !s.startsWith("."), "must not start with '.': '.', '..' and hidden folders (.partials, temporary files) would leave or collide with dqstream's own folders")
+  .refine((s) => !RESERVED_FOLDER_NAMES.has(s.toLowerCase()), "'dead-letter' is reserved: dead letters are written to <reports>/dead-letter/");
+
+/** The most distinct values counted exactly per feature (`category_cap`, `dqstream baseline --category-cap`): memory grows with it. */
+export const MAX_CATEGORY_CAP = 1_000_000;
 
 export const HookSchema = z.strictObject({
   /** Path of an ES or CommonJS module exporting the hook function. */
-  module: z.string().min(1),
+  module: FilePath,
   /** A call that neither returns nor advances for this long is abandoned and counted. */
   timeout_ms: z.number().int().min(1).max(600_000).default(5_000),
 });
 
 export const RunConfigSchema = z.strictObject({
   baseline: z.strictObject({
-    statistics: z.string().min(1),
-    constraints: z.string().min(1),
+    statistics: FilePath,
+    constraints: FilePath,
   }),
-  reports_dir: z.string().min(1),
+  reports_dir: FilePath,
   endpoint: Name.default("endpoint"),
   schedule: Name.default("schedule"),
   window_seconds: z.number().int().min(MIN_WINDOW_SECONDS).max(MAX_WINDOW_SECONDS).default(3600),
@@ -38,7 +58,7 @@ export const RunConfigSchema = z.strictObject({
   /** Use the source's timestamp (Kafka message time) when a record has no usable inferenceTime. */
   fallback_to_source_timestamp: z.boolean().default(true),
   /** Distinct values per feature and window counted exactly before heavy hitters. */
-  category_cap: z.number().int().min(1).max(1_000_000).default(1000),
+  category_cap: z.number().int().min(1).max(MAX_CATEGORY_CAP).default(1000),
   /**
    * A record (a capture line, or one line of a Kafka message) longer than this is not read: it is
    * counted and dead-lettered as "record too long", with its first bytes.

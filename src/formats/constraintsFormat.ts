@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { INFERRED_TYPES } from "./statisticsFormat.js";
-import { parseWith, readJsonFile } from "./jsonFile.js";
+import { FormatError, parseWith, readJsonFile } from "./jsonFile.js";
 
 /**
  * SageMaker Model Monitor's `constraints.json` (docs: model-monitor-byoc-constraints;
@@ -15,7 +15,17 @@ import { parseWith, readJsonFile } from "./jsonFile.js";
  * Missing `monitoring_config` keys take the analyzer container's defaults (dqstream-decisions.md).
  */
 const EnabledSchema = z.union([z.enum(["Enabled", "Disabled"]), z.boolean().transform((b) => (b ? "Enabled" : "Disabled"))]);
-const threshold = z.number().refine(Number.isFinite, "expected a finite number");
+/**
+ * Every number of constraints.json is a fraction, valid from 0 to 1 (docs/formats.md):
+ * `completeness` and `datatype_check_threshold` / `domain_content_threshold` (`min_domain_mass`)
+ * are minimum shares of values (sagemaker-model-monitor.md §3: "Expected match: 100.0%" for 1.0);
+ * `comparison_threshold` bounds an L∞ distance between two distributions (CDFs or frequencies),
+ * itself in [0, 1]; `categorical_comparison_threshold` is that too, or a p-value (ChiSquared).
+ * Outside [0, 1] a check would always or never fire whatever the data: the file is refused.
+ */
+const threshold = z.number().superRefine((v, ctx) => {
+  if (!(v >= 0 && v <= 1)) ctx.addIssue({ code: "custom", message: `expected a number from 0 to 1, got ${v}` });
+});
 const ComparisonMethodSchema = z
   .enum(["Simple", "Robust", "linf_simple", "linf_robust"])
   .transform((m) => (m === "linf_simple" ? "Simple" : m === "linf_robust" ? "Robust" : m));
@@ -158,7 +168,7 @@ export function parseConstraints(file: string, value: unknown): Constraints {
   const input = parseWith(file, ConstraintsInput, value);
   const seen = new Set<string>();
   const features = input.features.map((f, i): FeatureConstraints => {
-    if (seen.has(f.name)) throw new Error(`${file}: $.features[${i}].name: duplicate feature name "${f.name}"`);
+    if (seen.has(f.name)) throw new FormatError(file, `$.features[${i}].name: duplicate feature name "${f.name}"`);
     seen.add(f.name);
     const out: FeatureConstraints = { name: f.name };
     if (f.inferred_type !== undefined) out.inferred_type = f.inferred_type;

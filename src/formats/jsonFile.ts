@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename } from "node:fs/promises";
-import { dirname, join, basename } from "node:path";
+import { lstat, mkdir, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import type * as z from "zod";
 
 /** A file that could not be read, parsed or validated; the message names file, JSON path and expectation. */
@@ -75,25 +75,137 @@ function pretty(value: unknown, indent: string): string {
 }
 
 /**
+ * A file or folder that could not be written: the message names the path and why
+ * (`out/statistics.json: cannot write: no space left on device (ENOSPC)`); `code` is the
+ * system's error code, when there is one.
+ */
+export class WriteError extends Error {
+  readonly file: string;
+  readonly code: string | undefined;
+  constructor(file: string, message: string, options?: { code?: string | undefined; cause?: unknown }) {
+    super(`${file}: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "WriteError";
+    this.file = file;
+    this.code = options?.code;
+  }
+}
+
+/** Why a file-system call failed, in words, with its code: `no space left on device (ENOSPC)`. */
+export function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    ENOSPC: "no space left on device",
+    EDQUOT: "disk quota exceeded",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "read-only file system",
+    EISDIR: "a folder is in the way",
+    ENOTEMPTY: "a folder is in the way",
+    EEXIST: "something is in the way",
+    ENOTDIR: "a file is in the way of a folder",
+    ENOENT: "no such file or folder",
+    ENAMETOOLONG: "name too long",
+    EMFILE: "too many open files",
+    EIO: "input/output error",
+  };
+  if (typeof err?.code === "string") return `${words[err.code] ?? err.message} (${err.code})`;
+  return err instanceof Error ? err.message : String(e);
+}
+
+/**
+ * Creates a folder and its missing parents. Unlike `mkdir(dir, { recursive: true })`, it
+ * returns on every file system: Node's never returns where mkdir fails with ENOENT under an
+ * existing parent (/proc). Throws a WriteError naming `file` (what the folder is for) and the
+ * path in the way as the caller spelled it.
+ */
+export async function makeFolder(dir: string, file: string = dir): Promise<void> {
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    let isFolder: boolean;
+    try {
+      isFolder = (await stat(d)).isDirectory();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // ENOTDIR: a file is in the way further up, which the walk up then names
+      if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(d) === d) throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { code, cause: e });
+      missing.push(d);
+      continue;
+    }
+    if (!isFolder) throw new WriteError(file, `cannot write: ${d} is a file, not a folder`, { code: "ENOTDIR" });
+    break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      await mkdir(d);
+    } catch (e) {
+      // another writer made it meanwhile
+      if ((e as NodeJS.ErrnoException).code === "EEXIST" && (await stat(d)).isDirectory()) continue;
+      throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+    }
+  }
+}
+
+/** Writes `data` to a new temporary file beside `file`, flushed to disk; removes it again on failure. */
+async function writeTemporary(file: string, data: string | Uint8Array): Promise<string> {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(tmp, "wx");
+    await handle.writeFile(data);
+    await handle.datasync();
+    await handle.close();
+    handle = undefined;
+    return tmp;
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw new WriteError(file, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+  }
+}
+
+/**
  * Writes a file atomically and durably: a temporary file in the same folder, flushed to disk
  * (fdatasync), renamed over the target, then the folder flushed (where the platform allows), so a
  * reader, a process crash or a power loss never sees a partial file, and once this resolves the
  * file survives them. The temporary name is unique per call, so writers on several machines
- * sharing the folder never write into each other's temporary file.
+ * sharing the folder never write into each other's temporary file. On failure the temporary file
+ * is removed, the target is as it was, and the WriteError names the target.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await open(tmp, "w");
+  await writeFilesAtomic([[file, data]]);
+}
+
+/**
+ * writeFileAtomic for several files that belong together (a baseline's three): every file is
+ * written and flushed to its temporary file first, and the targets are replaced only when all
+ * were — a failure while writing (a full disk) replaces none of them. The renames themselves are
+ * one after the other: a crash between two leaves some replaced, each one whole.
+ */
+export async function writeFilesAtomic(files: ReadonlyArray<readonly [file: string, data: string | Uint8Array]>): Promise<void> {
+  const written: Array<[file: string, tmp: string]> = [];
   try {
-    await handle.writeFile(data);
-    await handle.datasync();
+    for (const [file, data] of files) {
+      await makeFolder(dirname(file), file);
+      written.push([file, await writeTemporary(file, data)]);
+    }
+    // a folder where a file goes fails its rename: find it before anything is replaced
+    for (const [file] of written) {
+      const existing = await lstat(file).catch(() => undefined);
+      if (existing?.isDirectory() === true) throw new WriteError(file, `cannot write: a folder is in the way (EISDIR)`, { code: "EISDIR" });
+    }
+    while (written.length > 0) {
+      const [file, tmp] = written[0] as [string, string];
+      try {
+        await rename(tmp, file);
+      } catch (e) {
+        throw new WriteError(file, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+      }
+      written.shift();
+      await syncFolder(dirname(file));
+    }
   } finally {
-    await handle.close();
+    for (const [, tmp] of written) await rm(tmp, { force: true }).catch(() => undefined);
   }
-  await rename(tmp, file);
-  await syncFolder(dir);
 }
 
 /** fsync of a folder, so a rename in it is durable; some platforms and file systems refuse it. */

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { WeightedDistribution } from "../sketches/kllSketch.js";
-import { parseWith, readJsonFile } from "./jsonFile.js";
+import { FormatError, parseWith, readJsonFile } from "./jsonFile.js";
 
 /**
  * SageMaker Model Monitor's `statistics.json` (docs: model-monitor-interpreting-statistics;
@@ -88,7 +88,7 @@ export function parseStatistics(file: string, value: unknown): StatisticsFile {
 function checkUniqueNames(file: string, names: string[]): void {
   const seen = new Set<string>();
   names.forEach((n, i) => {
-    if (seen.has(n)) throw new Error(`${file}: $.features[${i}].name: duplicate feature name "${n}"`);
+    if (seen.has(n)) throw new FormatError(file, `$.features[${i}].name: duplicate feature name "${n}"`);
     seen.add(n);
   });
 }

@@ -314,15 +314,14 @@ describe("dqstream baseline: other inputs", () => {
     expect((await baselineFiles(dir)).stats.dataset.item_count).toBe(10);
   });
 
-  it("an empty dataset gives an empty profile, not an error", async () => {
+  it("an empty dataset is an error (issue 9: an empty baseline passes every check), and writes nothing", async () => {
     const file = join(tmp, "empty.csv");
     await writeFile(file, "");
     const dir = outDir();
     const run = dqstream(["baseline", "--dataset", file, "--format", "csv", "--output", dir]);
-    expect(run.status).toBe(0);
-    const { stats } = await baselineFiles(dir);
-    expect(stats.dataset.item_count).toBe(0);
-    expect(stats.features).toEqual([]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error: ${file}: no rows profiled: the input is empty\n`);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it("CSV headers whose renamed duplicates collide still give one feature per column", async () => {

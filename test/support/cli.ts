@@ -12,11 +12,15 @@ export function ensureBuilt(): void {
   if (!existsSync(MAIN)) execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
 }
 
-/** Runs `dqstream <args>` in `cwd`, with `input` on standard input (else none). */
-export function runCli(cwd: string, args: readonly string[], input?: string | Buffer): SpawnSyncReturns<string> {
+/**
+ * Runs `dqstream <args>` in `cwd`, with `input` on standard input (else none) and `env` added to
+ * the test process's environment.
+ */
+export function runCli(cwd: string, args: readonly string[], input?: string | Buffer, env?: NodeJS.ProcessEnv): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [MAIN, ...args], {
     cwd,
     encoding: "utf8",
+    ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
     ...(input === undefined ? { stdio: ["ignore", "pipe", "pipe"] } : { input }),
     timeout: 60_000,
   });

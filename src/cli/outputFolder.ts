@@ -1,0 +1,45 @@
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { access, open, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { describeFsError, makeFolder, WriteError } from "../formats/jsonFile.js";
+
+/**
+ * Checks, before a command does its work, that its output folder can be written, so that an
+ * hour of profiling or consuming does not end in "cannot write". `label` names the setting in
+ * errors (`--reports r`, `reports_dir r`). With `create` the folder is made now (replay and
+ * monitor make it anyway) and a hidden probe file is created in it and removed; without, only
+ * the nearest existing folder on its path is checked (dqstream baseline writes nothing when it
+ * fails). Throws a WriteError (exit 1).
+ */
+export async function checkOutputFolder(dir: string, label: string, create: boolean): Promise<void> {
+  const where = `${label} ${dir}`;
+  if (create) {
+    await makeFolder(dir, where);
+    const probe = join(dir, `.dqstream-probe.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    try {
+      await (await open(probe, "wx")).close();
+    } catch (e) {
+      throw new WriteError(where, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+    }
+    await rm(probe, { force: true });
+    return;
+  }
+  for (let d = dir; ; d = dirname(d)) {
+    let isFolder: boolean;
+    try {
+      isFolder = (await stat(d)).isDirectory();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code === "ENOENT" || code === "ENOTDIR") && dirname(d) !== d) continue;
+      throw new WriteError(where, `cannot write: ${describeFsError(e)}`, { code, cause: e });
+    }
+    if (!isFolder) throw new WriteError(where, `cannot write: ${d} is a file, not a folder`, { code: "ENOTDIR" });
+    try {
+      await access(d, constants.W_OK | constants.X_OK);
+    } catch (e) {
+      throw new WriteError(where, `cannot write in ${d}: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+    }
+    return;
+  }
+}
