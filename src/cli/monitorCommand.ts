@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import { MonitorConfigSchema, redact, type MonitorConfig } from "../config/monitorSchema.js";
 import { startMonitor } from "../engine/runMonitor.js";
 import { createLogger } from "../telemetry/logger.js";
-import { checkBaseline } from "./baselineCheck.js";
 import { logLevelFromEnv, logLevelOption } from "./logLevel.js";
 import { checkOutputFolder } from "./outputFolder.js";
 import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
@@ -65,7 +64,6 @@ export function registerMonitor(program: Command): void {
       const config = await resolveMonitorConfig(flags, process.env);
       const log = createLogger(flags.logLevel ?? logLevelFromEnv(process.env));
       log.info({ config: redact(config) }, "monitor configuration");
-      await checkBaseline(config, (warning) => log.warn(warning));
       await checkOutputFolder(config.reports_dir, flags.reports === undefined ? "reports_dir" : "--reports", true);
       const monitor = await startMonitor(config, log);
       const onSignal = (signal: NodeJS.Signals): void => {

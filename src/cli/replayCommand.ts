@@ -5,7 +5,6 @@ import { runReplay, type ReplaySummary } from "../engine/runReplay.js";
 import { createLogger } from "../telemetry/logger.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import { totalOf } from "../windows/WindowCounts.js";
-import { checkBaseline } from "./baselineCheck.js";
 import { logLevelOption } from "./logLevel.js";
 import { checkOutputFolder } from "./outputFolder.js";
 import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
@@ -56,9 +55,8 @@ export function registerReplay(program: Command): void {
     .action(async (inputs: string[], flags: ReplayFlags) => {
       const config = await resolveReplayConfig(flags);
       const files = await expandInputs(inputs);
-      await checkBaseline(config, (warning) => process.stderr.write(`warning: ${warning}\n`));
       await checkOutputFolder(config.reports_dir, flags.reports === undefined ? "reports_dir" : "--reports", true);
-      const summary = await runReplay(config, files, createLogger(flags.logLevel ?? "warn"));
+      const summary = await runReplay(config, files, createLogger(flags.logLevel ?? "warn"), (warning) => process.stderr.write(`warning: ${warning}\n`));
       process.stdout.write(formatReplaySummary(config, files, summary));
     });
 }

@@ -129,6 +129,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const source = options.source ?? createKafkaSource(config.kafka, log, { maxRecordBytes: config.max_record_bytes, maxWaitTimeInMs: maxWaitMs });
   const pipeline = await openPipeline(config, log, { registry: metrics.registry, kafkaSend: (topic, messages) => source.send(topic, messages) });
   const { reporter } = pipeline;
+  for (const w of pipeline.baseline.warnings) log.warn(w);
   const parts = new WindowPartStore(join(config.reports_dir, ".partials", config.endpoint, config.schedule), pipeline.sketchOptions, log);
   const newEngine = (): MonitorEngine => pipeline.newEngine({ confirmJumps: false, now: Date.now });
   let engine = newEngine();

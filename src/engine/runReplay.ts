@@ -21,9 +21,9 @@ export interface ReplaySummary {
 
 /**
  * `dqstream replay`: the engine over capture files, in order, as one partition; every window is
- * closed at the end of input. The same input and baseline give byte-identical reports.
+ * closed at the end of input. The baseline loader's warnings go to `warn` (default: the log). The same input and baseline give byte-identical reports.
  */
-export async function runReplay(config: RunConfig, inputs: readonly string[], log: Logger): Promise<ReplaySummary> {
+export async function runReplay(config: RunConfig, inputs: readonly string[], log: Logger, warn: (message: string) => void = (m) => log.warn(m)): Promise<ReplaySummary> {
   // before anything is written: a second, unrelated writer of these reports is refused
   const lock = await ReportsLock.acquire(config.reports_dir, config.endpoint, config.schedule, { kind: "replay" });
   let pipeline;
@@ -33,6 +33,7 @@ export async function runReplay(config: RunConfig, inputs: readonly string[], lo
     await lock.release();
     throw e;
   }
+  for (const w of pipeline.baseline.warnings) warn(w);
   const engine = pipeline.newEngine({ confirmJumps: true });
   const reporter = pipeline.reporter;
   const deadLetters = new FileDeadLetterSink(config.reports_dir, config.endpoint, config.schedule);
@@ -47,9 +48,15 @@ export async function runReplay(config: RunConfig, inputs: readonly string[], lo
     await deadLetters.write(last.deadLetters);
     reports.push(...(await reporter.report(last.closed)));
   } finally {
-    await deadLetters.close();
-    await pipeline.close();
-    await lock.release();
+    try {
+      await deadLetters.close();
+    } finally {
+      try {
+        await pipeline.close();
+      } finally {
+        await lock.release();
+      }
+    }
   }
   return {
     reports,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { describeFsError, makeFolder, WriteError } from "./jsonFile.js";
 
 /** Attempts at swapping a folder in while other writers of the same folder do the same. */
 const MAX_SWAPS = 50;
@@ -20,10 +21,14 @@ const MAX_SWAPS = 50;
 export async function publishFolder(target: string, files: ReadonlyArray<readonly [name: string, data: string | Uint8Array]>): Promise<void> {
   const parent = dirname(target);
   const name = basename(target);
-  await mkdir(parent, { recursive: true });
+  await makeFolder(parent, target);
   const unique = (): string => `${process.pid}.${randomBytes(4).toString("hex")}`;
   const staging = join(parent, `.${name}.${unique()}.staging`);
-  await mkdir(staging);
+  try {
+    await mkdir(staging);
+  } catch (e) {
+    throw new WriteError(target, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+  }
   try {
     for (const [file, data] of files) {
       const handle = await open(join(staging, file), "w");
@@ -56,8 +61,8 @@ export async function publishFolder(target: string, files: ReadonlyArray<readonl
     }
     await syncFolder(parent);
   } catch (e) {
-    await rm(staging, { recursive: true, force: true });
-    throw e;
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    throw e instanceof WriteError ? e : new WriteError(target, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
   }
 }
 

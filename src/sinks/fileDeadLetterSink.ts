@@ -1,5 +1,7 @@
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { rename, rm } from "node:fs/promises";
+import { describeFsError, makeFolder, WriteError } from "../formats/jsonFile.js";
 import { basename, dirname, join } from "node:path";
 import type { DeadLetter, DeadLetterSink } from "./DeadLetterSink.js";
 
@@ -14,11 +16,14 @@ export class FileDeadLetterSink implements DeadLetterSink {
   readonly file: string;
   readonly #tmp: string;
   #out: WriteStream | undefined;
+  /** The first error of the stream (a full disk), reported by the next write or close. */
+  #failed: Error | undefined;
   #count = 0;
 
   constructor(reportsDir: string, endpoint: string, schedule: string) {
     this.file = join(reportsDir, "dead-letter", endpoint, schedule, "dead-letter.jsonl");
-    this.#tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.tmp`);
+    // unique per run, as every temporary file in a folder that several machines may share
+    this.#tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   }
 
   get count(): number {
@@ -28,13 +33,24 @@ export class FileDeadLetterSink implements DeadLetterSink {
   async write(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     if (this.#out === undefined) {
-      await mkdir(dirname(this.file), { recursive: true });
-      this.#out = createWriteStream(this.#tmp);
+      await makeFolder(dirname(this.file), this.file);
+      const out = createWriteStream(this.#tmp, { flags: "wx" });
+      out.on("error", (e) => (this.#failed ??= e));
+      this.#out = out;
     }
     const text = letters.map((l) => `${JSON.stringify(fileEntry(l))}\n`).join("");
     this.#count += letters.length;
     const out = this.#out;
-    if (!out.write(text)) await new Promise<void>((r) => out.once("drain", () => r()));
+    if (!out.write(text)) await new Promise<void>((resolve) => {
+      const done = (): void => {
+        out.off("drain", done);
+        out.off("error", done);
+        resolve();
+      };
+      out.once("drain", done);
+      out.once("error", done);
+    });
+    await this.#check();
   }
 
   /** Completes the file (rename into place); removes a previous run's file when this run had none. */
@@ -44,9 +60,24 @@ export class FileDeadLetterSink implements DeadLetterSink {
       await rm(this.file, { force: true });
       return;
     }
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    await rename(this.#tmp, this.file);
     this.#out = undefined;
+    try {
+      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      await this.#check();
+      await rename(this.#tmp, this.file);
+    } catch (e) {
+      await rm(this.#tmp, { force: true }).catch(() => undefined);
+      throw e instanceof WriteError ? e : new WriteError(this.file, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+    }
+  }
+
+  async #check(): Promise<void> {
+    const e = this.#failed;
+    if (e === undefined) return;
+    this.#out?.destroy();
+    this.#out = undefined;
+    await rm(this.#tmp, { force: true }).catch(() => undefined);
+    throw new WriteError(this.file, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
+import { makeFolder } from "../formats/jsonFile.js";
 import { InputError } from "../records/inputBytes.js";
 
 /**
@@ -64,10 +65,10 @@ export class ReportsLock {
   /** Takes the lock of `<reportsDir>/<endpoint>/<schedule>` for `identity`, or throws ReportsLockedError naming its holder. */
   static async acquire(reportsDir: string, endpoint: string, schedule: string, identity: WriterIdentity): Promise<ReportsLock> {
     const folder = join(reportsDir, endpoint, schedule);
-    const created = await mkdir(folder, { recursive: true });
     const lock = new ReportsLock(join(folder, LOCK_NAME), { identity, pid: process.pid, host: hostname(), since: new Date().toISOString() });
     // folders made only for the lock are removed with it when nothing else was written in them
-    if (created !== undefined) for (let f = folder; f.length >= created.length; f = dirname(f)) lock.#created.push(f);
+    for (let f = folder; !(await exists(f)) && dirname(f) !== f; f = dirname(f)) lock.#created.push(f);
+    await makeFolder(folder);
     try {
       await lock.#take(`reports ${folder}`);
     } catch (e) {
@@ -157,5 +158,14 @@ function alive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
