@@ -15,16 +15,7 @@ import { describeFsError, makeFolder, WriteError } from "../formats/jsonFile.js"
 export async function checkOutputFolder(dir: string, label: string, create: boolean): Promise<void> {
   const where = `${label} ${dir}`;
   if (create) {
-    const made: string[] = [];
-    for (let d = dir; dirname(d) !== d; d = dirname(d)) {
-      try {
-        await stat(d);
-        break;
-      } catch {
-        made.push(d);
-      }
-    }
-    await makeFolder(dir, where);
+    const made = await makeFolder(dir, where);
     const probe = join(dir, `.dqstream-probe.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     try {
       await (await open(probe, "wx")).close();

@@ -118,7 +118,7 @@ export function describeFsError(e: unknown): string {
  * existing parent (/proc). Throws a WriteError naming `file` (what the folder is for) and the
  * path in the way as the caller spelled it.
  */
-export async function makeFolder(dir: string, file: string = dir): Promise<void> {
+export async function makeFolder(dir: string, file: string = dir): Promise<string[]> {
   const missing: string[] = [];
   for (let d = dir; ; d = dirname(d)) {
     let isFolder: boolean;
@@ -134,15 +134,18 @@ export async function makeFolder(dir: string, file: string = dir): Promise<void>
     if (!isFolder) throw new WriteError(file, `cannot write: ${d} is a file, not a folder`, { code: "ENOTDIR" });
     break;
   }
-  for (const d of missing.reverse()) {
+  const made: string[] = [];
+  for (const d of [...missing].reverse()) {
     try {
       await mkdir(d);
+      made.unshift(d);
     } catch (e) {
       // another writer made it meanwhile
       if ((e as NodeJS.ErrnoException).code === "EEXIST" && (await stat(d)).isDirectory()) continue;
       throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
     }
   }
+  return made;
 }
 
 /** Writes `data` to a new temporary file beside `file`, flushed to disk; removes it again on failure. */
@@ -209,7 +212,7 @@ export async function writeFilesAtomic(files: ReadonlyArray<readonly [file: stri
 }
 
 /** fsync of a folder, so a rename in it is durable; some platforms and file systems refuse it. */
-async function syncFolder(dir: string): Promise<void> {
+export async function syncFolder(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, "r");

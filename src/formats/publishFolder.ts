@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { describeFsError, makeFolder, WriteError } from "./jsonFile.js";
+import { describeFsError, makeFolder, syncFolder, WriteError } from "./jsonFile.js";
 
 /** Attempts at swapping a folder in while other writers of the same folder do the same. */
 const MAX_SWAPS = 50;
@@ -76,18 +76,5 @@ async function carrySubfolders(from: string, to: string, published: ReadonlySet<
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== "ENOENT" && code !== "ENOTEMPTY" && code !== "EEXIST") throw e;
     }
-  }
-}
-
-/** fsync of a folder, so that renames in it are durable; some platforms and file systems refuse it. */
-async function syncFolder(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, "r");
-    await handle.sync();
-  } catch {
-    // EISDIR / EPERM / EINVAL where a folder cannot be fsynced: the renames are still atomic
-  } finally {
-    await handle?.close();
   }
 }

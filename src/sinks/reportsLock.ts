@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { makeFolder } from "../formats/jsonFile.js";
 import { InputError } from "../records/inputBytes.js";
 
@@ -67,8 +67,7 @@ export class ReportsLock {
     const folder = join(reportsDir, endpoint, schedule);
     const lock = new ReportsLock(join(folder, LOCK_NAME), { identity, pid: process.pid, host: hostname(), since: new Date().toISOString() });
     // folders made only for the lock are removed with it when nothing else was written in them
-    for (let f = folder; !(await exists(f)) && dirname(f) !== f; f = dirname(f)) lock.#created.push(f);
-    await makeFolder(folder);
+    lock.#created.push(...(await makeFolder(folder)));
     try {
       await lock.#take(`reports ${folder}`);
     } catch (e) {
@@ -161,11 +160,3 @@ function alive(pid: number): boolean {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

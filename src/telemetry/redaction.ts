@@ -48,18 +48,25 @@ export class Redactor {
     if (u.search.length > 1) this.add(u.search.slice(1));
   }
 
-  /** Registers the secret values of a configuration object, at any depth (see SECRET_KEYS). */
+  /**
+   * Registers the secret values of a configuration object, at any depth (see SECRET_KEYS): the
+   * string values under a secret key, and any string holding a URL with user-info. The object is
+   * what a config file gave, unvalidated: walked without recursion, each object once (a YAML alias
+   * may make it a graph, even a cycle).
+   */
   addConfig(config: unknown): void {
-    const stack: unknown[] = [config];
+    const seen = new Set<object>();
+    const stack: Array<{ node: unknown; secret: boolean }> = [{ node: config, secret: false }];
     while (stack.length > 0) {
-      const node = stack.pop();
-      if (node === null || typeof node !== "object") continue;
-      for (const [key, value] of Object.entries(node)) {
-        if (SECRET_KEYS.has(key)) this.#addSecretValue(value);
-        else if (typeof value === "string" && USERINFO.test(value)) this.addUrl(value);
-        USERINFO.lastIndex = 0;
-        if (value !== null && typeof value === "object") stack.push(value);
+      const { node, secret } = stack.pop() as { node: unknown; secret: boolean };
+      if (typeof node === "string") {
+        if (secret) this.addUrl(node);
+        else if (node.includes("@") && new RegExp(USERINFO.source, "i").test(node)) this.addUrl(node);
+        continue;
       }
+      if (node === null || typeof node !== "object" || seen.has(node)) continue;
+      seen.add(node);
+      for (const [key, value] of Object.entries(node)) stack.push({ node: value, secret: secret || SECRET_KEYS.has(key) });
     }
   }
 
@@ -69,11 +76,6 @@ export class Redactor {
       const v = env[name];
       if (v !== undefined) this.add(v);
     }
-  }
-
-  #addSecretValue(value: unknown): void {
-    if (typeof value === "string") this.addUrl(value);
-    else if (value !== null && typeof value === "object") for (const v of Object.values(value)) this.#addSecretValue(v);
   }
 
   scrub(text: string): string {
