@@ -51,15 +51,15 @@ console.log(`\nFiles: ${rel(join(baselineDir, "statistics.json"))}, ${rel(join(b
 // Replay eight hours of captured traffic (CSV, JSON and BASE64 payloads; some hours drift).
 const reports = join(out, "reports");
 const captures = join(root, "examples/capture/churn-endpoint/AllTraffic/**/*.jsonl");
-console.log(`\n$ dqstream replay --statistics ${rel(join(baselineDir, "statistics.json"))} --constraints ${rel(join(baselineDir, "constraints.json"))} --reports ${rel(reports)} --endpoint churn-endpoint --schedule hourly '${rel(captures)}'`);
+console.log(`\n$ dqstream replay --statistics ${rel(join(baselineDir, "statistics.json"))} --constraints ${rel(join(baselineDir, "constraints.json"))} --reports ${rel(reports)} --endpoint churn-endpoint --schedule hourly --json-column-matching name '${rel(captures)}'`);
 const replay = spawnSync(
   process.execPath,
-  [cli, "replay", "--statistics", join(baselineDir, "statistics.json"), "--constraints", join(baselineDir, "constraints.json"), "--reports", reports, "--endpoint", "churn-endpoint", "--schedule", "hourly", captures],
+  [cli, "replay", "--statistics", join(baselineDir, "statistics.json"), "--constraints", join(baselineDir, "constraints.json"), "--reports", reports, "--endpoint", "churn-endpoint", "--schedule", "hourly", "--json-column-matching", "name", captures],
   { stdio: "inherit" },
 );
 if (replay.status !== 0) process.exit(replay.status ?? 1);
 
-console.log("\nPer window (reports in " + rel(join(reports, "churn-endpoint/hourly")) + "/YYYY/MM/DD/HH/):\n");
+console.log("\nPer window (reports in " + rel(join(reports, "churn-endpoint/hourly")) + "/YYYY/MM/DD/HH/ of the window's end):\n");
 const hours = readdirSync(join(reports, "churn-endpoint/hourly/2026/11/01")).sort();
 for (const h of hours) {
   const dir = join(reports, "churn-endpoint/hourly/2026/11/01", h);
@@ -69,4 +69,4 @@ for (const h of hours) {
   const found = v.length === 0 ? "clean" : v.map((x) => `${x.constraint_check_type} on ${x.feature_name}`).join("; ");
   console.log(`  ${w.window_start}  ${String(w.item_count).padStart(4)} rows${extras ? ` (${extras})` : ""}  ${found}`);
 }
-console.log(`\nEach window folder holds statistics.json, constraint_violations.json and window.json; dead letters: ${rel(join(reports, "dead-letter/churn-endpoint/hourly/dead-letter.jsonl"))}`);
+console.log(`\nEach window folder holds statistics.json, constraint_violations.json, constraints.json and window.json; dead letters: ${rel(join(reports, "dead-letter/churn-endpoint/hourly/dead-letter.jsonl"))}`);

@@ -9,6 +9,8 @@ export interface LoadedBaseline {
   baseline: Baseline;
   statistics: StatisticsFile;
   constraints: Constraints;
+  /** constraints.json as read: each execution folder carries a copy, as SageMaker's do. */
+  constraintsBytes: Buffer;
   /** SHA-256 (hex) of the files as read, for window manifests. */
   sha256: { statistics: string; constraints: string };
   /** Baseline feature names in statistics order: the positions captured CSV rows map to. */
@@ -49,6 +51,7 @@ export async function loadBaseline(statisticsFile: string, constraintsFile: stri
     warnings,
     statistics,
     constraints,
+    constraintsBytes: consBytes,
     sha256: { statistics: sha256(statsBytes), constraints: sha256(consBytes) },
   };
 }
@@ -69,6 +72,7 @@ export function buildBaseline(statistics: StatisticsFile, constraints: Constrain
       config: applyOverrides(constraints.monitoring_config, c?.monitoringConfigOverrides),
       distribution: distributionOf(s),
       categories: buckets?.map((b) => [b.value, b.count] as const),
+      num_present: (s.numerical_statistics ?? s.string_statistics)?.common.num_present,
     };
   });
   const known = new Set(features.map((f) => f.name));
@@ -83,6 +87,7 @@ export function buildBaseline(statistics: StatisticsFile, constraints: Constrain
       config: applyOverrides(constraints.monitoring_config, c.monitoringConfigOverrides),
       distribution: undefined,
       categories: undefined,
+      num_present: undefined,
     });
   }
   return { baseline: { features, constraints }, featureNames: features.map((f) => f.name), withoutStatistics };

@@ -51,8 +51,13 @@ export interface CurrentFeature {
   string: number;
   /** Distribution of the values that parse as finite numbers; undefined when there are none. */
   distribution: WeightedDistribution | undefined;
-  /** Counts of present values by text: exact while `exact`, else Misra–Gries heavy hitters. */
-  categories: { buckets: ReadonlyArray<readonly [string, number]>; total: number; exact: boolean };
+  /**
+   * Counts of present values by text: exact while `exact`, else Misra–Gries heavy hitters, whose
+   * counts are low by at most total/(category_cap + 1). `unlisted` counts values no bucket can
+   * stand for (numeric values of a feature with more than category_cap distinct ones are only
+   * counted): a distance over these buckets would not account for them.
+   */
+  categories: { buckets: ReadonlyArray<readonly [string, number]>; total: number; exact: boolean; unlisted: number };
 }
 
 export interface CurrentDataset {
@@ -84,6 +89,8 @@ export interface BaselineFeature {
   distribution: WeightedDistribution | undefined;
   /** The baseline's categorical buckets (String features); undefined when it has none. */
   categories: ReadonlyArray<readonly [string, number]> | undefined;
+  /** The baseline's non-missing values (statistics `common.num_present`); undefined without statistics. */
+  num_present: number | undefined;
 }
 
 export interface Baseline {

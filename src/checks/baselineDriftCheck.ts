@@ -10,7 +10,12 @@ import { javaDouble } from "./javaDouble.js";
  * - String features: `categorical_drift_method` LInfinity is the L∞ between frequency vectors over
  *   the union of categories (Robust correction as above), fires when > `categorical_comparison_threshold`;
  *   ChiSquared fires when the goodness-of-fit p-value < `categorical_comparison_threshold`.
- * Skipped when `perform_comparison` is Disabled or either side has no distribution.
+ * Skipped when `perform_comparison` is Disabled or either side has no distribution, and for String
+ * features when either side's buckets do not account for every counted value: a baseline whose
+ * buckets sum to less than its num_present (an older dqstream baseline of a high-cardinality
+ * column listed some values only; SageMaker writes no distribution there), or a window whose
+ * numeric values were only counted (more than category_cap distinct). An L∞ over part of a
+ * distribution reports drift that is not there (issue 10: 0.84 on clean zip codes).
  */
 export const baselineDriftCheck: Check = (current, baseline) => {
   const byName = new Map(current.features.map((f) => [f.name, f]));
@@ -45,13 +50,19 @@ function evaluate(bf: BaselineFeature, cf: CurrentFeature): CheckEvaluation | un
     const metric = chi ? "chi_squared_p_value" : dc.comparison_method === "Robust" ? "linf_robust" : "linf_simple";
     if (dc.perform_comparison !== "Enabled") return skipped(metric, threshold, "perform_comparison is Disabled");
     if (bf.categories === undefined || bf.categories.length === 0) return skipped(metric, threshold, "the baseline has no categorical buckets");
+    const baselineTotal = bf.categories.reduce((s, [, c]) => s + c, 0);
+    if (bf.num_present !== undefined && baselineTotal < bf.num_present) {
+      return skipped(metric, threshold, `the baseline's categorical buckets account for ${baselineTotal} of its ${bf.num_present} values`);
+    }
     if (cf.categories.total === 0) return skipped(metric, threshold, "no values in the window");
+    if (cf.categories.unlisted > 0) {
+      return skipped(metric, threshold, `${cf.categories.unlisted} of the window's ${cf.categories.total} values are numbers with more than category_cap distinct values, counted but not listed`);
+    }
     if (chi) {
       const p = chiSquaredPValue(cf.categories.buckets, bf.categories);
       if (Number.isNaN(p)) return skipped(metric, threshold, "fewer than 2 categories after merging sparse ones");
       return verdict(base, metric, p, threshold, p < threshold);
     }
-    const baselineTotal = bf.categories.reduce((s, [, c]) => s + c, 0);
     const simple = linfCategorical(bf.categories, baselineTotal, cf.categories.buckets, cf.categories.total);
     const distance = metric === "linf_robust" ? robust(simple, baselineTotal, cf.categories.total) : simple;
     return verdict(base, metric, distance, threshold, distance > threshold);

@@ -31,7 +31,11 @@ export const categoricalValuesCheck: Check = (current, baseline) => {
         ...note,
         verdict: "violation",
         value: fraction,
-        description: `Data content requirement is not met. Expected: ${javaDouble(threshold * 100)}% of values in the baseline domain. Observed: Only ${javaDouble(fraction * 100)}% of values are in the baseline domain.`,
+        // The only real text SageMaker is known to write for this check (the SDK's fixture of a real
+        // execution): Deequ's constraint message, the metric being the in-domain share. AWS's
+        // visualization helper parses the share back with `Value: (.+) does not meet the
+        // constraint requirement!` (docs/formats.md, Violation texts).
+        description: `Value: ${javaDouble(fraction)} does not meet the constraint requirement! `,
       });
     } else {
       out.push({ ...base, ...note, verdict: "pass", value: fraction });

@@ -19,7 +19,8 @@ export const completenessCheck: Check = (current, baseline) => {
       out.push({
         ...base,
         verdict: "violation",
-        description: `Data completeness requirement is not met. Expected completeness: ${javaDouble(required * 100)}%. Observed: Only ${javaDouble(observed * 100)}% of data is complete.`,
+        // SageMaker's text, verbatim from a real execution report (docs/formats.md, Violation texts)
+        description: `Data completeness requirement is not met. Expected: ${javaDouble(required * 100)}%. Observed: Only ${javaDouble(observed * 100)}%.`,
       });
     } else {
       out.push({ ...base, verdict: "pass" });

@@ -7,6 +7,8 @@ import { parseConstraints, toConstraintsJson } from "../formats/constraintsForma
 import { formatJson, writeFilesAtomic } from "../formats/jsonFile.js";
 import { parseStatistics } from "../formats/statisticsFormat.js";
 import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../profiles/FeatureProfile.js";
+import { DeequHyperLogLog } from "../sketches/deequHyperLogLog.js";
+import { sortedByName } from "../profiles/alignKeyedColumns.js";
 import { toStatistics } from "../profiles/toStatistics.js";
 import type { DatasetFormat } from "../records/datasetReader.js";
 import { InputError, openInputBytes, type InputBytes } from "../records/inputBytes.js";
@@ -58,7 +60,9 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
   const { profile, skips } = result;
   // an empty baseline would pass every later check and flag every feature as extra: refuse it
   if (profile.itemCount === 0 || profile.features.size === 0) throw new InputError(input.name ?? opts.dataset, nothingProfiled(profile.itemCount, profile.features.size, decoded.bytes, skips));
-  const statistics = toStatistics(profile);
+  // JSON Lines: features sorted by name as text, the column order of Spark's JSON schema inference
+  // (SageMaker's baseline job; windows match JSON keys in that order too: alignKeyedColumns)
+  const statistics = toStatistics(opts.format === "jsonl" ? sortedByName(profile) : profile);
   // Validate what we write with the same schema we read with: a file we cannot read back is a bug.
   const constraints = suggestConstraints(parseStatistics("statistics.json (generated)", statistics));
   const constraintsJson = toConstraintsJson(constraints);
@@ -72,7 +76,8 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
     item_count: profile.itemCount,
     features: profile.features.size,
     skipped: skipsJson(skips),
-    sketch_options: sketch,
+    // distinct counts are Deequ's HyperLogLog++, whose precision is fixed (p = 9, SageMaker's)
+    sketch_options: { category_cap: sketch.category_cap, hll_precision: DeequHyperLogLog.P, kll_k: sketch.kll_k, kll_c: sketch.kll_c },
   });
   const files = [join(opts.output, "statistics.json"), join(opts.output, "constraints.json"), join(opts.output, "baseline.json")];
   // all three or none: a failure (a full disk) leaves an earlier baseline in the folder whole

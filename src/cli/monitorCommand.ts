@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { MonitorConfigSchema, redact, type MonitorConfig } from "../config/monitorSchema.js";
 import { startMonitor } from "../engine/runMonitor.js";
 import { createLogger } from "../telemetry/logger.js";
@@ -19,6 +19,7 @@ export interface MonitorFlags {
   idleCloseSeconds?: string;
   endpoint?: string;
   schedule?: string;
+  jsonColumnMatching?: "sorted_position" | "name";
   httpPort?: string;
   logLevel?: string;
 }
@@ -36,6 +37,7 @@ const FLAG_KEYS: ReadonlyArray<FlagKey<MonitorFlags>> = [
   ["idleCloseSeconds", ["idle_close_seconds"], "--idle-close-seconds", "int"],
   ["endpoint", ["endpoint"], "--endpoint", "string"],
   ["schedule", ["schedule"], "--schedule", "string"],
+  ["jsonColumnMatching", ["json_column_matching"], "--json-column-matching", "string"],
   ["httpPort", ["http", "port"], "--http-port", "int"],
 ];
 
@@ -57,6 +59,7 @@ export function registerMonitor(program: Command): void {
     .option("--idle-close-seconds <n>", "close every open window after this long without records (default 300)")
     .option("--endpoint <name>", "endpoint name in the reports path (default endpoint)")
     .option("--schedule <name>", "schedule name in the reports path (default schedule)")
+    .addOption(new Option("--json-column-matching <how>", "JSON payload keys to baseline features: sorted_position (SageMaker's rule, default) or name").choices(["sorted_position", "name"]))
     .option("--http-port <n>", "port of /healthz, /readyz, /metrics (default 9464; 0 picks a free one)")
     .addOption(logLevelOption("info, or DQSTREAM_LOG_LEVEL"))
     .exitOverride()

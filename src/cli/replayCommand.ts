@@ -19,6 +19,7 @@ interface ReplayFlags {
   allowedLatenessSeconds?: string;
   endpoint?: string;
   schedule?: string;
+  jsonColumnMatching?: "sorted_position" | "name";
   outputColumnsPosition?: "START" | "END";
   config?: string;
   logLevel?: string;
@@ -34,6 +35,7 @@ const FLAG_KEYS: ReadonlyArray<FlagKey<ReplayFlags>> = [
   ["endpoint", ["endpoint"], "--endpoint", "string"],
   ["schedule", ["schedule"], "--schedule", "string"],
   ["outputColumnsPosition", ["output_columns_position"], "--output-columns-position", "string"],
+  ["jsonColumnMatching", ["json_column_matching"], "--json-column-matching", "string"],
 ];
 
 export function registerReplay(program: Command): void {
@@ -49,6 +51,7 @@ export function registerReplay(program: Command): void {
     .option("--endpoint <name>", "endpoint name in the reports path (default endpoint)")
     .option("--schedule <name>", "schedule name in the reports path (default schedule)")
     .addOption(new Option("--output-columns-position <position>", "output columns in captured CSV rows (default: baseline.json, else START)").choices(["START", "END"]))
+    .addOption(new Option("--json-column-matching <how>", "JSON payload keys to baseline features: sorted_position (SageMaker's rule, default) or name").choices(["sorted_position", "name"]))
     .option("--config <file>", "YAML or JSON config file; flags override it (docs/configuration.md)")
     .addOption(logLevelOption("warn"))
     .exitOverride()

@@ -2,7 +2,8 @@ import * as z from "zod";
 import { AlertsSchema } from "./alertsSchema.js";
 import { CloudWatchSchema } from "./cloudwatchSchema.js";
 import { FilePath } from "./pathSchema.js";
-import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS } from "../windows/tumblingWindows.js";
+import { JSON_COLUMN_MATCHINGS } from "../profiles/alignKeyedColumns.js";
+import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, REPORT_FOLDER_TIMES } from "../windows/tumblingWindows.js";
 
 /**
  * dqstream's run configuration, declared once. Every object is strict: an unknown key is an error
@@ -46,6 +47,16 @@ export const RunConfigSchema = z.strictObject({
     constraints: FilePath,
   }),
   reports_dir: FilePath,
+  /**
+   * Which time names a window's report folder `YYYY/MM/DD/HH[/mm]`: its end, as SageMaker's
+   * executions do (the window 00:00–01:00 reports under …/01), or its start.
+   */
+  report_folder_time: z.enum(REPORT_FOLDER_TIMES).default("window_end"),
+  /**
+   * How the keys of JSON object payloads are matched to the baseline's features when a window
+   * closes: by position after sorting them as text (SageMaker's rule), or by name.
+   */
+  json_column_matching: z.enum(JSON_COLUMN_MATCHINGS).default("sorted_position"),
   endpoint: Name.default("endpoint"),
   schedule: Name.default("schedule"),
   window_seconds: z.number().int().min(MIN_WINDOW_SECONDS).max(MAX_WINDOW_SECONDS).default(3600),

@@ -1,5 +1,6 @@
 import {
   captureRows,
+  objectKeysOf,
   inferenceTimeMs,
   isShadowTraffic,
   parseCaptureRecord,
@@ -214,7 +215,9 @@ export class MonitorEngine {
       }
       counts.records++;
       counts.items += r.rows.length;
-      for (const row of r.rows) p.window.profile.addObjectRow(row);
+      // JSON object keys are matched to the baseline at close (alignKeyedColumns); a preprocess
+      // hook's rows are matched by name, its contract (docs/hooks.md)
+      for (const row of r.rows) p.window.profile.addObjectRow(row, this.#o.preprocessor === undefined ? objectKeysOf(row) : undefined);
     });
   }
 

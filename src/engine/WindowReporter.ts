@@ -18,6 +18,7 @@ export class WindowReporter {
   readonly #log: Logger;
   readonly #sinks: ReportSink[] = [];
   postprocessFailures = 0;
+  #warnedJsonColumns = false;
 
   constructor(ctx: ReportContext, postprocessor: HookRunner | undefined, logger: Logger) {
     this.#ctx = ctx;
@@ -39,6 +40,23 @@ export class WindowReporter {
     });
   }
 
+  /**
+   * Once per run: JSON keys that are baseline names but matched to other baseline names by sorted
+   * position (SageMaker's rule) mean a baseline not sorted by name; say how to fix it.
+   */
+  #warnIfJsonKeysAreBaselineNames(r: WindowReport): void {
+    if (this.#warnedJsonColumns) return;
+    const names = new Set(this.#ctx.baseline.featureNames);
+    const moved = Object.entries(r.jsonColumnsByPosition).filter(([key]) => names.has(key));
+    if (moved.length === 0) return;
+    this.#warnedJsonColumns = true;
+    const [key, to] = moved[0] as [string, string];
+    this.#log.warn(
+      { window_start: isoSeconds(r.startMs), moved: moved.length, example: { key, matched_to: to } },
+      `JSON payload keys are baseline feature names but were matched by sorted position (json_column_matching: sorted_position, SageMaker's rule) to other features, e.g. "${key}" to "${to}": the baseline's features are not sorted by name. Set json_column_matching: name, or build the baseline with its columns sorted (docs/formats.md)`,
+    );
+  }
+
   async report(windows: readonly ClosedWindow[]): Promise<WindowReport[]> {
     const reports: WindowReport[] = [];
     for (const w of windows) {
@@ -48,6 +66,7 @@ export class WindowReporter {
         { window_start: isoSeconds(r.startMs), window_end: isoSeconds(r.endMs), items: r.itemCount, violations: r.violations.length, folder: r.folder },
         "window closed",
       );
+      this.#warnIfJsonKeysAreBaselineNames(r);
     }
     if (this.#post !== undefined && reports.length > 0) {
       const outcomes = await this.#post.call(

@@ -54,6 +54,8 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
       endpoint: config.endpoint,
       schedule: config.schedule,
       windowMs,
+      folderTime: config.report_folder_time,
+      jsonColumnMatching: config.json_column_matching,
       baseline,
       statisticsFile: config.baseline.statistics,
       constraintsFile: config.baseline.constraints,

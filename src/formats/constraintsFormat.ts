@@ -10,8 +10,8 @@ import { FormatError, parseWith, readJsonFile } from "./jsonFile.js";
  * - `comparison_method` values `linf_simple` / `linf_robust` (docs table) → `Simple` / `Robust`;
  * - 2019 `distribution_constraints {enable_comparisons, min_domain_mass}` → `perform_comparison`
  *   (Enabled/Disabled) and `domain_content_threshold` when that is absent;
- * - per-feature `string_constraints.monitoring_config_overrides` (SDK set_monitoring) →
- *   `monitoringConfigOverrides`.
+ * - per-feature overrides in every spelling SageMaker's SDKs and docs use (FEATURE_OVERRIDE_SPELLINGS)
+ *   → `monitoringConfigOverrides`.
  * Missing `monitoring_config` keys take the analyzer container's defaults (dqstream-decisions.md).
  */
 const EnabledSchema = z.union([z.enum(["Enabled", "Disabled"]), z.boolean().transform((b) => (b ? "Enabled" : "Disabled"))]);
@@ -54,7 +54,8 @@ const FeatureConstraintsInput = z.looseObject({
   name: z.string().min(1, "expected a non-empty feature name"),
   inferred_type: z.enum(INFERRED_TYPES).optional(),
   completeness: threshold.optional(),
-  num_constraints: z.looseObject({ is_non_negative: z.boolean().optional() }).optional(),
+  num_constraints: z.looseObject({ is_non_negative: z.boolean().optional(), monitoring_config_overrides: MonitoringConfigInput.optional() }).optional(),
+  monitoring_config_overrides: MonitoringConfigInput.optional(),
   string_constraints: z
     .looseObject({
       domains: z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
@@ -164,6 +165,28 @@ export function applyOverrides(base: MonitoringConfig, o: MonitoringConfigOverri
   };
 }
 
+type FeatureConstraintsIn = z.output<typeof FeatureConstraintsInput>;
+
+/**
+ * Where a feature's monitoring_config overrides are found, lowest precedence first; where a file
+ * has several, they merge key by key and later spellings win (docs/formats.md):
+ * - `string_constraints.monitoring_config_overrides`: what `Constraints.set_monitoring(…,
+ *   feature_name=…)` writes in sagemaker 1.x and 2.x up to 2.257.6 (monitoring_files.py) and
+ *   sagemaker-core's copy of it, and the SDK's own test fixture tests/data/monitor/constraints.json;
+ * - `num_constraints.monitoring_config_overrides`: the same place for a numeric feature (the SDK
+ *   raises KeyError there, but hand-edited files use it);
+ * - `monitoring_config_overrides`: feature level, snake case, what set_monitoring writes since
+ *   sagemaker 2.257.7 (the fix of sagemaker-python-sdk#2745), for any feature;
+ * - `monitoringConfigOverrides`: feature level, the spelling of SageMaker's constraints
+ *   documentation (model-monitor-byoc-constraints), and what dqstream writes.
+ */
+export const FEATURE_OVERRIDE_SPELLINGS: ReadonlyArray<{ path: string; read: (f: FeatureConstraintsIn) => MonitoringConfigIn | undefined }> = [
+  { path: "string_constraints.monitoring_config_overrides", read: (f) => f.string_constraints?.monitoring_config_overrides },
+  { path: "num_constraints.monitoring_config_overrides", read: (f) => f.num_constraints?.monitoring_config_overrides },
+  { path: "monitoring_config_overrides", read: (f) => f.monitoring_config_overrides },
+  { path: "monitoringConfigOverrides", read: (f) => f.monitoringConfigOverrides },
+];
+
 export function parseConstraints(file: string, value: unknown): Constraints {
   const input = parseWith(file, ConstraintsInput, value);
   const seen = new Set<string>();
@@ -175,17 +198,15 @@ export function parseConstraints(file: string, value: unknown): Constraints {
     if (f.completeness !== undefined) out.completeness = f.completeness;
     if (f.num_constraints?.is_non_negative !== undefined) out.num_constraints = { is_non_negative: f.num_constraints.is_non_negative };
     if (f.string_constraints?.domains !== undefined) out.string_constraints = { domains: f.string_constraints.domains };
-    const legacy = f.string_constraints?.monitoring_config_overrides;
-    if (f.monitoringConfigOverrides !== undefined || legacy !== undefined) {
-      const a = normaliseOverrides(legacy);
-      const b = normaliseOverrides(f.monitoringConfigOverrides);
-      out.monitoringConfigOverrides = {
+    const spelled = FEATURE_OVERRIDE_SPELLINGS.map((spelling) => normaliseOverrides(spelling.read(f)));
+    if (FEATURE_OVERRIDE_SPELLINGS.some((spelling) => spelling.read(f) !== undefined)) {
+      out.monitoringConfigOverrides = spelled.reduce((a, b) => ({
         ...a,
         ...b,
         ...(a.distribution_constraints || b.distribution_constraints
           ? { distribution_constraints: { ...a.distribution_constraints, ...b.distribution_constraints } }
           : {}),
-      };
+      }));
     }
     return out;
   });

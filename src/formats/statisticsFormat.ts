@@ -30,6 +30,9 @@ export const NumericalStatisticsSchema = z.looseObject({
   std_dev: finite,
   min: finite,
   max: finite,
+  /** Written by SageMaker's current analyzer (2024) and by dqstream; absent from older files. */
+  approximate_num_distinct_values: count.optional(),
+  completeness: finite.optional(),
   distribution: z
     .looseObject({ kll: z.looseObject({ buckets: z.array(KllBucketSchema), sketch: KllSketchSchema.optional() }) })
     .optional(),
@@ -40,6 +43,7 @@ const categoryValue = z.union([z.string(), z.number(), z.boolean()]).transform((
 export const StringStatisticsSchema = z.looseObject({
   common: CommonStatisticsSchema,
   distinct_count: count,
+  completeness: finite.optional(),
   distribution: z
     .looseObject({ categorical: z.looseObject({ buckets: z.array(z.looseObject({ value: categoryValue, count: count })) }) })
     .optional(),

@@ -57,6 +57,12 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
   itemCount = 0;
   readonly features = new Map<string, FeatureProfile>();
   readonly notProfiled = new NotProfiled();
+  /**
+   * Features named by a JSON object key (or a preprocess hook's result) rather than by baseline
+   * position, in first-seen order: SageMaker matches them to the baseline by sorted position when
+   * the window closes (alignKeyedColumns). A union in merges.
+   */
+  readonly keyed = new Set<string>();
   /** Features held that are not reserved. */
   #unreserved = 0;
 
@@ -100,13 +106,19 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
     for (let i = 0; i < n; i++) (columns[i] as FeatureProfile).updateString(fields[i] as string);
   }
 
-  /** One row as a flat object of feature name → value; names past the limit are counted, not profiled. */
-  addObjectRow(row: Readonly<Record<string, RawValue>>): void {
+  /**
+   * One row as a flat object of feature name → value; names past the limit are counted, not
+   * profiled. `keyed` says which names are object keys (all of them, or those in the set).
+   */
+  addObjectRow(row: Readonly<Record<string, RawValue>>, keyed?: ReadonlySet<string> | "all"): void {
     this.itemCount++;
     for (const key of Object.keys(row)) {
       const f = this.#admit(key);
       if (f === undefined) this.notProfiled.add(key, 1);
-      else f.update(row[key]);
+      else {
+        f.update(row[key]);
+        if (keyed !== undefined && (keyed === "all" || keyed.has(key))) this.keyed.add(key);
+      }
     }
   }
 
@@ -135,6 +147,7 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
     for (const [name, g] of other.features) {
       if (!this.features.has(name)) out.#place(FeatureProfile.empty(name, g.options).merge(g));
     }
+    for (const k of [...this.keyed, ...other.keyed]) if (out.features.has(k)) out.keyed.add(k);
     const np = out.notProfiled.merge(this.notProfiled).merge(other.notProfiled);
     out.notProfiled.values = np.values;
     out.notProfiled.names = np.names;
@@ -143,6 +156,7 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
 
   serialize(): DatasetProfileState {
     const state: DatasetProfileState = { v: 1, item_count: this.itemCount, options: { ...this.options }, features: [...this.features.values()].map((f) => f.serialize()) };
+    if (this.keyed.size > 0) state.keyed = [...this.keyed];
     if (this.notProfiled.values > 0) state.not_profiled = { values: this.notProfiled.values, names: this.notProfiled.names.serialize() };
     return state;
   }
@@ -159,6 +173,13 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
       const f = FeatureProfile.deserialize(fs);
       out.features.set(f.name, f);
     }
+    const keyed = s["keyed"];
+    if (keyed !== undefined) {
+      if (!Array.isArray(keyed) || !keyed.every((k) => typeof k === "string" && out.features.has(k))) {
+        throw new SketchStateError("dataset_profile", "keyed must list names of the profile's features");
+      }
+      for (const k of keyed as string[]) out.keyed.add(k);
+    }
     const np = s["not_profiled"] as { values?: unknown; names?: unknown } | undefined;
     if (np !== undefined) {
       if (typeof np.values !== "number" || !(np.values >= 0)) throw new SketchStateError("dataset_profile", "not_profiled.values must be a count");
@@ -174,6 +195,8 @@ export interface DatasetProfileState {
   item_count: number;
   options: SketchOptions;
   features: unknown[];
+  /** Features named by object keys (absent when none). */
+  keyed?: string[];
   /** Values of features past the FeatureLimit (absent when none). */
   not_profiled?: { values: number; names: unknown };
 }

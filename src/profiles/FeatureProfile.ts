@@ -1,6 +1,6 @@
 import { BoundedExactCounts } from "../sketches/boundedExactCounts.js";
 import { CategoryCounts } from "../sketches/categoryCounts.js";
-import { HyperLogLog } from "../sketches/hyperLogLog.js";
+import { DeequHyperLogLog } from "../sketches/deequHyperLogLog.js";
 import { KllSketch } from "../sketches/kllSketch.js";
 import { Moments } from "../sketches/moments.js";
 import { expectVersion, SketchStateError, type Mergeable } from "../sketches/Sketch.js";
@@ -10,14 +10,12 @@ import { classifyRaw, classifyString, parseNumeric, ValueKind, type RawValue } f
 export interface SketchOptions {
   /** Distinct values counted exactly per feature before switching to heavy hitters. */
   readonly category_cap: number;
-  readonly hll_precision: number;
   readonly kll_k: number;
   readonly kll_c: number;
 }
 
 export const DEFAULT_SKETCH_OPTIONS: SketchOptions = Object.freeze({
   category_cap: CategoryCounts.DEFAULT_CAP,
-  hll_precision: HyperLogLog.DEFAULT_PRECISION,
   kll_k: KllSketch.DEFAULT_K,
   kll_c: KllSketch.DEFAULT_C,
 });
@@ -26,8 +24,8 @@ export const DEFAULT_SKETCH_OPTIONS: SketchOptions = Object.freeze({
  * One feature's accumulator within one profile (a dataset, or a window of one partition).
  *
  * Counts by value kind (Deequ's rules), numeric moments and a KLL quantile sketch over the values
- * that parse as finite numbers, a HyperLogLog and category counts over the text of every present
- * value. The feature's `inferred_type` is only known at the end (one String value makes the whole
+ * that parse as finite numbers, Deequ's HyperLogLog++ (SageMaker's distinct counts) and category
+ * counts over the text of every present value. The feature's `inferred_type` is only known at the end (one String value makes the whole
  * column String), so every present value feeds both the numeric and the categorical side.
  *
  * Missing values counted here are explicit ones (null, empty, white space); rows in which the
@@ -43,7 +41,7 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
   nonFinite = 0;
   moments: Moments;
   kll: KllSketch;
-  hll: HyperLogLog;
+  hll: DeequHyperLogLog;
   /** Counts of the present values that are not numeric (String, Boolean): Misra–Gries past the cap. */
   categories: CategoryCounts;
   /** Counts of the numeric values, exact up to the cap, then only their total. */
@@ -55,13 +53,26 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     this.kinds = new Float64Array(5);
     this.moments = new Moments();
     this.kll = new KllSketch(options.kll_k, options.kll_c);
-    this.hll = new HyperLogLog(options.hll_precision);
+    this.hll = new DeequHyperLogLog();
     this.categories = new CategoryCounts(options.category_cap);
     this.numericCategories = new BoundedExactCounts(options.category_cap);
   }
 
   static empty(name: string, options?: SketchOptions): FeatureProfile {
     return new FeatureProfile(name, options);
+  }
+
+  /** The same accumulator under another name (sketches shared, not copied: the result owns them). */
+  withName(name: string): FeatureProfile {
+    const out = new FeatureProfile(name, this.options);
+    out.kinds.set(this.kinds);
+    out.nonFinite = this.nonFinite;
+    out.moments = this.moments;
+    out.kll = this.kll;
+    out.hll = this.hll;
+    out.categories = this.categories;
+    out.numericCategories = this.numericCategories;
+    return out;
   }
 
   get numPresent(): number {
@@ -107,20 +118,21 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
    * Counts of the present values by text: the non-numeric values' summary joined with the numeric
    * values' exact counts (disjoint: a text's kind is a function of the text), at most `cap` of
    * them by descending count, then value. `rest` is what they leave out; `exact` holds while every
-   * value is listed with its exact count.
+   * value is listed with its exact count. `unlisted` (part of `rest`) counts the numeric values of
+   * a feature with more than `cap` distinct ones, which are only counted: no bucket bounds them.
    */
-  categorySummary(): { buckets: Array<[string, number]>; rest: number; exact: boolean; total: number } {
+  categorySummary(): { buckets: Array<[string, number]>; rest: number; exact: boolean; total: number; unlisted: number } {
     const s = this.categories.summary();
     const numeric = this.numericCategories;
     const total = this.categories.total + numeric.total;
-    if (numeric.total === 0) return { buckets: s.buckets, rest: s.rest, exact: s.exact, total };
-    if (numeric.overflowed) return { buckets: s.buckets, rest: s.rest + numeric.total, exact: false, total };
+    if (numeric.total === 0) return { buckets: s.buckets, rest: s.rest, exact: s.exact, total, unlisted: 0 };
+    if (numeric.overflowed) return { buckets: s.buckets, rest: s.rest + numeric.total, exact: false, total, unlisted: numeric.total };
     const all = [...s.buckets, ...numeric.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const cap = this.options.category_cap;
     const buckets = all.length > cap ? all.slice(0, cap) : all;
     let covered = 0;
     for (const [, c] of buckets) covered += c;
-    return { buckets, rest: total - covered, exact: s.exact && all.length <= cap, total };
+    return { buckets, rest: total - covered, exact: s.exact && all.length <= cap, total, unlisted: 0 };
   }
 
   /*
@@ -149,11 +161,14 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     if (released !== undefined) for (const k of released) this.hll.add(k);
   }
 
-  /** Estimated number of distinct present values (HyperLogLog over every value). */
+  /**
+   * Estimated number of distinct present values as SageMaker computes it: Deequ's HyperLogLog++
+   * over the text of every value (an integer, e.g. 53 for 54 distinct states).
+   */
   distinctEstimate(): number {
     let hll = this.hll;
     if (this.categories.exact || !this.numericCategories.overflowed) {
-      hll = hll.merge(HyperLogLog.empty(hll.precision));
+      hll = hll.merge(DeequHyperLogLog.empty());
       if (this.categories.exact) for (const k of this.categories.keys()) hll.add(k);
       for (const k of this.numericCategories.keys()) hll.add(k);
     }
@@ -211,12 +226,11 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
     }
     const moments = Moments.deserialize(s["moments"]);
     const kll = KllSketch.deserialize(s["kll"]);
-    const hll = HyperLogLog.deserialize(s["hll"]);
+    const hll = DeequHyperLogLog.deserialize(s["hll"]);
     const categories = CategoryCounts.deserialize(s["categories"]);
     const numericCategories = BoundedExactCounts.deserialize(s["numeric_categories"]);
     const out = new FeatureProfile(s["name"], {
       category_cap: categories.cap,
-      hll_precision: hll.precision,
       kll_k: kll.k,
       kll_c: kll.c,
     });

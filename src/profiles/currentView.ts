@@ -18,7 +18,7 @@ export function currentView(profile: DatasetProfile): CurrentDataset {
       boolean: f.kinds[ValueKind.Boolean] as number,
       string: f.kinds[ValueKind.String] as number,
       distribution: f.moments.count > 0 ? f.kll.toDistribution() : undefined,
-      categories: { buckets: summary.buckets, total: summary.total, exact: summary.exact },
+      categories: { buckets: summary.buckets, total: summary.total, exact: summary.exact, unlisted: summary.unlisted },
     });
   }
   const np = profile.notProfiled;

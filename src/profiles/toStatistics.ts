@@ -4,6 +4,7 @@ import { ValueKind } from "../records/valueType.js";
 import type { InferredType } from "../formats/statisticsFormat.js";
 import type { DatasetProfile } from "./DatasetProfile.js";
 import type { FeatureProfile } from "./FeatureProfile.js";
+import { deequHistogramOrder } from "./scalaHashMapOrder.js";
 
 /** SageMaker's fixed bucket count for `distribution.kll.buckets` ("10 buckets … not configurable"). */
 export const KLL_BUCKETS = 10;
@@ -55,9 +56,25 @@ export function toStatistics(profile: DatasetProfile): StatisticsFile {
   };
 }
 
+/**
+ * A String feature gets `distribution.categorical` when its approximate distinct count is at most
+ * this: Deequ ColumnProfiler's DEFAULT_CARDINALITY_THRESHOLD (`findTargetColumnsForHistograms`:
+ * `approximateNumDistinctValues <= lowCardinalityHistogramThreshold`), which SageMaker's 2024
+ * output follows (state 53 and county 86 have buckets; zipcode 4,811, city 2,477, id 24,000 none).
+ */
+export const CATEGORICAL_DISTRIBUTION_MAX_DISTINCT = 120;
+
+/**
+ * One feature of statistics.json, in SageMaker's current analyzer's shape and key order (2024):
+ * numeric `common, mean, sum, std_dev, min, max, approximate_num_distinct_values, completeness,
+ * distribution`; String `common, distinct_count, completeness, distribution`, the distribution
+ * only under the cardinality threshold, its buckets exact and in the order SageMaker lists them.
+ */
 export function featureStatistics(f: FeatureProfile, itemCount: number): FeatureStatistics {
   const type = inferredType(f.kinds);
   const common = { num_present: f.numPresent, num_missing: itemCount - f.numPresent };
+  const completeness = itemCount > 0 ? { completeness: f.numPresent / itemCount } : {};
+  const distinct = Math.round(f.distinctEstimate());
   if (type === "Integral" || type === "Fractional") {
     const m = f.moments;
     const has = m.count > 0;
@@ -72,6 +89,8 @@ export function featureStatistics(f: FeatureProfile, itemCount: number): Feature
         std_dev: has ? m.stdDev : 0,
         min: has ? m.min : 0,
         max: has ? m.max : 0,
+        approximate_num_distinct_values: distinct,
+        ...completeness,
         distribution: {
           kll: {
             buckets: has ? kllBuckets(dist, m.min, m.max) : [],
@@ -82,15 +101,27 @@ export function featureStatistics(f: FeatureProfile, itemCount: number): Feature
     };
   }
   const summary = f.categorySummary();
-  // Exact while the category counts are exact; HyperLogLog beyond.
-  const distinct = summary.exact ? summary.buckets.length : Math.round(f.distinctEstimate());
+  // Exact buckets are needed to list them: with category_cap below the threshold a feature can
+  // have few distinct values and still no exact counts (docs/formats.md).
+  const categorical = type === "String" && distinct <= CATEGORICAL_DISTRIBUTION_MAX_DISTINCT && summary.exact;
+  const buckets = categorical ? inDeequOrder(f.name, summary.buckets) : [];
   return {
     name: f.name,
     inferred_type: type,
     string_statistics: {
       common,
       distinct_count: distinct,
-      distribution: { categorical: { buckets: summary.buckets.map(([value, count]) => ({ value, count })) } },
+      ...completeness,
+      ...(categorical ? { distribution: { categorical: { buckets: buckets.map(([value, count]) => ({ value, count })) } } } : {}),
     },
   };
+}
+
+/**
+ * Buckets in SageMaker's order: Deequ's histogram map iteration order (Scala 2.12 immutable.HashMap
+ * of the value strings from 5 values, of (feature, value) pairs below; scalaHashMapOrder.ts).
+ */
+function inDeequOrder(feature: string, buckets: ReadonlyArray<readonly [string, number]>): Array<readonly [string, number]> {
+  const counts = new Map(buckets);
+  return deequHistogramOrder(feature, [...counts.keys()]).map((v) => [v, counts.get(v) as number] as const);
 }

@@ -158,6 +158,17 @@ export interface FeatureLayout {
 export type FeatureRow = Record<string, RawValue>;
 
 /**
+ * The names of a row that are keys of a JSON object payload (not baseline names given by
+ * position): SageMaker matches those to the baseline by position after sorting them as text, over
+ * the whole window (src/profiles/alignKeyedColumns.ts). Rows without an object side have none.
+ */
+const objectKeys = new WeakMap<FeatureRow, ReadonlySet<string>>();
+
+export function objectKeysOf(row: FeatureRow): ReadonlySet<string> | undefined {
+  return objectKeys.get(row);
+}
+
+/**
  * A capture record's rows as features (sagemaker-model-monitor.md §1.3). Input row i is paired with
  * output row i (a single output row is paired with every input row); positional fields of the pair
  * are concatenated outputs first (START) or last (END) and named by the baseline's feature order,
@@ -201,10 +212,13 @@ function combine(input: PayloadRow | undefined, output: PayloadRow | undefined, 
   }
   // no prototype: a "__proto__" key of a JSON payload must stay a feature (as in flattenObject)
   const row = Object.create(null) as FeatureRow;
+  const keys = new Set<string>();
+  objectKeys.set(row, keys);
   const place = (side: PayloadRow | undefined, isOutput: boolean): void => {
     if (side === undefined) return;
     if (side.kind === "object") {
       Object.assign(row, side.values);
+      for (const k of Object.keys(side.values)) keys.add(k);
       return;
     }
     // a positional side next to an object side: outputs take the first (START) or last (END) names

@@ -5,18 +5,23 @@ import type { StatisticsFile } from "../formats/statisticsFormat.js";
 import { formatJson } from "../formats/jsonFile.js";
 import { publishFolder } from "../formats/publishFolder.js";
 import { currentView } from "../profiles/currentView.js";
+import { alignKeyedColumns, type JsonColumnMatching } from "../profiles/alignKeyedColumns.js";
 import { DatasetProfile } from "../profiles/DatasetProfile.js";
 import { toStatistics } from "../profiles/toStatistics.js";
 import type { Position } from "../sources/Source.js";
 import { totalOf, type WindowCounts } from "../windows/WindowCounts.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
-import { isoSeconds, windowFolder } from "../windows/tumblingWindows.js";
+import { isoSeconds, windowFolder, type ReportFolderTime } from "../windows/tumblingWindows.js";
 
 export interface ReportContext {
   readonly reportsDir: string;
   readonly endpoint: string;
   readonly schedule: string;
   readonly windowMs: number;
+  /** How JSON object keys are matched to baseline features (config `json_column_matching`). */
+  readonly jsonColumnMatching: JsonColumnMatching;
+  /** Which end of the window names its folder (config `report_folder_time`). */
+  readonly folderTime: ReportFolderTime;
   readonly baseline: LoadedBaseline;
   /** The baseline files as named by the user (recorded in window.json). */
   readonly statisticsFile: string;
@@ -34,21 +39,26 @@ export interface WindowReport {
   readonly evaluations: readonly CheckEvaluation[];
   /** The object written to statistics.json (SageMaker's schema). */
   readonly statistics: StatisticsFile;
+  /** JSON object keys matched to another baseline name by sorted position (key → name). */
+  readonly jsonColumnsByPosition: Readonly<Record<string, string>>;
 }
 
 /**
- * Writes a closed window's reports into `<reports>/<endpoint>/<schedule>/YYYY/MM/DD/HH/[mm/]`:
+ * Writes a closed window's reports into `<reports>/<endpoint>/<schedule>/YYYY/MM/DD/HH/[mm/]`
+ * (windowFolder: the window's end by default, as SageMaker names execution folders):
  * statistics.json (SageMaker's schema, features in baseline order then extra ones, so a window can
  * serve as a baseline), constraint_violations.json (always, `{"violations": []}` when clean) and
- * window.json (the manifest), published together (publishFolder): a reader never sees the files of
+ * constraints.json (the baseline constraints the checks used, byte for byte, as SageMaker's
+ * execution folders carry them) and window.json (the manifest), published together (publishFolder): a reader never sees the files of
  * two runs mixed. A pure function of the window and the baseline, so the same input gives the same
  * bytes.
  */
 export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Promise<WindowReport> {
-  const profile = inBaselineOrder(w.profile, ctx.baseline.featureNames);
+  const aligned = alignKeyedColumns(w.profile, ctx.baseline.featureNames, ctx.jsonColumnMatching);
+  const profile = inBaselineOrder(aligned.profile, ctx.baseline.featureNames);
   const hasData = profile.itemCount > 0;
   const { evaluations, violations } = hasData ? runChecks(currentView(profile), ctx.baseline.baseline) : { evaluations: [], violations: [] };
-  const folder = join(ctx.endpoint, ctx.schedule, windowFolder(w.startMs, ctx.windowMs));
+  const folder = join(ctx.endpoint, ctx.schedule, windowFolder(w.startMs, ctx.windowMs, ctx.folderTime));
   const dir = join(ctx.reportsDir, folder);
   const statistics = toStatistics(profile);
   const manifest = {
@@ -69,6 +79,7 @@ export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Pr
     ...(profile.notProfiled.values > 0 && profile.limit !== undefined
       ? { features_not_profiled: { max_features: profile.limit.maxFeatures, values: profile.notProfiled.values, distinct_names_estimate: profile.notProfiled.distinctNames() } }
       : {}),
+    ...(Object.keys(aligned.renamed).length > 0 ? { json_columns_by_position: { ...aligned.renamed } } : {}),
     violations: violations.length,
     checks: hasData ? evaluations : "not run: no data in the window",
     baseline: {
@@ -80,9 +91,10 @@ export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Pr
   await publishFolder(dir, [
     ["statistics.json", formatJson(statistics)],
     ["constraint_violations.json", formatJson({ violations })],
+    ["constraints.json", ctx.baseline.constraintsBytes],
     ["window.json", formatJson(manifest)],
   ]);
-  return { startMs: w.startMs, endMs: w.endMs, folder, itemCount: profile.itemCount, counts: w.counts, violations, evaluations, statistics };
+  return { startMs: w.startMs, endMs: w.endMs, folder, itemCount: profile.itemCount, counts: w.counts, violations, evaluations, statistics, jsonColumnsByPosition: aligned.renamed };
 }
 
 /** The profile with baseline features first, in baseline order, then the window's extra features. */

@@ -16,11 +16,21 @@ export function isoSeconds(ms: number): string {
 }
 
 /**
- * The report folder of a window, below `<reports>/<endpoint>/<schedule>/`: YYYY/MM/DD/HH of the
- * window start (UTC), plus a minute level mm/ for windows shorter than an hour.
+ * Which time names a window's report folder: `window_end` (SageMaker's layout: an execution for
+ * the hour 00:00–01:00 writes under `…/HH = 01`, the hour it ran; the 2022 introduction example's
+ * real report folder, docs/formats.md) or `window_start` (dqstream before 0.2).
  */
-export function windowFolder(startMs: number, sizeMs: number): string {
-  const d = new Date(startMs);
+export const REPORT_FOLDER_TIMES = ["window_end", "window_start"] as const;
+export type ReportFolderTime = (typeof REPORT_FOLDER_TIMES)[number];
+
+/**
+ * The report folder of the window [startMs, startMs + sizeMs), below `<reports>/<endpoint>/<schedule>/`:
+ * YYYY/MM/DD/HH (UTC) of its end (or start), plus a minute level mm/ for windows shorter than an
+ * hour. Windows are at least a minute long, so two windows never share a folder: their ends (or
+ * starts) are at least `sizeMs` apart, and the folder resolves to the hour at ≥ 1 h, the minute below.
+ */
+export function windowFolder(startMs: number, sizeMs: number, at: ReportFolderTime = "window_end"): string {
+  const d = new Date(at === "window_end" ? startMs + sizeMs : startMs);
   const two = (n: number): string => String(n).padStart(2, "0");
   const parts = [String(d.getUTCFullYear()), two(d.getUTCMonth() + 1), two(d.getUTCDate()), two(d.getUTCHours())];
   if (sizeMs < 3_600_000) parts.push(two(d.getUTCMinutes()));

@@ -131,8 +131,8 @@ describe("baseline accuracy against exact values", async () => {
   });
 });
 
-describe("distinct_count accuracy", () => {
-  it.each([10_000, 100_000, 1_000_000])("within 3 percent at %d distinct values", async (distinct) => {
+describe("distinct_count accuracy (Deequ's HyperLogLog++, p = 9, as SageMaker: standard error 1.04/√512 = 4.6 %)", () => {
+  it.each([10_000, 100_000, 1_000_000])("within 14 percent (3σ) at %d distinct values", async (distinct) => {
     const r = mulberry32(distinct);
     // each distinct value appears once or twice, in shuffled order
     const values: string[] = [];
@@ -148,12 +148,13 @@ describe("distinct_count accuracy", () => {
     const stats = await baselineOf({ id: values });
     const s = stats.get("id")!;
     expect(s.inferred_type).toBe("String");
-    expect(relErr(s.string_statistics!.distinct_count, distinct)).toBeLessThanOrEqual(0.03);
+    expect(relErr(s.string_statistics!.distinct_count, distinct)).toBeLessThanOrEqual(0.14);
   });
 
-  it("is exact while a feature has at most category_cap distinct values", async () => {
-    const values = Array.from({ length: 5000 }, (_, i) => `v${i % 777}`);
-    const stats = await baselineOf({ v: values });
-    expect(stats.get("v")!.string_statistics!.distinct_count).toBe(777);
+  it("is close for small counts (linear counting: SageMaker says 53 for 54 states), an estimate beyond", async () => {
+    const small = Array.from({ length: 5000 }, (_, i) => `v${i % 77}`);
+    expect(Math.abs((await baselineOf({ v: small })).get("v")!.string_statistics!.distinct_count - 77)).toBeLessThanOrEqual(3);
+    const more = Array.from({ length: 5000 }, (_, i) => `v${i % 777}`);
+    expect(relErr((await baselineOf({ v: more })).get("v")!.string_statistics!.distinct_count, 777)).toBeLessThanOrEqual(0.14);
   });
 });

@@ -59,6 +59,8 @@ function config(reports: string, hooks: { json: WebhookServer; slack: WebhookSer
     endpoint: "churn-endpoint",
     schedule: "hourly",
     window_seconds: 3600,
+    // the example captures' JSON hours are keyed by the (unsorted) baseline's names
+    json_column_matching: "name",
     alerts: {
       channels: {
         log: false,
@@ -114,7 +116,7 @@ describe("alerts through dqstream replay of the example captures", () => {
       }
     }
     const drift = events.find((e) => e.feature === "day_mins" && e.type === "open");
-    expect(drift).toMatchObject({ metric: "linf_robust", threshold: 0.1, report_folder: "churn-endpoint/hourly/2026/11/01/02", window_end: "2026-11-01T03:00:00Z" });
+    expect(drift).toMatchObject({ metric: "linf_robust", threshold: 0.1, report_folder: "churn-endpoint/hourly/2026/11/01/03", window_end: "2026-11-01T03:00:00Z" });
 
     // the Slack webhook got the same alerts as text
     expect(hooks.slack.delivered.length).toBe(15);

@@ -69,6 +69,7 @@ export function report(outcome: WindowOutcome): WindowReport {
     violations: outcome.violations,
     evaluations: outcome.evaluations,
     statistics: { version: 0, dataset: { item_count: outcome.hasData ? 10 : 0 }, features: [] } as unknown as StatisticsFile,
+    jsonColumnsByPosition: {},
   };
 }
 

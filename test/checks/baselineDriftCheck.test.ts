@@ -301,3 +301,44 @@ describe("baseline_drift_check, String features", () => {
     });
   });
 });
+
+describe("baseline_drift_check, String features: only over distributions that account for every value (issue 10, point 1)", () => {
+  // A zip-code column: mostly numbers, some "Unknown". An older dqstream baseline listed only the
+  // non-numeric bucket (the numbers were counted, not listed): 10 of 100 values.
+  const partialBaseline = {
+    version: 0,
+    dataset: { item_count: 100 },
+    features: [
+      {
+        name: "zipcode",
+        inferred_type: "String",
+        string_statistics: { common: { num_present: 100, num_missing: 0 }, distinct_count: 91, distribution: { categorical: { buckets: [{ value: "Unknown", count: 10 }] } } },
+      },
+    ],
+  };
+  const zipConstraints = constraints([{ name: "zipcode", inferred_type: "String" }]);
+  const cleanWindow = currentOf(column("zipcode", [...range(98001, 98090).map(String), ...times("Unknown", 10)]));
+
+  it("skips a baseline whose buckets cover part of its values, instead of reporting false drift", () => {
+    const e = only(baselineDriftCheck(cleanWindow, baselineOf(zipConstraints, partialBaseline)), "zipcode");
+    expect(e).toMatchObject({ verdict: "skipped", value: null, note: "the baseline's categorical buckets account for 10 of its 100 values" });
+  });
+
+  it("computes the distance when the buckets account for every value", () => {
+    const whole = structuredClone(partialBaseline);
+    whole.features[0]!.string_statistics.distribution.categorical.buckets = [
+      { value: "Unknown", count: 10 },
+      { value: "98001", count: 90 },
+    ];
+    const e = only(baselineDriftCheck(cleanWindow, baselineOf(zipConstraints, whole)), "zipcode");
+    expect(e.verdict).toBe("violation");
+    expect(e.value).toBeGreaterThan(0.5);
+  });
+
+  it("skips a window whose numeric values were only counted (more than category_cap distinct numbers)", () => {
+    const baseline = baselineFromRows(zipConstraints, column("zipcode", [...times("1", 50), ...times("Unknown", 50)]));
+    const window = currentOf(column("zipcode", [...range(1, 30).map(String), ...times("Unknown", 30)]), { category_cap: 10, kll_k: 2048, kll_c: 0.64 });
+    const e = only(baselineDriftCheck(window, baseline), "zipcode");
+    expect(e).toMatchObject({ verdict: "skipped", note: "30 of the window's 60 values are numbers with more than category_cap distinct values, counted but not listed" });
+  });
+});

@@ -17,8 +17,10 @@ function constraints(features?: unknown[], monitoring_config?: unknown): Record<
   return monitoring_config === undefined ? { version: 0, features: f } : { version: 0, features: f, monitoring_config };
 }
 
-const text = (t: string, o: string): string =>
-  `Data content requirement is not met. Expected: ${t}% of values in the baseline domain. Observed: Only ${o}% of values are in the baseline domain.`;
+/** SageMaker's only known text for this check (Deequ's message, the in-domain share); the threshold is not in it. */
+const text = (_threshold: string, observed: string): string => `Value: ${observed} does not meet the constraint requirement! `;
+/** AWS's visualization helper (amazon-sagemaker-examples sagemaker_model_monitor/visualization/utils.py). */
+const AWS_CATEGORICAL_REGEX = /Value: (.+) does not meet the constraint requirement!/;
 
 describe("categorical_values_check", () => {
   it("fires when a share of the non-missing values falls outside the domain", () => {
@@ -32,9 +34,16 @@ describe("categorical_values_check", () => {
         threshold: 1,
         verdict: "violation",
         value: 0.75,
-        description: text("100.0", "75.0"),
+        description: text("100.0", "0.75"),
       },
     ]);
+  });
+
+  it("writes a text AWS's visualization helper parses back to the in-domain share", () => {
+    const baseline = baselineFromRows(constraints(), baselineRows);
+    const [e] = categoricalValuesCheck(currentOf(column("color", ["red", "blue", "blue"])), baseline);
+    expect(AWS_CATEGORICAL_REGEX.exec(e?.description ?? "")?.[1]).toBe("0.3333333333333333");
+    expect(Number(AWS_CATEGORICAL_REGEX.exec(e?.description ?? "")?.[1])).toBe(e?.value);
   });
 
   it("passes when every value is in the domain", () => {
@@ -82,7 +91,7 @@ describe("categorical_values_check", () => {
     expect(only(categoricalValuesCheck(current, above), "color")).toMatchObject({
       verdict: "violation",
       threshold: 0.8,
-      description: text("80.0", "75.0"),
+      description: text("80.0", "0.75"),
     });
   });
 

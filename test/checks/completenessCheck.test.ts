@@ -23,7 +23,7 @@ describe("completeness_check", () => {
         value: 0.5,
         threshold: 1,
         verdict: "violation",
-        description: "Data completeness requirement is not met. Expected completeness: 100.0%. Observed: Only 50.0% of data is complete.",
+        description: "Data completeness requirement is not met. Expected: 100.0%. Observed: Only 50.0%.",
       },
     ]);
   });
@@ -33,7 +33,7 @@ describe("completeness_check", () => {
     const current = currentOf([{ a: 1 }, { b: "x" }, { b: "y" }]);
     const e = only(completenessCheck(current, baseline), "a");
     expect(e.value).toBe(1 / 3);
-    expect(e.description).toBe("Data completeness requirement is not met. Expected completeness: 90.0%. Observed: Only 33.33333333333333% of data is complete.");
+    expect(e.description).toBe("Data completeness requirement is not met. Expected: 90.0%. Observed: Only 33.33333333333333%.");
   });
 
   it("passes when complete", () => {
@@ -50,7 +50,7 @@ describe("completeness_check", () => {
     const above = baselineFromRows(constraints([{ name: "a", completeness: 0.51 }]), baselineRows);
     const e = only(completenessCheck(current, above), "a");
     expect(e).toMatchObject({ verdict: "violation", value: 0.5, threshold: 0.51 });
-    expect(e.description).toBe("Data completeness requirement is not met. Expected completeness: 51.0%. Observed: Only 50.0% of data is complete.");
+    expect(e.description).toBe("Data completeness requirement is not met. Expected: 51.0%. Observed: Only 50.0%.");
   });
 
   it("evaluates only features with a completeness constraint that appear in the window", () => {

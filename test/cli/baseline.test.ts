@@ -1,3 +1,4 @@
+import { deequHistogramOrder } from "../../src/profiles/scalaHashMapOrder.js";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
@@ -179,16 +180,12 @@ describe("dqstream baseline: CSV with a header (test/fixtures/datasets/small.csv
     const flag = strings(stats, "flag");
     expect(flag.common).toEqual({ num_present: 10, num_missing: 0 });
     expect(flag.distinct_count).toBe(2);
-    expect(flag.distribution.categorical.buckets).toEqual([
-      { value: "false", count: 5 },
-      { value: "true", count: 5 },
-    ]);
+    // in Deequ's histogram order, as SageMaker lists them (src/profiles/scalaHashMapOrder.ts)
+    expect(flag.distribution.categorical.buckets).toEqual(deequHistogramOrder("flag", ["false", "true"]).map((value) => ({ value, count: 5 })));
     const color = strings(stats, "color");
     expect(color.distinct_count).toBe(2);
-    expect(color.distribution.categorical.buckets).toEqual([
-      { value: "red", count: 6 },
-      { value: "blue", count: 4 },
-    ]);
+    const colorCounts: Record<string, number> = { red: 6, blue: 4 };
+    expect(color.distribution.categorical.buckets).toEqual(deequHistogramOrder("color", ["red", "blue"]).map((value) => ({ value, count: colorCounts[value] })));
     const note = strings(stats, "note");
     expect(note.common).toEqual({ num_present: 2, num_missing: 8 });
     expect(note.distinct_count).toBe(2);
@@ -201,8 +198,9 @@ describe("dqstream baseline: CSV with a header (test/fixtures/datasets/small.csv
     // p = 0.8, n = 10: 0.8 − 1.96·√(0.8·0.2/10) = 0.5520… → 0.55
     expect(constraint(constraints, "price")).toEqual({ name: "price", inferred_type: "Fractional", completeness: 0.55, num_constraints: { is_non_negative: false } });
     expect(constraint(constraints, "qty").num_constraints).toEqual({ is_non_negative: true });
-    expect(constraint(constraints, "flag")).toEqual({ name: "flag", inferred_type: "String", completeness: 1, string_constraints: { domains: ["false", "true"] } });
-    expect(constraint(constraints, "color").string_constraints).toEqual({ domains: ["red", "blue"] });
+    // domains in the buckets' order, as SageMaker's
+    expect(constraint(constraints, "flag")).toEqual({ name: "flag", inferred_type: "String", completeness: 1, string_constraints: { domains: deequHistogramOrder("flag", ["false", "true"]) } });
+    expect(constraint(constraints, "color").string_constraints).toEqual({ domains: deequHistogramOrder("color", ["red", "blue"]) });
     // p = 0.2 ≤ 0.2: p itself; two values seen once each: no domain
     expect(constraint(constraints, "note")).toEqual({ name: "note", inferred_type: "String", completeness: 0.2 });
     expect(constraints.monitoring_config).toMatchObject({ evaluate_constraints: "Enabled", emit_metrics: "Enabled" });
@@ -256,7 +254,7 @@ describe("dqstream baseline: other inputs", () => {
     expect(stats.features.map((f) => f.name)).toEqual(["1", "2"]);
   });
 
-  it("reads JSON Lines: dotted names for nested objects, null and absent keys missing", async () => {
+  it("reads JSON Lines: dotted names for nested objects, null and absent keys missing, features sorted by name (Spark's JSON schema order)", async () => {
     const dir = outDir();
     const run = dqstream(["baseline", "--dataset", SMALL_JSONL, "--format", "jsonl", "--output", dir]);
     expect(run.status).toBe(0);
@@ -264,11 +262,11 @@ describe("dqstream baseline: other inputs", () => {
     expect(files).toEqual(FILES);
     expect(stats.dataset.item_count).toBe(10);
     expect(stats.features.map((f) => [f.name, f.inferred_type])).toEqual([
-      ["id", "Integral"],
-      ["price", "Fractional"],
       ["flag", "String"],
+      ["id", "Integral"],
       ["meta.color", "String"],
       ["meta.size", "Integral"],
+      ["price", "Fractional"],
       ["tags", "String"],
     ]);
     const price = numeric(stats, "price");
@@ -280,8 +278,8 @@ describe("dqstream baseline: other inputs", () => {
     expect(size.sum).toBe(61);
     expect(strings(stats, "tags").common).toEqual({ num_present: 2, num_missing: 8 });
     expect(strings(stats, "tags").distribution.categorical.buckets.map((b) => b.value).sort()).toEqual(['["a","b"]', '["a"]']);
-    expect(constraint(constraints, "meta.color").string_constraints).toEqual({ domains: ["red", "blue"] });
-    expect(constraint(constraints, "flag").string_constraints).toEqual({ domains: ["false", "true"] });
+    expect(constraint(constraints, "meta.color").string_constraints).toEqual({ domains: deequHistogramOrder("meta.color", ["red", "blue"]) });
+    expect(constraint(constraints, "flag").string_constraints).toEqual({ domains: deequHistogramOrder("flag", ["false", "true"]) });
     expect(constraint(constraints, "price").completeness).toBe(0.55);
     // p = 0.9, n = 10: 0.9 − 1.96·√(0.9·0.1/10) = 0.7140… → 0.71
     expect(constraint(constraints, "meta.size").completeness).toBe(0.71);

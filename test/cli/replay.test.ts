@@ -39,7 +39,7 @@ describe("dqstream replay (the built CLI)", () => {
     const r = dqstream([...base(reports), CAPTURE]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^replay: 1 input, 7 windows of 600 s/);
-    expect(r.stdout).toMatch(/violations: 13 in 6 of 7 windows/);
+    expect(r.stdout).toMatch(/violations: 12 in 6 of 7 windows/);
     const out = join(reports, "churn/ten-minutes");
     const files = await windowFiles(out);
     expect(files).toEqual(await windowFiles(EXPECTED));
@@ -69,7 +69,7 @@ describe("dqstream replay (the built CLI)", () => {
     const r = dqstream(["replay", "--config", join(dir, "replay.yaml"), "--window-seconds", "600", CAPTURE]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/7 windows of 600 s/);
-    expect(existsSync(join(dir, "out/from-file/schedule/2026/11/01/00/00/window.json"))).toBe(true);
+    expect(existsSync(join(dir, "out/from-file/schedule/2026/11/01/00/10/window.json"))).toBe(true);
   });
 
   it("exit 2 for bad arguments and configuration, naming the flag or key", async () => {

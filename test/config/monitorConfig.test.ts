@@ -16,6 +16,12 @@ describe("monitor config schema", () => {
     expect(c.http).toEqual({ host: "127.0.0.1", port: 9464 });
     expect(c.idle_close_seconds).toBe(300);
     expect(c.window_seconds).toBe(3600);
+    expect(c.report_folder_time).toBe("window_end");
+  });
+
+  it("report_folder_time takes window_end or window_start, nothing else", () => {
+    expect(validateConfig(MonitorConfigSchema, { ...minimal, report_folder_time: "window_start" }, () => "config.yaml").report_folder_time).toBe("window_start");
+    expect(() => validateConfig(MonitorConfigSchema, { ...minimal, report_folder_time: "start" }, () => "config.yaml")).toThrow(/report_folder_time/);
   });
 
   it("names unknown keys, wrong values and cross-field mistakes with where they came from", () => {

@@ -47,6 +47,8 @@ interface SchemaKey {
   isList: boolean;
   /** Inside a list of objects: DQSTREAM_ variables cannot reach it (they make objects, not lists). */
   inList: boolean;
+  /** An enum's values. */
+  values?: string[];
 }
 
 interface ZodInternals {
@@ -59,6 +61,8 @@ interface ZodInternals {
       shape?: Record<string, ZodInternals>;
       /** z.array's element schema. */
       element?: ZodInternals;
+      /** z.enum's values. */
+      entries?: Record<string, string>;
     };
   };
 }
@@ -96,7 +100,18 @@ function schemaKeys(schema: ZodInternals, path: string[] = []): SchemaKey[] {
   const here: SchemaKey[] =
     path.length === 0
       ? []
-      : [{ path, type: def.type, hasDefault, ...(hasDefault ? { defaultValue } : {}), isObject: hasKeys(def.type) || isList, isList, inList: path.includes(EACH) }];
+      : [
+          {
+            path,
+            type: def.type,
+            hasDefault,
+            ...(hasDefault ? { defaultValue } : {}),
+            isObject: hasKeys(def.type) || isList,
+            isList,
+            inList: path.includes(EACH),
+            ...(def.type === "enum" && def.entries !== undefined ? { values: Object.values(def.entries) } : {}),
+          },
+        ];
   if (isList) return [...here, ...schemaKeys(element as ZodInternals, [...path, EACH]).slice(1)];
   if (def.type === "object") {
     return [...here, ...Object.entries(def.shape ?? {}).flatMap(([k, v]) => schemaKeys(v, [...path, k]))];
@@ -312,7 +327,14 @@ describe("config/monitor.example.yaml", () => {
         named.add(flag);
         const prop = flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof MonitorFlags;
         const current = at(base, key.path);
-        const value = key.type === "array" ? "flaghost:1234" : key.type === "number" ? String((current as number) + 1) : "flag-value";
+        const value =
+          key.type === "array"
+            ? "flaghost:1234"
+            : key.type === "number"
+              ? String((current as number) + 1)
+              : key.values !== undefined
+                ? (key.values.find((v) => v !== current) as string)
+                : "flag-value";
         const config = await resolveMonitorConfig({ config: FILE, [prop]: prop === "topic" ? [value] : value }, {});
         const expected = key.type === "array" ? [value] : key.type === "number" ? Number(value) : value;
         expect(at(config, key.path), `${flag} should set ${keyName(key.path)}`).toEqual(expected);

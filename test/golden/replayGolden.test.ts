@@ -44,7 +44,10 @@ interface Case {
 
 const cases: Case[] = [
   { name: "csv-start", inputs: ["test/golden/replay/csv-start/input/capture.jsonl"], flags: { ...csvBaseline, windowSeconds: "600", endpoint: "churn", schedule: "ten-minutes" } },
-  { name: "json", inputs: ["test/golden/replay/json/input/capture.jsonl"], flags: { ...csvBaseline, windowSeconds: "600" } },
+  { name: "json", inputs: ["test/golden/replay/json/input/capture.jsonl"], flags: { config: "test/golden/replay/json/config.yaml" } },
+  // SageMaker's rule on the same input: keys sorted as text take the baseline's names by position,
+  // which an unsorted baseline turns into type and drift violations (window.json lists the moves)
+  { name: "json-sorted-position", inputs: ["test/golden/replay/json/input/capture.jsonl"], flags: { ...csvBaseline, windowSeconds: "600" } },
   { name: "base64", inputs: ["test/golden/replay/base64/input/capture.jsonl"], flags: { ...csvBaseline, windowSeconds: "600" } },
   {
     name: "no-header-end",

@@ -58,7 +58,7 @@ async function startHook(module: string, log: string | undefined, timeoutMs = 20
 }
 
 function context(reportsDir: string): ReportContext {
-  return { reportsDir, endpoint: "churn-endpoint", schedule: "hourly", windowMs: HOUR, baseline, statisticsFile: STATISTICS, constraintsFile: CONSTRAINTS };
+  return { reportsDir, endpoint: "churn-endpoint", schedule: "hourly", windowMs: HOUR, folderTime: "window_end", jsonColumnMatching: "sorted_position", baseline, statisticsFile: STATISTICS, constraintsFile: CONSTRAINTS };
 }
 
 /** Input fields of the baseline after `churn` (the output, first: START). */
@@ -152,7 +152,8 @@ describe("WindowReporter with a postprocess hook", () => {
       expect(line.context).toEqual({ endpoint: "churn-endpoint", schedule: "hourly" });
       expect(line.exists).toEqual({ statistics: true, constraint_violations: true, window: true });
     });
-    expect(lines[0]?.report["folder"]).toBe(join(reportsDir, "churn-endpoint", "hourly", "2026", "11", "01", "00"));
+    // the window 00:00–01:00 reports under …/01: its end hour, SageMaker's layout
+    expect(lines[0]?.report["folder"]).toBe(join(reportsDir, "churn-endpoint", "hourly", "2026", "11", "01", "01"));
   });
 
   it("a hook can find its output place from the report folder", async () => {

@@ -58,10 +58,11 @@ describe("4: absurd event times", () => {
     const r = replay(dir, [join(dir, "capture.jsonl")]);
     expect(r.status, r.stderr).toBe(0);
     const ws = await windows(join(dir, "reports"));
-    expect([...ws.keys()]).toEqual(["2026/11/01/00", "2026/11/01/01", "2026/11/01/02"].map((f) => f));
+    // folders of the windows' ends (SageMaker's layout): 00:00–01:00 is …/01
+    expect([...ws.keys()]).toEqual(["2026/11/01/01", "2026/11/01/02", "2026/11/01/03"].map((f) => f));
     expect([...ws.values()].map((w) => (w["records"] as { counted: number; late: number }).counted)).toEqual([60, 60, 10]);
     expect([...ws.values()].map((w) => (w["records"] as { late: number }).late)).toEqual([0, 0, 0]);
-    expect((ws.get("2026/11/01/00")?.["records"] as { malformed_by_reason: unknown }).malformed_by_reason).toEqual({ [IMPLAUSIBLE_EVENT_TIME]: 1 });
+    expect((ws.get("2026/11/01/01")?.["records"] as { malformed_by_reason: unknown }).malformed_by_reason).toEqual({ [IMPLAUSIBLE_EVENT_TIME]: 1 });
     const [letter] = await deadLetters(join(dir, "reports"));
     expect(letter?.["reason"]).toBe(IMPLAUSIBLE_EVENT_TIME);
     expect(letter?.["detail"]).toBe("event time 9999-12-31T23:59:59Z is more than 3600 s after the partition's greatest event time 2026-11-01T00:39:00Z, and the partition's next record (2026-11-01T00:40:00Z) is more than 3600 s away from it");
@@ -75,8 +76,8 @@ describe("4: absurd event times", () => {
     const r = replay(dir, [join(dir, "capture.jsonl")]);
     expect(r.status, r.stderr).toBe(0);
     const ws = await windows(join(dir, "reports"));
-    expect([...ws.keys()]).toEqual(["2026/11/01/00"]);
-    expect(ws.get("2026/11/01/00")?.["records"]).toMatchObject({ counted: 30, late: 0, malformed_by_reason: { [IMPLAUSIBLE_EVENT_TIME]: 2 } });
+    expect([...ws.keys()]).toEqual(["2026/11/01/01"]);
+    expect(ws.get("2026/11/01/01")?.["records"]).toMatchObject({ counted: 30, late: 0, malformed_by_reason: { [IMPLAUSIBLE_EVENT_TIME]: 2 } });
     expect((await deadLetters(join(dir, "reports"))).map((l) => (l["position"] as { line: number }).line)).toEqual([1, 32]);
   });
 
@@ -88,8 +89,8 @@ describe("4: absurd event times", () => {
     expect(r.status, r.stderr).toBe(0);
     const ws = await windows(join(dir, "reports"));
     expect([...ws.entries()].map(([k, w]) => [k, (w["records"] as { counted: number }).counted, (w["records"] as { malformed: number }).malformed])).toEqual([
-      ["2026/11/01/00", 30, 0],
-      ["2026/11/01/05", 30, 0],
+      ["2026/11/01/01", 30, 0],
+      ["2026/11/01/06", 30, 0],
     ]);
   });
 

@@ -91,10 +91,11 @@ describe("11: concurrent writers", () => {
     expect(await readFile(join(hour, "10", "window.json"), "utf8")).toBe("ten-minute window\n");
   });
 
-  it("11: a window folder left with files of an earlier, crashed run is replaced whole: only this run's three files", async () => {
+  it("11: a window folder left with files of an earlier, crashed run is replaced whole: only this run's four files", async () => {
     const dir = await tempDir("writers-mix");
     const reports = join(dir, "reports");
-    const folder = join(reports, "endpoint", "schedule", "2026", "11", "01", "00");
+    // the window 00:00–01:00 reports under its end hour
+    const folder = join(reports, "endpoint", "schedule", "2026", "11", "01", "01");
     await mkdir(folder, { recursive: true });
     // what a crash of an earlier run left: its window.json and a half-written temporary file
     await writeFile(join(folder, "window.json"), '{"from": "another run"}\n');
@@ -105,6 +106,6 @@ describe("11: concurrent writers", () => {
     expect(await new Promise((res) => r.on("exit", res))).toBe(0);
     const w = JSON.parse(await readFile(join(folder, "window.json"), "utf8")) as Record<string, unknown>;
     expect(w["item_count"]).toBe(20);
-    expect((await readdir(folder)).sort()).toEqual(["constraint_violations.json", "statistics.json", "window.json"]);
+    expect((await readdir(folder)).sort()).toEqual(["constraint_violations.json", "constraints.json", "statistics.json", "window.json"]);
   });
 });

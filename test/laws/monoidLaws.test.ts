@@ -674,7 +674,7 @@ describe("CategoryCounts", () => {
 // Profiles: random raw values of every kind. Small sketch parameters so that KLL compacts (k = 64),
 // categories go approximate (cap = 12) and HLL merges are cheap (p = 10).
 
-const OPTS: SketchOptions = { category_cap: 12, hll_precision: 10, kll_k: 64, kll_c: 0.64 };
+const OPTS: SketchOptions = { category_cap: 12, kll_k: 64, kll_c: 0.64 };
 
 const rawValue: fc.Arbitrary<RawValue> = fc.oneof(
   fc.constantFrom<RawValue>("", "  ", "true", "false", "NaN", "1e400", "- 7", "+3", "1.5e3", "abc", "1.", null, undefined),

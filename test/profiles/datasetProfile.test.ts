@@ -100,14 +100,14 @@ describe("DatasetProfile: merge", () => {
 });
 
 describe("DatasetProfile: options and state", () => {
-  const opts: SketchOptions = { category_cap: 5, hll_precision: 9, kll_k: 32, kll_c: 0.64 };
+  const opts: SketchOptions = { category_cap: 5, kll_k: 32, kll_c: 0.64 };
 
   it("gives every feature the profile's sketch options", () => {
     const p = new DatasetProfile(opts);
     p.addObjectRow({ a: 1 });
     const f = p.features.get("a");
     expect(f?.options).toBe(opts);
-    expect([f?.kll.k, f?.hll.precision, f?.categories.cap]).toEqual([32, 9, 5]);
+    expect([f?.kll.k, f?.categories.cap]).toEqual([32, 5]);
     expect(new DatasetProfile().options).toBe(DEFAULT_SKETCH_OPTIONS);
   });
 

@@ -130,9 +130,9 @@ describe("FeatureProfile: merge and state", () => {
   });
 
   it("uses the sketch options it is given, and restores them from serialized sketches", () => {
-    const opts = { category_cap: 3, hll_precision: 8, kll_k: 16, kll_c: 0.5 };
+    const opts = { category_cap: 3, kll_k: 16, kll_c: 0.5 };
     const f = new FeatureProfile("g", opts);
-    expect([f.categories.cap, f.hll.precision, f.kll.k, f.kll.c]).toEqual([3, 8, 16, 0.5]);
+    expect([f.categories.cap, f.kll.k, f.kll.c]).toEqual([3, 16, 0.5]);
     const back = FeatureProfile.deserialize(JSON.parse(JSON.stringify(f.serialize())));
     expect(back.options).toEqual(opts);
     expect(new FeatureProfile("h").options).toBe(DEFAULT_SKETCH_OPTIONS);
@@ -149,25 +149,25 @@ describe("FeatureProfile: merge and state", () => {
 
 describe("FeatureProfile: numeric values as categories", () => {
   it("are listed exactly up to category_cap distinct numeric values, then only counted in rest", () => {
-    const opts = { category_cap: 4, hll_precision: 8, kll_k: 16, kll_c: 0.5 };
+    const opts = { category_cap: 4, kll_k: 16, kll_c: 0.5 };
     const f = new FeatureProfile("code", opts);
     ["1", "2", "2", "N/A", "N/A", "N/A"].forEach((s) => f.updateString(s));
-    expect(f.categorySummary()).toEqual({ buckets: [["N/A", 3], ["2", 2], ["1", 1]], rest: 0, exact: true, total: 6 });
+    expect(f.categorySummary()).toEqual({ buckets: [["N/A", 3], ["2", 2], ["1", 1]], rest: 0, exact: true, total: 6, unlisted: 0 });
     ["3", "4", "5"].forEach((s) => f.updateString(s)); // a fifth distinct number: numeric counts overflow
     const s = f.categorySummary();
     expect(f.numericCategories.overflowed).toBe(true);
-    expect(s).toEqual({ buckets: [["N/A", 3]], rest: 6, exact: false, total: 9 });
+    expect(s).toEqual({ buckets: [["N/A", 3]], rest: 6, exact: false, total: 9, unlisted: 6 });
   });
 
   it("cap the joined list at category_cap buckets, the smallest going to rest", () => {
-    const f = new FeatureProfile("mixed", { category_cap: 3, hll_precision: 8, kll_k: 16, kll_c: 0.5 });
+    const f = new FeatureProfile("mixed", { category_cap: 3, kll_k: 16, kll_c: 0.5 });
     ["a", "a", "b", "c", "1", "1", "1", "2"].forEach((s) => f.updateString(s));
-    expect(f.categorySummary()).toEqual({ buckets: [["1", 3], ["a", 2], ["2", 1]], rest: 2, exact: false, total: 8 });
+    expect(f.categorySummary()).toEqual({ buckets: [["1", 3], ["a", 2], ["2", 1]], rest: 2, exact: false, total: 8, unlisted: 0 });
   });
 });
 
 describe("FeatureProfile: the HyperLogLog holds what the exact counts no longer account for", () => {
-  const opts = { category_cap: 50, hll_precision: 12, kll_k: 64, kll_c: 0.64 };
+  const opts = { category_cap: 50, kll_k: 64, kll_c: 0.64 };
   const values = (seed: number, n: number, distinct: number): string[] =>
     Array.from({ length: n }, (_, i) => ((i * 7919 + seed) % distinct) % 2 === 0 ? String((i * 7919 + seed) % distinct) : `s${(i * 7919 + seed) % distinct}`);
 
@@ -190,7 +190,7 @@ describe("FeatureProfile: the HyperLogLog holds what the exact counts no longer 
       expect(restored.distinctEstimate()).toBe(whole.distinctEstimate());
       expect(Array.from(merged.hll.registers)).toEqual(Array.from(whole.hll.registers));
       const truth = new Set(all).size;
-      expect(Math.abs(whole.distinctEstimate() - truth) / truth).toBeLessThan(0.05);
+      expect(Math.abs(whole.distinctEstimate() - truth) / truth).toBeLessThan(0.14); // 3σ of Deequ's p = 9
     }
   });
 

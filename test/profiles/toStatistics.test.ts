@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { deequHistogramOrder } from "../../src/profiles/scalaHashMapOrder.js";
 import { StatisticsSchema } from "../../src/formats/statisticsFormat.js";
 import { DatasetProfile } from "../../src/profiles/DatasetProfile.js";
 import { FeatureProfile } from "../../src/profiles/FeatureProfile.js";
@@ -164,6 +165,8 @@ describe("toStatistics", () => {
             std_dev: Math.sqrt(1.25),
             min: 1,
             max: 4,
+            approximate_num_distinct_values: 4,
+            completeness: 0.8,
             distribution: {
               kll: {
                 buckets: nBounds.slice(0, 10).map((lower, i) => ({
@@ -182,12 +185,11 @@ describe("toStatistics", () => {
           string_statistics: {
             common: { num_present: 4, num_missing: 1 },
             distinct_count: 2,
+            completeness: 0.8,
             distribution: {
               categorical: {
-                buckets: [
-                  { value: "CA", count: 3 },
-                  { value: "NV", count: 1 },
-                ],
+                // SageMaker's order: Deequ's histogram order (scalaHashMapOrder.test.ts)
+                buckets: deequHistogramOrder("s", ["CA", "NV"]).map((value) => ({ value, count: value === "CA" ? 3 : 1 })),
               },
             },
           },
@@ -198,9 +200,10 @@ describe("toStatistics", () => {
           string_statistics: {
             common: { num_present: 5, num_missing: 0 },
             distinct_count: 5,
+            completeness: 1,
             distribution: {
               categorical: {
-                buckets: ["0.5", "1.5", "2", "true", "x"].map((value) => ({ value, count: 1 })),
+                buckets: deequHistogramOrder("x", ["0.5", "1.5", "2", "true", "x"]).map((value) => ({ value, count: 1 })),
               },
             },
           },
@@ -211,7 +214,7 @@ describe("toStatistics", () => {
           string_statistics: {
             common: { num_present: 0, num_missing: 5 },
             distinct_count: 0,
-            distribution: { categorical: { buckets: [] } },
+            completeness: 0,
           },
         },
       ],
@@ -247,21 +250,35 @@ describe("toStatistics", () => {
     });
   });
 
-  it("distinct_count is exact while categories are exact, the rounded HLL estimate beyond the cap", () => {
-    const opts = { category_cap: 50, hll_precision: 14, kll_k: 2048, kll_c: 0.64 };
-    const exactly = new FeatureProfile("c", opts);
-    for (let i = 0; i < 500; i++) exactly.updateString(`v${i % 50}`);
-    const s1 = featureStatistics(exactly, 500) as { string_statistics: { distinct_count: number; distribution: { categorical: { buckets: unknown[] } } } };
-    expect(s1.string_statistics.distinct_count).toBe(50);
-    expect(s1.string_statistics.distribution.categorical.buckets).toHaveLength(50);
+  it("distinct_count is Deequ's HyperLogLog++ estimate; a String feature has buckets only up to 120 of them, exact and all listed (issue 10, point 1)", () => {
+    const opts = { category_cap: 1000, kll_k: 2048, kll_c: 0.64 };
+    type S = { string_statistics: { distinct_count: number; distribution?: { categorical: { buckets: Array<{ value: string; count: number }> } } } };
+    const feature = (distinct: number, rows: number, options = opts): S => {
+      const f = new FeatureProfile("c", options);
+      for (let i = 0; i < rows; i++) f.updateString(`v${i % distinct}`);
+      const s = featureStatistics(f, rows) as S;
+      expect(s.string_statistics.distinct_count).toBe(Math.round(f.distinctEstimate()));
+      return s;
+    };
+    const fifty = feature(50, 500);
+    expect(fifty.string_statistics.distribution?.categorical.buckets).toHaveLength(50);
+    expect(fifty.string_statistics.distribution?.categorical.buckets.reduce((t, b) => t + b.count, 0)).toBe(500);
+    // above 120 (a zip-code or city column): no distribution, as SageMaker writes none
+    const many = feature(400, 2000);
+    expect(many.string_statistics.distribution).toBeUndefined();
+    expect(Math.abs(many.string_statistics.distinct_count / 400 - 1)).toBeLessThan(0.14);
+    // beyond category_cap too
+    expect(feature(5000, 5000).string_statistics.distribution).toBeUndefined();
+    // under 120 distinct but counts not exact (category_cap 2): nothing partial is written
+    expect(feature(3, 30, { ...opts, category_cap: 2 }).string_statistics.distribution).toBeUndefined();
+  });
 
-    const approx = new FeatureProfile("c", opts);
-    for (let i = 0; i < 5000; i++) approx.updateString(`v${i % 1000}`);
-    expect(approx.categories.exact).toBe(false);
-    const s2 = featureStatistics(approx, 5000) as { string_statistics: { distinct_count: number; distribution: { categorical: { buckets: unknown[] } } } };
-    expect(s2.string_statistics.distinct_count).toBe(Math.round(approx.hll.estimate()));
-    expect(Math.abs(s2.string_statistics.distinct_count / 1000 - 1)).toBeLessThan(0.03);
-    expect(s2.string_statistics.distribution.categorical.buckets.length).toBeLessThanOrEqual(50);
+  it("a String feature mixing numbers and text over the threshold (a zip-code column) gets no partial Unknown bucket", () => {
+    const f = new FeatureProfile("zipcode");
+    for (let i = 0; i < 3000; i++) f.updateString(i % 10 === 0 ? "Unknown" : `${98000 + (i % 1500)}.0`);
+    const s = featureStatistics(f, 3000) as { inferred_type: string; string_statistics: Record<string, unknown> };
+    expect(s.inferred_type).toBe("String");
+    expect(Object.keys(s.string_statistics)).toEqual(["common", "distinct_count", "completeness"]);
   });
 
   it("num_missing counts rows where a JSON feature is absent", () => {

@@ -71,30 +71,49 @@ describe("isoSeconds", () => {
   });
 });
 
-describe("windowFolder: YYYY/MM/DD/HH of the window start in UTC, plus mm/ under an hour", () => {
+describe("windowFolder window_start: YYYY/MM/DD/HH of the window start in UTC, plus mm/ under an hour", () => {
   const start = Date.UTC(2026, 1, 3, 4, 35); // 2026-02-03T04:35Z
 
   it("adds a minute level for windows shorter than an hour", () => {
-    expect(windowFolder(start, MIN)).toBe("2026/02/03/04/35");
-    expect(windowFolder(start, 5 * MIN)).toBe("2026/02/03/04/35");
-    expect(windowFolder(Date.UTC(2026, 1, 3, 4, 0), 59 * MIN)).toBe("2026/02/03/04/00");
-    expect(windowFolder(Date.UTC(2026, 1, 3, 4, 0), HOUR - 1000)).toBe("2026/02/03/04/00");
+    expect(windowFolder(start, MIN, "window_start")).toBe("2026/02/03/04/35");
+    expect(windowFolder(start, 5 * MIN, "window_start")).toBe("2026/02/03/04/35");
+    expect(windowFolder(Date.UTC(2026, 1, 3, 4, 0), 59 * MIN, "window_start")).toBe("2026/02/03/04/00");
+    expect(windowFolder(Date.UTC(2026, 1, 3, 4, 0), HOUR - 1000, "window_start")).toBe("2026/02/03/04/00");
   });
 
   it("has no minute level for 1-hour, multi-hour and 1-day windows", () => {
-    expect(windowFolder(Date.UTC(2026, 1, 3, 4), HOUR)).toBe("2026/02/03/04");
-    expect(windowFolder(Date.UTC(2026, 1, 3, 6), 2 * HOUR)).toBe("2026/02/03/06");
-    expect(windowFolder(Date.UTC(2026, 1, 3), DAY)).toBe("2026/02/03/00");
+    expect(windowFolder(Date.UTC(2026, 1, 3, 4), HOUR, "window_start")).toBe("2026/02/03/04");
+    expect(windowFolder(Date.UTC(2026, 1, 3, 6), 2 * HOUR, "window_start")).toBe("2026/02/03/06");
+    expect(windowFolder(Date.UTC(2026, 1, 3), DAY, "window_start")).toBe("2026/02/03/00");
   });
 
   it("pads month, day, hour and minute to two digits and uses UTC, not local time", () => {
-    expect(windowFolder(Date.UTC(2026, 0, 9, 7, 5), MIN)).toBe("2026/01/09/07/05");
-    expect(windowFolder(Date.UTC(2026, 11, 31, 23), HOUR)).toBe("2026/12/31/23");
+    expect(windowFolder(Date.UTC(2026, 0, 9, 7, 5), MIN, "window_start")).toBe("2026/01/09/07/05");
+    expect(windowFolder(Date.UTC(2026, 11, 31, 23), HOUR, "window_start")).toBe("2026/12/31/23");
   });
 
   it("works before the epoch", () => {
-    expect(windowFolder(Date.UTC(1969, 11, 31, 23), HOUR)).toBe("1969/12/31/23");
-    expect(windowFolder(windowStart(-1, MIN), MIN)).toBe("1969/12/31/23/59");
+    expect(windowFolder(Date.UTC(1969, 11, 31, 23), HOUR, "window_start")).toBe("1969/12/31/23");
+    expect(windowFolder(windowStart(-1, MIN), MIN, "window_start")).toBe("1969/12/31/23/59");
+  });
+});
+
+describe("windowFolder window_end (the default, SageMaker's layout): YYYY/MM/DD/HH of the window end", () => {
+  it("names the window 00:00–01:00 of 2022-04-18 …/2022/04/18/01, as SageMaker's real execution did", () => {
+    expect(windowFolder(Date.UTC(2022, 3, 18, 0), HOUR)).toBe("2022/04/18/01");
+    expect(windowFolder(Date.UTC(2022, 3, 18, 0), HOUR, "window_end")).toBe("2022/04/18/01");
+  });
+
+  it("rolls over days, months and years at the end of the last window", () => {
+    expect(windowFolder(Date.UTC(2026, 11, 31, 23), HOUR)).toBe("2027/01/01/00");
+    expect(windowFolder(Date.UTC(2026, 1, 3), DAY)).toBe("2026/02/04/00");
+    expect(windowFolder(Date.UTC(2026, 1, 3, 6), 2 * HOUR)).toBe("2026/02/03/08");
+  });
+
+  it("gives the minute of the end under an hour", () => {
+    expect(windowFolder(Date.UTC(2026, 1, 3, 4, 35), 5 * MIN)).toBe("2026/02/03/04/40");
+    expect(windowFolder(Date.UTC(2026, 1, 3, 4, 59), MIN)).toBe("2026/02/03/05/00");
+    expect(windowFolder(windowStart(-1, MIN), MIN)).toBe("1970/01/01/00/00");
   });
 
   it("property: distinct windows of one size get distinct folders", () => {
@@ -107,8 +126,10 @@ describe("windowFolder: YYYY/MM/DD/HH of the window start in UTC, plus mm/ under
           const size = seconds * 1000;
           const a = k * size;
           const b = (k + gap) * size;
-          expect(windowFolder(a, size)).not.toBe(windowFolder(b, size));
-          expect(windowFolder(a, size).split("/")).toHaveLength(size < HOUR ? 5 : 4);
+          for (const at of ["window_end", "window_start"] as const) {
+            expect(windowFolder(a, size, at)).not.toBe(windowFolder(b, size, at));
+            expect(windowFolder(a, size, at).split("/")).toHaveLength(size < HOUR ? 5 : 4);
+          }
         },
       ),
       { seed: 20_250_602, numRuns: 300 },
