@@ -23,7 +23,7 @@
 // As a module the test setup (test/setup/motoServer.ts) calls startLocalMoto(); the types are in
 // moto-local.d.mts.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,8 +34,6 @@ export const MOTO_REQUIREMENTS = Object.freeze([`moto[server]==${MOTO_VERSION}`,
 const HOST = "127.0.0.1";
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
-const PIP_TIMEOUT_MS = 10 * 60_000;
-const COMPLETE_MARKER = ".dqstream-complete";
 
 /** Every failure this script reports to a person: the message says what to do. */
 export class LocalMotoError extends Error {
@@ -50,77 +48,20 @@ export class LocalMotoError extends Error {
 // free ports are the same as the local Kafka broker's.
 export { cacheRoot, freePort } from "./kafka-local.mjs";
 import { cacheRoot, freePort } from "./kafka-local.mjs";
+import { ensureVenv, PythonVenvError } from "./python-venv.mjs";
 
 /**
- * Runs a command; resolves with its output, rejects with a LocalMotoError quoting the output's tail.
- * @param {string} cmd @param {string[]} args @param {number} timeoutMs
- */
-function run(cmd, args, timeoutMs) {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (b) => (out += b));
-    child.stderr.on("data", (b) => (out += b));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("error", (e) => {
-      clearTimeout(timer);
-      reject(new LocalMotoError(`cannot run ${cmd}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? e.message}`, { cause: e }));
-    });
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolveRun(out);
-      else reject(new LocalMotoError(`${cmd} ${args.join(" ")} failed (${code ?? signal}):\n${out.trim().split("\n").slice(-15).join("\n")}`));
-    });
-  });
-}
-
-/**
- * The virtual environment with moto, created once: into a temporary folder beside the final one,
- * renamed into place when pip succeeded (a venv's python works from its new path; the console
- * scripts' shebangs would not, so moto runs as `python -m moto.server`). Two runs racing both
- * build; the loser's rename fails and it uses the winner's.
+ * The virtual environment with moto, created once per machine by the shared venv helper
+ * (scripts/python-venv.mjs: built beside its final folder, renamed into place when pip
+ * succeeded; moto runs as `python -m moto.server`). Its errors become LocalMotoErrors.
  * @returns {Promise<string>} the venv's python
  */
 export async function ensureMotoVenv({ cacheDir = cacheRoot(), python = "python3", log = () => {} } = {}) {
-  const dir = join(cacheDir, `moto-venv-${MOTO_VERSION}`);
-  const py = join(dir, "bin", "python");
-  const wanted = MOTO_REQUIREMENTS.join(" ");
-  const marker = join(dir, COMPLETE_MARKER);
-  if (existsSync(marker) && readFileSync(marker, "utf8").trim() === wanted) return py;
   try {
-    await run(python, ["--version"], 30_000);
+    return await ensureVenv({ name: `moto-venv-${MOTO_VERSION}`, requirements: [...MOTO_REQUIREMENTS], label: `moto ${MOTO_VERSION}`, minPython: [3, 9], cacheDir, python, log });
   } catch (e) {
-    throw new LocalMotoError(`Python 3 is needed to install moto (${/** @type {Error} */ (e).message}). Install python3 (3.9 or later) on the PATH.`);
-  }
-  mkdirSync(cacheDir, { recursive: true });
-  const tmp = mkdtempSync(join(cacheDir, `.moto-venv-${MOTO_VERSION}-`));
-  const started = Date.now();
-  try {
-    log(`Creating a Python virtual environment for moto ${MOTO_VERSION} in ${dir} (once per machine)...`);
-    try {
-      await run(python, ["-m", "venv", tmp], 120_000);
-    } catch (e) {
-      throw new LocalMotoError(
-        `${python} -m venv failed: ${/** @type {Error} */ (e).message}\nOn Debian/Ubuntu install the venv module: apt-get install -y python3-venv`,
-      );
-    }
-    const tmpPy = join(tmp, "bin", "python");
-    try {
-      await run(tmpPy, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", ...MOTO_REQUIREMENTS], PIP_TIMEOUT_MS);
-    } catch (e) {
-      throw new LocalMotoError(`pip could not install ${wanted} from PyPI: ${/** @type {Error} */ (e).message}\nCheck network access to PyPI (or PIP_INDEX_URL).`);
-    }
-    writeFileSync(join(tmp, COMPLETE_MARKER), `${wanted}\n`);
-    try {
-      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-      renameSync(tmp, dir);
-    } catch (e) {
-      if (!(existsSync(marker) && readFileSync(marker, "utf8").trim() === wanted)) throw e;
-    }
-    log(`moto ${MOTO_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    return py;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    if (e instanceof PythonVenvError) throw new LocalMotoError(e.message, { cause: e });
+    throw e;
   }
 }
 

@@ -263,14 +263,14 @@ describe("hostile traffic against a real broker", () => {
     await createTopic(topic, 1);
     await createTopic(dlq, 1);
     const reports = await tempDir();
-    // a file where the 00:20 window's folder goes: mkdir fails (as root too)
-    const blocker = join(reports, "churn", "ten-minutes", "2026", "11", "01", "00", "20");
+    // a file where the 00:20 window's folder (its end, 00:30) goes: mkdir fails (as root too)
+    const blocker = join(reports, "churn", "ten-minutes", "2026", "11", "01", "00", "30");
     await mkdir(join(blocker, ".."), { recursive: true });
     await writeFile(blocker, "not a folder");
     await send(topic, lines.map((value) => ({ value })));
     const m = await monitor(monitorConfig({ topic, groupId: uniqueName("dq-h-disk-group"), reports, deadLetterTopic: dlq }));
     await vi.waitFor(async () => expect(await m.metrics.text()).toMatch(/^dqstream_blocked\{destination="reports"\} 1$/m), { timeout: 60_000, interval: 250 });
-    expect(m.reports.map((r) => r.folder.slice(-5))).toEqual(["00/00", "00/10"]);
+    expect(m.reports.map((r) => r.folder.slice(-5))).toEqual(["00/10", "00/20"]);
     await rm(blocker);
     await vi.waitFor(() => expect(m.reports.length).toBe(7), { timeout: 90_000, interval: 200 });
     expect(await itemCounts(join(reports, "churn", "ten-minutes"))).toEqual(await expectedCounts());

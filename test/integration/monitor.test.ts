@@ -61,9 +61,9 @@ describe("dqstream monitor (integration)", () => {
       expect((w["input"] as Array<Record<string, unknown>>).every((i) => i["topic"] === topic), f).toBe(true);
     }
     expect(items).toBe(lines.length);
-    // clean window and injected violations
-    expect(await violationsOf(reports, "churn/ten-minutes/2026/11/01/00/00")).toEqual([]);
-    expect(await violationsOf(reports, "churn/ten-minutes/2026/11/01/00/40")).toContain("categorical_values_check:plan");
+    // clean window and injected violations (folders named by the window's end: 00:00–00:10 is …/00/10)
+    expect(await violationsOf(reports, "churn/ten-minutes/2026/11/01/00/10")).toEqual([]);
+    expect(await violationsOf(reports, "churn/ten-minutes/2026/11/01/00/50")).toContain("categorical_values_check:plan");
 
     // offsets committed to the end, with the checkpoint metadata (every window closed)
     await vi.waitFor(async () => {
@@ -162,7 +162,7 @@ describe("dqstream monitor (integration)", () => {
     expect(firstRun).toBeLessThan(7);
 
     const files = await listFiles(whole);
-    expect(files.length).toBe(21);
+    expect(files.length).toBe(28); // 7 windows × statistics, constraint_violations, constraints, window
     expect(await listFiles(split)).toEqual(files);
     const counted = [...(await windowJsons(join(whole, "churn", "ten-minutes"))).values()];
     expect(counted.reduce((n, w) => n + (w["item_count"] as number), 0)).toBe(lines.length);
