@@ -216,7 +216,7 @@ export class MonitorEngine {
       counts.records++;
       counts.items += r.rows.length;
       // JSON object keys are matched to the baseline at close (alignKeyedColumns); a preprocess
-      // hook's rows are matched by name, its contract (docs/hooks.md)
+      // hook's rows are matched by name, its contract (docs/monitoring.md, Hooks)
       for (const row of r.rows) p.window.profile.addObjectRow(row, this.#o.preprocessor === undefined ? objectKeysOf(row) : undefined);
     });
   }

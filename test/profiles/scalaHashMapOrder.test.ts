@@ -22,34 +22,8 @@ import {
   trieOrderKey,
 } from "../../src/profiles/scalaHashMapOrder.js";
 import { params, prng } from "../laws/lawSupport.js";
+import { COUNTIES, EVENT_TIME, STATES } from "../support/sagemaker2024.js";
 
-/** `state` buckets of the 2024 job, in SageMaker's order. */
-const STATES = [
-  "New Mexico", "Connecticut", "California", "Nevada", "Hawaii", "Washington", "Florida",
-  "South Carolina", "Virgin Islands", "Montana", "Delaware", "Arkansas", "Alaska", "Texas",
-  "Tennessee", "Puerto Rico", "Minnesota", "Utah", "Georgia", "Missouri", "South Dakota",
-  "Wisconsin", "Maine", "Oklahoma", "North Dakota", "Pennsylvania", "Nebraska", "North Carolina",
-  "Virginia", "Massachusetts", "Alabama", "Mississippi", "New York", "Indiana", "New Hampshire",
-  "Kentucky", "Ohio", "Illinois", "Wyoming", "New Jersey", "Vermont", "West Virginia", "Kansas",
-  "Maryland", "Unknown", "Iowa", "Arizona", "Louisiana", "Rhode Island", "Colorado", "Michigan",
-  "Oregon", "Idaho", "District of Columbia",
-];
-
-/** `county` buckets of the 2024 job, in SageMaker's order. */
-const COUNTIES = [
-  "Multnomah", "Pima", "San Francisco", "Richmond", "Denton", "Parker", "Clay", "King", "Washington",
-  "Jefferson", "Tulsa", "Adams", "Platte", "Tarrant", "Santa Clara", "Clark", "Delaware", "Douglas",
-  "Bexar", "Virginia Beach", "Williamson", "Osage", "Fairfield", "Durham", "Alameda", "Fort Bend",
-  "San Diego", "Johnson", "Miami-Dade", "Wyandotte", "Oklahoma", "Creek", "Queens", "Pinal",
-  "Maricopa", "Sedgwick", "Collin", "El Paso", "Los Angeles", "Milwaukee", "Travis", "Madera",
-  "Hamilton", "Denver", "New York", "Cobb", "Philadelphia", "Franklin", "Mecklenburg",
-  "Anne Arundel", "Shelby", "Orleans", "Fresno", "Hendricks", "Dallas", "Davidson", "Jackson",
-  "Hancock", "Bernalillo", "Hays", "Fulton", "Bullitt", "Nassau", "Hennepin", "Marion", "Kings",
-  "Cook", "Duval", "Anoka", "Baltimore", "Harris", "Bronx", "DeKalb", "Unknown", "Oldham", "Sarpy",
-  "Canadian", "Cleveland", "St. Johns", "Wake", "Sacramento", "District of Columbia", "Wayne",
-];
-
-const EVENT_TIME = "2024-10-27T17:39:31Z";
 
 function shuffled<T>(xs: readonly T[], seed: number): T[] {
   const out = [...xs];

@@ -20,35 +20,8 @@ import { describe, expect, it } from "vitest";
 import { DeequHyperLogLog, javaUtf8Bytes, xxh64 } from "../../src/sketches/deequHyperLogLog.js";
 import { SketchStateError } from "../../src/sketches/Sketch.js";
 import { cutsArb, params, prng, splitAt, viaJson } from "../laws/lawSupport.js";
+import { COUNTIES, EVENT_TIME, STATES } from "../support/sagemaker2024.js";
 
-/** The distinct `state` values of the 2024 job (54 of them; SageMaker's HLL said 53). */
-const STATES = [
-  "New Mexico", "Connecticut", "California", "Nevada", "Hawaii", "Washington", "Florida",
-  "South Carolina", "Virgin Islands", "Montana", "Delaware", "Arkansas", "Alaska", "Texas",
-  "Tennessee", "Puerto Rico", "Minnesota", "Utah", "Georgia", "Missouri", "South Dakota",
-  "Wisconsin", "Maine", "Oklahoma", "North Dakota", "Pennsylvania", "Nebraska", "North Carolina",
-  "Virginia", "Massachusetts", "Alabama", "Mississippi", "New York", "Indiana", "New Hampshire",
-  "Kentucky", "Ohio", "Illinois", "Wyoming", "New Jersey", "Vermont", "West Virginia", "Kansas",
-  "Maryland", "Unknown", "Iowa", "Arizona", "Louisiana", "Rhode Island", "Colorado", "Michigan",
-  "Oregon", "Idaho", "District of Columbia",
-];
-
-/** The distinct `county` values of the 2024 job (83 of them; SageMaker's HLL said 86). */
-const COUNTIES = [
-  "Multnomah", "Pima", "San Francisco", "Richmond", "Denton", "Parker", "Clay", "King", "Washington",
-  "Jefferson", "Tulsa", "Adams", "Platte", "Tarrant", "Santa Clara", "Clark", "Delaware", "Douglas",
-  "Bexar", "Virginia Beach", "Williamson", "Osage", "Fairfield", "Durham", "Alameda", "Fort Bend",
-  "San Diego", "Johnson", "Miami-Dade", "Wyandotte", "Oklahoma", "Creek", "Queens", "Pinal",
-  "Maricopa", "Sedgwick", "Collin", "El Paso", "Los Angeles", "Milwaukee", "Travis", "Madera",
-  "Hamilton", "Denver", "New York", "Cobb", "Philadelphia", "Franklin", "Mecklenburg",
-  "Anne Arundel", "Shelby", "Orleans", "Fresno", "Hendricks", "Dallas", "Davidson", "Jackson",
-  "Hancock", "Bernalillo", "Hays", "Fulton", "Bullitt", "Nassau", "Hennepin", "Marion", "Kings",
-  "Cook", "Duval", "Anoka", "Baltimore", "Harris", "Bronx", "DeKalb", "Unknown", "Oldham", "Sarpy",
-  "Canadian", "Cleveland", "St. Johns", "Wake", "Sacramento", "District of Columbia", "Wayne",
-];
-
-/** The job's single `event_time` value (statistics.json, categorical bucket). */
-const EVENT_TIME = "2024-10-27T17:39:31Z";
 
 function sketchOf(values: Iterable<string>): DeequHyperLogLog {
   const h = new DeequHyperLogLog();
