@@ -1,17 +1,24 @@
 import { join, resolve } from "node:path";
 import type { HookRunner } from "../hooks/HookRunner.js";
-import { writeWindowReport, type ReportContext, type WindowReport } from "../sinks/reportWriter.js";
+import { writeWindowReport } from "../sinks/reportWriter.js";
+import { evaluateWindow, type EvaluationContext } from "./evaluateWindow.js";
+import type { WindowReport } from "./WindowReport.js";
 import type { ReportSink } from "../sinks/ReportSink.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 
 /**
- * Turns closed windows into reports, in order, then calls the user's `postprocess(report,
+ * Turns closed windows into reports (evaluateWindow) and writes their files, in order, then calls the user's `postprocess(report,
  * context)` for each (after its files are written). A postprocess failure or timeout is counted
  * and logged; it never stops the run and never changes the reports. Then every report sink is
  * told (see ReportSink: they queue, and never block).
  */
+/** What the reporter needs: the evaluation context and where the report files go. */
+export interface ReportContext extends EvaluationContext {
+  readonly reportsDir: string;
+}
+
 export class WindowReporter {
   readonly #ctx: ReportContext;
   readonly #post: HookRunner | undefined;
@@ -60,7 +67,8 @@ export class WindowReporter {
   async report(windows: readonly ClosedWindow[]): Promise<WindowReport[]> {
     const reports: WindowReport[] = [];
     for (const w of windows) {
-      const r = await writeWindowReport(this.#ctx, w);
+      const r = evaluateWindow(this.#ctx, w);
+      await writeWindowReport(this.#ctx.reportsDir, r, this.#ctx.baseline.constraintsBytes);
       reports.push(r);
       this.#log.info(
         { window_start: isoSeconds(r.startMs), window_end: isoSeconds(r.endMs), items: r.itemCount, violations: r.violations.length, folder: r.folder },

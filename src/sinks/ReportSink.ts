@@ -1,4 +1,4 @@
-import type { WindowReport } from "./reportWriter.js";
+import type { WindowReport } from "../engine/WindowReport.js";
 
 /**
  * Something told about windows after their report files are durably written: CloudWatch metrics,

@@ -1,125 +1,20 @@
 import { join } from "node:path";
-import type { LoadedBaseline } from "../baseline/loadBaseline.js";
-import { runChecks, type CheckEvaluation, type Violation } from "../checks/index.js";
-import type { StatisticsFile } from "../formats/statisticsFormat.js";
 import { formatJson } from "../formats/jsonFile.js";
 import { publishFolder } from "../formats/publishFolder.js";
-import { currentView } from "../profiles/currentView.js";
-import { alignKeyedColumns, type JsonColumnMatching } from "../profiles/alignKeyedColumns.js";
-import { DatasetProfile } from "../profiles/DatasetProfile.js";
-import { toStatistics } from "../profiles/toStatistics.js";
-import type { Position } from "../sources/Source.js";
-import { totalOf, type WindowCounts } from "../windows/WindowCounts.js";
-import type { ClosedWindow } from "../windows/WindowManager.js";
-import { isoSeconds, windowFolder, type ReportFolderTime } from "../windows/tumblingWindows.js";
-
-export interface ReportContext {
-  readonly reportsDir: string;
-  readonly endpoint: string;
-  readonly schedule: string;
-  readonly windowMs: number;
-  /** How JSON object keys are matched to baseline features (config `json_column_matching`). */
-  readonly jsonColumnMatching: JsonColumnMatching;
-  /** Which end of the window names its folder (config `report_folder_time`). */
-  readonly folderTime: ReportFolderTime;
-  readonly baseline: LoadedBaseline;
-  /** The baseline files as named by the user (recorded in window.json). */
-  readonly statisticsFile: string;
-  readonly constraintsFile: string;
-}
-
-export interface WindowReport {
-  readonly startMs: number;
-  readonly endMs: number;
-  /** `<endpoint>/<schedule>/YYYY/MM/DD/HH[/mm]`, relative to the reports folder. */
-  readonly folder: string;
-  readonly itemCount: number;
-  readonly counts: WindowCounts;
-  readonly violations: readonly Violation[];
-  readonly evaluations: readonly CheckEvaluation[];
-  /** The object written to statistics.json (SageMaker's schema). */
-  readonly statistics: StatisticsFile;
-  /** JSON object keys matched to another baseline name by sorted position (key → name). */
-  readonly jsonColumnsByPosition: Readonly<Record<string, string>>;
-}
+import type { WindowReport } from "../engine/WindowReport.js";
 
 /**
- * Writes a closed window's reports into `<reports>/<endpoint>/<schedule>/YYYY/MM/DD/HH/[mm/]`
- * (windowFolder: the window's end by default, as SageMaker names execution folders):
- * statistics.json (SageMaker's schema, features in baseline order then extra ones, so a window can
- * serve as a baseline), constraint_violations.json (always, `{"violations": []}` when clean) and
- * constraints.json (the baseline constraints the checks used, byte for byte, as SageMaker's
- * execution folders carry them) and window.json (the manifest), published together (publishFolder): a reader never sees the files of
- * two runs mixed. A pure function of the window and the baseline, so the same input gives the same
- * bytes.
+ * Writes a report's files into `<reportsDir>/<report.folder>/`: statistics.json (SageMaker's
+ * schema), constraint_violations.json (always, `{"violations": []}` when clean), constraints.json
+ * (the baseline constraints the checks used, byte for byte, as SageMaker's execution folders carry
+ * them) and window.json (the manifest), published together (publishFolder): a reader never sees
+ * the files of two runs mixed.
  */
-export async function writeWindowReport(ctx: ReportContext, w: ClosedWindow): Promise<WindowReport> {
-  const aligned = alignKeyedColumns(w.profile, ctx.baseline.featureNames, ctx.jsonColumnMatching);
-  const profile = inBaselineOrder(aligned.profile, ctx.baseline.featureNames);
-  const hasData = profile.itemCount > 0;
-  const { evaluations, violations } = hasData ? runChecks(currentView(profile), ctx.baseline.baseline) : { evaluations: [], violations: [] };
-  const folder = join(ctx.endpoint, ctx.schedule, windowFolder(w.startMs, ctx.windowMs, ctx.folderTime));
-  const dir = join(ctx.reportsDir, folder);
-  const statistics = toStatistics(profile);
-  const manifest = {
-    endpoint: ctx.endpoint,
-    schedule: ctx.schedule,
-    window_start: isoSeconds(w.startMs),
-    window_end: isoSeconds(w.endMs),
-    item_count: profile.itemCount,
-    records: {
-      counted: w.counts.records,
-      skipped: totalOf(w.counts.skipped),
-      skipped_by_reason: w.counts.skipped,
-      late: w.counts.late,
-      malformed: totalOf(w.counts.malformed),
-      malformed_by_reason: w.counts.malformed,
-      hook_errors: w.counts.hook_errors,
-    },
-    ...(profile.notProfiled.values > 0 && profile.limit !== undefined
-      ? { features_not_profiled: { max_features: profile.limit.maxFeatures, values: profile.notProfiled.values, distinct_names_estimate: profile.notProfiled.distinctNames() } }
-      : {}),
-    ...(Object.keys(aligned.renamed).length > 0 ? { json_columns_by_position: { ...aligned.renamed } } : {}),
-    violations: violations.length,
-    checks: hasData ? evaluations : "not run: no data in the window",
-    baseline: {
-      statistics: { file: ctx.statisticsFile, sha256: ctx.baseline.sha256.statistics },
-      constraints: { file: ctx.constraintsFile, sha256: ctx.baseline.sha256.constraints },
-    },
-    input: w.inputs.map((i) => positionRange(i.first, i.last)),
-  };
-  await publishFolder(dir, [
-    ["statistics.json", formatJson(statistics)],
-    ["constraint_violations.json", formatJson({ violations })],
-    ["constraints.json", ctx.baseline.constraintsBytes],
-    ["window.json", formatJson(manifest)],
+export async function writeWindowReport(reportsDir: string, report: WindowReport, constraints: Uint8Array): Promise<void> {
+  await publishFolder(join(reportsDir, report.folder), [
+    ["statistics.json", formatJson(report.statistics)],
+    ["constraint_violations.json", formatJson({ violations: report.violations })],
+    ["constraints.json", constraints],
+    ["window.json", formatJson(report.manifest)],
   ]);
-  return { startMs: w.startMs, endMs: w.endMs, folder, itemCount: profile.itemCount, counts: w.counts, violations, evaluations, statistics, jsonColumnsByPosition: aligned.renamed };
-}
-
-/** The profile with baseline features first, in baseline order, then the window's extra features. */
-function inBaselineOrder(profile: DatasetProfile, names: readonly string[]): DatasetProfile {
-  const out = new DatasetProfile(profile.options, profile.limit);
-  out.itemCount = profile.itemCount;
-  out.notProfiled.values = profile.notProfiled.values;
-  out.notProfiled.names = profile.notProfiled.names;
-  for (const n of names) {
-    const f = profile.features.get(n);
-    if (f !== undefined) out.features.set(n, f);
-  }
-  for (const [n, f] of profile.features) if (!out.features.has(n)) out.features.set(n, f);
-  return out;
-}
-
-function positionRange(first: Position | undefined, last: Position | undefined): Record<string, unknown> {
-  if (first === undefined || last === undefined) return {};
-  if ("file" in first && "file" in last) {
-    return first.file === last.file
-      ? { file: first.file, first_line: first.line, last_line: last.line }
-      : { first: { file: first.file, line: first.line }, last: { file: last.file, line: last.line } };
-  }
-  if ("offset" in first && "offset" in last) {
-    return { topic: first.topic, partition: first.partition, first_offset: first.offset, last_offset: last.offset };
-  }
-  return {};
 }

@@ -6,7 +6,7 @@ import type { WindowOutcome } from "../../src/alerts/lifecycle.js";
 import { join } from "node:path";
 import { writeJsonFile } from "../../src/formats/jsonFile.js";
 import type { StatisticsFile } from "../../src/formats/statisticsFormat.js";
-import type { WindowReport } from "../../src/sinks/reportWriter.js";
+import type { WindowReport } from "../../src/engine/WindowReport.js";
 import { isoSeconds } from "../../src/windows/tumblingWindows.js";
 import { emptyCounts } from "../../src/windows/WindowCounts.js";
 
@@ -69,6 +69,7 @@ export function report(outcome: WindowOutcome): WindowReport {
     violations: outcome.violations,
     evaluations: outcome.evaluations,
     statistics: { version: 0, dataset: { item_count: outcome.hasData ? 10 : 0 }, features: [] } as unknown as StatisticsFile,
+    manifest: {},
     jsonColumnsByPosition: {},
   };
 }

@@ -1,5 +1,5 @@
 import type { CloudWatchConfig } from "../../config/cloudwatchSchema.js";
-import type { WindowReport } from "../reportWriter.js";
+import type { WindowReport } from "../../engine/WindowReport.js";
 import type { ReportSink } from "../ReportSink.js";
 import type { ReportSinkContext } from "../reportSinks.js";
 import { createPutMetricDataApi } from "./cloudWatchClient.js";
