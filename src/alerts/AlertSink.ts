@@ -1,5 +1,5 @@
 import type { LifecycleConfig } from "../config/alertsSchema.js";
-import type { WindowReport } from "../engine/WindowReport.js";
+import type { WindowReport } from "../reports/WindowReport.js";
 import type { ReportSink } from "../sinks/ReportSink.js";
 import type { Logger } from "../telemetry/logger.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";

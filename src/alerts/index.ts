@@ -1,7 +1,6 @@
 import type { AlertsConfig } from "../config/alertsSchema.js";
 import { ConfigError } from "../config/loadConfig.js";
-import type { ReportSink } from "../sinks/ReportSink.js";
-import type { ReportSinkContext } from "../sinks/reportSinks.js";
+import type { ReportSink, ReportSinkContext } from "../sinks/ReportSink.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import type { AlertChannel } from "./AlertChannel.js";
 import { AlertMetrics } from "./alertMetrics.js";

@@ -1,6 +1,6 @@
 import type { CheckEvaluation, CheckType, Violation } from "../checks/index.js";
 import type { LifecycleConfig } from "../config/alertsSchema.js";
-import type { WindowReport } from "../engine/WindowReport.js";
+import type { WindowReport } from "../reports/WindowReport.js";
 
 /**
  * The alert lifecycle, pure: `advance(state, window)` gives the next state and the transitions

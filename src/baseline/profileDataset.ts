@@ -1,14 +1,11 @@
 import { DatasetProfile } from "../profiles/DatasetProfile.js";
 import { DEFAULT_SKETCH_OPTIONS, type FeatureProfile, type SketchOptions } from "../profiles/FeatureProfile.js";
-import { parallelProfilingAvailable, profileCsvParallel } from "./profileDatasetParallel.js";
+import { parallelProfilingAvailable, profileCsvParallel, type ProfileProgress } from "./profileDatasetParallel.js";
 import { readDataset, type DatasetFormat } from "../records/datasetReader.js";
 import type { InputBytes } from "../records/inputBytes.js";
 import { SkipLog } from "../records/skipLog.js";
 
-export interface ProfileProgress {
-  rows: number;
-  bytes: number;
-}
+export type { ProfileProgress } from "./profileDatasetParallel.js";
 
 /**
  * Streams a dataset into a DatasetProfile. Memory is bounded by the sketches (per feature: the

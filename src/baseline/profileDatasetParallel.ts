@@ -5,7 +5,6 @@ import { DatasetProfile } from "../profiles/DatasetProfile.js";
 import { FeatureProfile, type SketchOptions } from "../profiles/FeatureProfile.js";
 import { InputError, type InputBytes } from "../records/inputBytes.js";
 import { SkipLog, type SkipReason } from "../records/skipLog.js";
-import type { ProfileProgress } from "./profileDataset.js";
 
 /** Chunks a worker may hold unprocessed: bounds memory whatever the input size. */
 const IN_FLIGHT_CHUNKS = 4;
@@ -21,6 +20,12 @@ const IN_FLIGHT_CHUNKS = 4;
 export const MAX_THREADS = 16;
 /** V8 young-generation size of each worker, MB. */
 const YOUNG_GENERATION_MB = Number(process.env["DQSTREAM_WORKER_YOUNG_MB"] ?? 8);
+
+/** Progress of a profiling run, for the CLI's progress line. */
+export interface ProfileProgress {
+  rows: number;
+  bytes: number;
+}
 
 const WORKER_URL = new URL("./profileWorker.js", import.meta.url);
 

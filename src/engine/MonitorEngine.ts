@@ -14,7 +14,7 @@ import { confirms, judgeEventTime, unconfirmedDetail, type PlausibilityOptions }
 import { bump } from "../windows/WindowCounts.js";
 import type { ClosedWindow, PartitionWindow, WindowManager } from "../windows/WindowManager.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
-import type { PreprocessContext, Preprocessor } from "./Preprocessor.js";
+import type { PreprocessContext, Preprocessor } from "../hooks/Preprocessor.js";
 
 export interface MonitorEngineOptions {
   readonly windows: WindowManager;

@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import type { HookRunner } from "../hooks/HookRunner.js";
 import { writeWindowReport } from "../sinks/reportWriter.js";
 import { evaluateWindow, type EvaluationContext } from "./evaluateWindow.js";
-import type { WindowReport } from "./WindowReport.js";
+import type { WindowReport } from "../reports/WindowReport.js";
 import type { ReportSink } from "../sinks/ReportSink.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";

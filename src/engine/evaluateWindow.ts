@@ -9,7 +9,7 @@ import type { Position } from "../sources/Source.js";
 import { totalOf } from "../windows/WindowCounts.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import { isoSeconds, windowFolder, type ReportFolderTime } from "../windows/tumblingWindows.js";
-import type { WindowReport } from "./WindowReport.js";
+import type { WindowReport } from "../reports/WindowReport.js";
 
 /** What evaluating a window needs besides the window: names, layout options and the baseline. */
 export interface EvaluationContext {

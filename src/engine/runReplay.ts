@@ -2,7 +2,7 @@ import type { RunConfig } from "../config/schema.js";
 import { openPipeline } from "./pipeline.js";
 import { FileDeadLetterSink } from "../sinks/fileDeadLetterSink.js";
 import { ReportsLock } from "../sinks/reportsLock.js";
-import type { WindowReport } from "./WindowReport.js";
+import type { WindowReport } from "../reports/WindowReport.js";
 import { readCaptureFiles } from "../sources/fileSource.js";
 import type { Logger } from "../telemetry/logger.js";
 import { addCounts, emptyCounts, type WindowCounts } from "../windows/WindowCounts.js";

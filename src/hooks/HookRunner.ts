@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { PreprocessContext, PreprocessOutcome, Preprocessor } from "../engine/Preprocessor.js";
+import type { PreprocessContext, PreprocessOutcome, Preprocessor } from "./Preprocessor.js";
 import type { CaptureRecord, FeatureRow } from "../records/captureRecord.js";
 import { WORKER_SOURCE } from "./workerSource.js";
 

@@ -1,4 +1,8 @@
-import type { WindowReport } from "../engine/WindowReport.js";
+import type { Registry } from "prom-client";
+import type { LoadedBaseline } from "../baseline/loadBaseline.js";
+import type { WindowReport } from "../reports/WindowReport.js";
+import type { OutgoingMessage } from "../sources/kafkaSource.js";
+import type { Logger } from "../telemetry/logger.js";
 
 /**
  * Something told about windows after their report files are durably written: CloudWatch metrics,
@@ -14,4 +18,18 @@ export interface ReportSink {
   readonly name: string;
   publish(reports: readonly WindowReport[]): void;
   close(): Promise<void>;
+}
+
+/** What the report sinks may use besides their own config section. */
+export interface ReportSinkContext {
+  readonly endpoint: string;
+  readonly schedule: string;
+  readonly windowMs: number;
+  readonly reportsDir: string;
+  readonly baseline: LoadedBaseline;
+  readonly log: Logger;
+  /** The monitor's prom-client registry (absent in replay): sinks register their counters here. */
+  readonly registry?: Registry;
+  /** Produces to a Kafka topic (monitor only; acks = all). */
+  readonly kafkaSend?: (topic: string, messages: readonly OutgoingMessage[]) => Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { formatJson } from "../formats/jsonFile.js";
 import { publishFolder } from "../formats/publishFolder.js";
-import type { WindowReport } from "../engine/WindowReport.js";
+import type { WindowReport } from "../reports/WindowReport.js";
 
 /**
  * Writes a report's files into `<reportsDir>/<report.folder>/`: statistics.json (SageMaker's

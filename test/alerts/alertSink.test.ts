@@ -15,7 +15,7 @@ import { readRecentWindows, folderStartMs } from "../../src/alerts/reportsOnDisk
 import type { LoadedBaseline } from "../../src/baseline/loadBaseline.js";
 import { AlertsSchema } from "../../src/config/alertsSchema.js";
 import { ConfigError } from "../../src/config/loadConfig.js";
-import type { ReportSinkContext } from "../../src/sinks/reportSinks.js";
+import type { ReportSinkContext } from "../../src/sinks/ReportSink.js";
 import { createLogger } from "../../src/telemetry/logger.js";
 import { T0, report, w, writeReportFiles } from "./support.js";
 import type { WindowOutcome } from "../../src/alerts/lifecycle.js";

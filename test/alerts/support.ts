@@ -6,7 +6,7 @@ import type { WindowOutcome } from "../../src/alerts/lifecycle.js";
 import { join } from "node:path";
 import { writeJsonFile } from "../../src/formats/jsonFile.js";
 import type { StatisticsFile } from "../../src/formats/statisticsFormat.js";
-import type { WindowReport } from "../../src/engine/WindowReport.js";
+import type { WindowReport } from "../../src/reports/WindowReport.js";
 import { isoSeconds } from "../../src/windows/tumblingWindows.js";
 import { emptyCounts } from "../../src/windows/WindowCounts.js";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { PreprocessContext } from "../../src/engine/Preprocessor.js";
+import type { PreprocessContext } from "../../src/hooks/Preprocessor.js";
 import { HookLoadError, HookRunner, type HookOutcome } from "../../src/hooks/HookRunner.js";
 import type { CaptureRecord } from "../../src/records/captureRecord.js";
 

@@ -9,7 +9,7 @@ import { loadBaseline, type LoadedBaseline } from "../../src/baseline/loadBaseli
 import { MonitorEngine } from "../../src/engine/MonitorEngine.js";
 import { WindowReporter } from "../../src/engine/WindowReporter.js";
 import { HookRunner } from "../../src/hooks/HookRunner.js";
-import type { WindowReport } from "../../src/engine/WindowReport.js";
+import type { WindowReport } from "../../src/reports/WindowReport.js";
 import type { ReportContext } from "../../src/engine/WindowReporter.js";
 import type { SourceRecord } from "../../src/sources/Source.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";

@@ -3,7 +3,7 @@ import { CHECK_TYPES } from "../../checks/Check.js";
 import type { Constraints, Enabled } from "../../formats/constraintsFormat.js";
 import type { Baseline } from "../../checks/Check.js";
 import { totalOf } from "../../windows/WindowCounts.js";
-import type { WindowReport } from "../../engine/WindowReport.js";
+import type { WindowReport } from "../../reports/WindowReport.js";
 
 /** A CloudWatch unit (the subset dqstream uses). */
 export type Unit = "None" | "Count";

@@ -2,7 +2,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Logger } from "../../telemetry/logger.js";
-import type { WindowReport } from "../../engine/WindowReport.js";
+import type { WindowReport } from "../../reports/WindowReport.js";
 import type { ReportSink } from "../ReportSink.js";
 import type { Datum } from "./datums.js";
 import { emfEvents } from "./emf.js";

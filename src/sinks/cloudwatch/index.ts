@@ -1,7 +1,6 @@
 import type { CloudWatchConfig } from "../../config/cloudwatchSchema.js";
-import type { WindowReport } from "../../engine/WindowReport.js";
-import type { ReportSink } from "../ReportSink.js";
-import type { ReportSinkContext } from "../reportSinks.js";
+import type { WindowReport } from "../../reports/WindowReport.js";
+import type { ReportSink, ReportSinkContext } from "../ReportSink.js";
 import { createPutMetricDataApi } from "./cloudWatchClient.js";
 import { windowDatums, type Datum, type DatumOptions } from "./datums.js";
 import { EmfSink } from "./emfSink.js";

@@ -8,7 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LoadedBaseline } from "../../../src/baseline/loadBaseline.js";
-import type { WindowReport } from "../../../src/engine/WindowReport.js";
+import type { WindowReport } from "../../../src/reports/WindowReport.js";
 import { windowDatums, type Datum, type DatumOptions } from "../../../src/sinks/cloudwatch/datums.js";
 import { csvStartReports, editedBaseline, featureEntry } from "./support.js";
 

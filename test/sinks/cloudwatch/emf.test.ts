@@ -9,7 +9,7 @@ import { windowDatums, type Datum } from "../../../src/sinks/cloudwatch/datums.j
 import { EMF_LIMITS, emfEvents } from "../../../src/sinks/cloudwatch/emf.js";
 import { EmfSink } from "../../../src/sinks/cloudwatch/emfSink.js";
 import { CloudWatchSinkMetrics } from "../../../src/sinks/cloudwatch/sinkMetrics.js";
-import type { WindowReport } from "../../../src/engine/WindowReport.js";
+import type { WindowReport } from "../../../src/reports/WindowReport.js";
 import { silentLogger } from "../../../src/telemetry/logger.js";
 import { csvStartReports } from "./support.js";
 

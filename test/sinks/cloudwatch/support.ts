@@ -8,7 +8,7 @@ import { buildBaseline, loadBaseline, type LoadedBaseline } from "../../../src/b
 import { resolveReplayConfig } from "../../../src/cli/replayCommand.js";
 import { runReplay } from "../../../src/engine/runReplay.js";
 import { parseConstraints } from "../../../src/formats/constraintsFormat.js";
-import type { WindowReport } from "../../../src/engine/WindowReport.js";
+import type { WindowReport } from "../../../src/reports/WindowReport.js";
 import { silentLogger } from "../../../src/telemetry/logger.js";
 
 export const STATISTICS = "test/golden/baseline/csv-header/statistics.json";
