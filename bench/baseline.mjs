@@ -72,7 +72,8 @@ for (let run = 1; run <= RUNS; run++) {
   log(`run ${run}/${RUNS}: baseline …`);
   rmSync(outputDir, { recursive: true, force: true });
   const b = await runChild("baselineChild.mjs", [file, outputDir]);
-  if (b.rows !== ROWS || b.skipped !== 0 || b.features !== 20) throw new Error(`baseline profiled ${b.rows} rows, ${b.features} features (${b.skipped} skipped), expected ${ROWS} rows, 20 features`);
+  if (b.rows !== ROWS || b.skipped !== 0 || b.features !== 20)
+    throw new Error(`baseline profiled ${b.rows} rows, ${b.features} features (${b.skipped} skipped), expected ${ROWS} rows, 20 features`);
   results.baseline.push(b);
   log(`  ${b.seconds.toFixed(2)} s, ${fmtInt(b.rows / b.seconds)} rows/s, max RSS ${mb(b.maxRssKiB).toFixed(1)} MB`);
 }
@@ -88,7 +89,6 @@ if (process.env.BENCH_PROFILE === "1") {
   const top = spawn(process.execPath, [join(HERE, "cpuprofTop.mjs"), join(profDir, name), "25"], { stdio: ["ignore", "inherit", "inherit"] });
   await new Promise((resolve) => top.on("close", resolve));
 }
-
 
 const summarize = (rs) => {
   const seconds = median(rs.map((r) => r.seconds));
@@ -122,8 +122,24 @@ console.log(
   table(
     ["pass", "median s", "rows/s", "MB/s", "peak RSS MB (median)", "peak RSS MB (max)", "runs (s)"],
     [
-      ["parse-only (CsvParser + Number())", parse.seconds.toFixed(2), fmtInt(parse.rowsPerSec), parse.mbPerSec.toFixed(1), parse.maxRssMB.toFixed(1), parse.maxRssMBWorst.toFixed(1), parse.secondsAll.join(", ")],
-      ["baseline (runBaseline)", base.seconds.toFixed(2), fmtInt(base.rowsPerSec), base.mbPerSec.toFixed(1), base.maxRssMB.toFixed(1), base.maxRssMBWorst.toFixed(1), base.secondsAll.join(", ")],
+      [
+        "parse-only (CsvParser + Number())",
+        parse.seconds.toFixed(2),
+        fmtInt(parse.rowsPerSec),
+        parse.mbPerSec.toFixed(1),
+        parse.maxRssMB.toFixed(1),
+        parse.maxRssMBWorst.toFixed(1),
+        parse.secondsAll.join(", "),
+      ],
+      [
+        "baseline (runBaseline)",
+        base.seconds.toFixed(2),
+        fmtInt(base.rowsPerSec),
+        base.mbPerSec.toFixed(1),
+        base.maxRssMB.toFixed(1),
+        base.maxRssMBWorst.toFixed(1),
+        base.secondsAll.join(", "),
+      ],
     ],
   ),
 );

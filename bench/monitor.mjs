@@ -32,7 +32,10 @@ const topic = `dq-bench-${Date.now().toString(36)}`;
 await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
 
 // The golden capture (13 features, CSV payloads), re-timed: PER_WINDOW records per window, in order.
-const template = (await readFile(join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl"), "utf8")).split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+const template = (await readFile(join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl"), "utf8"))
+  .split("\n")
+  .filter((l) => l.trim() !== "")
+  .map((l) => JSON.parse(l));
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 await producer.connect();
 let bytes = 0;
@@ -65,7 +68,10 @@ await new Promise((r) => hook.listen(0, "127.0.0.1", r));
 
 const reports = await mkdtemp(join(tmpdir(), "dq-bench-monitor-"));
 const config = MonitorConfigSchema.parse({
-  baseline: { statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"), constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json") },
+  baseline: {
+    statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
+    constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
+  },
   reports_dir: reports,
   endpoint: "bench",
   schedule: "ten-minutes",
@@ -78,7 +84,8 @@ const config = MonitorConfigSchema.parse({
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
 const m = await startMonitor(config, silentLogger(), { tickMs: 200, maxWaitTimeInMs: 200 });
-const consumed = async () => ((await m.metrics.registry.getSingleMetric("dqstream_records_consumed_total")?.get())?.values ?? []).reduce((n, v) => n + v.value, 0);
+const consumed = async () =>
+  ((await m.metrics.registry.getSingleMetric("dqstream_records_consumed_total")?.get())?.values ?? []).reduce((n, v) => n + v.value, 0);
 let peakRss = rssBefore;
 let firstAt;
 for (;;) {
@@ -104,8 +111,12 @@ const pct = (q) => delays[Math.min(delays.length - 1, Math.floor(q * delays.leng
 console.log(
   `alerts: ${arrivals.length} delivered to the webhook; window.json written → webhook received: median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${delays.at(-1)?.toFixed(0)} ms`,
 );
-console.log(`monitor: ${N.toLocaleString("en")} records in ${seconds.toFixed(1)} s from start (group join included) = ${Math.round(N / seconds).toLocaleString("en")} records/s; after the first batch ${Math.round((N - firstAt.n) / steady).toLocaleString("en")} records/s`);
-console.log(`windows closed: ${m.reports.length} (the last stays open: no later record); mean window close latency ${((sum / count) * 1000).toFixed(1)} ms (checks + 3 report files + parts)`);
+console.log(
+  `monitor: ${N.toLocaleString("en")} records in ${seconds.toFixed(1)} s from start (group join included) = ${Math.round(N / seconds).toLocaleString("en")} records/s; after the first batch ${Math.round((N - firstAt.n) / steady).toLocaleString("en")} records/s`,
+);
+console.log(
+  `windows closed: ${m.reports.length} (the last stays open: no later record); mean window close latency ${((sum / count) * 1000).toFixed(1)} ms (checks + 3 report files + parts)`,
+);
 console.log(`peak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6).toFixed(0)} MB (the process also held the produced batches earlier)`);
 
 await admin.deleteTopics({ topics: [topic] }).catch(() => {});

@@ -27,7 +27,7 @@ import { HyperLogLog } from "../dist/sketches/hyperLogLog.js";
 import { KllSketch } from "../dist/sketches/kllSketch.js";
 import { kllBuckets } from "../dist/profiles/toStatistics.js";
 import { normalSource, sfc32 } from "./dataset.mjs";
-import { envInt, fmtInt, fmtRate, median, pct, table, timeRuns } from "./lib.mjs";
+import { envInt, fmtInt, fmtRate, pct, table, timeRuns } from "./lib.mjs";
 
 const N = envInt("BENCH_N", 1_000_000);
 const RUNS = envInt("BENCH_RUNS", 3);
@@ -70,7 +70,8 @@ function makeStream(kind, seed) {
     if (kind === "uniform") xs[i] = rand();
     else if (kind === "normal") xs[i] = normal();
     else if (kind === "lognormal") xs[i] = Math.exp(normal());
-    else if (kind === "ties") xs[i] = Math.floor(rand() * 21); // integers 0..20
+    else if (kind === "ties")
+      xs[i] = Math.floor(rand() * 21); // integers 0..20
     else xs[i] = rand(); // "ascending": uniform, sorted below
   }
   return kind === "ascending" ? xs.sort() : xs;
@@ -106,7 +107,7 @@ function exactOf(xs) {
   const values = [];
   const cdf = []; // F(v) = #(X ≤ v) / n
   const cdfLeft = []; // F(v−) = #(X < v) / n
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && sorted[j + 1] === sorted[i]) j++;
     values.push(sorted[i]);
@@ -202,7 +203,11 @@ function compareRuns(a, b, ex) {
     quantileDiff = Math.max(quantileDiff, Math.abs(a.quantile(q) - b.quantile(q)));
   }
   const range = ex.max - ex.min;
-  return { identical: a.fingerprint() === b.fingerprint() && cdfDiff === 0 && quantileDiff === 0, cdfDiff, quantileDiffOfRange: range === 0 ? 0 : quantileDiff / range };
+  return {
+    identical: a.fingerprint() === b.fingerprint() && cdfDiff === 0 && quantileDiff === 0,
+    cdfDiff,
+    quantileDiffOfRange: range === 0 ? 0 : quantileDiff / range,
+  };
 }
 
 const quantileRows = [];
@@ -409,8 +414,19 @@ for (const [label, xs] of Object.entries(sumStreams)) {
   });
   const exact = t.results[0];
   const naive = plain.results[0];
-  out.exactSum[label] = { addsPerSec: N / t.seconds, plainAddsPerSec: N / plain.seconds, slowdown: plain.seconds > 0 ? t.seconds / plain.seconds : null, relDiff: Math.abs(naive - exact) / Math.abs(exact) };
-  sumRows.push([label, fmtRate(N / t.seconds), fmtRate(N / plain.seconds), `${(t.seconds / plain.seconds).toFixed(1)}×`, (Math.abs(naive - exact) / Math.abs(exact)).toExponential(2)]);
+  out.exactSum[label] = {
+    addsPerSec: N / t.seconds,
+    plainAddsPerSec: N / plain.seconds,
+    slowdown: plain.seconds > 0 ? t.seconds / plain.seconds : null,
+    relDiff: Math.abs(naive - exact) / Math.abs(exact),
+  };
+  sumRows.push([
+    label,
+    fmtRate(N / t.seconds),
+    fmtRate(N / plain.seconds),
+    `${(t.seconds / plain.seconds).toFixed(1)}×`,
+    (Math.abs(naive - exact) / Math.abs(exact)).toExponential(2),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,16 +434,33 @@ for (const [label, xs] of Object.entries(sumStreams)) {
 // ---------------------------------------------------------------------------------------------
 
 const cpus = os.cpus();
-out.machine = { node: process.version, cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, platform: `${os.platform()} ${os.release()}`, loadavg1m: Number(os.loadavg()[0].toFixed(2)) };
+out.machine = {
+  node: process.version,
+  cpu: cpus[0]?.model ?? "unknown",
+  cores: cpus.length,
+  platform: `${os.platform()} ${os.release()}`,
+  loadavg1m: Number(os.loadavg()[0].toFixed(2)),
+};
 console.log(`\ndqstream sketch benchmark — ${fmtInt(N)} values per stream, median of ${RUNS} timed runs`);
 console.log(`machine: node ${process.version}, ${out.machine.cpu} × ${out.machine.cores}, ${out.machine.platform}; comparison packages from ${DEPS}\n`);
 
 console.log("Quantile sketches (errors as a fraction of n; CDF error = max over every distinct value v of |F̂(v) − F(v)| and |F̂(v−) − F(v−)|)\n");
-console.log(table(["stream", "sketch", "updates/s", "max CDF err", "max quantile rank err", "worst bucket err", "retained", "tdigest compress() calls", "2 runs identical"], quantileRows));
-console.log("\nretained: KLL items / tdigest centroids. 2 runs identical: same state (levels / centroids) and same CDF and quantiles at 999 points; if not, the largest run-to-run difference of the CDF and of a quantile (as a fraction of max − min).");
-console.log("Note: tdigest's CDF is p_rank, which puts half of a centroid's weight at its mean; on ties (integers 0..20) that alone is about half a value's mass away from P(X ≤ v).");
+console.log(
+  table(
+    ["stream", "sketch", "updates/s", "max CDF err", "max quantile rank err", "worst bucket err", "retained", "tdigest compress() calls", "2 runs identical"],
+    quantileRows,
+  ),
+);
+console.log(
+  "\nretained: KLL items / tdigest centroids. 2 runs identical: same state (levels / centroids) and same CDF and quantiles at 999 points; if not, the largest run-to-run difference of the CDF and of a quantile (as a fraction of max − min).",
+);
+console.log(
+  "Note: tdigest's CDF is p_rank, which puts half of a centroid's weight at its mean; on ties (integers 0..20) that alone is about half a value's mass away from P(X ≤ v).",
+);
 
-console.log(`\nHyperLogLog, 2^14 registers: adds/s on ${fmtInt(N)} distinct strings "user-100000" …; relative error |estimate/true − 1|, mean (max) over independent trials\n`);
+console.log(
+  `\nHyperLogLog, 2^14 registers: adds/s on ${fmtInt(N)} distinct strings "user-100000" …; relative error |estimate/true − 1|, mean (max) over independent trials\n`,
+);
 console.log(table(["sketch", "adds/s", ...CHECKPOINTS.map((c) => `err @ ${fmtInt(c)}`), "trials"], hllRows));
 
 console.log(`\nCategoryCounts (cap 1,000) vs a plain Map<string, number> counter, ${fmtInt(N)} adds\n`);

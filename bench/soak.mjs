@@ -37,15 +37,27 @@ const kafka = new Kafka({ clientId: "dqstream-soak", brokers, logLevel: logLevel
 const admin = kafka.admin();
 await admin.connect();
 const topic = `dq-soak-${Date.now().toString(36)}`;
-await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }, { topic: `${topic}-dlq`, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+await admin.createTopics({
+  topics: [
+    { topic, numPartitions: 1, replicationFactor: 1 },
+    { topic: `${topic}-dlq`, numPartitions: 1, replicationFactor: 1 },
+  ],
+  waitForLeaders: true,
+});
 
 const { readFile } = await import("node:fs/promises");
-const template = (await readFile(join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl"), "utf8")).split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+const template = (await readFile(join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl"), "utf8"))
+  .split("\n")
+  .filter((l) => l.trim() !== "")
+  .map((l) => JSON.parse(l));
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 const reports = await mkdtemp(join(tmpdir(), "dq-soak-"));
 const config = MonitorConfigSchema.parse({
-  baseline: { statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"), constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json") },
+  baseline: {
+    statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
+    constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
+  },
   reports_dir: reports,
   endpoint: "soak",
   schedule: "minutely",
@@ -56,7 +68,11 @@ const config = MonitorConfigSchema.parse({
   partials_retention_seconds: 3600,
   alerts: { channels: { log: false } },
 });
-const m = await startMonitor(config, process.env.BENCH_LOG ? createLogger(process.env.BENCH_LOG, (await import("node:fs")).createWriteStream(join(tmpdir(), "dq-soak.log"))) : silentLogger(), { tickMs: 200, maxWaitTimeInMs: 200 });
+const m = await startMonitor(
+  config,
+  process.env.BENCH_LOG ? createLogger(process.env.BENCH_LOG, (await import("node:fs")).createWriteStream(join(tmpdir(), "dq-soak.log"))) : silentLogger(),
+  { tickMs: 200, maxWaitTimeInMs: 200 },
+);
 
 // The producer: each tick, the next 100 ms of wall clock worth of event time (6 minutes, 6 windows).
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -106,7 +122,9 @@ const slope = (pts, key) => {
   return den === 0 ? 0 : (num / den) * 1000;
 };
 const second = samples.filter((x) => x.windows >= WINDOWS / 2);
-console.log(`soak: ${fmtInt(m.reportsWritten)} windows of 60 s (${fmtInt(produced)} records, ${((eventMs - T0) / 3_600_000).toFixed(0)} h of event time) in ${samples.at(-1).s.toFixed(0)} s; monitor.reports holds ${m.reports.length}`);
+console.log(
+  `soak: ${fmtInt(m.reportsWritten)} windows of 60 s (${fmtInt(produced)} records, ${((eventMs - T0) / 3_600_000).toFixed(0)} h of event time) in ${samples.at(-1).s.toFixed(0)} s; monitor.reports holds ${m.reports.length}`,
+);
 console.log(
   table(
     ["at", "windows", "RSS MB", "live heap MB"],

@@ -8,7 +8,9 @@ import { readFileSync } from "node:fs";
 
 const [oursFile, theirsFile, oursConsFile, theirsConsFile] = process.argv.slice(2);
 if (theirsFile === undefined) {
-  process.stderr.write("usage: node scripts/compare-statistics.mjs <ours/statistics.json> <sagemaker/statistics.json> [<ours/constraints.json> <sagemaker/constraints.json>]\n");
+  process.stderr.write(
+    "usage: node scripts/compare-statistics.mjs <ours/statistics.json> <sagemaker/statistics.json> [<ours/constraints.json> <sagemaker/constraints.json>]\n",
+  );
   process.exit(2);
 }
 const read = (f) => JSON.parse(readFileSync(f, "utf8"));
@@ -30,7 +32,8 @@ for (const t of theirs.features) {
     const tn = t.numerical_statistics ?? t.string_statistics;
     for (const k of ["num_present", "num_missing"]) if (on?.common?.[k] !== tn?.common?.[k]) diff.push(`${k} ${on?.common?.[k]} vs ${tn?.common?.[k]}`);
     for (const k of ["distinct_count", "approximate_num_distinct_values"]) if (k in (tn ?? {}) && on?.[k] !== tn[k]) diff.push(`${k} ${on?.[k]} vs ${tn[k]}`);
-    for (const k of ["mean", "sum", "std_dev", "min", "max", "completeness"]) if (k in (tn ?? {}) && !close(on?.[k], tn[k])) diff.push(`${k} ${on?.[k]} vs ${tn[k]}`);
+    for (const k of ["mean", "sum", "std_dev", "min", "max", "completeness"])
+      if (k in (tn ?? {}) && !close(on?.[k], tn[k])) diff.push(`${k} ${on?.[k]} vs ${tn[k]}`);
     const tk = t.numerical_statistics?.distribution?.kll;
     const ok = o.numerical_statistics?.distribution?.kll;
     if (tk !== undefined) {
@@ -41,7 +44,8 @@ for (const t of theirs.features) {
     const tc = t.string_statistics?.distribution?.categorical?.buckets;
     const oc = o.string_statistics?.distribution?.categorical?.buckets;
     if (tc === undefined && oc !== undefined) diff.push("categorical distribution that SageMaker does not write");
-    if (tc !== undefined && !same(oc, tc)) diff.push(same(oc?.map((b) => b.value).sort(), tc.map((b) => b.value).sort()) ? "categorical bucket order differs" : "categorical buckets differ");
+    if (tc !== undefined && !same(oc, tc))
+      diff.push(same(oc?.map((b) => b.value).sort(), tc.map((b) => b.value).sort()) ? "categorical bucket order differs" : "categorical buckets differ");
   }
   process.stdout.write(`${diff.length === 0 ? "same" : "DIFF"}  ${t.name}${diff.length === 0 ? "" : `: ${diff.join("; ")}`}\n`);
   if (diff.length > 0) differences.push(t.name);
@@ -52,7 +56,12 @@ if (oursConsFile !== undefined && theirsConsFile !== undefined) {
   const ocBy = new Map(oc.features.map((f) => [f.name, f]));
   for (const t of tc.features) {
     const o = ocBy.get(t.name);
-    const ok = o !== undefined && o.inferred_type === t.inferred_type && o.completeness === t.completeness && same(o.num_constraints ?? null, t.num_constraints ?? null) && same(o.string_constraints ?? null, t.string_constraints ?? null);
+    const ok =
+      o !== undefined &&
+      o.inferred_type === t.inferred_type &&
+      o.completeness === t.completeness &&
+      same(o.num_constraints ?? null, t.num_constraints ?? null) &&
+      same(o.string_constraints ?? null, t.string_constraints ?? null);
     process.stdout.write(`${ok ? "same" : "DIFF"}  constraints ${t.name}${ok ? "" : `: ${JSON.stringify(o)} vs ${JSON.stringify(t)}`}\n`);
     if (!ok) differences.push(`constraints ${t.name}`);
   }

@@ -33,7 +33,10 @@ for (const f of stats.features) {
   const common = (n ?? s).common;
   const summary = n
     ? `mean ${fmt(n.mean)}, sd ${fmt(n.std_dev)}, range [${fmt(n.min)}, ${fmt(n.max)}]`
-    : `${s.distinct_count} distinct; top ${(s.distribution?.categorical.buckets ?? []).slice(0, 3).map((b) => `${b.value} ${b.count}`).join(", ")}`;
+    : `${s.distinct_count} distinct; top ${(s.distribution?.categorical.buckets ?? [])
+        .slice(0, 3)
+        .map((b) => `${b.value} ${b.count}`)
+        .join(", ")}`;
   const cons = [`completeness ≥ ${c.completeness}`];
   if (c.num_constraints?.is_non_negative) cons.push("non-negative");
   if (c.string_constraints?.domains) cons.push(`domain of ${c.string_constraints.domains.length}`);
@@ -41,20 +44,45 @@ for (const f of stats.features) {
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const [i, r] of rows.entries()) {
-  console.log(r.map((cell, j) => cell.padEnd(widths[j])).join("  ").trimEnd());
+  console.log(
+    r
+      .map((cell, j) => cell.padEnd(widths[j]))
+      .join("  ")
+      .trimEnd(),
+  );
   if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
 }
 const m = constraints.monitoring_config;
-console.log(`\nmonitoring_config: datatype_check_threshold ${m.datatype_check_threshold}, comparison ${m.distribution_constraints.comparison_method} (threshold ${m.distribution_constraints.comparison_threshold}), categorical ${m.distribution_constraints.categorical_drift_method} (threshold ${m.distribution_constraints.categorical_comparison_threshold})`);
+console.log(
+  `\nmonitoring_config: datatype_check_threshold ${m.datatype_check_threshold}, comparison ${m.distribution_constraints.comparison_method} (threshold ${m.distribution_constraints.comparison_threshold}), categorical ${m.distribution_constraints.categorical_drift_method} (threshold ${m.distribution_constraints.categorical_comparison_threshold})`,
+);
 console.log(`\nFiles: ${rel(join(baselineDir, "statistics.json"))}, ${rel(join(baselineDir, "constraints.json"))}, ${rel(join(baselineDir, "baseline.json"))}`);
 
 // Replay eight hours of captured traffic (CSV, JSON and BASE64 payloads; some hours drift).
 const reports = join(out, "reports");
 const captures = join(root, "examples/capture/churn-endpoint/AllTraffic/**/*.jsonl");
-console.log(`\n$ dqstream replay --statistics ${rel(join(baselineDir, "statistics.json"))} --constraints ${rel(join(baselineDir, "constraints.json"))} --reports ${rel(reports)} --endpoint churn-endpoint --schedule hourly --json-column-matching name '${rel(captures)}'`);
+console.log(
+  `\n$ dqstream replay --statistics ${rel(join(baselineDir, "statistics.json"))} --constraints ${rel(join(baselineDir, "constraints.json"))} --reports ${rel(reports)} --endpoint churn-endpoint --schedule hourly --json-column-matching name '${rel(captures)}'`,
+);
 const replay = spawnSync(
   process.execPath,
-  [cli, "replay", "--statistics", join(baselineDir, "statistics.json"), "--constraints", join(baselineDir, "constraints.json"), "--reports", reports, "--endpoint", "churn-endpoint", "--schedule", "hourly", "--json-column-matching", "name", captures],
+  [
+    cli,
+    "replay",
+    "--statistics",
+    join(baselineDir, "statistics.json"),
+    "--constraints",
+    join(baselineDir, "constraints.json"),
+    "--reports",
+    reports,
+    "--endpoint",
+    "churn-endpoint",
+    "--schedule",
+    "hourly",
+    "--json-column-matching",
+    "name",
+    captures,
+  ],
   { stdio: "inherit" },
 );
 if (replay.status !== 0) process.exit(replay.status ?? 1);
@@ -65,8 +93,16 @@ for (const h of hours) {
   const dir = join(reports, "churn-endpoint/hourly/2026/11/01", h);
   const w = JSON.parse(readFileSync(join(dir, "window.json"), "utf8"));
   const v = JSON.parse(readFileSync(join(dir, "constraint_violations.json"), "utf8")).violations;
-  const extras = [w.records.late ? `${w.records.late} late` : "", w.records.malformed ? `${w.records.malformed} malformed` : "", w.records.skipped ? `${w.records.skipped} skipped` : ""].filter(Boolean).join(", ");
+  const extras = [
+    w.records.late ? `${w.records.late} late` : "",
+    w.records.malformed ? `${w.records.malformed} malformed` : "",
+    w.records.skipped ? `${w.records.skipped} skipped` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
   const found = v.length === 0 ? "clean" : v.map((x) => `${x.constraint_check_type} on ${x.feature_name}`).join("; ");
   console.log(`  ${w.window_start}  ${String(w.item_count).padStart(4)} rows${extras ? ` (${extras})` : ""}  ${found}`);
 }
-console.log(`\nEach window folder holds statistics.json, constraint_violations.json, constraints.json and window.json; dead letters: ${rel(join(reports, "dead-letter/churn-endpoint/hourly/dead-letter.jsonl"))}`);
+console.log(
+  `\nEach window folder holds statistics.json, constraint_violations.json, constraints.json and window.json; dead letters: ${rel(join(reports, "dead-letter/churn-endpoint/hourly/dead-letter.jsonl"))}`,
+);

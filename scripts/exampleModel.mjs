@@ -13,8 +13,19 @@ export function mulberry32(seed) {
 }
 
 export const COLUMNS = [
-  "churn", "account_length", "state", "plan", "day_mins", "day_calls", "eve_mins", "night_mins",
-  "intl_mins", "customer_service_calls", "monthly_charge", "voicemail", "signup_channel",
+  "churn",
+  "account_length",
+  "state",
+  "plan",
+  "day_mins",
+  "day_calls",
+  "eve_mins",
+  "night_mins",
+  "intl_mins",
+  "customer_service_calls",
+  "monthly_charge",
+  "voicemail",
+  "signup_channel",
 ];
 
 const STATES = ["CA", "TX", "NY", "FL", "WA", "IL", "OH", "GA", "NC", "MI", "NJ", "VA", "AZ", "MA", "OR"];
@@ -48,7 +59,18 @@ export function makeRow(rand, drift = {}) {
   const churn = rand() < 1 / (1 + Math.exp(-risk)) ? 1 : 0;
   const account = drift.account_length_text ? `${accountLength}d` : String(accountLength);
   return [
-    String(churn), account, pick(STATES, STATE_WEIGHTS), plan, dayMins.toFixed(1), String(dayCalls),
-    eveMins.toFixed(1), nightMins.toFixed(1), intlMins, String(serviceCalls), monthly, voicemail, channel,
+    String(churn),
+    account,
+    pick(STATES, STATE_WEIGHTS),
+    plan,
+    dayMins.toFixed(1),
+    String(dayCalls),
+    eveMins.toFixed(1),
+    nightMins.toFixed(1),
+    intlMins,
+    String(serviceCalls),
+    monthly,
+    voicemail,
+    channel,
   ];
 }

@@ -49,12 +49,14 @@ function capture(hour, ms, row, extra = {}) {
   } else {
     const csvIn = inputs.join(",");
     const b64 = (s) => Buffer.from(s).toString("base64");
-    input = encoding === "CSV"
-      ? { observedContentType: "text/csv", mode: "INPUT", data: csvIn, encoding: "CSV" }
-      : { observedContentType: "text/csv", mode: "INPUT", data: b64(csvIn), encoding: "BASE64" };
-    output = encoding === "CSV"
-      ? { observedContentType: "text/csv; charset=utf-8", mode: "OUTPUT", data: `${label}\n`, encoding: "CSV" }
-      : { observedContentType: "text/csv; charset=utf-8", mode: "OUTPUT", data: b64(`${label}\n`), encoding: "BASE64" };
+    input =
+      encoding === "CSV"
+        ? { observedContentType: "text/csv", mode: "INPUT", data: csvIn, encoding: "CSV" }
+        : { observedContentType: "text/csv", mode: "INPUT", data: b64(csvIn), encoding: "BASE64" };
+    output =
+      encoding === "CSV"
+        ? { observedContentType: "text/csv; charset=utf-8", mode: "OUTPUT", data: `${label}\n`, encoding: "CSV" }
+        : { observedContentType: "text/csv; charset=utf-8", mode: "OUTPUT", data: b64(`${label}\n`), encoding: "BASE64" };
   }
   return {
     captureData: { endpointInput: input, endpointOutput: output },

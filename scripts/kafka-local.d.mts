@@ -73,11 +73,7 @@ export declare function startLocalKafka(options?: LocalKafkaOptions): Promise<Lo
 export declare function kafkaVersion(env?: NodeJS.ProcessEnv): string;
 export declare function cacheRoot(env?: NodeJS.ProcessEnv): string;
 export declare function checkJava(env?: NodeJS.ProcessEnv): Promise<number>;
-export declare function ensureKafkaJars(options?: {
-  version?: string;
-  cacheDir?: string;
-  log?: (message: string) => void;
-}): Promise<string>;
+export declare function ensureKafkaJars(options?: { version?: string; cacheDir?: string; log?: (message: string) => void }): Promise<string>;
 export declare function freePort(): Promise<number>;
 /** Creates the topics ("name" or "name:partitions", one replica) that do not exist; returns what it created. */
 export declare function createTopics(brokers: string[], topics: string[]): Promise<string[]>;

@@ -135,6 +135,7 @@ function run(cmd, args, { cwd, timeoutMs = 0, keep = 64_000 } = {}) {
 
 const lastLines = (text, n = 25) =>
   text
+    // eslint-disable-next-line no-control-regex -- strips the terminal colour codes of Kafka's log
     .replace(/\x1b\[[0-9;]*m/g, "")
     .split(/\r?\n/)
     .filter((line) => line.trim() !== "")
@@ -160,8 +161,7 @@ export async function checkJava(env = process.env) {
   const major = m[1] === "1" ? Number(m[2]) : Number(m[1]);
   if (major < 11) {
     throw new LocalKafkaError(
-      `Java ${major} is too old for the local Kafka broker: install Java 11 or newer (17 recommended) and put it ` +
-        "first on PATH or in JAVA_HOME.",
+      `Java ${major} is too old for the local Kafka broker: install Java 11 or newer (17 recommended) and put it ` + "first on PATH or in JAVA_HOME.",
     );
   }
   return major;
@@ -212,9 +212,7 @@ export async function ensureKafkaJars({ version = kafkaVersion(), cacheDir = cac
     }
     const jars = readdirSync(staging).filter((f) => f.endsWith(".jar"));
     if (!jars.includes(`kafka_2.13-${version}.jar`)) {
-      throw new LocalKafkaError(
-        `Maven finished but kafka_2.13-${version}.jar is not among the ${jars.length} jars it copied to ${staging}.`,
-      );
+      throw new LocalKafkaError(`Maven finished but kafka_2.13-${version}.jar is not among the ${jars.length} jars it copied to ${staging}.`);
     }
     writeFileSync(join(staging, COMPLETE_MARKER), `${JSON.stringify({ version, jars: jars.sort() }, null, 2)}\n`);
     chmodSync(staging, 0o755);
@@ -251,9 +249,7 @@ function assertPortFree(port, what) {
   return new Promise((resolvePromise, reject) => {
     const server = createServer();
     server.unref();
-    server.on("error", (error) =>
-      reject(new LocalKafkaError(`Cannot use port ${port} for the ${what}: ${error.message}. Pick another with --port.`)),
-    );
+    server.on("error", (error) => reject(new LocalKafkaError(`Cannot use port ${port} for the ${what}: ${error.message}. Pick another with --port.`)));
     server.listen(port, HOST, () => server.close(() => resolvePromise(undefined)));
   });
 }
@@ -364,7 +360,8 @@ async function pickPorts({ port, security }) {
   const taken = new Set([ports.broker]);
   // A chosen broker port N puts the SASL_PLAINTEXT, SSL, MTLS and SASL_SSL listeners on N+1 to N+4.
   if (port !== undefined && security) {
-    if (port + SECURITY_LISTENERS.length > 65535) throw new LocalKafkaError(`--port ${port} with --security needs the ${SECURITY_LISTENERS.length} ports above it; pick a lower one.`);
+    if (port + SECURITY_LISTENERS.length > 65535)
+      throw new LocalKafkaError(`--port ${port} with --security needs the ${SECURITY_LISTENERS.length} ports above it; pick a lower one.`);
     for (const [i, l] of SECURITY_LISTENERS.entries()) {
       ports[l.key] = port + 1 + i;
       await assertPortFree(ports[l.key], `${l.name} listener (--port ${port} puts it on ${ports[l.key]})`);
@@ -436,19 +433,74 @@ async function ensureTlsFiles(dir, keystorePassword) {
   const newKey = (file) => openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", file], dir);
   const serial = () => `0x${randomBytes(8).toString("hex")}`;
   await newKey("ca.key");
-  await openssl(["req", "-config", config, "-new", "-x509", "-sha256", "-days", "3650", "-key", "ca.key", "-subj", "/CN=dqstream kafka-local CA", "-extensions", "ca_ext", "-out", "ca.pem"], dir);
+  await openssl(
+    [
+      "req",
+      "-config",
+      config,
+      "-new",
+      "-x509",
+      "-sha256",
+      "-days",
+      "3650",
+      "-key",
+      "ca.key",
+      "-subj",
+      "/CN=dqstream kafka-local CA",
+      "-extensions",
+      "ca_ext",
+      "-out",
+      "ca.pem",
+    ],
+    dir,
+  );
   const signed = async (name, subject, extensions) => {
     await newKey(`${name}.key`);
     await openssl(["req", "-config", config, "-new", "-sha256", "-key", `${name}.key`, "-subj", subject, "-out", `${name}.csr`], dir);
     await openssl(
-      ["x509", "-req", "-sha256", "-days", "825", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", serial(), "-extfile", config, "-extensions", extensions, "-out", `${name}.pem`],
+      [
+        "x509",
+        "-req",
+        "-sha256",
+        "-days",
+        "825",
+        "-in",
+        `${name}.csr`,
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-set_serial",
+        serial(),
+        "-extfile",
+        config,
+        "-extensions",
+        extensions,
+        "-out",
+        `${name}.pem`,
+      ],
       dir,
     );
     rmSync(join(dir, `${name}.csr`), { force: true });
   };
   await Promise.all([signed("broker", "/CN=localhost", "server_ext"), signed("client", "/CN=dqstream", "client_ext")]);
   await openssl(
-    ["pkcs12", "-export", "-in", "broker.pem", "-inkey", "broker.key", "-certfile", "ca.pem", "-name", "broker", "-passout", `pass:${keystorePassword}`, "-out", "broker.p12"],
+    [
+      "pkcs12",
+      "-export",
+      "-in",
+      "broker.pem",
+      "-inkey",
+      "broker.key",
+      "-certfile",
+      "ca.pem",
+      "-name",
+      "broker",
+      "-passout",
+      `pass:${keystorePassword}`,
+      "-out",
+      "broker.p12",
+    ],
     dir,
   );
   for (const f of ["ca.key", "broker.key", "client.key", "broker.p12"]) chmodSync(join(dir, f), 0o600);
@@ -679,10 +731,7 @@ export async function startLocalKafka(options = {}) {
     const exited = exitedPromise(proc);
     proc.kill("SIGTERM");
     let timer;
-    const timedOut = await Promise.race([
-      exited.then(() => false),
-      new Promise((r) => (timer = setTimeout(() => r(true), STOP_TIMEOUT_MS))),
-    ]);
+    const timedOut = await Promise.race([exited.then(() => false), new Promise((r) => (timer = setTimeout(() => r(true), STOP_TIMEOUT_MS)))]);
     clearTimeout(timer);
     if (timedOut) {
       log(`Broker (pid ${proc.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s; killing it.`);
@@ -849,8 +898,7 @@ function parseArgs(argv) {
       const spec = value();
       parseTopicSpec(spec);
       out.topics.push(spec);
-    }
-    else if (flag === "-h" || flag === "--help") out.help = true;
+    } else if (flag === "-h" || flag === "--help") out.help = true;
     else throw new LocalKafkaError(`Unknown option ${arg}.\n\n${usage()}`);
   }
   return out;

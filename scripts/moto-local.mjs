@@ -58,7 +58,15 @@ import { ensureVenv, PythonVenvError } from "./python-venv.mjs";
  */
 export async function ensureMotoVenv({ cacheDir = cacheRoot(), python = "python3", log = () => {} } = {}) {
   try {
-    return await ensureVenv({ name: `moto-venv-${MOTO_VERSION}`, requirements: [...MOTO_REQUIREMENTS], label: `moto ${MOTO_VERSION}`, minPython: [3, 9], cacheDir, python, log });
+    return await ensureVenv({
+      name: `moto-venv-${MOTO_VERSION}`,
+      requirements: [...MOTO_REQUIREMENTS],
+      label: `moto ${MOTO_VERSION}`,
+      minPython: [3, 9],
+      cacheDir,
+      python,
+      log,
+    });
   } catch (e) {
     if (e instanceof PythonVenvError) throw new LocalMotoError(e.message, { cause: e });
     throw e;
@@ -197,10 +205,14 @@ async function cli(argv) {
     process.stdout.write(`${py}\n`);
     return 0;
   }
-  const moto = await startLocalMoto({ ...(port === undefined ? {} : { port }), log, onUnexpectedExit: ({ code, signal, logTail }) => {
-    log(`moto exited unexpectedly (${code ?? signal}):\n${logTail}`);
-    process.exit(1);
-  } });
+  const moto = await startLocalMoto({
+    ...(port === undefined ? {} : { port }),
+    log,
+    onUnexpectedExit: ({ code, signal, logTail }) => {
+      log(`moto exited unexpectedly (${code ?? signal}):\n${logTail}`);
+      process.exit(1);
+    },
+  });
   process.stdout.write(`DQSTREAM_TEST_MOTO_URL=${moto.url}\n`);
   await new Promise((resolveSignal) => {
     process.once("SIGINT", resolveSignal);

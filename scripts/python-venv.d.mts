@@ -26,5 +26,9 @@ export interface EnsureVenvOptions {
 /** Creates (once) the cached virtual environment; returns its python. */
 export declare function ensureVenv(options: EnsureVenvOptions): Promise<string>;
 /** Runs a command; resolves with its combined output, rejects with a PythonVenvError quoting its tail. */
-export declare function runCommand(cmd: string, args: readonly string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<string>;
+export declare function runCommand(
+  cmd: string,
+  args: readonly string[],
+  options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string },
+): Promise<string>;
 export declare function cacheRoot(env?: NodeJS.ProcessEnv): string;

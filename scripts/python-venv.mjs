@@ -76,7 +76,9 @@ export async function ensureVenv({ name, requirements, label = name, minPython, 
   try {
     version = (await runCommand(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"], { timeoutMs: 30_000 })).trim();
   } catch (e) {
-    throw new PythonVenvError(`Python 3 is needed to install ${label} (${/** @type {Error} */ (e).message}). Install python3${minPython ? ` (${minPython.join(".")} or later)` : ""} on the PATH.`);
+    throw new PythonVenvError(
+      `Python 3 is needed to install ${label} (${/** @type {Error} */ (e).message}). Install python3${minPython ? ` (${minPython.join(".")} or later)` : ""} on the PATH.`,
+    );
   }
   if (minPython) {
     const have = version.split(".").map(Number);
@@ -94,13 +96,17 @@ export async function ensureVenv({ name, requirements, label = name, minPython, 
     try {
       await runCommand(python, ["-m", "venv", tmp], { timeoutMs: 120_000 });
     } catch (e) {
-      throw new PythonVenvError(`${python} -m venv failed: ${/** @type {Error} */ (e).message}\nOn Debian/Ubuntu install the venv module: apt-get install -y python3-venv`);
+      throw new PythonVenvError(
+        `${python} -m venv failed: ${/** @type {Error} */ (e).message}\nOn Debian/Ubuntu install the venv module: apt-get install -y python3-venv`,
+      );
     }
     const tmpPy = join(tmp, "bin", "python");
     try {
       await runCommand(tmpPy, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", ...requirements], { timeoutMs: PIP_TIMEOUT_MS });
     } catch (e) {
-      throw new PythonVenvError(`pip could not install ${wanted} from PyPI: ${/** @type {Error} */ (e).message}\nCheck network access to PyPI (or PIP_INDEX_URL).`);
+      throw new PythonVenvError(
+        `pip could not install ${wanted} from PyPI: ${/** @type {Error} */ (e).message}\nCheck network access to PyPI (or PIP_INDEX_URL).`,
+      );
     }
     writeFileSync(join(tmp, COMPLETE_MARKER), `${wanted}\n`);
     if (ready()) return py; // another run finished first: keep its folder (it may be in use)

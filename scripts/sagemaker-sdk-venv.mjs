@@ -27,12 +27,7 @@ import { fileURLToPath } from "node:url";
 import { PythonVenvError, cacheRoot, ensureVenv, runCommand } from "./python-venv.mjs";
 
 export const SAGEMAKER_SDK_VERSION = "2.257.7";
-export const SAGEMAKER_SDK_REQUIREMENTS = Object.freeze([
-  `sagemaker==${SAGEMAKER_SDK_VERSION}`,
-  "sagemaker-core==1.0.78",
-  "boto3==1.44.8",
-  "botocore==1.44.8",
-]);
+export const SAGEMAKER_SDK_REQUIREMENTS = Object.freeze([`sagemaker==${SAGEMAKER_SDK_VERSION}`, "sagemaker-core==1.0.78", "boto3==1.44.8", "botocore==1.44.8"]);
 
 /** What the SDK's python needs in its environment beyond the caller's: no "SDK v2 is deprecated" banner on stderr. */
 export const SAGEMAKER_SDK_ENV = Object.freeze({ SAGEMAKER_SUPPRESS_V2_WARNING: "1" });

@@ -5,5 +5,7 @@
 export function postprocess(report, context) {
   if (report.violations.length === 0) return;
   const checks = [...new Set(report.violations.map((v) => `${v.constraint_check_type}:${v.feature_name}`))].join(", ");
-  process.stderr.write(`[postprocess] ${context.endpoint}/${context.schedule} ${report.window_start}: ${report.violations.length} violations (${checks}) in ${report.folder}\n`);
+  process.stderr.write(
+    `[postprocess] ${context.endpoint}/${context.schedule} ${report.window_start}: ${report.violations.length} violations (${checks}) in ${report.folder}\n`,
+  );
 }

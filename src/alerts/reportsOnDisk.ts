@@ -75,7 +75,10 @@ export async function readRecentWindows(reportsDir: string, endpoint: string, sc
         evaluations: [],
       });
     } catch (e) {
-      log.warn({ err: e instanceof Error ? e.message : String(e), folder: dir }, "alerts: a report on disk cannot be read; its window is left out of the alert state");
+      log.warn(
+        { err: e instanceof Error ? e.message : String(e), folder: dir },
+        "alerts: a report on disk cannot be read; its window is left out of the alert state",
+      );
     }
   }
   return windows.sort((a, b) => a.startMs - b.startMs);

@@ -38,7 +38,12 @@ export function webhookChannel(config: WebhookConfig, index: number, metrics: Al
   if (authorization !== undefined) secrets.add(authorization);
   const origin = new URL(url).origin;
   const configured = Object.keys(config.headers).some((h) => h.toLowerCase() === "authorization");
-  const headers = { "content-type": "application/json", "user-agent": "dqstream-alerts", ...(authorization === undefined || configured ? {} : { authorization }), ...config.headers };
+  const headers = {
+    "content-type": "application/json",
+    "user-agent": "dqstream-alerts",
+    ...(authorization === undefined || configured ? {} : { authorization }),
+    ...config.headers,
+  };
   metrics.channel(name);
 
   const deliver = async (item: Item, stop: AbortSignal): Promise<Attempt> => {

@@ -60,7 +60,10 @@ export async function loadBaseline(statisticsFile: string, constraintsFile: stri
  * The baseline features: the statistics' in their order, then those only constraints.json names
  * (`withoutStatistics`, in its order).
  */
-export function buildBaseline(statistics: StatisticsFile, constraints: Constraints): { baseline: Baseline; featureNames: string[]; withoutStatistics: string[] } {
+export function buildBaseline(
+  statistics: StatisticsFile,
+  constraints: Constraints,
+): { baseline: Baseline; featureNames: string[]; withoutStatistics: string[] } {
   const byName = new Map(constraints.features.map((f) => [f.name, f]));
   const features: BaselineFeature[] = statistics.features.map((s) => {
     const c = byName.get(s.name);

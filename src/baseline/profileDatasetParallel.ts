@@ -58,17 +58,19 @@ export async function profileCsvParallel(
   options: SketchOptions,
   onProgress?: (p: ProfileProgress) => void,
 ): Promise<{ profile: DatasetProfile; skips: SkipLog }> {
-  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_THREADS) throw new RangeError(`profileCsvParallel: workers must be an integer from 1 to ${MAX_THREADS}, got ${workers}`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_THREADS)
+    throw new RangeError(`profileCsvParallel: workers must be an integer from 1 to ${MAX_THREADS}, got ${workers}`);
   const name = input.name ?? "dataset";
   const threads = Array.from(
     { length: workers },
     // a small young generation keeps each worker's heap (and so the RSS) down; the sketches are small
-    (_, id) => new Worker(WORKER_URL, { workerData: { id, workers, header, sketch: options, name }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }),
+    (_, id) =>
+      new Worker(WORKER_URL, { workerData: { id, workers, header, sketch: options, name }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }),
   );
   const inFlight = new Array<number>(workers).fill(0);
-  const waiting: Array<(() => void) | undefined> = new Array(workers).fill(undefined);
+  const waiting = new Array<(() => void) | undefined>(workers).fill(undefined);
   let failure: Error | undefined;
-  const results: Array<Extract<WorkerMessage, { type: "done" }> | undefined> = new Array(workers).fill(undefined);
+  const results = new Array<Extract<WorkerMessage, { type: "done" }> | undefined>(workers).fill(undefined);
   let settle: (() => void) | undefined;
 
   const fail = (e: Error): void => {

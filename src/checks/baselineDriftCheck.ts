@@ -56,7 +56,11 @@ function evaluate(bf: BaselineFeature, cf: CurrentFeature): CheckEvaluation | un
     }
     if (cf.categories.total === 0) return skipped(metric, threshold, "no values in the window");
     if (cf.categories.unlisted > 0) {
-      return skipped(metric, threshold, `${cf.categories.unlisted} of the window's ${cf.categories.total} values are numbers with more than category_cap distinct values, counted but not listed`);
+      return skipped(
+        metric,
+        threshold,
+        `${cf.categories.unlisted} of the window's ${cf.categories.total} values are numbers with more than category_cap distinct values, counted but not listed`,
+      );
     }
     if (chi) {
       const p = chiSquaredPValue(cf.categories.buckets, bf.categories);

@@ -36,7 +36,12 @@ export function linfNumeric(baseline: WeightedDistribution, current: WeightedDis
 }
 
 /** L∞ distance between two frequency vectors over the union of categories (Deequ `categoricalLInfinityDistance`). */
-export function linfCategorical(baseline: ReadonlyArray<readonly [string, number]>, baselineTotal: number, current: ReadonlyArray<readonly [string, number]>, currentTotal: number): number {
+export function linfCategorical(
+  baseline: ReadonlyArray<readonly [string, number]>,
+  baselineTotal: number,
+  current: ReadonlyArray<readonly [string, number]>,
+  currentTotal: number,
+): number {
   const b = new Map(baseline);
   const c = new Map(current);
   let worst = 0;

@@ -15,7 +15,15 @@ export const extraColumnCheck: Check = (current, baseline) => {
   const out: CheckEvaluation[] = [];
   for (const cf of current.features) {
     if (known.has(cf.name)) continue;
-    out.push({ feature_name: cf.name, constraint_check_type: "extra_column_check", verdict: "violation", metric: "column_count", value: k, threshold: b, description });
+    out.push({
+      feature_name: cf.name,
+      constraint_check_type: "extra_column_check",
+      verdict: "violation",
+      metric: "column_count",
+      value: k,
+      threshold: b,
+      description,
+    });
   }
   const np = current.not_profiled;
   if (np !== undefined && np.values > 0) {

@@ -1,6 +1,15 @@
 import { baselineDriftCheck } from "./baselineDriftCheck.js";
 import { categoricalValuesCheck } from "./categoricalValuesCheck.js";
-import { CHECK_TYPES, NOT_PROFILED_FEATURES, type Baseline, type Check, type CheckEvaluation, type CheckType, type CurrentDataset, type Violation } from "./Check.js";
+import {
+  CHECK_TYPES,
+  NOT_PROFILED_FEATURES,
+  type Baseline,
+  type Check,
+  type CheckEvaluation,
+  type CheckType,
+  type CurrentDataset,
+  type Violation,
+} from "./Check.js";
 import { completenessCheck } from "./completenessCheck.js";
 import { dataTypeCheck } from "./dataTypeCheck.js";
 import { extraColumnCheck } from "./extraColumnCheck.js";

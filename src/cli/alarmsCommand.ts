@@ -7,7 +7,7 @@ import { MonitorConfigSchema } from "../config/monitorSchema.js";
 import { RunConfigSchema, type RunConfig } from "../config/schema.js";
 import { InputError } from "../records/inputBytes.js";
 import { planAlarms, sameAlarm } from "../sinks/cloudwatch/alarmPlan.js";
-import { CloudWatchCallError, type AlarmsApi } from "../sinks/cloudwatch/api.js";
+import { CloudWatchCallError, type AlarmsApi, type ExistingAlarm } from "../sinks/cloudwatch/api.js";
 import { createAlarmsApi } from "../sinks/cloudwatch/cloudWatchClient.js";
 import { resolveCommandConfig } from "./commandConfig.js";
 
@@ -41,7 +41,9 @@ export function registerAlarms(program: Command): void {
       const api = await createAlarmsApi({ region: cloudwatch.region, endpointUrl: cloudwatch.endpoint_url, requestTimeoutMs: cloudwatch.request_timeout_ms });
       try {
         const warn = (warning: string): boolean => process.stderr.write(`warning: ${warning}\n`);
-        await runAlarms(config, cloudwatch, api, { dryRun: flags.dryRun === true, snsTopicArn: flags.snsTopicArn, configFile: flags.config, warn }, (line) => process.stdout.write(`${line}\n`));
+        await runAlarms(config, cloudwatch, api, { dryRun: flags.dryRun === true, snsTopicArn: flags.snsTopicArn, configFile: flags.config, warn }, (line) =>
+          process.stdout.write(`${line}\n`),
+        );
       } finally {
         api.destroy();
       }
@@ -52,7 +54,10 @@ export function registerAlarms(program: Command): void {
  * The config file (replay's or monitor's schema, told apart by a `kafka` key) overridden by
  * DQSTREAM_… variables, as the other commands read it, and its cloudwatch section with defaults.
  */
-export async function resolveAlarmsConfig(flags: AlarmsFlags, env: NodeJS.ProcessEnv = process.env): Promise<{ config: RunConfig; cloudwatch: CloudWatchConfig }> {
+export async function resolveAlarmsConfig(
+  flags: AlarmsFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ config: RunConfig; cloudwatch: CloudWatchConfig }> {
   const config = (await resolveCommandConfig((merged): z.ZodType => ("kafka" in merged ? MonitorConfigSchema : RunConfigSchema), {
     file: flags.config,
     flags: {},
@@ -87,10 +92,23 @@ export interface AlarmsOutcome {
  * that are new or differ; prints one line per feature and a summary. A failed call stops the run
  * with a CloudWatchApiFailure after printing what was done before it.
  */
-export async function runAlarms(config: RunConfig, cloudwatch: CloudWatchConfig, api: AlarmsApi, o: AlarmsRunOptions, print: (line: string) => void): Promise<AlarmsOutcome> {
+export async function runAlarms(
+  config: RunConfig,
+  cloudwatch: CloudWatchConfig,
+  api: AlarmsApi,
+  o: AlarmsRunOptions,
+  print: (line: string) => void,
+): Promise<AlarmsOutcome> {
   const loaded = await loadBaseline(config.baseline.statistics, config.baseline.constraints);
   for (const w of loaded.warnings) o.warn?.(w);
-  const plan = planAlarms({ baseline: loaded.baseline, cloudwatch, endpoint: config.endpoint, schedule: config.schedule, windowSeconds: config.window_seconds, snsTopicArn: o.snsTopicArn });
+  const plan = planAlarms({
+    baseline: loaded.baseline,
+    cloudwatch,
+    endpoint: config.endpoint,
+    schedule: config.schedule,
+    windowSeconds: config.window_seconds,
+    snsTopicArn: o.snsTopicArn,
+  });
   const where = `CloudWatch (${cloudwatch.endpoint_url ?? `region ${cloudwatch.region ?? "from the AWS SDK's configuration"}`})`;
   const guard = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
     try {
@@ -101,9 +119,12 @@ export async function runAlarms(config: RunConfig, cloudwatch: CloudWatchConfig,
     }
   };
   const dims = `${cloudwatch.dimensions.endpoint}=${config.endpoint}, ${cloudwatch.dimensions.schedule}=${config.schedule}`;
-  print(`alarms: ${loaded.baseline.features.length} baseline features; namespace ${cloudwatch.namespace}; dimensions ${dims}; period ${plan.periodSeconds} s${o.dryRun ? " (dry run)" : ""}`);
+  print(
+    `alarms: ${loaded.baseline.features.length} baseline features; namespace ${cloudwatch.namespace}; dimensions ${dims}; period ${plan.periodSeconds} s${o.dryRun ? " (dry run)" : ""}`,
+  );
   if (!cloudwatch.enabled) print(`note: cloudwatch.enabled is not true in ${o.configFile}: dqstream publishes no metrics, so these alarms will not see data`);
-  const existing = plan.alarms.length === 0 ? new Map() : await guard("DescribeAlarms", () => api.describeAlarms(plan.alarms.map((a) => a.name)));
+  const existing =
+    plan.alarms.length === 0 ? new Map<string, ExistingAlarm>() : await guard("DescribeAlarms", () => api.describeAlarms(plan.alarms.map((a) => a.name)));
   const out: AlarmsOutcome = { created: [], updated: [], unchanged: [], skipped: plan.skipped };
   const width = Math.max(0, ...plan.alarms.map((a) => a.name.length));
   const byFeature = new Map(plan.alarms.map((a) => [a.metricName, a]));
@@ -122,7 +143,9 @@ export async function runAlarms(config: RunConfig, cloudwatch: CloudWatchConfig,
     out[verb].push(spec.name);
     const shown = o.dryRun && verb !== "unchanged" ? `would be ${verb}` : verb;
     const actions = spec.alarmActions.length > 0 ? `, notifies ${spec.alarmActions.join(", ")}` : "";
-    print(`  ${shown.padEnd(16)} ${spec.name.padEnd(width)}  Maximum > ${spec.threshold} in ${spec.datapointsToAlarm} of ${spec.evaluationPeriods} periods${actions}`);
+    print(
+      `  ${shown.padEnd(16)} ${spec.name.padEnd(width)}  Maximum > ${spec.threshold} in ${spec.datapointsToAlarm} of ${spec.evaluationPeriods} periods${actions}`,
+    );
   }
   const summary = `${out.created.length} ${o.dryRun ? "to create" : "created"}, ${out.updated.length} ${o.dryRun ? "to update" : "updated"}, ${out.unchanged.length} unchanged, ${out.skipped.length} skipped`;
   print(summary);

@@ -59,7 +59,8 @@ export async function runBaseline(opts: BaselineCommandOptions, err: NodeJS.Writ
   }
   const { profile, skips } = result;
   // an empty baseline would pass every later check and flag every feature as extra: refuse it
-  if (profile.itemCount === 0 || profile.features.size === 0) throw new InputError(input.name ?? opts.dataset, nothingProfiled(profile.itemCount, profile.features.size, decoded.bytes, skips));
+  if (profile.itemCount === 0 || profile.features.size === 0)
+    throw new InputError(input.name ?? opts.dataset, nothingProfiled(profile.itemCount, profile.features.size, decoded.bytes, skips));
   // JSON Lines: features sorted by name as text, the column order of Spark's JSON schema inference
   // (SageMaker's baseline job; windows match JSON keys in that order too: alignKeyedColumns)
   const statistics = toStatistics(opts.format === "jsonl" ? sortedByName(profile) : profile);

@@ -37,10 +37,14 @@ export async function resolveCommandConfig<S extends z.ZodType, F>(
     if (raw === undefined) continue;
     let value: unknown = raw;
     if (kind === "int") {
-      if (typeof raw !== "string" || !/^-?\d+$/.test(raw)) throw new ConfigError(`${flag}: expected an integer, got "${String(raw)}"`);
+      if (typeof raw !== "string" || !/^-?\d+$/.test(raw))
+        throw new ConfigError(`${flag}: expected an integer, got ${typeof raw === "string" ? `"${raw}"` : JSON.stringify(raw)}`);
       value = Number(raw);
     } else if (kind === "list") {
-      value = (Array.isArray(raw) ? (raw as string[]) : [String(raw)]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+      value = (Array.isArray(raw) ? (raw as string[]) : [typeof raw === "string" ? raw : JSON.stringify(raw)])
+        .flatMap((s) => s.split(","))
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
     }
     let node = fromFlags;
     for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;

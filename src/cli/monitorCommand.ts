@@ -59,7 +59,12 @@ export function registerMonitor(program: Command): void {
     .option("--idle-close-seconds <n>", "close every open window after this long without records (default 300)")
     .option("--endpoint <name>", "endpoint name in the reports path (default endpoint)")
     .option("--schedule <name>", "schedule name in the reports path (default schedule)")
-    .addOption(new Option("--json-column-matching <how>", "JSON payload keys to baseline features: sorted_position (SageMaker's rule, default) or name").choices(["sorted_position", "name"]))
+    .addOption(
+      new Option("--json-column-matching <how>", "JSON payload keys to baseline features: sorted_position (SageMaker's rule, default) or name").choices([
+        "sorted_position",
+        "name",
+      ]),
+    )
     .option("--http-port <n>", "port of /healthz, /readyz, /metrics (default 9464; 0 picks a free one)")
     .addOption(logLevelOption("info, or DQSTREAM_LOG_LEVEL"))
     .exitOverride()
@@ -73,10 +78,13 @@ export function registerMonitor(program: Command): void {
         log.info({ signal }, "stopping: finishing the batch in hand and committing");
         void monitor.stop();
         // whatever a client does during the shutdown, the process ends (the commits made are safe)
-        setTimeout(() => {
-          log.error({ shutdown_timeout_seconds: config.shutdown_timeout_seconds }, "the monitor did not stop in time: exiting");
-          process.exit(1);
-        }, (config.shutdown_timeout_seconds + 5) * 1000).unref();
+        setTimeout(
+          () => {
+            log.error({ shutdown_timeout_seconds: config.shutdown_timeout_seconds }, "the monitor did not stop in time: exiting");
+            process.exit(1);
+          },
+          (config.shutdown_timeout_seconds + 5) * 1000,
+        ).unref();
       };
       process.on("SIGTERM", onSignal);
       process.on("SIGINT", onSignal);
@@ -100,4 +108,3 @@ export function resolveMonitorConfig(flags: MonitorFlags, env: NodeJS.ProcessEnv
   // the first five flag keys (baseline, reports, brokers, topics) are required
   return resolveCommandConfig(MonitorConfigSchema, { file: flags.config, flags, flagKeys: FLAG_KEYS, required: 5, env });
 }
-

@@ -42,25 +42,40 @@ export function buildProgram(): Command {
         .default("START"),
     )
     .requiredOption("--output <dir>", "folder for statistics.json, constraints.json and baseline.json")
-    .option("--category-cap <n>", `distinct values counted exactly per feature before heavy hitters, 1 to ${MAX_CATEGORY_CAP}`, intInRange("--category-cap", 1, MAX_CATEGORY_CAP), 1000)
+    .option(
+      "--category-cap <n>",
+      `distinct values counted exactly per feature before heavy hitters, 1 to ${MAX_CATEGORY_CAP}`,
+      intInRange("--category-cap", 1, MAX_CATEGORY_CAP),
+      1000,
+    )
     .option(
       "--threads <n>",
       `CSV: threads that share the sketch work, 1 to ${MAX_THREADS} (default: 2, or 1 on a one-core machine); the result does not depend on it`,
       intInRange("--threads", 1, MAX_THREADS),
     )
     .exitOverride()
-    .action(async (o: { dataset: string; format: "csv" | "jsonl"; header?: boolean; outputColumnsPosition: "START" | "END"; output: string; categoryCap: number; threads?: number }) => {
-      if (o.format === "jsonl" && o.header !== undefined) throw new UsageError("--header/--no-header apply to --format csv only");
-      await runBaseline({
-        dataset: o.dataset,
-        format: o.format,
-        header: o.header ?? true,
-        outputColumnsPosition: o.outputColumnsPosition,
-        output: o.output,
-        categoryCap: o.categoryCap,
-        ...(o.threads === undefined ? {} : { threads: o.threads }),
-      });
-    });
+    .action(
+      async (o: {
+        dataset: string;
+        format: "csv" | "jsonl";
+        header?: boolean;
+        outputColumnsPosition: "START" | "END";
+        output: string;
+        categoryCap: number;
+        threads?: number;
+      }) => {
+        if (o.format === "jsonl" && o.header !== undefined) throw new UsageError("--header/--no-header apply to --format csv only");
+        await runBaseline({
+          dataset: o.dataset,
+          format: o.format,
+          header: o.header ?? true,
+          outputColumnsPosition: o.outputColumnsPosition,
+          output: o.output,
+          categoryCap: o.categoryCap,
+          ...(o.threads === undefined ? {} : { threads: o.threads }),
+        });
+      },
+    );
 
   registerReplay(program);
   registerMonitor(program);

@@ -11,7 +11,11 @@ export class ProgressLine {
   #last = Number.NEGATIVE_INFINITY;
   #shown = false;
 
-  constructor(out: NodeJS.WriteStream = process.stderr, readonly delayMs = 1000, readonly intervalMs = 250) {
+  constructor(
+    out: NodeJS.WriteStream = process.stderr,
+    readonly delayMs = 1000,
+    readonly intervalMs = 250,
+  ) {
     this.#out = out;
   }
 

@@ -50,8 +50,15 @@ export function registerReplay(program: Command): void {
     .option("--allowed-lateness-seconds <n>", "how far behind the greatest event time a record may be (default 0)")
     .option("--endpoint <name>", "endpoint name in the reports path (default endpoint)")
     .option("--schedule <name>", "schedule name in the reports path (default schedule)")
-    .addOption(new Option("--output-columns-position <position>", "output columns in captured CSV rows (default: baseline.json, else START)").choices(["START", "END"]))
-    .addOption(new Option("--json-column-matching <how>", "JSON payload keys to baseline features: sorted_position (SageMaker's rule, default) or name").choices(["sorted_position", "name"]))
+    .addOption(
+      new Option("--output-columns-position <position>", "output columns in captured CSV rows (default: baseline.json, else START)").choices(["START", "END"]),
+    )
+    .addOption(
+      new Option("--json-column-matching <how>", "JSON payload keys to baseline features: sorted_position (SageMaker's rule, default) or name").choices([
+        "sorted_position",
+        "name",
+      ]),
+    )
     .option("--config <file>", "YAML or JSON config file; flags override it (docs/configuration.md)")
     .addOption(logLevelOption("warn"))
     .exitOverride()
@@ -91,11 +98,17 @@ export function formatReplaySummary(config: RunConfig, files: readonly string[],
   const first = s.reports[0];
   const last = s.reports[s.reports.length - 1];
   const span = first !== undefined && last !== undefined ? ` (${isoSeconds(first.startMs)} … ${isoSeconds(last.endMs)})` : "";
-  lines.push(`replay: ${files.length} input${files.length === 1 ? "" : "s"}, ${formatCount(s.reports.length)} window${s.reports.length === 1 ? "" : "s"} of ${config.window_seconds} s${span}`);
+  lines.push(
+    `replay: ${files.length} input${files.length === 1 ? "" : "s"}, ${formatCount(s.reports.length)} window${s.reports.length === 1 ? "" : "s"} of ${config.window_seconds} s${span}`,
+  );
   lines.push(
     `records: ${formatCount(t.records)} counted (${formatCount(t.items)} rows), ${formatCount(totalOf(t.skipped))} skipped, ${formatCount(t.late)} late, ${formatCount(totalOf(t.malformed))} malformed, ${formatCount(totalOf(t.hook_errors))} hook errors`,
   );
-  for (const [label, map] of [["skipped", t.skipped], ["malformed", t.malformed], ["hook errors", t.hook_errors]] as const) {
+  for (const [label, map] of [
+    ["skipped", t.skipped],
+    ["malformed", t.malformed],
+    ["hook errors", t.hook_errors],
+  ] as const) {
     const entries = Object.entries(map);
     if (entries.length > 0) lines.push(`  ${label}: ${entries.map(([k, v]) => `${k} ${formatCount(v)}`).join(", ")}`);
   }

@@ -77,7 +77,12 @@ export const LifecycleSchema = z
      * start to window start) passed since the last open or repeat. Default 4 h (Alertmanager's
      * repeat_interval); set it to window_seconds to repeat on every violating window.
      */
-    repeat_interval_seconds: z.number().int().min(1).max(366 * 86_400).default(14_400),
+    repeat_interval_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(366 * 86_400)
+      .default(14_400),
     /** K: an open alert resolves after K windows in a row without the violation. */
     resolve_after_clean_windows: z.number().int().min(1).max(1_000).default(1),
     /** At start, the lifecycle is replayed over at most this many of the latest reports on disk. */

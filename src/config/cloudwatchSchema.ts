@@ -29,7 +29,7 @@ const DimensionName = z
   .string()
   .min(1)
   .max(255)
-  // eslint-disable-next-line no-control-regex
+
   .regex(/^[\x20-\x7e]+$/, "expected printable ASCII characters")
   .refine((s) => s.trim() !== "" && !s.startsWith(":"), "expected a non-blank name not starting with ':'");
 
@@ -79,7 +79,10 @@ export const CloudWatchSchema = z
     /** Their namespace (default "dqstream"). */
     own_namespace: Namespace.default("dqstream"),
     /** AWS region (default: the SDK's chain: AWS_REGION, then the shared config profile). */
-    region: z.string().regex(/^[a-z0-9-]+$/, "expected a region name such as us-east-1").optional(),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "expected a region name such as us-east-1")
+      .optional(),
     /** Endpoint override, e.g. a VPC interface endpoint or an emulator (default: the region's public endpoint). */
     endpoint_url: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional(),
     /** One PutMetricData attempt is abandoned after this long (default 5000). */

@@ -32,7 +32,10 @@ export const NON_CONFIG_VARIABLES: ReadonlySet<string> = new Set([
  * include every other command's. The variables in NON_CONFIG_VARIABLES are not config keys.
  * Returns the nested object and, for error messages, which variable set each key.
  */
-export function configFromEnv(env: NodeJS.ProcessEnv, schema: z.ZodType = MonitorConfigSchema): { config: Record<string, unknown>; origin: Map<string, string> } {
+export function configFromEnv(
+  env: NodeJS.ProcessEnv,
+  schema: z.ZodType = MonitorConfigSchema,
+): { config: Record<string, unknown>; origin: Map<string, string> } {
   const config: Record<string, unknown> = {};
   const origin = new Map<string, string>();
   // in name order, so which of two clashing variables an error names does not depend on the environment's order
@@ -49,7 +52,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, schema: z.ZodType = Monito
     let node = config;
     for (const [i, p] of path.slice(0, -1).entries()) {
       const next = Object.hasOwn(node, p) ? node[p] : undefined;
-      if (next !== undefined && !isSection(next)) throw new ConfigError(`${name}: ${path.slice(0, i + 1).join(".")} is set as a value and as a section (by ${origin.get(path.slice(0, i + 1).join("."))})`);
+      if (next !== undefined && !isSection(next))
+        throw new ConfigError(
+          `${name}: ${path.slice(0, i + 1).join(".")} is set as a value and as a section (by ${origin.get(path.slice(0, i + 1).join("."))})`,
+        );
       if (next === undefined) setOwn(node, p, {});
       node = node[p] as Record<string, unknown>;
     }
@@ -129,13 +135,14 @@ function alternatives(node: ZodNode, out: ZodNode[] = [], depth = 0): ZodNode[] 
 
 /** The schema nodes that check the value at `path` (object keys, record values); none for a path the schema lacks. */
 function nodesAt(schema: z.ZodType, path: readonly string[]): ZodNode[] {
-  let nodes = alternatives(schema as unknown as ZodNode);
+  let nodes = alternatives(schema);
   for (const key of path) {
     const next: ZodNode[] = [];
     for (const n of nodes) {
       const def = n._zod.def;
       if (def.type === "object") {
-        const field = def.shape !== undefined && Object.hasOwn(def.shape, key) ? def.shape[key] : def.catchall?._zod.def.type === "never" ? undefined : def.catchall;
+        const field =
+          def.shape !== undefined && Object.hasOwn(def.shape, key) ? def.shape[key] : def.catchall?._zod.def.type === "never" ? undefined : def.catchall;
         if (field !== undefined) alternatives(field, next);
       } else if (def.type === "record" && def.valueType !== undefined) {
         alternatives(def.valueType, next);

@@ -54,7 +54,7 @@ interface CstNode {
 function yamlDepth(text: string): number {
   let max = 0;
   const stack: Array<[CstNode, number]> = [];
-  for (const token of new YamlParser().parse(text)) stack.push([token as CstNode, 0]);
+  for (const token of new YamlParser().parse(text)) stack.push([token, 0]);
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     const [node, depth] = next;
     max = Math.max(max, depth);

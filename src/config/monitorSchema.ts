@@ -63,13 +63,23 @@ export const MonitorConfigSchema = RunConfigSchema.extend({
   kafka: KafkaSchema,
   http: HttpSchema.default({ host: "127.0.0.1", port: 9464 }),
   /** Close every open window after this long without records, so a quiet stream still gets its report. */
-  idle_close_seconds: z.number().int().min(1).max(7 * 86_400).default(300),
+  idle_close_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(300),
   /**
    * How long each partition's share of a closed window is kept under `<reports_dir>/.partials/`,
    * counted back from the latest closed window's end: instances of one group that own different
    * partitions assemble a window's report from these (docs/design-monitor.md).
    */
-  partials_retention_seconds: z.number().int().min(0).max(90 * 86_400).default(86_400),
+  partials_retention_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(90 * 86_400)
+    .default(86_400),
   /** On SIGTERM/SIGINT: finish the batch in hand, commit what is safe, exit within this time. */
   shutdown_timeout_seconds: z.number().int().min(1).max(600).default(30),
 });

@@ -28,7 +28,10 @@ const Name = z
   .min(1, "expected a non-empty name")
   .max(255, "expected at most 255 characters (it becomes a folder name)")
   .regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-' (it becomes a folder name)")
-  .refine((s) => !s.startsWith("."), "must not start with '.': '.', '..' and hidden folders (.partials, temporary files) would leave or collide with dqstream's own folders")
+  .refine(
+    (s) => !s.startsWith("."),
+    "must not start with '.': '.', '..' and hidden folders (.partials, temporary files) would leave or collide with dqstream's own folders",
+  )
   .refine((s) => !RESERVED_FOLDER_NAMES.has(s.toLowerCase()), "'dead-letter' is reserved: dead letters are written to <reports>/dead-letter/");
 
 /** The most distinct values counted exactly per feature (`category_cap`, `dqstream baseline --category-cap`): memory grows with it. */
@@ -60,7 +63,12 @@ export const RunConfigSchema = z.strictObject({
   endpoint: Name.default("endpoint"),
   schedule: Name.default("schedule"),
   window_seconds: z.number().int().min(MIN_WINDOW_SECONDS).max(MAX_WINDOW_SECONDS).default(3600),
-  allowed_lateness_seconds: z.number().int().min(0).max(7 * 86_400).default(0),
+  allowed_lateness_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(0),
   /**
    * Where the model's output columns sit in captured CSV rows. Default: what baseline.json beside
    * the statistics file says, else START (SageMaker's default).
@@ -74,7 +82,12 @@ export const RunConfigSchema = z.strictObject({
    * A record (a capture line, or one line of a Kafka message) longer than this is not read: it is
    * counted and dead-lettered as "record too long", with its first bytes.
    */
-  max_record_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
+  max_record_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(1024 * 1024),
   /**
    * Features one window profiles: the baseline's always, others in first-seen order up to this
    * total. Values of the rest are counted (window.json `features_not_profiled`) and raise
@@ -86,7 +99,12 @@ export const RunConfigSchema = z.strictObject({
    * partition's greatest event time, with confirmation by the next record) is implausible: the
    * record is dead-lettered and never moves the watermark (docs/monitoring.md).
    */
-  max_event_time_ahead_seconds: z.number().int().min(1).max(366 * 86_400).default(3600),
+  max_event_time_ahead_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(366 * 86_400)
+    .default(3600),
   preprocessor: HookSchema.optional(),
   postprocessor: HookSchema.optional(),
   /** CloudWatch metrics (API and Embedded Metric Format); docs/cloudwatch.md. */

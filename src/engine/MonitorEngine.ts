@@ -165,7 +165,13 @@ export class MonitorEngine {
       if (eventMs === undefined) {
         if (wm.attributionIsReread(state, at)) continue;
         const t = record.eventMetadata?.inferenceTime;
-        dead(slot(i), s, wm.attributionTarget(state), "missing event time", t === undefined ? "no eventMetadata.inferenceTime and no source timestamp" : `unparsable eventMetadata.inferenceTime ${JSON.stringify(t)}`);
+        dead(
+          slot(i),
+          s,
+          wm.attributionTarget(state),
+          "missing event time",
+          t === undefined ? "no eventMetadata.inferenceTime and no source timestamp" : `unparsable eventMetadata.inferenceTime ${JSON.stringify(t)}`,
+        );
         continue;
       }
       const id = partitionId(s.partition);
@@ -173,7 +179,14 @@ export class MonitorEngine {
       if (held !== undefined) {
         this.#held.delete(id);
         if (confirms(eventMs, held.eventMs, this.#plausibility)) timed(held, slot(i) - 1);
-        else dead(slot(i) - 1, held.source, wm.attributionTarget(state), IMPLAUSIBLE_EVENT_TIME, unconfirmedDetail(held.eventMs, state.maxEventMs, eventMs, this.#plausibility));
+        else
+          dead(
+            slot(i) - 1,
+            held.source,
+            wm.attributionTarget(state),
+            IMPLAUSIBLE_EVENT_TIME,
+            unconfirmedDetail(held.eventMs, state.maxEventMs, eventMs, this.#plausibility),
+          );
       }
       const judged = judgeEventTime(eventMs, s.timestampMs, state.maxEventMs, this.#plausibility);
       if (judged.verdict === "implausible") {
@@ -263,17 +276,15 @@ export class MonitorEngine {
       });
     }
     if (pending.length === 0) return [];
-    const contexts = pending.map(
-      (p): { record: CaptureRecord; context: PreprocessContext } => ({
-        record: p.record,
-        context: {
-          position: formatPosition(p.source.position),
-          event_time: isoSeconds(p.eventMs),
-          feature_names: this.#o.layout.featureNames,
-          default_rows: ((r) => (r.ok ? r.value : null))(captureRows(p.record, this.#o.layout)),
-        },
-      }),
-    );
+    const contexts = pending.map((p): { record: CaptureRecord; context: PreprocessContext } => ({
+      record: p.record,
+      context: {
+        position: formatPosition(p.source.position),
+        event_time: isoSeconds(p.eventMs),
+        feature_names: this.#o.layout.featureNames,
+        default_rows: ((r) => (r.ok ? r.value : null))(captureRows(p.record, this.#o.layout)),
+      },
+    }));
     const outcomes = await pre.run(contexts);
     return outcomes.map((o) => (o.ok ? { ok: true, rows: o.rows } : { ok: false, hook: true, reason: o.kind, detail: o.detail }));
   }

@@ -86,7 +86,11 @@ export class WindowReporter {
               window_start: isoSeconds(r.startMs),
               window_end: isoSeconds(r.endMs),
               folder: dir,
-              files: { statistics: join(dir, "statistics.json"), constraint_violations: join(dir, "constraint_violations.json"), window: join(dir, "window.json") },
+              files: {
+                statistics: join(dir, "statistics.json"),
+                constraint_violations: join(dir, "constraint_violations.json"),
+                window: join(dir, "window.json"),
+              },
               item_count: r.itemCount,
               violations: r.violations,
             },

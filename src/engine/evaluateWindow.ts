@@ -57,7 +57,13 @@ export function evaluateWindow(ctx: EvaluationContext, w: ClosedWindow): WindowR
       hook_errors: w.counts.hook_errors,
     },
     ...(profile.notProfiled.values > 0 && profile.limit !== undefined
-      ? { features_not_profiled: { max_features: profile.limit.maxFeatures, values: profile.notProfiled.values, distinct_names_estimate: profile.notProfiled.distinctNames() } }
+      ? {
+          features_not_profiled: {
+            max_features: profile.limit.maxFeatures,
+            values: profile.notProfiled.values,
+            distinct_names_estimate: profile.notProfiled.distinctNames(),
+          },
+        }
       : {}),
     ...(Object.keys(aligned.renamed).length > 0 ? { json_columns_by_position: { ...aligned.renamed } } : {}),
     violations: violations.length,

@@ -40,12 +40,16 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
   const post =
     config.postprocessor === undefined
       ? undefined
-      : config.preprocessor !== undefined && config.postprocessor.module === config.preprocessor.module && config.postprocessor.timeout_ms === config.preprocessor.timeout_ms
+      : config.preprocessor !== undefined &&
+          config.postprocessor.module === config.preprocessor.module &&
+          config.postprocessor.timeout_ms === config.preprocessor.timeout_ms
         ? pre
         : await HookRunner.start(config.postprocessor.module, config.postprocessor.timeout_ms);
   const windowMs = config.window_seconds * 1000;
   if (config.max_features < baseline.featureNames.length) {
-    throw new ConfigError(`max_features: ${config.max_features} is below the baseline's ${baseline.featureNames.length} features (${config.baseline.statistics}), which are always profiled`);
+    throw new ConfigError(
+      `max_features: ${config.max_features} is below the baseline's ${baseline.featureNames.length} features (${config.baseline.statistics}), which are always profiled`,
+    );
   }
   const featureLimit: FeatureLimit = { maxFeatures: config.max_features, reserved: new Set(baseline.featureNames) };
   const sketchOptions: SketchOptions = { ...DEFAULT_SKETCH_OPTIONS, category_cap: config.category_cap };

@@ -99,8 +99,12 @@ async function checkTopics(config: MonitorConfig, source: KafkaSource, log: Logg
   const wanted = [...k.topics, k.dead_letter_topic, ...(alertsTopic === undefined ? [] : [alertsTopic])];
   const found = await source.describeTopics(wanted);
   const missing = k.topics.filter((t) => !found.has(t));
-  if (missing.length > 0) throw new ConfigError(`kafka.topics: ${missing.map((t) => `"${t}"`).join(", ")} ${missing.length === 1 ? "does" : "do"} not exist on ${k.brokers.join(",")}`);
-  if (alertsTopic !== undefined && !found.has(alertsTopic)) throw new ConfigError(`alerts.channels.kafka.topic: "${alertsTopic}" does not exist on ${k.brokers.join(",")}; create it (compacted, docs/alerts.md)`);
+  if (missing.length > 0)
+    throw new ConfigError(
+      `kafka.topics: ${missing.map((t) => `"${t}"`).join(", ")} ${missing.length === 1 ? "does" : "do"} not exist on ${k.brokers.join(",")}`,
+    );
+  if (alertsTopic !== undefined && !found.has(alertsTopic))
+    throw new ConfigError(`alerts.channels.kafka.topic: "${alertsTopic}" does not exist on ${k.brokers.join(",")}; create it (compacted, docs/alerts.md)`);
   let dlq = found.get(k.dead_letter_topic);
   if (dlq === undefined) {
     if (!k.create_dead_letter_topic) {
@@ -237,7 +241,8 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
         `reports folder ${config.reports_dir}`,
         () =>
           parts.report(w, async (assembled) => {
-            if (assembled.parts.length > w.parts.length) log.info({ window_start: isoSeconds(w.startMs), partitions: partitionsOf(assembled) }, "window assembled with parts of other instances");
+            if (assembled.parts.length > w.parts.length)
+              log.info({ window_start: isoSeconds(w.startMs), partitions: partitionsOf(assembled) }, "window assembled with parts of other instances");
             return reporter.report([assembled]);
           }),
         heartbeat,
@@ -280,13 +285,20 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       const c = committed.get(id);
       const decoded = decodeCheckpoint(c?.metadata);
       if (decoded === undefined) {
-        if (c?.metadata !== undefined && c.metadata !== null && c.metadata !== "") log.warn({ topic: key.topic, partition: key.partition, offset: c.offset }, "commit metadata is not a dqstream checkpoint: the partition starts fresh from its committed offset");
+        if (c?.metadata !== undefined && c.metadata !== null && c.metadata !== "")
+          log.warn(
+            { topic: key.topic, partition: key.partition, offset: c.offset },
+            "commit metadata is not a dqstream checkpoint: the partition starts fresh from its committed offset",
+          );
         wm.dropPartition(key);
       } else {
         const { checkpoint, repaired } = repairCheckpoint(decoded, ceiling);
         if (repaired.length > 0) {
           metrics.checkpointRepaired();
-          log.warn({ topic: key.topic, partition: key.partition, offset: c?.offset, repaired }, "commit metadata holds implausible times: repaired, not trusted");
+          log.warn(
+            { topic: key.topic, partition: key.partition, offset: c?.offset, repaired },
+            "commit metadata holds implausible times: repaired, not trusted",
+          );
         }
         wm.restorePartition(key, checkpoint, c?.offset);
         log.info({ topic: key.topic, partition: key.partition, offset: c?.offset, checkpoint: c?.metadata }, "partition restored from its commit");
@@ -312,7 +324,8 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       try {
         await handleBatch(batch);
       } catch (e) {
-        if (!stopping) log.error({ err: e, topic: batch.partition.topic, partition: batch.partition.partition }, "batch failed: state reset to the committed offsets");
+        if (!stopping)
+          log.error({ err: e, topic: batch.partition.topic, partition: batch.partition.partition }, "batch failed: state reset to the committed offsets");
         reset();
         throw e;
       }
@@ -441,7 +454,8 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       readiness: () => {
         if (stopping) return { ready: false, reason: "shutting down" };
         const blocked = [...blockedOn.entries()];
-        if (blocked.length > 0) return { ready: false, reason: `blocked: ${blocked.map(([d, since]) => `${d} failing since ${new Date(since).toISOString()}`).join("; ")}` };
+        if (blocked.length > 0)
+          return { ready: false, reason: `blocked: ${blocked.map(([d, since]) => `${d} failing since ${new Date(since).toISOString()}`).join("; ")}` };
         if (!joined) return { ready: false, reason: "not yet a member of the consumer group" };
         if (assigned.size === 0) return { ready: false, reason: "no partitions assigned" };
         return { ready: true, reason: `${assigned.size} partitions assigned` };
@@ -480,7 +494,11 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
 
   let lock: ReportsLock | undefined;
   try {
-    lock = await ReportsLock.acquire(config.reports_dir, config.endpoint, config.schedule, { kind: "monitor", group_id: config.kafka.group_id, topics: config.kafka.topics });
+    lock = await ReportsLock.acquire(config.reports_dir, config.endpoint, config.schedule, {
+      kind: "monitor",
+      group_id: config.kafka.group_id,
+      topics: config.kafka.topics,
+    });
     const maxMessageBytes = await checkTopics(config, source, log);
     deadLetters = new KafkaDeadLetterSink(source, config.kafka.dead_letter_topic, maxMessageBytes);
     await source.start({ onBatch, onAssignment, onCrash, onFetch, mayRestart: () => !stopping && crashes <= MAX_CONSUMER_RESTARTS });

@@ -23,7 +23,12 @@ export interface ReplaySummary {
  * `dqstream replay`: the engine over capture files, in order, as one partition; every window is
  * closed at the end of input. The baseline loader's warnings go to `warn` (default: the log). The same input and baseline give byte-identical reports.
  */
-export async function runReplay(config: RunConfig, inputs: readonly string[], log: Logger, warn: (message: string) => void = (m) => log.warn(m)): Promise<ReplaySummary> {
+export async function runReplay(
+  config: RunConfig,
+  inputs: readonly string[],
+  log: Logger,
+  warn: (message: string) => void = (m) => log.warn(m),
+): Promise<ReplaySummary> {
   // before anything is written: a second, unrelated writer of these reports is refused
   const lock = await ReportsLock.acquire(config.reports_dir, config.endpoint, config.schedule, { kind: "replay" });
   let pipeline;
@@ -60,7 +65,10 @@ export async function runReplay(config: RunConfig, inputs: readonly string[], lo
   }
   return {
     reports,
-    totals: addCounts(reports.reduce((t, r) => addCounts(t, r.counts), emptyCounts()), engine.windows.unattributedCounts()),
+    totals: addCounts(
+      reports.reduce((t, r) => addCounts(t, r.counts), emptyCounts()),
+      engine.windows.unattributedCounts(),
+    ),
     unattributed: engine.windows.unattributedCounts(),
     deadLetters: deadLetters.count,
     deadLetterFile: deadLetters.count > 0 ? deadLetters.file : undefined,

@@ -43,11 +43,14 @@ export async function untilDelivered<T>(attempt: () => Promise<T>, o: UntilDeliv
     const beats = beat === undefined ? undefined : setInterval(() => void beat().catch((e: unknown) => (lost ??= e)), HEARTBEAT_SLICE_MS);
     try {
       const result = await attempt().finally(() => clearInterval(beats));
-      if (lost !== undefined) throw lost;
+      if (lost !== undefined) throw lost instanceof Error ? lost : new Error(`heartbeat failed: ${JSON.stringify(lost)}`);
       if (since !== undefined) {
         o.metrics.blocked(o.destination, false);
         o.onBlocked(o.destination, undefined);
-        o.log.info({ destination: o.destination, attempts: failures + 1, blocked_seconds: Math.round((Date.now() - since) / 1000) }, `unblocked: delivered to the ${o.description}`);
+        o.log.info(
+          { destination: o.destination, attempts: failures + 1, blocked_seconds: Math.round((Date.now() - since) / 1000) },
+          `unblocked: delivered to the ${o.description}`,
+        );
       }
       return result;
     } catch (e) {
@@ -64,7 +67,10 @@ export async function untilDelivered<T>(attempt: () => Promise<T>, o: UntilDeliv
         since = Date.now();
         o.metrics.blocked(o.destination, true);
         o.onBlocked(o.destination, since);
-        o.log.error({ err: e, destination: o.destination }, `blocked: delivering to the ${o.description} failed; retrying with backoff, committing nothing meanwhile`);
+        o.log.error(
+          { err: e, destination: o.destination },
+          `blocked: delivering to the ${o.description} failed; retrying with backoff, committing nothing meanwhile`,
+        );
       }
       try {
         // the wait is cut in slices with a heartbeat after each, so that waiting longer than the
@@ -78,7 +84,10 @@ export async function untilDelivered<T>(attempt: () => Promise<T>, o: UntilDeliv
         // records are read again and the delivery retried by whoever owns them next)
         o.metrics.blocked(o.destination, false);
         o.onBlocked(o.destination, undefined);
-        o.log.warn({ destination: o.destination, attempts: failures, reason: o.signal.aborted ? "stopping" : String((stop as Error).message ?? stop) }, `gave up delivering to the ${o.description} for now: nothing was committed, the records are read again`);
+        o.log.warn(
+          { destination: o.destination, attempts: failures, reason: o.signal.aborted ? "stopping" : String((stop as Error).message ?? stop) },
+          `gave up delivering to the ${o.description} for now: nothing was committed, the records are read again`,
+        );
         throw o.signal.aborted ? e : stop;
       }
     }

@@ -17,9 +17,7 @@ export const BaselineManifestSchema = z.strictObject({
   ]),
   item_count: z.number().int().min(0),
   features: z.number().int().min(0),
-  skipped: z.array(
-    z.strictObject({ reason: z.string(), count: z.number().int().min(1), first_lines: z.array(z.number().int().min(1)), example: z.string() }),
-  ),
+  skipped: z.array(z.strictObject({ reason: z.string(), count: z.number().int().min(1), first_lines: z.array(z.number().int().min(1)), example: z.string() })),
   sketch_options: z.strictObject({
     category_cap: z.number().int().min(1),
     hll_precision: z.number().int().min(4).max(18),

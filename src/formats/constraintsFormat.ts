@@ -126,7 +126,7 @@ export const DEFAULT_MONITORING_CONFIG: MonitoringConfig = Object.freeze({
     categorical_comparison_threshold: 0.1,
     categorical_drift_method: "LInfinity",
   }),
-}) as MonitoringConfig;
+});
 
 type MonitoringConfigIn = z.output<typeof MonitoringConfigInput>;
 
@@ -145,7 +145,7 @@ function normaliseOverrides(m: MonitoringConfigIn | undefined): MonitoringConfig
     if (perform !== undefined) dc.perform_comparison = perform;
     if (d.comparison_threshold !== undefined) dc.comparison_threshold = d.comparison_threshold;
     const method = d.comparison_method ?? d.comparion_method;
-    if (method !== undefined) dc.comparison_method = method as "Simple" | "Robust";
+    if (method !== undefined) dc.comparison_method = method;
     if (d.categorical_comparison_threshold !== undefined) dc.categorical_comparison_threshold = d.categorical_comparison_threshold;
     if (d.categorical_drift_method !== undefined) dc.categorical_drift_method = d.categorical_drift_method;
     out.distribution_constraints = dc;

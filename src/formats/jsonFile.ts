@@ -127,7 +127,8 @@ export async function makeFolder(dir: string, file: string = dir): Promise<strin
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // ENOTDIR: a file is in the way further up, which the walk up then names
-      if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(d) === d) throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { code, cause: e });
+      if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(d) === d)
+        throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { code, cause: e });
       missing.push(d);
       continue;
     }

@@ -33,9 +33,7 @@ export const NumericalStatisticsSchema = z.looseObject({
   /** Written by SageMaker's current analyzer (2024) and by dqstream; absent from older files. */
   approximate_num_distinct_values: count.optional(),
   completeness: finite.optional(),
-  distribution: z
-    .looseObject({ kll: z.looseObject({ buckets: z.array(KllBucketSchema), sketch: KllSketchSchema.optional() }) })
-    .optional(),
+  distribution: z.looseObject({ kll: z.looseObject({ buckets: z.array(KllBucketSchema), sketch: KllSketchSchema.optional() }) }).optional(),
 });
 
 const categoryValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
@@ -44,9 +42,7 @@ export const StringStatisticsSchema = z.looseObject({
   common: CommonStatisticsSchema,
   distinct_count: count,
   completeness: finite.optional(),
-  distribution: z
-    .looseObject({ categorical: z.looseObject({ buckets: z.array(z.looseObject({ value: categoryValue, count: count })) }) })
-    .optional(),
+  distribution: z.looseObject({ categorical: z.looseObject({ buckets: z.array(z.looseObject({ value: categoryValue, count: count })) }) }).optional(),
 });
 
 export const FeatureStatisticsSchema = z
@@ -79,13 +75,19 @@ export type StringStatistics = z.output<typeof StringStatisticsSchema>;
 
 export async function readStatisticsFile(file: string): Promise<StatisticsFile> {
   const stats = await readJsonFile(file, StatisticsSchema);
-  checkUniqueNames(file, stats.features.map((f) => f.name));
+  checkUniqueNames(
+    file,
+    stats.features.map((f) => f.name),
+  );
   return stats;
 }
 
 export function parseStatistics(file: string, value: unknown): StatisticsFile {
   const stats = parseWith(file, StatisticsSchema, value);
-  checkUniqueNames(file, stats.features.map((f) => f.name));
+  checkUniqueNames(
+    file,
+    stats.features.map((f) => f.name),
+  );
   return stats;
 }
 

@@ -9,7 +9,10 @@ export const LOAD_TIMEOUT_MS = 10_000;
 
 /** A hook module that cannot be loaded: a configuration error. */
 export class HookLoadError extends Error {
-  constructor(readonly modulePath: string, detail: string) {
+  constructor(
+    readonly modulePath: string,
+    detail: string,
+  ) {
     super(`hook module ${modulePath}: ${detail}`);
     this.name = "HookLoadError";
   }
@@ -17,9 +20,7 @@ export class HookLoadError extends Error {
 
 export type HookFunction = "preprocess" | "postprocess";
 
-export type HookOutcome =
-  | { ok: true; rows?: unknown[] }
-  | { ok: false; kind: string; detail: string };
+export type HookOutcome = { ok: true; rows?: unknown[] } | { ok: false; kind: string; detail: string };
 
 /** Why a run in one worker stopped before its last item: the item it stopped at, and how. */
 interface Stop {
@@ -139,7 +140,10 @@ export class HookRunner implements Preprocessor {
   }
 
   async run(items: ReadonlyArray<{ record: CaptureRecord; context: PreprocessContext }>): Promise<PreprocessOutcome[]> {
-    const outcomes = await this.call("preprocess", items.map((i) => ({ arg: i.record, context: i.context })));
+    const outcomes = await this.call(
+      "preprocess",
+      items.map((i) => ({ arg: i.record, context: i.context })),
+    );
     return outcomes.map((o): PreprocessOutcome => {
       if (o.ok) return { ok: true, rows: (o.rows ?? []) as FeatureRow[] };
       const kind = o.kind === "preprocess_timeout" || o.kind === "preprocess_invalid_result" ? o.kind : "preprocess_error";
@@ -152,7 +156,7 @@ export class HookRunner implements Preprocessor {
     if (items.length === 0) return [];
     if (!this.#exports.has(fn)) return items.map(() => ({ ok: false, kind: `${fn}_error`, detail: `${this.modulePath} exports no function ${fn}` }));
     if (this.#closed) return items.map(() => ({ ok: false, kind: `${fn}_error`, detail: "the hook runner is closed" }));
-    const job: Job = { fn, items, outcomes: new Array(items.length).fill(undefined) };
+    const job: Job = { fn, items, outcomes: new Array<HookOutcome | undefined>(items.length).fill(undefined) };
     let next = 0;
     // a worker that died, or is dying, between calls (a hook's timer that threw…) is replaced first
     let restart = this.#worker === undefined || this.#crash !== undefined;
@@ -195,18 +199,21 @@ export class HookRunner implements Preprocessor {
     return new Promise((resolvePromise) => {
       let lastIndex = -1;
       let lastChange = performance.now();
-      const timer = setInterval(() => {
-        const running = Atomics.load(this.#progress, 0) === id ? Atomics.load(this.#progress, 1) : -1;
-        const now = performance.now();
-        if (running !== lastIndex) {
-          lastIndex = running;
-          lastChange = now;
-          return;
-        }
-        if (now - lastChange >= this.timeoutMs) {
-          finish({ index: from + Math.max(0, running), timeout: true, detail: `${job.fn} did not finish within ${this.timeoutMs} ms` });
-        }
-      }, Math.max(5, Math.min(250, this.timeoutMs / 4)));
+      const timer = setInterval(
+        () => {
+          const running = Atomics.load(this.#progress, 0) === id ? Atomics.load(this.#progress, 1) : -1;
+          const now = performance.now();
+          if (running !== lastIndex) {
+            lastIndex = running;
+            lastChange = now;
+            return;
+          }
+          if (now - lastChange >= this.timeoutMs) {
+            finish({ index: from + Math.max(0, running), timeout: true, detail: `${job.fn} did not finish within ${this.timeoutMs} ms` });
+          }
+        },
+        Math.max(5, Math.min(250, this.timeoutMs / 4)),
+      );
       const onMessage = (m: { type: string; job: number; index?: number; outcome?: HookOutcome }): void => {
         if (m.job !== id) return;
         if (m.type === "item" && m.index !== undefined && m.outcome !== undefined) {

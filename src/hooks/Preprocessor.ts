@@ -17,8 +17,7 @@ export interface PreprocessContext {
 }
 
 export type PreprocessOutcome =
-  | { ok: true; rows: FeatureRow[] }
-  | { ok: false; kind: "preprocess_error" | "preprocess_timeout" | "preprocess_invalid_result"; detail: string };
+  { ok: true; rows: FeatureRow[] } | { ok: false; kind: "preprocess_error" | "preprocess_timeout" | "preprocess_invalid_result"; detail: string };
 
 /**
  * Runs the user's `preprocess(record, context)` over a batch, in order. Never rejects for a hook's

@@ -155,7 +155,12 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
   }
 
   serialize(): DatasetProfileState {
-    const state: DatasetProfileState = { v: 1, item_count: this.itemCount, options: { ...this.options }, features: [...this.features.values()].map((f) => f.serialize()) };
+    const state: DatasetProfileState = {
+      v: 1,
+      item_count: this.itemCount,
+      options: { ...this.options },
+      features: [...this.features.values()].map((f) => f.serialize()),
+    };
     if (this.keyed.size > 0) state.keyed = [...this.keyed];
     if (this.notProfiled.values > 0) state.not_profiled = { values: this.notProfiled.values, names: this.notProfiled.names.serialize() };
     return state;

@@ -234,7 +234,7 @@ export class FeatureProfile implements Mergeable<FeatureProfile> {
       kll_k: kll.k,
       kll_c: kll.c,
     });
-    out.kinds.set(kinds as number[]);
+    out.kinds.set(kinds);
     out.nonFinite = typeof s["non_finite"] === "number" ? s["non_finite"] : 0;
     out.moments = moments;
     out.kll = kll;
@@ -260,8 +260,8 @@ export interface FeatureProfileState {
 /** JSON text of an array or object value; values JSON cannot print (BigInt inside) fall back to String. */
 function jsonText(v: object): string {
   try {
-    return JSON.stringify(v) ?? String(v);
+    return JSON.stringify(v) ?? Object.prototype.toString.call(v);
   } catch {
-    return String(v);
+    return Object.prototype.toString.call(v);
   }
 }

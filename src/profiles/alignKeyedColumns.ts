@@ -22,7 +22,11 @@ export type JsonColumnMatching = (typeof JSON_COLUMN_MATCHINGS)[number];
  * index) when a baseline feature has it. `renamed` lists every key whose name changed. With
  * `name` matching, or no keyed feature, the profile is returned as is.
  */
-export function alignKeyedColumns(profile: DatasetProfile, baselineNames: readonly string[], matching: JsonColumnMatching): { profile: DatasetProfile; renamed: Record<string, string> } {
+export function alignKeyedColumns(
+  profile: DatasetProfile,
+  baselineNames: readonly string[],
+  matching: JsonColumnMatching,
+): { profile: DatasetProfile; renamed: Record<string, string> } {
   const renamed: Record<string, string> = Object.create(null) as Record<string, string>;
   if (matching === "name" || profile.keyed.size === 0) return { profile, renamed };
   const keyed = [...profile.keyed].sort(byText);

@@ -23,5 +23,9 @@ export function currentView(profile: DatasetProfile): CurrentDataset {
   }
   const np = profile.notProfiled;
   if (np.values === 0 || profile.limit === undefined) return { item_count: profile.itemCount, features };
-  return { item_count: profile.itemCount, features, not_profiled: { values: np.values, distinct_names: np.distinctNames(), max_features: profile.limit.maxFeatures } };
+  return {
+    item_count: profile.itemCount,
+    features,
+    not_profiled: { values: np.values, distinct_names: np.distinctNames(), max_features: profile.limit.maxFeatures },
+  };
 }

@@ -44,7 +44,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; de
  */
 export function parseCaptureRecord(text: string): Parsed<CaptureRecord> {
   const parsed = parseJsonBounded(text);
-  if (!parsed.ok) return parsed.nested ? { ok: false, reason: "invalid payload", detail: parsed.detail } : { ok: false, reason: "invalid JSON", detail: parsed.detail };
+  if (!parsed.ok)
+    return parsed.nested ? { ok: false, reason: "invalid payload", detail: parsed.detail } : { ok: false, reason: "invalid JSON", detail: parsed.detail };
   const r = CaptureRecordSchema.safeParse(parsed.value);
   if (!r.success) {
     const issue = r.error.issues[0];

@@ -137,7 +137,10 @@ export class CsvParser {
           if (end > pos && buf.charCodeAt(end - 1) === 13) end--;
           if (end === pos) this.emptyLines++;
           else {
-            this.#handler.record(this.#stride === 1 || this.#records === 0 ? buf.slice(pos, end).split(this.#delim) : this.#selected(buf, pos, end), this.#line);
+            this.#handler.record(
+              this.#stride === 1 || this.#records === 0 ? buf.slice(pos, end).split(this.#delim) : this.#selected(buf, pos, end),
+              this.#line,
+            );
             this.#records++;
           }
           this.#line++;
@@ -212,10 +215,11 @@ export class CsvParser {
   }
 
   /** Parses one record starting at `start` that contains a quote. */
-  #parseQuoted(buf: string, start: number, final: boolean):
-    | { fields: string[]; next: number; newlines: number }
-    | { error: string; at: number }
-    | typeof NEED_MORE {
+  #parseQuoted(
+    buf: string,
+    start: number,
+    final: boolean,
+  ): { fields: string[]; next: number; newlines: number } | { error: string; at: number } | typeof NEED_MORE {
     const delim = this.#delim;
     const quote = this.#quote;
     const fields: string[] = [];

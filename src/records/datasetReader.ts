@@ -29,7 +29,10 @@ export interface RowVisitor {
  */
 export async function readDataset(input: InputBytes, format: DatasetFormat, visitor: RowVisitor, skips: SkipLog, onChunk?: () => void): Promise<void> {
   if (format.format === "jsonl") {
-    const lines = new LineSplitter(format.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, jsonLine(visitor, skips, format.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES));
+    const lines = new LineSplitter(
+      format.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+      jsonLine(visitor, skips, format.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES),
+    );
     for await (const chunk of input.chunks) {
       lines.push(chunk);
       onChunk?.();
@@ -81,7 +84,12 @@ export function headerNames(fields: readonly string[]): string[] {
   });
 }
 
-function csvSink(format: { header: boolean; delimiter?: string; fieldStride?: number; fieldOffset?: number }, visitor: RowVisitor, skips: SkipLog, name: string): TextSink {
+function csvSink(
+  format: { header: boolean; delimiter?: string; fieldStride?: number; fieldOffset?: number },
+  visitor: RowVisitor,
+  skips: SkipLog,
+  name: string,
+): TextSink {
   let width = -1;
   const parser = new CsvParser(
     {

@@ -11,7 +11,9 @@ export function flattenObject(obj: Readonly<Record<string, unknown>>, prefix = "
   // no prototype: a "__proto__" key (an own property after JSON.parse) must stay a feature
   const out = Object.create(null) as Record<string, RawValue>;
   // each frame: an object's keys, the next key's index, and its name prefix
-  const frames: Array<{ obj: Readonly<Record<string, unknown>>; keys: string[]; next: number; prefix: string }> = [{ obj, keys: Object.keys(obj), next: 0, prefix }];
+  const frames: Array<{ obj: Readonly<Record<string, unknown>>; keys: string[]; next: number; prefix: string }> = [
+    { obj, keys: Object.keys(obj), next: 0, prefix },
+  ];
   while (frames.length > 0) {
     const f = frames[frames.length - 1] as (typeof frames)[number];
     if (f.next === f.keys.length) {
@@ -21,7 +23,8 @@ export function flattenObject(obj: Readonly<Record<string, unknown>>, prefix = "
     const key = f.keys[f.next++] as string;
     const v = f.obj[key];
     const name = f.prefix === "" ? key : `${f.prefix}.${key}`;
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) frames.push({ obj: v as Record<string, unknown>, keys: Object.keys(v), next: 0, prefix: name });
+    if (v !== null && typeof v === "object" && !Array.isArray(v))
+      frames.push({ obj: v as Record<string, unknown>, keys: Object.keys(v), next: 0, prefix: name });
     else out[name] = v as RawValue;
   }
   return out;

@@ -4,7 +4,10 @@ import { createGunzip } from "node:zlib";
 
 /** An input that could not be opened or decoded (exit code 1 in the CLI). */
 export class InputError extends Error {
-  constructor(readonly input: string, message: string) {
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
     super(`${input}: ${message}`);
     this.name = "InputError";
   }

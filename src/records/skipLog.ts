@@ -44,8 +44,6 @@ export class SkipLog {
 
   /** Reasons by descending count, then name. */
   reasons(): SkipReason[] {
-    return [...this.#reasons.values()]
-      .map((r) => ({ ...r, first: r.first.slice() }))
-      .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+    return [...this.#reasons.values()].map((r) => ({ ...r, first: r.first.slice() })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
   }
 }

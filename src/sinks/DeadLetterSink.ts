@@ -33,8 +33,11 @@ export interface DeadLetterSink {
 /** Keeps dead letters in memory: for tests and embedding. */
 export class MemoryDeadLetterSink implements DeadLetterSink {
   readonly letters: DeadLetter[] = [];
-  async write(letters: readonly DeadLetter[]): Promise<void> {
+  write(letters: readonly DeadLetter[]): Promise<void> {
     this.letters.push(...letters);
+    return Promise.resolve();
   }
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }

@@ -41,15 +41,16 @@ export class FileDeadLetterSink implements DeadLetterSink {
     const text = letters.map((l) => `${JSON.stringify(fileEntry(l))}\n`).join("");
     this.#count += letters.length;
     const out = this.#out;
-    if (!out.write(text)) await new Promise<void>((resolve) => {
-      const done = (): void => {
-        out.off("drain", done);
-        out.off("error", done);
-        resolve();
-      };
-      out.once("drain", done);
-      out.once("error", done);
-    });
+    if (!out.write(text))
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          out.off("drain", done);
+          out.off("error", done);
+          resolve();
+        };
+        out.once("drain", done);
+        out.once("error", done);
+      });
     await this.#check();
   }
 
@@ -67,7 +68,9 @@ export class FileDeadLetterSink implements DeadLetterSink {
       await rename(this.#tmp, this.file);
     } catch (e) {
       await rm(this.#tmp, { force: true }).catch(() => undefined);
-      throw e instanceof WriteError ? e : new WriteError(this.file, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+      throw e instanceof WriteError
+        ? e
+        : new WriteError(this.file, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
     }
   }
 

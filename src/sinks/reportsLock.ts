@@ -34,10 +34,16 @@ interface Member {
 }
 
 const sameIdentity = (a: WriterIdentity, b: WriterIdentity): boolean =>
-  a.kind === "monitor" && b.kind === "monitor" && a.group_id === b.group_id && a.topics.length === b.topics.length && [...a.topics].sort().every((t, i) => t === [...b.topics].sort()[i]);
+  a.kind === "monitor" &&
+  b.kind === "monitor" &&
+  a.group_id === b.group_id &&
+  a.topics.length === b.topics.length &&
+  [...a.topics].sort().every((t, i) => t === [...b.topics].sort()[i]);
 
 const describe = (m: Member): string =>
-  m.identity.kind === "replay" ? `a replay (pid ${m.pid} on ${m.host}, since ${m.since})` : `the monitor of group "${m.identity.group_id}" (pid ${m.pid} on ${m.host}, since ${m.since})`;
+  m.identity.kind === "replay"
+    ? `a replay (pid ${m.pid} on ${m.host}, since ${m.since})`
+    : `the monitor of group "${m.identity.group_id}" (pid ${m.pid} on ${m.host}, since ${m.since})`;
 
 /**
  * A lock on one endpoint/schedule of a reports folder, so that two unrelated writers (two
@@ -91,7 +97,11 @@ export class ReportsLock {
     for (let attempt = 0; attempt < 20; attempt++) {
       await mkdir(this.#dir, { recursive: true });
       const held = conflicts(await this.#liveMembers());
-      if (held.length > 0) throw new ReportsLockedError(what, `is being written by ${describe(held[0] as Member)}; stop it, or write elsewhere (--reports, --endpoint or --schedule)`);
+      if (held.length > 0)
+        throw new ReportsLockedError(
+          what,
+          `is being written by ${describe(held[0] as Member)}; stop it, or write elsewhere (--reports, --endpoint or --schedule)`,
+        );
       await writeFile(this.#file, JSON.stringify(this.#member));
       if (conflicts(await this.#liveMembers()).length === 0) return;
       await rm(this.#file, { force: true });
@@ -159,4 +169,3 @@ function alive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
-

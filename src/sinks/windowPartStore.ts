@@ -43,7 +43,10 @@ export class WindowPartStore {
     const own = new Set(w.parts.map((p) => partFile(p.partition)));
     let names = await this.#list(w.startMs);
     for (let round = 1; ; round++) {
-      const foreign = await this.#read(w.startMs, names.filter((n) => !own.has(n)));
+      const foreign = await this.#read(
+        w.startMs,
+        names.filter((n) => !own.has(n)),
+      );
       const assembled = foreign.length === 0 ? w : assembleWindow(w.startMs, w.endMs, [...w.parts, ...foreign], this.#sketch, w.profile.limit);
       const result = await write(assembled);
       const again = await this.#list(w.startMs);

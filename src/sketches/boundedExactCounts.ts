@@ -88,9 +88,11 @@ export class BoundedExactCounts implements Mergeable<BoundedExactCounts> {
       out.#counts = undefined;
       return out;
     }
-    if (!Array.isArray(counts) || counts.length > (cap as number)) throw new SketchStateError("bounded_exact_counts", "counts must be null or at most cap [value, count] pairs");
+    if (!Array.isArray(counts) || counts.length > (cap as number))
+      throw new SketchStateError("bounded_exact_counts", "counts must be null or at most cap [value, count] pairs");
     for (const e of counts as unknown[]) {
-      if (!Array.isArray(e) || typeof e[0] !== "string" || typeof e[1] !== "number") throw new SketchStateError("bounded_exact_counts", "counts must be [value, count] pairs");
+      if (!Array.isArray(e) || typeof e[0] !== "string" || typeof e[1] !== "number")
+        throw new SketchStateError("bounded_exact_counts", "counts must be [value, count] pairs");
       out.#counts?.set(e[0], e[1]);
     }
     return out;

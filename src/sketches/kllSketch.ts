@@ -173,7 +173,7 @@ export class KllSketch implements Mergeable<KllSketch> {
       }
       out.#levels[h] = level.slice() as number[];
       size += level.length;
-      const n = compactions[h];
+      const n: unknown = compactions[h];
       if (!Number.isInteger(n) || (n as number) < 0) throw new SketchStateError("kll", `compactions[${h}] must be a non-negative integer`);
       out.#compactions[h] = n as number;
     });

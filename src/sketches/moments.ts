@@ -69,7 +69,7 @@ export class Moments implements Mergeable<Moments> {
     }
     const delta = other.#mean - this.#mean;
     out.#mean = (na * this.#mean + nb * other.#mean) / n;
-    out.#m2 = this.#m2 + other.#m2 + ((delta * delta) * (na * nb)) / n;
+    out.#m2 = this.#m2 + other.#m2 + (delta * delta * (na * nb)) / n;
     return out;
   }
 

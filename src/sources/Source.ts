@@ -10,9 +10,7 @@ export interface PartitionKey {
 }
 
 /** Where a record was read: a file and line, or a topic, partition and offset. */
-export type Position =
-  | { readonly file: string; readonly line: number }
-  | { readonly topic: string; readonly partition: number; readonly offset: string };
+export type Position = { readonly file: string; readonly line: number } | { readonly topic: string; readonly partition: number; readonly offset: string };
 
 export interface SourceRecord {
   readonly partition: PartitionKey;

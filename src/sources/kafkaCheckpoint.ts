@@ -45,7 +45,8 @@ export function decodeCheckpoint(text: string | null | undefined): PartitionChec
   if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
   if (o["v"] !== 1 && o["v"] !== 2) return undefined;
-  const num = (x: unknown): number | undefined => (x === null ? Number.NEGATIVE_INFINITY : typeof x === "number" && Number.isFinite(x) && Math.abs(x) <= MAX_TIME_MS ? x : undefined);
+  const num = (x: unknown): number | undefined =>
+    x === null ? Number.NEGATIVE_INFINITY : typeof x === "number" && Number.isFinite(x) && Math.abs(x) <= MAX_TIME_MS ? x : undefined;
   const maxEventMs = num(o["max_event_ms"]);
   const closedUpToMs = num(o["closed_up_to_ms"]);
   if (maxEventMs === undefined || closedUpToMs === undefined) return undefined;
@@ -100,6 +101,11 @@ export function repairCheckpoint(c: PartitionCheckpoint, ceilingMs: number): { c
     closedUpToMs = last;
   }
   if (repaired.length === 0) return { checkpoint: c, repaired };
-  const checkpoint: PartitionCheckpoint = { maxEventMs, closedUpToMs, ...(c.processedTo === undefined ? {} : { processedTo: c.processedTo }), ...(closes === undefined ? {} : { closes }) };
+  const checkpoint: PartitionCheckpoint = {
+    maxEventMs,
+    closedUpToMs,
+    ...(c.processedTo === undefined ? {} : { processedTo: c.processedTo }),
+    ...(closes === undefined ? {} : { closes }),
+  };
   return { checkpoint, repaired };
 }

@@ -36,9 +36,9 @@ export interface KafkaSourceHandlers {
   /** The consumer crashed; `restarting` says whether kafkajs restarts it. */
   onCrash(error: Error, restarting: boolean): void;
   /** Whether a crashed consumer may be restarted (false once the monitor is stopping). */
-  mayRestart?(error: Error): boolean;
+  mayRestart?: (error: Error) => boolean;
   /** A fetch from broker `nodeId` succeeded (with or without records): the partitions it leads were served. */
-  onFetch?(nodeId: number): void;
+  onFetch?: (nodeId: number) => void;
 }
 
 /** Kafka's default max.message.bytes (1 MiB + 12), for a topic whose setting is unknown. */
@@ -96,7 +96,11 @@ export interface KafkaSource {
  * so it is accounted. A message that is one record carries its whole value as `bytes` (its dead
  * letter is the message, byte for byte); a line of a JSON Lines message carries the line's.
  */
-export function messageRecords(partition: PartitionKey, message: Pick<KafkaMessage, "offset" | "timestamp" | "value">, maxRecordBytes = DEFAULT_MAX_RECORD_BYTES): SourceRecord[] {
+export function messageRecords(
+  partition: PartitionKey,
+  message: Pick<KafkaMessage, "offset" | "timestamp" | "value">,
+  maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
+): SourceRecord[] {
   const value = message.value ?? Buffer.alloc(0);
   const ts = Number(message.timestamp);
   const base = {
@@ -104,7 +108,16 @@ export function messageRecords(partition: PartitionKey, message: Pick<KafkaMessa
     position: { topic: partition.topic, partition: partition.partition, offset: message.offset },
     ...(Number.isFinite(ts) && ts >= 0 ? { timestampMs: ts } : {}),
   };
-  if (!isUtf8(value)) return [{ ...base, value: "", bytes: value, size: value.length, unreadable: { reason: NOT_UTF8, detail: `a message of ${value.length} bytes that are not valid UTF-8` } }];
+  if (!isUtf8(value))
+    return [
+      {
+        ...base,
+        value: "",
+        bytes: value,
+        size: value.length,
+        unreadable: { reason: NOT_UTF8, detail: `a message of ${value.length} bytes that are not valid UTF-8` },
+      },
+    ];
   const out: SourceRecord[] = [];
   const lines = new LineSplitter(maxRecordBytes, (l) => {
     const r = recordText(l.bytes, l.size, maxRecordBytes);
@@ -191,7 +204,11 @@ export async function checkBrokerCertificate(config: KafkaConfig, broker: string
 }
 
 /** The kafkajs implementation of KafkaSource: a consumer group, a producer and an admin client. */
-export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, options: { maxWaitTimeInMs?: number; maxRecordBytes?: number } = {}): KafkaSource {
+export function createKafkaSource(
+  config: MonitorConfig["kafka"],
+  log: Logger,
+  options: { maxWaitTimeInMs?: number; maxRecordBytes?: number } = {},
+): KafkaSource {
   const clientConfig = kafkaClientConfig(config);
   const kafka = new Kafka(clientConfig);
   let mayRestart: (error: Error) => boolean = () => true;
@@ -203,9 +220,13 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
     maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
     // topics are checked at start; a consumer or producer never creates one by accident
     allowAutoTopicCreation: false,
-    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: async (e) => mayRestart(e) },
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: (e) => Promise.resolve(mayRestart(e)) },
   });
-  const producer: Producer = kafka.producer({ idempotent: false, allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 } });
+  const producer: Producer = kafka.producer({
+    idempotent: false,
+    allowAutoTopicCreation: false,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+  });
   const admin: Admin = kafka.admin();
   let producerConnected: Promise<void> | undefined;
   let adminConnected: Promise<void> | undefined;
@@ -248,6 +269,8 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 1,
+        // kafkajs passes heartbeat and resolveOffset as closures: calling them unbound is safe
+        // eslint-disable-next-line @typescript-eslint/unbound-method
         eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
           const last = batch.messages[batch.messages.length - 1];
           if (last === undefined) return;
@@ -264,7 +287,9 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
     async commit(offsets) {
       if (offsets.length === 0) return;
       try {
-        await consumer.commitOffsets(offsets.map((o) => ({ topic: o.partition.topic, partition: o.partition.partition, offset: o.offset, metadata: o.metadata })));
+        await consumer.commitOffsets(
+          offsets.map((o) => ({ topic: o.partition.topic, partition: o.partition.partition, offset: o.offset, metadata: o.metadata })),
+        );
       } catch (e) {
         // kafkajs wraps the broker's answer in its retry error; unwrapped, an answer saying this
         // member left the group (session expired while a batch took long) makes kafkajs rejoin
@@ -306,10 +331,15 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
         includeSynonyms: false,
         resources: wanted.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: ["max.message.bytes"] })),
       });
-      const limits = new Map(configs.resources.map((r) => [r.resourceName, Number(r.configEntries.find((e) => e.configName === "max.message.bytes")?.configValue)]));
+      const limits = new Map(
+        configs.resources.map((r) => [r.resourceName, Number(r.configEntries.find((e) => e.configName === "max.message.bytes")?.configValue)]),
+      );
       for (const t of metadata.topics) {
         const limit = limits.get(t.name);
-        out.set(t.name, { partitions: t.partitions.length, maxMessageBytes: limit !== undefined && Number.isFinite(limit) && limit > 0 ? limit : DEFAULT_MAX_MESSAGE_BYTES });
+        out.set(t.name, {
+          partitions: t.partitions.length,
+          maxMessageBytes: limit !== undefined && Number.isFinite(limit) && limit > 0 ? limit : DEFAULT_MAX_MESSAGE_BYTES,
+        });
       }
       return out;
     },
@@ -318,7 +348,9 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
       await connectAdmin();
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic, numPartitions: partitions, replicationFactor: -1, configEntries: Object.entries(topicConfig).map(([name, value]) => ({ name, value })) }],
+        topics: [
+          { topic, numPartitions: partitions, replicationFactor: -1, configEntries: Object.entries(topicConfig).map(([name, value]) => ({ name, value })) },
+        ],
       });
     },
 
@@ -328,7 +360,8 @@ export function createKafkaSource(config: MonitorConfig["kafka"], log: Logger, o
       const topics = [...new Set(keys.map((k) => k.topic))];
       if (topics.length === 0) return out;
       const metadata = await admin.fetchTopicMetadata({ topics });
-      for (const t of metadata.topics) for (const p of t.partitions) if (p.leader >= 0) out.set(partitionId({ topic: t.name, partition: p.partitionId }), p.leader);
+      for (const t of metadata.topics)
+        for (const p of t.partitions) if (p.leader >= 0) out.set(partitionId({ topic: t.name, partition: p.partitionId }), p.leader);
       return out;
     },
 
@@ -360,7 +393,11 @@ const MEMBERSHIP_ERRORS: ReadonlySet<string> = new Set(["REBALANCE_IN_PROGRESS",
 
 /** The error of a chain that says the member must rejoin its group, if there is one. */
 export function membershipError(e: unknown): Error | undefined {
-  for (let current: unknown = e, depth = 0; current instanceof Error && depth < 5; current = (current as { cause?: unknown; originalError?: unknown }).cause ?? (current as { originalError?: unknown }).originalError, depth++) {
+  for (
+    let current: unknown = e, depth = 0;
+    current instanceof Error && depth < 5;
+    current = (current as { cause?: unknown; originalError?: unknown }).cause ?? (current as { originalError?: unknown }).originalError, depth++
+  ) {
     if (MEMBERSHIP_ERRORS.has(String((current as { type?: unknown }).type))) return current;
   }
   return undefined;

@@ -27,9 +27,7 @@ export const OTHER_FEATURE = "__other__";
  * computing the checks and writing the reports, which is milliseconds locally and seconds against
  * a slow object store.
  */
-export const WINDOW_CLOSE_LATENCY_BUCKETS: readonly number[] = [
-  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
-];
+export const WINDOW_CLOSE_LATENCY_BUCKETS: readonly number[] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export interface MonitorMetricsOptions {
   /**

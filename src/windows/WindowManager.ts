@@ -198,7 +198,14 @@ export class WindowManager {
     const start = windowStart(eventMs, this.#opts.windowMs);
     let w = s.windows.get(start);
     if (w === undefined) {
-      w = { startMs: start, profile: new DatasetProfile(this.#opts.sketch, this.#opts.featureLimit), counts: emptyCounts(), first: undefined, last: undefined, maxEventBeforeMs: before };
+      w = {
+        startMs: start,
+        profile: new DatasetProfile(this.#opts.sketch, this.#opts.featureLimit),
+        counts: emptyCounts(),
+        first: undefined,
+        last: undefined,
+        maxEventBeforeMs: before,
+      };
       if (s.pending !== undefined && s.windows.size === 0) {
         w.counts = addCounts(w.counts, s.pending.counts);
         w.first = s.pending.first;
@@ -217,7 +224,14 @@ export class WindowManager {
       const w = s.windows.get(windowStart(s.maxEventMs, this.#opts.windowMs));
       if (w !== undefined) return w;
     }
-    s.pending ??= { startMs: Number.NaN, profile: new DatasetProfile(this.#opts.sketch, this.#opts.featureLimit), counts: emptyCounts(), first: undefined, last: undefined, maxEventBeforeMs: s.maxEventMs };
+    s.pending ??= {
+      startMs: Number.NaN,
+      profile: new DatasetProfile(this.#opts.sketch, this.#opts.featureLimit),
+      counts: emptyCounts(),
+      first: undefined,
+      last: undefined,
+      maxEventBeforeMs: s.maxEventMs,
+    };
     return s.pending;
   }
 
@@ -295,7 +309,10 @@ export class WindowManager {
     }
     s.closes = [[commit, base], ...later, ...s.closes.filter(([from]) => from >= next)];
     const closes = [[commit, base] as const, ...later].map(([from, closed]) => [from.toString(), closed] as const);
-    return { offset: oldest.first.offset, checkpoint: { maxEventMs: oldest.maxEventBeforeMs ?? Number.NEGATIVE_INFINITY, closedUpToMs, processedTo: nextOffset, closes } };
+    return {
+      offset: oldest.first.offset,
+      checkpoint: { maxEventMs: oldest.maxEventBeforeMs ?? Number.NEGATIVE_INFINITY, closedUpToMs, processedTo: nextOffset, closes },
+    };
   }
 
   /**
@@ -438,6 +455,9 @@ function comparePositions(a: Position, b: Position): number {
 function isEarlier(a: Position, b: Position): boolean {
   if ("line" in a && "line" in b) return a.file === b.file && a.line < b.line;
   // offsets are decimal strings without leading zeros: shorter is smaller, else by text (no BigInt on the hot path)
-  if ("offset" in a && "offset" in b) return a.topic === b.topic && a.partition === b.partition && (a.offset.length < b.offset.length || (a.offset.length === b.offset.length && a.offset < b.offset));
+  if ("offset" in a && "offset" in b)
+    return (
+      a.topic === b.topic && a.partition === b.partition && (a.offset.length < b.offset.length || (a.offset.length === b.offset.length && a.offset < b.offset))
+    );
   return false;
 }

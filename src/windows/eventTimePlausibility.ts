@@ -38,12 +38,18 @@ export function judgeEventTime(eventMs: number, sourceTimestampMs: number | unde
     const now = o.now?.();
     const ref = now === undefined ? sourceTimestampMs : Math.min(sourceTimestampMs, now);
     if (eventMs <= ref + o.maxAheadMs) return PLAUSIBLE;
-    const of = ref === sourceTimestampMs ? `its source timestamp ${isoSeconds(ref)}` : `the current time ${isoSeconds(ref)} (its source timestamp ${isoSeconds(sourceTimestampMs)} is in the future)`;
+    const of =
+      ref === sourceTimestampMs
+        ? `its source timestamp ${isoSeconds(ref)}`
+        : `the current time ${isoSeconds(ref)} (its source timestamp ${isoSeconds(sourceTimestampMs)} is in the future)`;
     return { verdict: "implausible", detail: `event time ${isoSeconds(eventMs)} is more than ${ahead} after ${of}` };
   }
   if (o.confirmJumps) return !Number.isFinite(partitionMaxMs) || eventMs > partitionMaxMs + o.maxAheadMs ? CONFIRM : PLAUSIBLE;
   if (Number.isFinite(partitionMaxMs) && eventMs > partitionMaxMs + o.maxAheadMs) {
-    return { verdict: "implausible", detail: `event time ${isoSeconds(eventMs)} is more than ${ahead} after the partition's greatest event time ${isoSeconds(partitionMaxMs)}` };
+    return {
+      verdict: "implausible",
+      detail: `event time ${isoSeconds(eventMs)} is more than ${ahead} after the partition's greatest event time ${isoSeconds(partitionMaxMs)}`,
+    };
   }
   return PLAUSIBLE;
 }
@@ -56,7 +62,12 @@ export function confirms(nextMs: number, heldMs: number, o: PlausibilityOptions)
 /** The dead letter's detail of a held record that was not confirmed. */
 export function unconfirmedDetail(heldMs: number, partitionMaxMs: number, nextMs: number | undefined, o: PlausibilityOptions): string {
   const ahead = `${o.maxAheadMs / 1000} s`;
-  const jump = Number.isFinite(partitionMaxMs) ? `is more than ${ahead} after the partition's greatest event time ${isoSeconds(partitionMaxMs)}` : "is the partition's first";
-  const next = nextMs === undefined ? "no later record of the partition confirms it" : `the partition's next record (${isoSeconds(nextMs)}) is more than ${ahead} away from it`;
+  const jump = Number.isFinite(partitionMaxMs)
+    ? `is more than ${ahead} after the partition's greatest event time ${isoSeconds(partitionMaxMs)}`
+    : "is the partition's first";
+  const next =
+    nextMs === undefined
+      ? "no later record of the partition confirms it"
+      : `the partition's next record (${isoSeconds(nextMs)}) is more than ${ahead} away from it`;
   return `event time ${isoSeconds(heldMs)} ${jump}, and ${next}`;
 }

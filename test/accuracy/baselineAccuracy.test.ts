@@ -79,7 +79,7 @@ describe("baseline accuracy against exact values", async () => {
     ties: ties.map(String),
   });
   const present = (name: string): number[] =>
-    name === "fractional" ? fractional.filter((_, i) => !missingMask[i]) : ({ integral, lognormal, ties } as Record<string, number[]>)[name] as number[];
+    name === "fractional" ? fractional.filter((_, i) => !missingMask[i]) : (({ integral, lognormal, ties } as Record<string, number[]>)[name] as number[]);
 
   it("item_count, num_present and num_missing are exact", () => {
     expect(stats.itemCount).toBe(N);

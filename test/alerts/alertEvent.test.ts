@@ -30,7 +30,13 @@ function scripted(): AlertEvent[] {
       endMs: T0 + 3 * HOUR,
       folder: folder(2),
       hasData: true,
-      violations: [{ feature_name: "day_mins", constraint_check_type: "baseline_drift_check", description: "Baseline drift distance: 0.5219380063325713 exceeds threshold: 0.1" }],
+      violations: [
+        {
+          feature_name: "day_mins",
+          constraint_check_type: "baseline_drift_check",
+          description: "Baseline drift distance: 0.5219380063325713 exceeds threshold: 0.1",
+        },
+      ],
       evaluations: [drift(0.5219380063325713)],
     },
     {
@@ -40,7 +46,11 @@ function scripted(): AlertEvent[] {
       hasData: true,
       violations: [
         { feature_name: "day_mins", constraint_check_type: "baseline_drift_check", description: "Baseline drift distance: 0.3 exceeds threshold: 0.1" },
-        { feature_name: "a<b>&c", constraint_check_type: "missing_column_check", description: "There are missing columns in current dataset. Number of columns in current dataset: 3, Number of columns in baseline constraints: 4" },
+        {
+          feature_name: "a<b>&c",
+          constraint_check_type: "missing_column_check",
+          description: "There are missing columns in current dataset. Number of columns in current dataset: 3, Number of columns in baseline constraints: 4",
+        },
       ],
       evaluations: [drift(0.3)],
     },

@@ -95,7 +95,10 @@ describe("alert sink", () => {
 
     const second = await logSink(dir);
     expect(openAlerts(second.sink.state).map((a) => `${a.checkType}/${a.feature}@${(a.openedStartMs - T0) / 3_600_000}`)).toEqual(["data_type_check/b@1"]);
-    expect(second.lines.find((l) => l["msg"] === "alerts: state rebuilt from the reports on disk")).toMatchObject({ windows: 3, open_alerts: ["data_type_check/b"] });
+    expect(second.lines.find((l) => l["msg"] === "alerts: state rebuilt from the reports on disk")).toMatchObject({
+      windows: 3,
+      open_alerts: ["data_type_check/b"],
+    });
     await reportAndPublish(dir, second.sink, [w(2, ["type:b"]), w(3, [])]);
     expect(brief(second.events())).toEqual(["03 resolved data_type_check/b"]);
   });
@@ -153,7 +156,11 @@ describe("reports on disk", () => {
     );
     const windows = await readRecentWindows(dir, "ep", "sch", 4, log);
     expect(windows.map((x) => (x.startMs - T0) / 3_600_000)).toEqual([3, 4, 6]);
-    expect(windows[0]).toMatchObject({ folder: "ep/sch/2026/11/01/03", hasData: true, violations: [{ feature_name: "a", constraint_check_type: "baseline_drift_check" }] });
+    expect(windows[0]).toMatchObject({
+      folder: "ep/sch/2026/11/01/03",
+      hasData: true,
+      violations: [{ feature_name: "a", constraint_check_type: "baseline_drift_check" }],
+    });
     expect(warnings.join("")).toContain("ep/sch/2026/11/01/05/constraint_violations.json: not valid JSON");
     expect(await readRecentWindows(join(dir, "nothing-here"), "ep", "sch", 4, log)).toEqual([]);
   });

@@ -19,7 +19,13 @@ function errorOf(alerts: unknown): string {
 describe("alerts config", () => {
   it("an empty section gets the documented defaults", () => {
     expect(AlertsSchema.parse({})).toEqual({
-      lifecycle: { open_after_violating_windows: 1, of_last_windows: 1, repeat_interval_seconds: 14_400, resolve_after_clean_windows: 1, rebuild_windows: 1_000 },
+      lifecycle: {
+        open_after_violating_windows: 1,
+        of_last_windows: 1,
+        repeat_interval_seconds: 14_400,
+        resolve_after_clean_windows: 1,
+        rebuild_windows: 1_000,
+      },
       channels: { log: true, webhooks: [] },
       close_timeout_ms: 10_000,
     });
@@ -61,8 +67,12 @@ describe("alerts config", () => {
 
   it("unknown keys, bad formats, header names and duplicate names are errors naming the key", () => {
     expect(errorOf({ lifecycle: { open_after: 2 } })).toBe("config.yaml: unknown key alerts.lifecycle.open_after");
-    expect(errorOf({ channels: { webhooks: [{ url: "http://x.example", format: "teams" }] } })).toMatch(/^config\.yaml: alerts\.channels\.webhooks\[0\]\.format: /);
-    expect(errorOf({ channels: { webhooks: [{ url: "http://x.example", headers: { "bad header": "v" } }] } })).toMatch(/alerts\.channels\.webhooks\[0\]\.headers/);
+    expect(errorOf({ channels: { webhooks: [{ url: "http://x.example", format: "teams" }] } })).toMatch(
+      /^config\.yaml: alerts\.channels\.webhooks\[0\]\.format: /,
+    );
+    expect(errorOf({ channels: { webhooks: [{ url: "http://x.example", headers: { "bad header": "v" } }] } })).toMatch(
+      /alerts\.channels\.webhooks\[0\]\.headers/,
+    );
     expect(errorOf({ channels: { webhooks: [{ url: "http://a.example", name: "1" }, { url: "http://b.example" }] } })).toMatch(
       /^config\.yaml: alerts\.channels\.webhooks: webhook names must be unique/,
     );

@@ -7,7 +7,12 @@ import { advance, initialState, openAlerts, replay, type LifecycleState, type Wi
 import type { LifecycleConfig } from "../../src/config/alertsSchema.js";
 import { HOUR, T0, lifecycle, w } from "./support.js";
 
-const SHORT = (t: string): string => t.replace(/_check$/, "").replace("baseline_", "").replace("_values", "").replace("data_", "");
+const SHORT = (t: string): string =>
+  t
+    .replace(/_check$/, "")
+    .replace("baseline_", "")
+    .replace("_values", "")
+    .replace("data_", "");
 
 /** Transitions as "hour type short:feature", in order. */
 function run(config: LifecycleConfig, windows: readonly WindowOutcome[], from: LifecycleState = initialState()): { log: string[]; state: LifecycleState } {
@@ -106,12 +111,14 @@ describe("alert lifecycle", () => {
 
   it("invariants on random sequences: per fingerprint open and resolved alternate, repeats only while open, never faster than the interval", () => {
     const features = ["a", "b", "c"];
-    const windowArb = fc.oneof(
-      { weight: 1, arbitrary: fc.constant(null) },
-      { weight: 6, arbitrary: fc.subarray(features.map((f) => `drift:${f}`)) },
-    );
+    const windowArb = fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 6, arbitrary: fc.subarray(features.map((f) => `drift:${f}`)) });
     const configArb = fc
-      .record({ n: fc.integer({ min: 1, max: 4 }), extra: fc.integer({ min: 0, max: 3 }), k: fc.integer({ min: 1, max: 4 }), repeatHours: fc.integer({ min: 1, max: 5 }) })
+      .record({
+        n: fc.integer({ min: 1, max: 4 }),
+        extra: fc.integer({ min: 0, max: 3 }),
+        k: fc.integer({ min: 1, max: 4 }),
+        repeatHours: fc.integer({ min: 1, max: 5 }),
+      })
       .map(({ n, extra, k, repeatHours }) =>
         lifecycle({ open_after_violating_windows: n, of_last_windows: n + extra, resolve_after_clean_windows: k, repeat_interval_seconds: repeatHours * 3600 }),
       );
@@ -155,7 +162,10 @@ describe("alert lifecycle", () => {
         const config = lifecycle({ resolve_after_clean_windows: k });
         const windows = specs.map((s, h) => w(h, s));
         const suffix = windows.slice(Math.min(cut % windows.length, Math.max(0, windows.length - k)));
-        const keys = (s: LifecycleState): string[] => openAlerts(s).map((a) => `${a.checkType}/${a.feature}`).sort();
+        const keys = (s: LifecycleState): string[] =>
+          openAlerts(s)
+            .map((a) => `${a.checkType}/${a.feature}`)
+            .sort();
         expect(keys(replay(config, suffix))).toEqual(keys(replay(config, windows)));
       }),
       { numRuns: 300 },

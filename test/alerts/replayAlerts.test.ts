@@ -108,15 +108,30 @@ describe("alerts through dqstream replay of the example captures", () => {
       const start = new Date(r.startMs).toISOString().replace(".000", "");
       const opened = events.filter((e) => e.window_start === start && e.type !== "resolved");
       if (r.violations.length === 0) expect(opened, start).toEqual([]);
-      else expect(opened.map((e) => `${e.check_type}/${e.feature}`), start).toEqual(r.violations.map((v) => `${v.constraint_check_type}/${v.feature_name}`));
+      else
+        expect(
+          opened.map((e) => `${e.check_type}/${e.feature}`),
+          start,
+        ).toEqual(r.violations.map((v) => `${v.constraint_check_type}/${v.feature_name}`));
       for (const e of opened) {
         const evaluation = r.evaluations.find((x) => x.feature_name === e.feature && x.constraint_check_type === e.check_type);
-        expect(e).toMatchObject({ report_folder: r.folder, endpoint: "churn-endpoint", schedule: "hourly", value: evaluation?.value, threshold: evaluation?.threshold });
+        expect(e).toMatchObject({
+          report_folder: r.folder,
+          endpoint: "churn-endpoint",
+          schedule: "hourly",
+          value: evaluation?.value,
+          threshold: evaluation?.threshold,
+        });
         expect(e.description).toBe(r.violations.find((v) => v.feature_name === e.feature && v.constraint_check_type === e.check_type)?.description);
       }
     }
     const drift = events.find((e) => e.feature === "day_mins" && e.type === "open");
-    expect(drift).toMatchObject({ metric: "linf_robust", threshold: 0.1, report_folder: "churn-endpoint/hourly/2026/11/01/03", window_end: "2026-11-01T03:00:00Z" });
+    expect(drift).toMatchObject({
+      metric: "linf_robust",
+      threshold: 0.1,
+      report_folder: "churn-endpoint/hourly/2026/11/01/03",
+      window_end: "2026-11-01T03:00:00Z",
+    });
 
     // the Slack webhook got the same alerts as text
     expect(hooks.slack.delivered.length).toBe(15);

@@ -5,7 +5,6 @@ import { LifecycleSchema, type LifecycleConfig } from "../../src/config/alertsSc
 import type { WindowOutcome } from "../../src/alerts/lifecycle.js";
 import { join } from "node:path";
 import { writeJsonFile } from "../../src/formats/jsonFile.js";
-import type { StatisticsFile } from "../../src/formats/statisticsFormat.js";
 import type { WindowReport } from "../../src/reports/WindowReport.js";
 import { isoSeconds } from "../../src/windows/tumblingWindows.js";
 import { emptyCounts } from "../../src/windows/WindowCounts.js";
@@ -68,7 +67,7 @@ export function report(outcome: WindowOutcome): WindowReport {
     counts: emptyCounts(),
     violations: outcome.violations,
     evaluations: outcome.evaluations,
-    statistics: { version: 0, dataset: { item_count: outcome.hasData ? 10 : 0 }, features: [] } as unknown as StatisticsFile,
+    statistics: { version: 0, dataset: { item_count: outcome.hasData ? 10 : 0 }, features: [] },
     manifest: {},
     jsonColumnsByPosition: {},
   };

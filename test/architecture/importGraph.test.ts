@@ -14,7 +14,9 @@ async function violations(files: string[]): Promise<string[]> {
     const r = await cruise(files, { validate: true, ruleSet: rules, ...rules.options, tsConfig: { fileName: join(ROOT, "tsconfig.json") } });
     const output = r.output as ICruiseResult;
     expect(output.summary.totalCruised).toBeGreaterThan(0);
-    return output.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}${v.cycle ? ` (cycle ${v.cycle.map((c) => (typeof c === "string" ? c : c.name)).join(" → ")})` : ""}`);
+    return output.summary.violations.map(
+      (v) => `${v.rule.name}: ${v.from} → ${v.to}${v.cycle ? ` (cycle ${v.cycle.map((c) => (typeof c === "string" ? c : c.name)).join(" → ")})` : ""}`,
+    );
   } finally {
     process.chdir(cwd);
   }

@@ -312,7 +312,11 @@ describe("baseline_drift_check, String features: only over distributions that ac
       {
         name: "zipcode",
         inferred_type: "String",
-        string_statistics: { common: { num_present: 100, num_missing: 0 }, distinct_count: 91, distribution: { categorical: { buckets: [{ value: "Unknown", count: 10 }] } } },
+        string_statistics: {
+          common: { num_present: 100, num_missing: 0 },
+          distinct_count: 91,
+          distribution: { categorical: { buckets: [{ value: "Unknown", count: 10 }] } },
+        },
       },
     ],
   };
@@ -339,6 +343,9 @@ describe("baseline_drift_check, String features: only over distributions that ac
     const baseline = baselineFromRows(zipConstraints, column("zipcode", [...times("1", 50), ...times("Unknown", 50)]));
     const window = currentOf(column("zipcode", [...range(1, 30).map(String), ...times("Unknown", 30)]), { category_cap: 10, kll_k: 2048, kll_c: 0.64 });
     const e = only(baselineDriftCheck(window, baseline), "zipcode");
-    expect(e).toMatchObject({ verdict: "skipped", note: "30 of the window's 60 values are numbers with more than category_cap distinct values, counted but not listed" });
+    expect(e).toMatchObject({
+      verdict: "skipped",
+      note: "30 of the window's 60 values are numbers with more than category_cap distinct values, counted but not listed",
+    });
   });
 });

@@ -66,7 +66,16 @@ describe("completeness_check", () => {
 
   it("evaluate_constraints Disabled, globally or for the feature, turns it off; a feature's Enabled wins over a global Disabled", () => {
     const current = currentOf([{ a: null, b: null }]);
-    const off = baselineFromRows(constraints([{ name: "a", completeness: 1 }, { name: "b", completeness: 1 }], { evaluate_constraints: "Disabled" }), baselineRows);
+    const off = baselineFromRows(
+      constraints(
+        [
+          { name: "a", completeness: 1 },
+          { name: "b", completeness: 1 },
+        ],
+        { evaluate_constraints: "Disabled" },
+      ),
+      baselineRows,
+    );
     expect(completenessCheck(current, off)).toEqual([]);
     const perFeature = baselineFromRows(
       constraints([

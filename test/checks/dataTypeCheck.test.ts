@@ -41,7 +41,9 @@ describe("data_type_check", () => {
     const current = currentOf([{ i: 1 }, { i: null }, { i: "" }, { other: 3 }, { i: "x" }]);
     const e = only(dataTypeCheck(current, baseline), "i");
     expect(e.value).toBe(0.5);
-    expect(e.description).toBe("Data type match requirement is not met. Expected data type: Integral, Expected match: 100.0%. Observed: Only 50.0% of data is Integral.");
+    expect(e.description).toBe(
+      "Data type match requirement is not met. Expected data type: Integral, Expected match: 100.0%. Observed: Only 50.0% of data is Integral.",
+    );
   });
 
   it("prints the observed share like Java: 0 of 2 → 0.0%, 2 of 3 → (2/3)·100 = 66.66666666666666%", () => {
@@ -119,7 +121,9 @@ describe("data_type_check", () => {
       const above = baselineFromRows(constraints({ monitoring_config: { datatype_check_threshold: 0.76 } }), baselineRows);
       const e = only(dataTypeCheck(current, above), "i");
       expect(e).toMatchObject({ verdict: "violation", value: 0.75, threshold: 0.76 });
-      expect(e.description).toBe("Data type match requirement is not met. Expected data type: Integral, Expected match: 76.0%. Observed: Only 75.0% of data is Integral.");
+      expect(e.description).toBe(
+        "Data type match requirement is not met. Expected data type: Integral, Expected match: 76.0%. Observed: Only 75.0% of data is Integral.",
+      );
     });
 
     it("a per-feature override wins over the global threshold", () => {

@@ -18,7 +18,11 @@ function erfc(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -99,10 +103,30 @@ describe("linfCategorical", () => {
       ["a", 50],
       ["b", 50],
     ];
-    expect(linfCategorical(b, 100, [["a", 30], ["b", 70]], 100)).toBeCloseTo(0.2, 15);
+    expect(
+      linfCategorical(
+        b,
+        100,
+        [
+          ["a", 30],
+          ["b", 70],
+        ],
+        100,
+      ),
+    ).toBeCloseTo(0.2, 15);
     expect(linfCategorical(b, 100, b, 100)).toBe(0);
     // proportions, not counts
-    expect(linfCategorical(b, 100, [["a", 3], ["b", 3]], 6)).toBe(0);
+    expect(
+      linfCategorical(
+        b,
+        100,
+        [
+          ["a", 3],
+          ["b", 3],
+        ],
+        6,
+      ),
+    ).toBe(0);
   });
 
   it("a category present on one side only counts with frequency 0 on the other", () => {
@@ -111,7 +135,18 @@ describe("linfCategorical", () => {
       ["b", 2],
     ];
     // window-only category "c": |0 − 0.5| = 0.5
-    expect(linfCategorical(b, 4, [["a", 1], ["b", 1], ["c", 2]], 4)).toBe(0.5);
+    expect(
+      linfCategorical(
+        b,
+        4,
+        [
+          ["a", 1],
+          ["b", 1],
+          ["c", 2],
+        ],
+        4,
+      ),
+    ).toBe(0.5);
     // baseline-only category "b": |0.5 − 0| = 0.5 and |0.5 − 1| = 0.5
     expect(linfCategorical(b, 4, [["a", 3]], 3)).toBe(0.5);
     // disjoint: 1
@@ -290,9 +325,25 @@ describe("chiSquaredPValue", () => {
       ),
     ).toBeNaN();
     expect(chiSquaredPValue([["a", 10]], [["a", 10]])).toBeNaN();
-    expect(chiSquaredPValue([], [["a", 10], ["b", 10]])).toBeNaN();
+    expect(
+      chiSquaredPValue(
+        [],
+        [
+          ["a", 10],
+          ["b", 10],
+        ],
+      ),
+    ).toBeNaN();
     // only window-only categories: nothing to compare
-    expect(chiSquaredPValue([["z", 10]], [["a", 10], ["b", 10]])).toBeNaN();
+    expect(
+      chiSquaredPValue(
+        [["z", 10]],
+        [
+          ["a", 10],
+          ["b", 10],
+        ],
+      ),
+    ).toBeNaN();
   });
 
   it("merges in a deterministic order whatever the input order (ties go to the smaller name)", () => {

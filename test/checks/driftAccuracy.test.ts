@@ -50,42 +50,54 @@ function sorted(xs: Float64Array): Float64Array {
 
 type Draw = (seed: number) => () => number;
 
-const gauss = (mu: number, sigma: number): Draw => (seed) => {
-  const z = normal(mulberry32(seed));
-  return () => mu + sigma * z();
-};
-const logNormal = (mu: number, sigma: number): Draw => (seed) => {
-  const z = normal(mulberry32(seed));
-  return () => Math.exp(mu + sigma * z());
-};
-/** Integers: a rounded normal, so every value is heavily tied. */
-const roundedGauss = (mu: number, sigma: number): Draw => (seed) => {
-  const z = normal(mulberry32(seed));
-  return () => Math.round(mu + sigma * z());
-};
-/** A few values only (0, 1, 2, 3 with the given weights). */
-const categorical = (weights: readonly number[]): Draw => (seed) => {
-  const u = mulberry32(seed);
-  const total = weights.reduce((s, w) => s + w, 0);
-  return () => {
-    let r = u() * total;
-    for (let v = 0; v < weights.length; v++) {
-      r -= weights[v] as number;
-      if (r < 0) return v;
-    }
-    return weights.length - 1;
+const gauss =
+  (mu: number, sigma: number): Draw =>
+  (seed) => {
+    const z = normal(mulberry32(seed));
+    return () => mu + sigma * z();
   };
-};
-const mixture = (p: number, a: Draw, b: Draw): Draw => (seed) => {
-  const u = mulberry32(seed);
-  const da = a(seed + 1);
-  const db = b(seed + 2);
-  return () => (u() < p ? da() : db());
-};
-const uniform = (lo: number, hi: number): Draw => (seed) => {
-  const u = mulberry32(seed);
-  return () => lo + (hi - lo) * u();
-};
+const logNormal =
+  (mu: number, sigma: number): Draw =>
+  (seed) => {
+    const z = normal(mulberry32(seed));
+    return () => Math.exp(mu + sigma * z());
+  };
+/** Integers: a rounded normal, so every value is heavily tied. */
+const roundedGauss =
+  (mu: number, sigma: number): Draw =>
+  (seed) => {
+    const z = normal(mulberry32(seed));
+    return () => Math.round(mu + sigma * z());
+  };
+/** A few values only (0, 1, 2, 3 with the given weights). */
+const categorical =
+  (weights: readonly number[]): Draw =>
+  (seed) => {
+    const u = mulberry32(seed);
+    const total = weights.reduce((s, w) => s + w, 0);
+    return () => {
+      let r = u() * total;
+      for (let v = 0; v < weights.length; v++) {
+        r -= weights[v] as number;
+        if (r < 0) return v;
+      }
+      return weights.length - 1;
+    };
+  };
+const mixture =
+  (p: number, a: Draw, b: Draw): Draw =>
+  (seed) => {
+    const u = mulberry32(seed);
+    const da = a(seed + 1);
+    const db = b(seed + 2);
+    return () => (u() < p ? da() : db());
+  };
+const uniform =
+  (lo: number, hi: number): Draw =>
+  (seed) => {
+    const u = mulberry32(seed);
+    return () => lo + (hi - lo) * u();
+  };
 
 interface Case {
   name: string;

@@ -23,8 +23,13 @@ describe("baseline_drift_check after a failed data_type_check", () => {
     const window = Array.from({ length: 100 }, (_, i) => ({ Churn: 0.013 + i / 200, calls: i % 10 }));
     const { evaluations, violations } = runChecks(currentOf(window), baseline);
     expect(violations.map((v) => `${v.feature_name} ${v.constraint_check_type}`)).toEqual(["Churn data_type_check"]);
-    expect(violations[0]?.description).toBe("Data type match requirement is not met. Expected data type: Integral, Expected match: 100.0%. Observed: Only 0.0% of data is Integral.");
-    const drift = only(evaluations.filter((e) => e.constraint_check_type === "baseline_drift_check"), "Churn");
+    expect(violations[0]?.description).toBe(
+      "Data type match requirement is not met. Expected data type: Integral, Expected match: 100.0%. Observed: Only 0.0% of data is Integral.",
+    );
+    const drift = only(
+      evaluations.filter((e) => e.constraint_check_type === "baseline_drift_check"),
+      "Churn",
+    );
     expect(drift).toEqual({
       feature_name: "Churn",
       constraint_check_type: "baseline_drift_check",
@@ -46,7 +51,10 @@ describe("baseline_drift_check after a failed data_type_check", () => {
     const lowered = { ...constraints, monitoring_config: { datatype_check_threshold: 0.5 } };
     const window = Array.from({ length: 100 }, (_, i) => ({ Churn: i < 10 ? 0.5 : 1, calls: 1 }));
     const { evaluations } = runChecks(currentOf(window), baselineFromRows(lowered, baselineRows));
-    const drift = only(evaluations.filter((e) => e.constraint_check_type === "baseline_drift_check"), "Churn");
+    const drift = only(
+      evaluations.filter((e) => e.constraint_check_type === "baseline_drift_check"),
+      "Churn",
+    );
     expect(drift.verdict).toBe("violation");
   });
 });

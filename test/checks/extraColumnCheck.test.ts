@@ -22,8 +22,24 @@ describe("extra_column_check", () => {
       { y: "q", a: 2 },
     ]);
     expect(extraColumnCheck(current, baseline)).toEqual([
-      { feature_name: "z", constraint_check_type: "extra_column_check", verdict: "violation", metric: "column_count", value: 4, threshold: 2, description: text(4, 2) },
-      { feature_name: "y", constraint_check_type: "extra_column_check", verdict: "violation", metric: "column_count", value: 4, threshold: 2, description: text(4, 2) },
+      {
+        feature_name: "z",
+        constraint_check_type: "extra_column_check",
+        verdict: "violation",
+        metric: "column_count",
+        value: 4,
+        threshold: 2,
+        description: text(4, 2),
+      },
+      {
+        feature_name: "y",
+        constraint_check_type: "extra_column_check",
+        verdict: "violation",
+        metric: "column_count",
+        value: 4,
+        threshold: 2,
+        description: text(4, 2),
+      },
     ]);
   });
 

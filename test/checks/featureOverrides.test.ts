@@ -51,18 +51,23 @@ describe("per-feature monitoring overrides, every spelling", () => {
   it("num_constraints.monitoring_config_overrides for a numeric feature", () => {
     const c = {
       version: 0,
-      features: [{ name: "age", inferred_type: "String", completeness: 1.0, num_constraints: { monitoring_config_overrides: { evaluate_constraints: "Disabled" } } }],
+      features: [
+        { name: "age", inferred_type: "String", completeness: 1.0, num_constraints: { monitoring_config_overrides: { evaluate_constraints: "Disabled" } } },
+      ],
     };
     const { violations } = runChecks(currentOf(windowRows), baselineFromRows(c, baselineRows));
     expect(violations.filter((v) => v.feature_name === "age")).toEqual([]);
   });
 
   it("several spellings merge key by key; the documented camelCase wins on a conflict", () => {
-    const c = parseConstraints("c.json", constraintsWith({
-      string_constraints: { domains: ["a"], monitoring_config_overrides: { evaluate_constraints: "Disabled", datatype_check_threshold: 0.2 } },
-      monitoring_config_overrides: { domain_content_threshold: 0.3 },
-      monitoringConfigOverrides: { evaluate_constraints: "Enabled" },
-    }));
+    const c = parseConstraints(
+      "c.json",
+      constraintsWith({
+        string_constraints: { domains: ["a"], monitoring_config_overrides: { evaluate_constraints: "Disabled", datatype_check_threshold: 0.2 } },
+        monitoring_config_overrides: { domain_content_threshold: 0.3 },
+        monitoringConfigOverrides: { evaluate_constraints: "Enabled" },
+      }),
+    );
     expect(c.features[0]?.monitoringConfigOverrides).toEqual({ evaluate_constraints: "Enabled", datatype_check_threshold: 0.2, domain_content_threshold: 0.3 });
   });
 

@@ -18,8 +18,24 @@ describe("missing_column_check", () => {
   it("one violation per baseline feature absent from the window, in baseline order, with the column counts", () => {
     const baseline = baselineFromRows(constraints(), baselineRows);
     expect(missingColumnCheck(currentOf([{ b: 1.5 }]), baseline)).toEqual([
-      { feature_name: "a", constraint_check_type: "missing_column_check", verdict: "violation", metric: "column_count", value: 1, threshold: 3, description: text(1, 3) },
-      { feature_name: "c", constraint_check_type: "missing_column_check", verdict: "violation", metric: "column_count", value: 1, threshold: 3, description: text(1, 3) },
+      {
+        feature_name: "a",
+        constraint_check_type: "missing_column_check",
+        verdict: "violation",
+        metric: "column_count",
+        value: 1,
+        threshold: 3,
+        description: text(1, 3),
+      },
+      {
+        feature_name: "c",
+        constraint_check_type: "missing_column_check",
+        verdict: "violation",
+        metric: "column_count",
+        value: 1,
+        threshold: 3,
+        description: text(1, 3),
+      },
     ]);
   });
 
@@ -65,7 +81,9 @@ describe("missing_column_check", () => {
     );
     expect(missingColumnCheck(currentOf([{ x: 1 }]), perFeature).map((e) => e.feature_name)).toEqual(["b", "c"]);
     const reenabled = baselineFromRows(
-      constraints([{ name: "a" }, { name: "b", monitoringConfigOverrides: { evaluate_constraints: "Enabled" } }, { name: "c" }], { evaluate_constraints: "Disabled" }),
+      constraints([{ name: "a" }, { name: "b", monitoringConfigOverrides: { evaluate_constraints: "Enabled" } }, { name: "c" }], {
+        evaluate_constraints: "Disabled",
+      }),
       baselineRows,
     );
     expect(missingColumnCheck(currentOf([{ x: 1 }]), reenabled).map((e) => [e.feature_name, e.description])).toEqual([["b", text(1, 3)]]);

@@ -73,7 +73,9 @@ describe("runChecks", () => {
     const both = outcome.evaluations.find((e) => e.constraint_check_type === "categorical_values_check");
     expect(Object.keys(both ?? {})).toEqual([...KEYS, "note", "description"]);
     // JSON text follows the same order
-    expect(JSON.stringify(both)).toMatch(/^\{"feature_name":.*"constraint_check_type":.*"verdict":.*"metric":.*"value":.*"threshold":.*"note":.*"description":.*\}$/);
+    expect(JSON.stringify(both)).toMatch(
+      /^\{"feature_name":.*"constraint_check_type":.*"verdict":.*"metric":.*"value":.*"threshold":.*"note":.*"description":.*\}$/,
+    );
   });
 
   it("keeps each check's evaluation content (only the key order is normalised)", () => {

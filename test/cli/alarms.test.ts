@@ -32,8 +32,10 @@ let tmp: string;
 let constraintsWithOverrides: string;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "dqstream-alarms-"));
-  const c = JSON.parse(await (await import("node:fs/promises")).readFile(CONSTRAINTS, "utf8"));
-  const f = (name: string) => c.features.find((x: { name: string }) => x.name === name);
+  const c = JSON.parse(await (await import("node:fs/promises")).readFile(CONSTRAINTS, "utf8")) as {
+    features: Array<{ name: string; monitoringConfigOverrides?: unknown }>;
+  };
+  const f = (name: string): { monitoringConfigOverrides?: unknown } => c.features.find((x) => x.name === name) as { monitoringConfigOverrides?: unknown };
   f("day_mins").monitoringConfigOverrides = { distribution_constraints: { comparison_threshold: 0.25 } };
   f("plan").monitoringConfigOverrides = { distribution_constraints: { categorical_drift_method: "ChiSquared" } };
   f("eve_mins").monitoringConfigOverrides = { emit_metrics: "Disabled" };
@@ -64,7 +66,13 @@ describe("runAlarms", () => {
   it("creates one alarm per feature with a published drift metric, at the feature's threshold", async () => {
     const api = new FakeAlarms();
     const lines: string[] = [];
-    const out = await runAlarms(config(), cw({ alarms: { sns_topic_arn: "arn:aws:sns:us-east-1:123456789012:drift" } }), api, { dryRun: false, configFile: "c.yaml" }, (l) => lines.push(l));
+    const out = await runAlarms(
+      config(),
+      cw({ alarms: { sns_topic_arn: "arn:aws:sns:us-east-1:123456789012:drift" } }),
+      api,
+      { dryRun: false, configFile: "c.yaml" },
+      (l) => lines.push(l),
+    );
     const day = api.alarms.get("dqstream-churn-hourly-feature_baseline_drift_day_mins");
     expect(day).toMatchObject({
       namespace: "aws/sagemaker/Endpoints/data-metrics",
@@ -119,7 +127,11 @@ describe("runAlarms", () => {
     const api = new FakeAlarms();
     await runAlarms(
       config({ window_seconds: 90 }),
-      cw({ namespace: "team/drift", dimensions: { endpoint: "EndpointName", schedule: "ScheduleName" }, alarms: { name_prefix: "x-", evaluation_periods: 3, datapoints_to_alarm: 2 } }),
+      cw({
+        namespace: "team/drift",
+        dimensions: { endpoint: "EndpointName", schedule: "ScheduleName" },
+        alarms: { name_prefix: "x-", evaluation_periods: 3, datapoints_to_alarm: 2 },
+      }),
       api,
       { dryRun: false, configFile: "c" },
       () => {},
@@ -134,7 +146,10 @@ describe("runAlarms", () => {
     const api = new FakeAlarms();
     api.failOn = "dqstream-churn-hourly-feature_baseline_drift_state";
     await expect(runAlarms(config(), cw({ endpoint_url: "http://127.0.0.1:1" }), api, { dryRun: false, configFile: "c" }, () => {})).rejects.toThrow(
-      new CloudWatchApiFailure("CloudWatch (http://127.0.0.1:1)", "PutMetricAlarm dqstream-churn-hourly-feature_baseline_drift_state failed: LimitExceeded: too many alarms"),
+      new CloudWatchApiFailure(
+        "CloudWatch (http://127.0.0.1:1)",
+        "PutMetricAlarm dqstream-churn-hourly-feature_baseline_drift_state failed: LimitExceeded: too many alarms",
+      ),
     );
   });
 
@@ -153,18 +168,26 @@ describe("resolveAlarmsConfig", () => {
     expect(r.cloudwatch.namespace).toBe("aws/sagemaker/Endpoints/data-metrics");
     expect(r.config.reports_dir).toBe(join(tmp, "r"));
     const monitor = join(tmp, "monitor.yaml");
-    await writeFile(monitor, `baseline: {statistics: ${STATISTICS}, constraints: ${CONSTRAINTS}}\nreports_dir: r\nkafka: {brokers: ["127.0.0.1:9092"], topics: [t]}\ncloudwatch: {enabled: true, own_metrics: false}\n`);
+    await writeFile(
+      monitor,
+      `baseline: {statistics: ${STATISTICS}, constraints: ${CONSTRAINTS}}\nreports_dir: r\nkafka: {brokers: ["127.0.0.1:9092"], topics: [t]}\ncloudwatch: {enabled: true, own_metrics: false}\n`,
+    );
     const m = await resolveAlarmsConfig({ config: monitor });
     expect(m.cloudwatch.own_metrics).toBe(false);
   });
 
   it("takes DQSTREAM_ variables over the file, as the other commands do, and names the variable in errors", async () => {
     const file = join(tmp, "env.yaml");
-    await writeFile(file, `baseline: {statistics: ${STATISTICS}, constraints: ${CONSTRAINTS}}\nreports_dir: r\ncloudwatch: {enabled: true, alarms: {evaluation_periods: 1}}\n`);
+    await writeFile(
+      file,
+      `baseline: {statistics: ${STATISTICS}, constraints: ${CONSTRAINTS}}\nreports_dir: r\ncloudwatch: {enabled: true, alarms: {evaluation_periods: 1}}\n`,
+    );
     const r = await resolveAlarmsConfig({ config: file }, { DQSTREAM_CLOUDWATCH__ALARMS__EVALUATION_PERIODS: "3", DQSTREAM_ENDPOINT: "churn" });
     expect(r.cloudwatch.alarms.evaluation_periods).toBe(3);
     expect(r.config.endpoint).toBe("churn");
-    await expect(resolveAlarmsConfig({ config: file }, { DQSTREAM_CLOUDWATCH__ALARMS__EVALUATION_PERIODS: "0" })).rejects.toThrow(/DQSTREAM_CLOUDWATCH__ALARMS__EVALUATION_PERIODS: cloudwatch\.alarms\.evaluation_periods/);
+    await expect(resolveAlarmsConfig({ config: file }, { DQSTREAM_CLOUDWATCH__ALARMS__EVALUATION_PERIODS: "0" })).rejects.toThrow(
+      /DQSTREAM_CLOUDWATCH__ALARMS__EVALUATION_PERIODS: cloudwatch\.alarms\.evaluation_periods/,
+    );
   });
 });
 
@@ -177,7 +200,10 @@ describe("dqstream alarms (CLI exit codes)", () => {
 
   it("exits 2 naming the key for a bad cloudwatch section", async () => {
     const file = join(tmp, "bad.yaml");
-    await writeFile(file, `baseline: {statistics: ${STATISTICS}, constraints: ${CONSTRAINTS}}\nreports_dir: r\ncloudwatch: {enabled: true, max_attempts: 0, namespce: x}\n`);
+    await writeFile(
+      file,
+      `baseline: {statistics: ${STATISTICS}, constraints: ${CONSTRAINTS}}\nreports_dir: r\ncloudwatch: {enabled: true, max_attempts: 0, namespce: x}\n`,
+    );
     const r = runCli(tmp, ["alarms", "--config", file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${file}: unknown key cloudwatch.namespce`);
@@ -189,13 +215,16 @@ describe("dqstream alarms (CLI exit codes)", () => {
     await writeFile(file, `baseline: {statistics: ${STATISTICS}, constraints: ${CONSTRAINTS}}\nreports_dir: r\n`);
     const r = runCli(tmp, ["alarms", "--config", file, "--sns-topic-arn", "not-an-arn"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--sns-topic-arn: expected an SNS topic ARN');
+    expect(r.stderr).toContain("--sns-topic-arn: expected an SNS topic ARN");
     expect(runCli(tmp, ["alarms"]).status).toBe(2);
   });
 
   it("exits 1 with CloudWatch's message when it cannot be reached", async () => {
     const file = join(tmp, "unreachable.yaml");
-    await writeFile(file, `baseline: {statistics: ${STATISTICS}, constraints: ${CONSTRAINTS}}\nreports_dir: r\ncloudwatch: {enabled: true, region: us-east-1, endpoint_url: "http://127.0.0.1:9", request_timeout_ms: 2000}\n`);
+    await writeFile(
+      file,
+      `baseline: {statistics: ${STATISTICS}, constraints: ${CONSTRAINTS}}\nreports_dir: r\ncloudwatch: {enabled: true, region: us-east-1, endpoint_url: "http://127.0.0.1:9", request_timeout_ms: 2000}\n`,
+    );
     const r = runCli(tmp, ["alarms", "--config", file], undefined);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: CloudWatch \(http:\/\/127\.0\.0\.1:9\): DescribeAlarms failed: .*ECONNREFUSED/);

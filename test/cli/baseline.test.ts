@@ -185,7 +185,9 @@ describe("dqstream baseline: CSV with a header (test/fixtures/datasets/small.csv
     const color = strings(stats, "color");
     expect(color.distinct_count).toBe(2);
     const colorCounts: Record<string, number> = { red: 6, blue: 4 };
-    expect(color.distribution.categorical.buckets).toEqual(deequHistogramOrder("color", ["red", "blue"]).map((value) => ({ value, count: colorCounts[value] })));
+    expect(color.distribution.categorical.buckets).toEqual(
+      deequHistogramOrder("color", ["red", "blue"]).map((value) => ({ value, count: colorCounts[value] })),
+    );
     const note = strings(stats, "note");
     expect(note.common).toEqual({ num_present: 2, num_missing: 8 });
     expect(note.distinct_count).toBe(2);
@@ -196,10 +198,20 @@ describe("dqstream baseline: CSV with a header (test/fixtures/datasets/small.csv
     expect(constraints.features.map((f) => f.name)).toEqual(["id", "price", "flag", "qty", "color", "note"]);
     expect(constraint(constraints, "id")).toEqual({ name: "id", inferred_type: "Integral", completeness: 1, num_constraints: { is_non_negative: true } });
     // p = 0.8, n = 10: 0.8 − 1.96·√(0.8·0.2/10) = 0.5520… → 0.55
-    expect(constraint(constraints, "price")).toEqual({ name: "price", inferred_type: "Fractional", completeness: 0.55, num_constraints: { is_non_negative: false } });
+    expect(constraint(constraints, "price")).toEqual({
+      name: "price",
+      inferred_type: "Fractional",
+      completeness: 0.55,
+      num_constraints: { is_non_negative: false },
+    });
     expect(constraint(constraints, "qty").num_constraints).toEqual({ is_non_negative: true });
     // domains in the buckets' order, as SageMaker's
-    expect(constraint(constraints, "flag")).toEqual({ name: "flag", inferred_type: "String", completeness: 1, string_constraints: { domains: deequHistogramOrder("flag", ["false", "true"]) } });
+    expect(constraint(constraints, "flag")).toEqual({
+      name: "flag",
+      inferred_type: "String",
+      completeness: 1,
+      string_constraints: { domains: deequHistogramOrder("flag", ["false", "true"]) },
+    });
     expect(constraint(constraints, "color").string_constraints).toEqual({ domains: deequHistogramOrder("color", ["red", "blue"]) });
     // p = 0.2 ≤ 0.2: p itself; two values seen once each: no domain
     expect(constraint(constraints, "note")).toEqual({ name: "note", inferred_type: "String", completeness: 0.2 });
@@ -277,7 +289,11 @@ describe("dqstream baseline: other inputs", () => {
     expect(size.common).toEqual({ num_present: 9, num_missing: 1 });
     expect(size.sum).toBe(61);
     expect(strings(stats, "tags").common).toEqual({ num_present: 2, num_missing: 8 });
-    expect(strings(stats, "tags").distribution.categorical.buckets.map((b) => b.value).sort()).toEqual(['["a","b"]', '["a"]']);
+    expect(
+      strings(stats, "tags")
+        .distribution.categorical.buckets.map((b) => b.value)
+        .sort(),
+    ).toEqual(['["a","b"]', '["a"]']);
     expect(constraint(constraints, "meta.color").string_constraints).toEqual({ domains: deequHistogramOrder("meta.color", ["red", "blue"]) });
     expect(constraint(constraints, "flag").string_constraints).toEqual({ domains: deequHistogramOrder("flag", ["false", "true"]) });
     expect(constraint(constraints, "price").completeness).toBe(0.55);
@@ -497,8 +513,10 @@ describe("progress line", () => {
     const p = new ProgressLine(stream, 0, 0);
     p.update(1234, 5 * 1024 * 1024);
     expect(writes).toHaveLength(1);
+    // eslint-disable-next-line no-control-regex -- the progress line starts with the terminal's erase-line sequence
     expect(writes[0]).toMatch(/^\r\x1b\[K1,234 rows · .+ rows\/s · 5\.0 MiB$/);
     p.update(2000, 10);
+    // eslint-disable-next-line no-control-regex -- as above
     expect(writes[1]).toMatch(/^\r\x1b\[K2,000 rows · .+ rows\/s · 10 B$/);
     p.clear();
     expect(writes.at(-1)).toBe("\r\x1b[K");
@@ -567,6 +585,7 @@ batch();
     const cmd = `'${process.execPath}' '${producer}' | '${process.execPath}' '${MAIN}' baseline --dataset - --format csv --output '${dir}'`;
     const run = spawnSync("script", ["-qec", cmd, "/dev/null"], { cwd: tmp, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
     expect(run.status).toBe(0);
+    // eslint-disable-next-line no-control-regex -- as above
     expect(run.stdout).toMatch(/\r\x1b\[K[\d,]+ rows · [\d,]+ rows\/s · [\d.]+ (B|KiB|MiB)/);
     // the summary follows a cleared line
     expect(run.stdout).toContain("\r\x1b[Kbaseline: 300,000 rows, 3 features from stdin");

@@ -27,7 +27,21 @@ function dqstream(args: readonly string[], input?: string | Buffer): SpawnSyncRe
 
 let n = 0;
 const fresh = (): string => join(tmp, `reports-${++n}`);
-const base = (reports: string): string[] => ["replay", "--statistics", STATS, "--constraints", CONS, "--reports", reports, "--window-seconds", "600", "--endpoint", "churn", "--schedule", "ten-minutes"];
+const base = (reports: string): string[] => [
+  "replay",
+  "--statistics",
+  STATS,
+  "--constraints",
+  CONS,
+  "--reports",
+  reports,
+  "--window-seconds",
+  "600",
+  "--endpoint",
+  "churn",
+  "--schedule",
+  "ten-minutes",
+];
 
 async function windowFiles(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true })).filter((f) => f.endsWith(".json")).sort();
@@ -43,7 +57,10 @@ describe("dqstream replay (the built CLI)", () => {
     const out = join(reports, "churn/ten-minutes");
     const files = await windowFiles(out);
     expect(files).toEqual(await windowFiles(EXPECTED));
-    for (const f of files) expect(await readFile(join(out, f), "utf8"), f).toBe(await readFile(join(EXPECTED, f), "utf8").then((t) => t.replaceAll('"test/golden/', `"${ROOT}test/golden/`)));
+    for (const f of files)
+      expect(await readFile(join(out, f), "utf8"), f).toBe(
+        await readFile(join(EXPECTED, f), "utf8").then((t) => t.replaceAll('"test/golden/', `"${ROOT}test/golden/`)),
+      );
   });
 
   it("reads gzip, globs and stdin with the same result", async () => {
@@ -65,7 +82,10 @@ describe("dqstream replay (the built CLI)", () => {
     await mkdir(dir, { recursive: true });
     await copyFile(STATS, join(dir, "statistics.json"));
     await copyFile(CONS, join(dir, "constraints.json"));
-    await writeFile(join(dir, "replay.yaml"), "baseline:\n  statistics: statistics.json\n  constraints: constraints.json\nreports_dir: out\nwindow_seconds: 3600\nendpoint: from-file\n");
+    await writeFile(
+      join(dir, "replay.yaml"),
+      "baseline:\n  statistics: statistics.json\n  constraints: constraints.json\nreports_dir: out\nwindow_seconds: 3600\nendpoint: from-file\n",
+    );
     const r = dqstream(["replay", "--config", join(dir, "replay.yaml"), "--window-seconds", "600", CAPTURE]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/7 windows of 600 s/);

@@ -104,8 +104,9 @@ describe("docker-compose.yml", () => {
     const init = service("kafka-init");
     expect(init.image).toBe(service("kafka").image);
     expect(init.depends_on?.["kafka"]?.condition).toBe("service_healthy");
-    const script = ([init.entrypoint, init.command].flat().join("\n"));
-    for (const topic of [...config.kafka.topics, config.kafka.dead_letter_topic]) expect(script).toMatch(new RegExp(`--create (--if-not-exists )?--topic ${topic} `));
+    const script = [init.entrypoint, init.command].flat().join("\n");
+    for (const topic of [...config.kafka.topics, config.kafka.dead_letter_topic])
+      expect(script).toMatch(new RegExp(`--create (--if-not-exists )?--topic ${topic} `));
     expect(script).toContain("kafka-console-producer.sh --bootstrap-server kafka:9092 --topic capture");
     expect(mount(init, "/examples")).toBe("./examples");
     expect(existsSync(join(ROOT, "examples/capture"))).toBe(true);
@@ -169,7 +170,7 @@ describe("docker-compose.yml", () => {
       const argv = command.map((a) => a.replace(/^\/app\//, `${ROOT}/`).replace(/^\/data\//, `${data}/`));
       const stderr: string[] = [];
       const write = process.stderr.write.bind(process.stderr);
-      process.stderr.write = ((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+      process.stderr.write = (chunk: string | Uint8Array) => (stderr.push(String(chunk)), true);
       let code: number;
       try {
         code = await main(argv);
@@ -194,7 +195,10 @@ describe("docs/deployment.md", () => {
       for (const [i, block] of blocks.entries()) {
         const file = join(scratch, `snippet-${i}.yaml`);
         await writeFile(file, `baseline: { statistics: s.json, constraints: c.json }\nreports_dir: reports\n${block}`);
-        const config = await resolveMonitorConfig({ config: file }, /\bsasl:/.test(block) ? { DQSTREAM_KAFKA__SASL__PASSWORD: "from-the-environment" } : {}).catch((e: unknown) => {
+        const config = await resolveMonitorConfig(
+          { config: file },
+          /\bsasl:/.test(block) ? { DQSTREAM_KAFKA__SASL__PASSWORD: "from-the-environment" } : {},
+        ).catch((e: unknown) => {
           throw new Error(`docs/deployment.md yaml block ${i + 1}:\n${block}\n${(e as Error).message}`);
         });
         expect(config.kafka.tls?.enabled, `block ${i + 1} uses TLS`).toBe(true);
@@ -235,7 +239,10 @@ describe("Dockerfile and .dockerignore", () => {
     expect(copies.length).toBeGreaterThan(0);
     const copied: string[] = [];
     for (const c of copies) {
-      const parts = c.split(/\s+/).slice(1).filter((p) => !p.startsWith("--"));
+      const parts = c
+        .split(/\s+/)
+        .slice(1)
+        .filter((p) => !p.startsWith("--"));
       for (const src of parts.slice(0, -1)) {
         expect(existsSync(join(ROOT, src)), `${c}: ${src} exists`).toBe(true);
         expect(isIgnored(src), `${c}: ${src} is excluded by .dockerignore`).toBe(false);

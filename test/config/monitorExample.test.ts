@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type * as z from "zod";
 import { loadBaseline } from "../../src/baseline/loadBaseline.js";
 import { resolveMonitorConfig, type MonitorFlags } from "../../src/cli/monitorCommand.js";
 import { buildProgram } from "../../src/cli/program.js";
@@ -112,7 +111,7 @@ function schemaKeys(schema: ZodInternals, path: string[] = []): SchemaKey[] {
             ...(def.type === "enum" && def.entries !== undefined ? { values: Object.values(def.entries) } : {}),
           },
         ];
-  if (isList) return [...here, ...schemaKeys(element as ZodInternals, [...path, EACH]).slice(1)];
+  if (isList) return [...here, ...schemaKeys(element, [...path, EACH]).slice(1)];
   if (def.type === "object") {
     return [...here, ...Object.entries(def.shape ?? {}).flatMap(([k, v]) => schemaKeys(v, [...path, k]))];
   }
@@ -124,7 +123,7 @@ function schemaKeys(schema: ZodInternals, path: string[] = []): SchemaKey[] {
   return here;
 }
 
-const ALL_KEYS = schemaKeys(MonitorConfigSchema as unknown as ZodInternals);
+const ALL_KEYS = schemaKeys(MonitorConfigSchema);
 const KEYS = ALL_KEYS.filter((k) => !PENDING_SECTIONS.has(k.path[0] as string));
 const KEY_NAMES = new Set(ALL_KEYS.map((k) => k.path[k.path.length - 1] as string));
 const envName = (path: readonly string[]): string => `${ENV_PREFIX}${path.map((p) => p.toUpperCase()).join("__")}`;
@@ -222,7 +221,10 @@ describe("config/monitor.example.yaml", () => {
     expect(missing, "schema keys the example does not document").toEqual([]);
     for (const section of PENDING_SECTIONS) {
       expect(doc[section], `${section} is in the example now: remove it from PENDING_SECTIONS so its keys are checked`).toBeUndefined();
-      expect(ALL_KEYS.some((k) => k.path.length === 1 && k.path[0] === section), `${section} is no longer in the schema: remove it from PENDING_SECTIONS`).toBe(true);
+      expect(
+        ALL_KEYS.some((k) => k.path.length === 1 && k.path[0] === section),
+        `${section} is no longer in the schema: remove it from PENDING_SECTIONS`,
+      ).toBe(true);
     }
 
     // valid as a whole, through the same loader (in a folder of its own: the loader does not open files)

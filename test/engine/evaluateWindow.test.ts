@@ -51,7 +51,14 @@ describe("evaluateWindow", () => {
     expect(r.folder).toBe(["ep", "hourly", "2026", "11", "01", "05"].join("/"));
     expect(r.statistics.features.map((f) => f.name)).toEqual(["plan", "age"]);
     expect(r.violations.map((v) => `${v.feature_name} ${v.constraint_check_type}`)).toContain("plan categorical_values_check");
-    expect(r.manifest).toMatchObject({ endpoint: "ep", schedule: "hourly", window_start: "2026-11-01T04:00:00Z", window_end: "2026-11-01T05:00:00Z", item_count: 10, violations: r.violations.length });
+    expect(r.manifest).toMatchObject({
+      endpoint: "ep",
+      schedule: "hourly",
+      window_start: "2026-11-01T04:00:00Z",
+      window_end: "2026-11-01T05:00:00Z",
+      item_count: 10,
+      violations: r.violations.length,
+    });
     expect(r.jsonColumnsByPosition).toEqual({});
   });
 

@@ -28,7 +28,8 @@ interface CaptureOptions {
 
 function captureLine(o: CaptureOptions): string {
   const captureData: Record<string, unknown> = {};
-  if (o.input !== undefined) captureData["endpointInput"] = { observedContentType: "text/csv", mode: "INPUT", data: o.input, encoding: o.inputEncoding ?? "CSV" };
+  if (o.input !== undefined)
+    captureData["endpointInput"] = { observedContentType: "text/csv", mode: "INPUT", data: o.input, encoding: o.inputEncoding ?? "CSV" };
   if (o.output !== undefined) captureData["endpointOutput"] = { observedContentType: "text/csv", mode: "OUTPUT", data: o.output, encoding: "CSV" };
   const eventMetadata: Record<string, unknown> = { eventId: "e" };
   if (o.time !== undefined) eventMetadata["inferenceTime"] = o.time;
@@ -154,7 +155,7 @@ describe("MonitorEngine: counts per window and dead letters", () => {
   it("dead letters carry reason, detail, position and the record as read, in input order", async () => {
     const e = engine();
     const { deadLetters } = await e.process(fileRecords(lines));
-    expect(deadLetters.map((d) => [("line" in d.position ? d.position.line : -1), d.reason])).toEqual([
+    expect(deadLetters.map((d) => ["line" in d.position ? d.position.line : -1, d.reason])).toEqual([
       [2, "invalid payload"], // found after decoding, still in input order
       [5, "invalid JSON"],
       [6, "not a capture record"],
@@ -239,7 +240,9 @@ describe("MonitorEngine: counts per window and dead letters", () => {
   });
 
   it("a payload without rows is malformed (invalid payload), not 'dropped by preprocessor' (there is none)", async () => {
-    const r = await run(engine(), [fileRecords([captureLine({ input: "", output: "", time: at(5) }), captureLine({ input: "1,a", output: "1", time: at(6) })])]);
+    const r = await run(engine(), [
+      fileRecords([captureLine({ input: "", output: "", time: at(5) }), captureLine({ input: "1,a", output: "1", time: at(6) })]),
+    ]);
     expect(r.closed[0]?.counts).toEqual({ records: 1, items: 1, skipped: {}, late: 0, malformed: { "invalid payload": 1 }, hook_errors: {} });
     expect(r.deadLetters.map((d) => [d.reason, d.detail])).toEqual([["invalid payload", "the payload has no rows"]]);
   });
@@ -300,7 +303,10 @@ describe("MonitorEngine: several partitions", () => {
 
   it("with `active`, a partition whose first records come late in the stream is judged by its own order only", async () => {
     const [A, B] = [KEYS[0] as PartitionKey, KEYS[1] as PartitionKey];
-    const aRecords = [kafkaRecord(A, 0, captureLine({ input: "1,a", output: "1", time: at(10) })), kafkaRecord(A, 1, captureLine({ input: "1,a", output: "1", time: at(500) }))];
+    const aRecords = [
+      kafkaRecord(A, 0, captureLine({ input: "1,a", output: "1", time: at(10) })),
+      kafkaRecord(A, 1, captureLine({ input: "1,a", output: "1", time: at(500) })),
+    ];
     const bRecord = kafkaRecord(B, 0, captureLine({ input: "2,b", output: "0", time: at(20) }));
     const withActive = await run(engine(), [aRecords, [bRecord]], [A, B]);
     expect(withActive.deadLetters).toEqual([]);
@@ -343,7 +349,20 @@ interface GenRecord {
 
 const kindArb: fc.Arbitrary<Kind> = fc.oneof(
   { arbitrary: fc.constant<Kind>("valid"), weight: 12 },
-  { arbitrary: fc.constantFrom<Kind>("shadow", "invalid JSON", "not a capture record", "no time", "bad time", "invalid payload", "row count mismatch", "shadow without time", "empty payload"), weight: 5 },
+  {
+    arbitrary: fc.constantFrom<Kind>(
+      "shadow",
+      "invalid JSON",
+      "not a capture record",
+      "no time",
+      "bad time",
+      "invalid payload",
+      "row count mismatch",
+      "shadow without time",
+      "empty payload",
+    ),
+    weight: 5,
+  },
 );
 
 const genRecordArb: fc.Arbitrary<GenRecord> = fc.record({
@@ -394,13 +413,15 @@ function opensWindow(k: Kind): boolean {
 }
 
 const streamArb = fc.record({
-  partitions: fc.array(fc.record({ recs: fc.array(genRecordArb, { maxLength: 30 }), startSec: fc.integer({ min: -200, max: 400 }) }), { minLength: 2, maxLength: 3 }),
+  partitions: fc.array(fc.record({ recs: fc.array(genRecordArb, { maxLength: 30 }), startSec: fc.integer({ min: -200, max: 400 }) }), {
+    minLength: 2,
+    maxLength: 3,
+  }),
   lateness: fc.constantFrom(0, 30 * S, 90 * S),
   interleaveSeed: fc.integer(),
   batchSeed: fc.integer(),
   batchChance: fc.double({ min: 0.05, max: 1, noNaN: true }),
 });
-
 
 /** A random merge of the partitions' sequences that keeps each partition's order. */
 function interleave(parts: ReadonlyArray<readonly SourceRecord[]>, seed: number): SourceRecord[] {
@@ -449,7 +470,9 @@ describe("MonitorEngine: the outcome depends only on each partition's own record
         expect(other.windows).toEqual(reference.windows);
         // dead letters: each partition's in its own order (the stream's order between partitions)
         for (const key of active) expect(lettersOf(other.deadLetters, key)).toEqual(lettersOf(reference.deadLetters, key));
-        expect(other.deadLetters.map((d) => d.position)).toEqual(mixed.filter((r) => reference.deadLetters.some((d) => d.position === r.position)).map((r) => r.position));
+        expect(other.deadLetters.map((d) => d.position)).toEqual(
+          mixed.filter((r) => reference.deadLetters.some((d) => d.position === r.position)).map((r) => r.position),
+        );
       }),
       { seed: 20_250_610, numRuns: 150 },
     );
@@ -488,7 +511,11 @@ describe("MonitorEngine: the outcome depends only on each partition's own record
     await fc.assert(
       fc.asyncProperty(streamArb, async (s) => {
         const parts = sourceRecords(s);
-        const r = await run(engine({ lateness: s.lateness }), [parts.flat()], parts.map((_, i) => KEYS[i] as PartitionKey));
+        const r = await run(
+          engine({ lateness: s.lateness }),
+          [parts.flat()],
+          parts.map((_, i) => KEYS[i] as PartitionKey),
+        );
         windows += r.closed.length;
         for (const w of r.closed) {
           late += w.counts.late;
@@ -551,7 +578,14 @@ describe("MonitorEngine: nothing is lost", () => {
       [A, B],
     );
     expect(r.closed.reduce((n, w) => n + total(w.counts), 0)).toBe(1);
-    expect(e.windows.partition(B).pending?.counts).toEqual({ records: 0, items: 0, skipped: { [SKIP_SHADOW]: 1 }, late: 0, malformed: { "invalid JSON": 1 }, hook_errors: {} });
+    expect(e.windows.partition(B).pending?.counts).toEqual({
+      records: 0,
+      items: 0,
+      skipped: { [SKIP_SHADOW]: 1 },
+      late: 0,
+      malformed: { "invalid JSON": 1 },
+      hook_errors: {},
+    });
     expect(r.deadLetters.map((d) => d.reason)).toEqual(["invalid JSON"]);
   });
 });

@@ -52,7 +52,7 @@ function bytes(w: ClosedWindow): string {
 function batches(rs: readonly SourceRecord[], seed: number): SourceRecord[][] {
   const rand = mulberry32(seed);
   const out: SourceRecord[][] = [];
-  for (let i = 0; i < rs.length; ) {
+  for (let i = 0; i < rs.length;) {
     const n = 1 + Math.floor(rand() * 12);
     out.push(rs.slice(i, i + n));
     i += n;
@@ -124,7 +124,11 @@ describe("MonitorEngine: restart with two partitions, cross-partition and idle c
   type Step = { kind: "batch"; key: PartitionKey; records: SourceRecord[] } | { kind: "idle" };
 
   function partitionRecords(key: PartitionKey, seed: number, n: number): SourceRecord[] {
-    return records(seed, n).map((r) => ({ ...r, partition: key, position: { ...(r.position as { offset: string }), topic: key.topic, partition: key.partition } }));
+    return records(seed, n).map((r) => ({
+      ...r,
+      partition: key,
+      position: { ...(r.position as { offset: string }), topic: key.topic, partition: key.partition },
+    }));
   }
 
   /** Batches of P and Q interleaved at random, P or Q running ahead for a while, idle closes in between. */
@@ -212,7 +216,15 @@ describe("MonitorEngine: restart with two partitions, cross-partition and idle c
 
 describe("commit metadata", () => {
   it("round-trips, with −∞ as null", () => {
-    const c = { maxEventMs: Number.NEGATIVE_INFINITY, closedUpToMs: T0, processedTo: "42", closes: [["40", Number.NEGATIVE_INFINITY], ["41", T0]] as const };
+    const c = {
+      maxEventMs: Number.NEGATIVE_INFINITY,
+      closedUpToMs: T0,
+      processedTo: "42",
+      closes: [
+        ["40", Number.NEGATIVE_INFINITY],
+        ["41", T0],
+      ] as const,
+    };
     expect(encodeCheckpoint(c)).toBe(`{"v":2,"max_event_ms":null,"closed_up_to_ms":${T0},"processed_to":"42","closes":[["40",null],["41",${T0}]]}`);
     expect(decodeCheckpoint(encodeCheckpoint(c))).toEqual(c);
     expect(decodeCheckpoint(`{"v":1,"max_event_ms":null,"closed_up_to_ms":${T0}}`)).toEqual({ maxEventMs: Number.NEGATIVE_INFINITY, closedUpToMs: T0 });

@@ -2,7 +2,7 @@
 // batch in hand, commit what is safe, disconnect — and give up waiting after shutdown_timeout_seconds
 // when a client hangs, so the process still exits. A stand-in KafkaSource drives it without a broker
 // (the real broker is in test/integration/monitor*.test.ts).
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
@@ -18,7 +18,10 @@ const P: PartitionKey = { topic: "captures", partition: 0 };
 
 async function config(shutdownSeconds: number) {
   return MonitorConfigSchema.parse({
-    baseline: { statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"), constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json") },
+    baseline: {
+      statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
+      constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
+    },
     reports_dir: await mkdtemp(join(tmpdir(), "dq-shutdown-")),
     window_seconds: 600,
     kafka: { brokers: ["127.0.0.1:1"], topics: [P.topic] },

@@ -26,6 +26,8 @@ describe("baseline.json", () => {
     };
     expect(parseBaselineManifest("b.json", ok).item_count).toBe(1);
     expect(() => parseBaselineManifest("b.json", { ...ok, extra: 1 })).toThrow(/^b\.json: .*extra/);
-    expect(() => parseBaselineManifest("b.json", { ...ok, dataset_format: { csv: { header: true, output_columns_position: "MIDDLE" } } })).toThrow(/b\.json: \$\.dataset_format/);
+    expect(() => parseBaselineManifest("b.json", { ...ok, dataset_format: { csv: { header: true, output_columns_position: "MIDDLE" } } })).toThrow(
+      /b\.json: \$\.dataset_format/,
+    );
   });
 });

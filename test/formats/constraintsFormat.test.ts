@@ -1,12 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  applyOverrides,
-  DEFAULT_MONITORING_CONFIG,
-  parseConstraints,
-  readConstraintsFile,
-  toConstraintsJson,
-} from "../../src/formats/constraintsFormat.js";
+import { applyOverrides, DEFAULT_MONITORING_CONFIG, parseConstraints, readConstraintsFile, toConstraintsJson } from "../../src/formats/constraintsFormat.js";
 import { floorDecimals, suggestConstraints, suggestedCompleteness } from "../../src/baseline/suggestConstraints.js";
 import { parseStatistics } from "../../src/formats/statisticsFormat.js";
 import { DatasetProfile } from "../../src/profiles/DatasetProfile.js";
@@ -53,8 +47,12 @@ describe("reading constraints.json", () => {
 
   it("names the file, path and expectation on invalid input", () => {
     expect(() => parseConstraints("c.json", { features: [{ name: "a", completeness: "high" }] })).toThrow(/^c\.json: \$\.features\[0\]\.completeness: /);
-    expect(() => parseConstraints("c.json", { features: [], monitoring_config: { evaluate_constraints: "Yes" } })).toThrow(/\$\.monitoring_config\.evaluate_constraints/);
-    expect(() => parseConstraints("c.json", { features: [], monitoring_config: { distribution_constraints: { comparison_method: "KS" } } })).toThrow(/comparison_method/);
+    expect(() => parseConstraints("c.json", { features: [], monitoring_config: { evaluate_constraints: "Yes" } })).toThrow(
+      /\$\.monitoring_config\.evaluate_constraints/,
+    );
+    expect(() => parseConstraints("c.json", { features: [], monitoring_config: { distribution_constraints: { comparison_method: "KS" } } })).toThrow(
+      /comparison_method/,
+    );
     expect(() => parseConstraints("c.json", {})).toThrow(/\$\.features: /);
     expect(() => parseConstraints("c.json", { features: [{ name: "a" }, { name: "a" }] })).toThrow(/\$\.features\[1\]\.name: duplicate/);
   });

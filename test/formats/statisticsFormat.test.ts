@@ -56,12 +56,56 @@ describe("reading SageMaker's statistics.json", () => {
   });
 
   const invalid: Array<[string, unknown, RegExp]> = [
-    ["a string mean", { version: 0, dataset: { item_count: 1 }, features: [{ name: "a", inferred_type: "Integral", numerical_statistics: { common: { num_present: 1, num_missing: 0 }, mean: "1", sum: 1, std_dev: 0, min: 1, max: 1 } }] }, /\$\.features\[0\]\.numerical_statistics\.mean: .*number/],
-    ["an Integral feature without numerical_statistics", { version: 0, dataset: { item_count: 1 }, features: [{ name: "a", inferred_type: "Integral" }] }, /\$\.features\[0\]\.numerical_statistics: expected numerical_statistics for a Integral feature/],
-    ["an unknown inferred_type", { version: 0, dataset: { item_count: 1 }, features: [{ name: "a", inferred_type: "Boolean" }] }, /\$\.features\[0\]\.inferred_type: /],
+    [
+      "a string mean",
+      {
+        version: 0,
+        dataset: { item_count: 1 },
+        features: [
+          {
+            name: "a",
+            inferred_type: "Integral",
+            numerical_statistics: { common: { num_present: 1, num_missing: 0 }, mean: "1", sum: 1, std_dev: 0, min: 1, max: 1 },
+          },
+        ],
+      },
+      /\$\.features\[0\]\.numerical_statistics\.mean: .*number/,
+    ],
+    [
+      "an Integral feature without numerical_statistics",
+      { version: 0, dataset: { item_count: 1 }, features: [{ name: "a", inferred_type: "Integral" }] },
+      /\$\.features\[0\]\.numerical_statistics: expected numerical_statistics for a Integral feature/,
+    ],
+    [
+      "an unknown inferred_type",
+      { version: 0, dataset: { item_count: 1 }, features: [{ name: "a", inferred_type: "Boolean" }] },
+      /\$\.features\[0\]\.inferred_type: /,
+    ],
     ["a missing dataset", { version: 0, features: [] }, /\$\.dataset: /],
     ["a negative count", { version: 0, dataset: { item_count: -1 }, features: [] }, /\$\.dataset\.item_count: expected a count ≥ 0/],
-    ["a non-numeric sketch item", { version: 0, dataset: { item_count: 1 }, features: [{ name: "a", inferred_type: "Integral", numerical_statistics: { common: { num_present: 1, num_missing: 0 }, mean: 1, sum: 1, std_dev: 0, min: 1, max: 1, distribution: { kll: { buckets: [], sketch: { parameters: { c: 0.64, k: 2048 }, data: [[1, "x"]] } } } } }] }, /\$\.features\[0\]\.numerical_statistics\.distribution\.kll\.sketch\.data\[0\]\[1\]: /],
+    [
+      "a non-numeric sketch item",
+      {
+        version: 0,
+        dataset: { item_count: 1 },
+        features: [
+          {
+            name: "a",
+            inferred_type: "Integral",
+            numerical_statistics: {
+              common: { num_present: 1, num_missing: 0 },
+              mean: 1,
+              sum: 1,
+              std_dev: 0,
+              min: 1,
+              max: 1,
+              distribution: { kll: { buckets: [], sketch: { parameters: { c: 0.64, k: 2048 }, data: [[1, "x"]] } } },
+            },
+          },
+        ],
+      },
+      /\$\.features\[0\]\.numerical_statistics\.distribution\.kll\.sketch\.data\[0\]\[1\]: /,
+    ],
   ];
   it.each(invalid)("rejects %s naming the file and the JSON path", async (_label, value, pattern) => {
     const file = await writeTemp("bad.json", JSON.stringify(value));
@@ -72,7 +116,17 @@ describe("reading SageMaker's statistics.json", () => {
   });
 
   it("rejects duplicate feature names and invalid JSON", async () => {
-    const dup = await writeTemp("dup.json", JSON.stringify({ version: 0, dataset: { item_count: 0 }, features: [{ name: "a", inferred_type: "Unknown" }, { name: "a", inferred_type: "Unknown" }] }));
+    const dup = await writeTemp(
+      "dup.json",
+      JSON.stringify({
+        version: 0,
+        dataset: { item_count: 0 },
+        features: [
+          { name: "a", inferred_type: "Unknown" },
+          { name: "a", inferred_type: "Unknown" },
+        ],
+      }),
+    );
     await expect(readStatisticsFile(dup)).rejects.toThrow(/\$\.features\[1\]\.name: duplicate feature name "a"/);
     const broken = await writeTemp("broken.json", '{"version": 0,');
     await expect(readStatisticsFile(broken)).rejects.toThrow(/broken\.json: not valid JSON/);
@@ -112,7 +166,9 @@ describe("statistics we write", () => {
     const s = stats.features[1]!;
     expect(s.string_statistics?.distinct_count).toBe(3);
     // Deequ's histogram order (src/profiles/scalaHashMapOrder.ts, deequHistogramOrder)
-    expect(s.string_statistics?.distribution?.categorical.buckets).toEqual(deequHistogramOrder(s.name, ["a", "b", "c"]).map((value) => ({ value, count: value === "b" ? 2 : 1 })));
+    expect(s.string_statistics?.distribution?.categorical.buckets).toEqual(
+      deequHistogramOrder(s.name, ["a", "b", "c"]).map((value) => ({ value, count: value === "b" ? 2 : 1 })),
+    );
     expect(s.string_statistics?.distribution?.categorical.buckets.map((b) => b.value)).not.toEqual(["a", "b", "c"].sort());
   });
 });

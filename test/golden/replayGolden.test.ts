@@ -43,7 +43,11 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: "csv-start", inputs: ["test/golden/replay/csv-start/input/capture.jsonl"], flags: { ...csvBaseline, windowSeconds: "600", endpoint: "churn", schedule: "ten-minutes" } },
+  {
+    name: "csv-start",
+    inputs: ["test/golden/replay/csv-start/input/capture.jsonl"],
+    flags: { ...csvBaseline, windowSeconds: "600", endpoint: "churn", schedule: "ten-minutes" },
+  },
   { name: "json", inputs: ["test/golden/replay/json/input/capture.jsonl"], flags: { config: "test/golden/replay/json/config.yaml" } },
   // SageMaker's rule on the same input: keys sorted as text take the baseline's names by position,
   // which an unsorted baseline turns into type and drift violations (window.json lists the moves)
@@ -53,7 +57,11 @@ const cases: Case[] = [
     name: "no-header-end",
     inputs: ["test/golden/replay/no-header-end/input/capture.jsonl"],
     // output_columns_position END comes from baseline.json beside the statistics
-    flags: { statistics: "test/golden/replay/no-header-end/baseline/statistics.json", constraints: "test/golden/replay/no-header-end/baseline/constraints.json", windowSeconds: "600" },
+    flags: {
+      statistics: "test/golden/replay/no-header-end/baseline/statistics.json",
+      constraints: "test/golden/replay/no-header-end/baseline/constraints.json",
+      windowSeconds: "600",
+    },
   },
   {
     name: "late-malformed",
@@ -91,7 +99,14 @@ describe("replay golden files", () => {
   it("the header-less baseline (output columns END) of no-header-end", async () => {
     const out = join(tmp, "no-header-baseline");
     await runBaseline(
-      { dataset: "test/golden/replay/no-header-end/training/training.csv", format: "csv", header: false, outputColumnsPosition: "END", output: out, categoryCap: 1000 },
+      {
+        dataset: "test/golden/replay/no-header-end/training/training.csv",
+        format: "csv",
+        header: false,
+        outputColumnsPosition: "END",
+        output: out,
+        categoryCap: 1000,
+      },
       quiet,
     );
     await compareTree(out, join(here, "no-header-end/baseline"));

@@ -108,7 +108,7 @@ describe("HookRunner: results of preprocess", () => {
   it("the Preprocessor interface (run) maps outcomes to the engine's kinds", async () => {
     const r = await start();
     const ctx = (i: number): PreprocessContext => ({ position: `f:${i}`, event_time: "2026-11-01T00:00:00Z", feature_names: ["a"], default_rows: null });
-    const rec = (d: string): CaptureRecord => ({ do: d, captureData: { endpointInput: { data: "", encoding: "CSV" } } }) as CaptureRecord;
+    const rec = (d: string): CaptureRecord => ({ do: d, captureData: { endpointInput: { data: "", encoding: "CSV" } } });
     const out = await r.run([
       { record: rec("flat"), context: ctx(1) },
       { record: rec("number"), context: ctx(2) },
@@ -236,7 +236,7 @@ describe("HookRunner: loading", () => {
     expect(post.has("postprocess")).toBe(true);
     const runOut = await post.run([
       {
-        record: { captureData: { endpointInput: { data: "1", encoding: "CSV" } } } as CaptureRecord,
+        record: { captureData: { endpointInput: { data: "1", encoding: "CSV" } } },
         context: { position: "f:1", event_time: "2026-11-01T00:00:00Z", feature_names: [], default_rows: null },
       },
     ]);

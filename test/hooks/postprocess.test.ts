@@ -59,7 +59,17 @@ async function startHook(module: string, log: string | undefined, timeoutMs = 20
 }
 
 function context(reportsDir: string): ReportContext {
-  return { reportsDir, endpoint: "churn-endpoint", schedule: "hourly", windowMs: HOUR, folderTime: "window_end", jsonColumnMatching: "sorted_position", baseline, statisticsFile: STATISTICS, constraintsFile: CONSTRAINTS };
+  return {
+    reportsDir,
+    endpoint: "churn-endpoint",
+    schedule: "hourly",
+    windowMs: HOUR,
+    folderTime: "window_end",
+    jsonColumnMatching: "sorted_position",
+    baseline,
+    statisticsFile: STATISTICS,
+    constraintsFile: CONSTRAINTS,
+  };
 }
 
 /** Input fields of the baseline after `churn` (the output, first: START). */
@@ -165,7 +175,10 @@ describe("WindowReporter with a postprocess hook", () => {
     const reports = await reporter.report([...byBatch, ...atEnd]);
     expect(reports).toHaveLength(2);
     for (const r of reports) {
-      const lines = (await jsonLines(join(reportsDir, r.folder, "postprocess.jsonl"))) as Array<{ report: { window_start: string }; exists: { window: boolean } }>;
+      const lines = (await jsonLines(join(reportsDir, r.folder, "postprocess.jsonl"))) as Array<{
+        report: { window_start: string };
+        exists: { window: boolean };
+      }>;
       expect(lines.map((l) => l.report.window_start)).toEqual([new Date(r.startMs).toISOString().replace(".000Z", "Z")]);
       expect(lines[0]?.exists.window).toBe(true);
     }
@@ -196,7 +209,9 @@ describe("WindowReporter with a postprocess hook", () => {
     expect(hook.restarts).toBe(1);
     expect(await jsonLines(log)).toEqual([{ window_start: "2026-11-01T00:00:00Z" }, { window_start: "2026-11-01T03:00:00Z" }]);
 
-    const warnings = logLines.map((l) => JSON.parse(l) as { msg: string; kind?: string; detail?: string; window_start?: string }).filter((l) => l.msg === "postprocess hook failed");
+    const warnings = logLines
+      .map((l) => JSON.parse(l) as { msg: string; kind?: string; detail?: string; window_start?: string })
+      .filter((l) => l.msg === "postprocess hook failed");
     expect(warnings.map((w) => ({ kind: w.kind, window_start: w.window_start }))).toEqual([
       { kind: "postprocess_error", window_start: "2026-11-01T01:00:00Z" },
       { kind: "postprocess_timeout", window_start: "2026-11-01T02:00:00Z" },

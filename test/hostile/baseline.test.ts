@@ -48,7 +48,11 @@ describe("15: a baseline of no rows is an error, and writes nothing", () => {
       [["--dataset", headerOnly, "--format", "csv"], undefined, /: no rows profiled: only a header line \(3 columns\)\n$/],
       [["--dataset", headerOnly, "--format", "csv", "--threads", "2"], undefined, /: no rows profiled: only a header line \(3 columns\)\n$/],
       [["--dataset", blank, "--format", "jsonl"], undefined, /: no rows profiled: only blank lines\n$/],
-      [["--dataset", emptyObjects, "--format", "jsonl"], undefined, /: no features profiled: 2 rows, none with a key; 1 line skipped: 1 × invalid JSON \(line 2\)\n$/],
+      [
+        ["--dataset", emptyObjects, "--format", "jsonl"],
+        undefined,
+        /: no features profiled: 2 rows, none with a key; 1 line skipped: 1 × invalid JSON \(line 2\)\n$/,
+      ],
     ];
     for (const [args, stdin, message] of cases) {
       const out = fresh();
@@ -64,8 +68,14 @@ describe("15: a baseline of no rows is an error, and writes nothing", () => {
     const mixed = await input("mixed.jsonl", `${"[1, 2]\n".repeat(3)}${"{oops\n".repeat(5)}null\n`);
     const csv = await input("short.csv", `a,b,c\n${"1,2\n".repeat(10)}`);
     const cases: Array<[string[], RegExp]> = [
-      [["--dataset", invalid, "--format", "jsonl"], /^error: .*invalid\.jsonl: no rows profiled: 744 lines skipped: 744 × invalid JSON \(lines 1, 2, 3, 4, 5, …\)\n$/],
-      [["--dataset", mixed, "--format", "jsonl"], /: no rows profiled: 9 lines skipped: 5 × invalid JSON \(lines 4, 5, 6, 7, 8\), 4 × not a JSON object \(lines 1, 2, 3, 9\)\n$/],
+      [
+        ["--dataset", invalid, "--format", "jsonl"],
+        /^error: .*invalid\.jsonl: no rows profiled: 744 lines skipped: 744 × invalid JSON \(lines 1, 2, 3, 4, 5, …\)\n$/,
+      ],
+      [
+        ["--dataset", mixed, "--format", "jsonl"],
+        /: no rows profiled: 9 lines skipped: 5 × invalid JSON \(lines 4, 5, 6, 7, 8\), 4 × not a JSON object \(lines 1, 2, 3, 9\)\n$/,
+      ],
       [["--dataset", csv, "--format", "csv"], /: no rows profiled: 10 lines skipped: 10 × wrong field count \(lines 2, 3, 4, 5, 6, …\)\n$/],
       [["--dataset", csv, "--format", "csv", "--threads", "2"], /: no rows profiled: 10 lines skipped: 10 × wrong field count \(lines 2, 3, 4, 5, 6, …\)\n$/],
     ];

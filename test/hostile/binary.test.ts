@@ -51,7 +51,10 @@ describe("5: binary messages", () => {
   it("5: a text message of one record is dead-lettered as the whole message; JSON Lines one letter per bad line, each its line's bytes", async () => {
     const single = Buffer.from('{"not":"a capture record"}\r\n');
     const lines = Buffer.from(`${capture("2026-11-01T00:00:00Z")}\n{oops\n${capture("2026-11-01T00:00:01Z")}\n[1,2]\n`);
-    const records = [...messageRecords(partition, { offset: "1", timestamp: T, value: single }), ...messageRecords(partition, { offset: "2", timestamp: T, value: lines })];
+    const records = [
+      ...messageRecords(partition, { offset: "1", timestamp: T, value: single }),
+      ...messageRecords(partition, { offset: "2", timestamp: T, value: lines }),
+    ];
     const { deadLetters: letters } = await engine().process(records);
     expect(letters.map((l) => [l.reason, deadLetterBytes(l).toString("latin1")])).toEqual([
       ["not a capture record", single.toString("latin1")],
@@ -74,7 +77,12 @@ describe("5: binary messages", () => {
 });
 
 describe("7: dead letters fit the dead-letter topic", () => {
-  const letter = (n: number, i = 0): DeadLetter => ({ reason: "invalid JSON", detail: "x", position: { topic: "captures", partition: 0, offset: String(i) }, record: "r".repeat(n) });
+  const letter = (n: number, i = 0): DeadLetter => ({
+    reason: "invalid JSON",
+    detail: "x",
+    position: { topic: "captures", partition: 0, offset: String(i) },
+    record: "r".repeat(n),
+  });
 
   it("7: a letter larger than max.message.bytes is truncated to fit, with its original size in a header", () => {
     const m = toMessage(letter(3_000_000), 1_048_588);

@@ -30,7 +30,8 @@ afterEach(async () => {
 });
 
 /** Line i on partition i mod 2. */
-const onTwo = (from: number, to: number): Array<{ partition: number; value: string }> => lines.slice(from, to).map((value, k) => ({ partition: (from + k) % 2, value }));
+const onTwo = (from: number, to: number): Array<{ partition: number; value: string }> =>
+  lines.slice(from, to).map((value, k) => ({ partition: (from + k) % 2, value }));
 
 describe("a stalled broker (SIGSTOP)", () => {
   it("10: a 25 s stall with idle_partition_seconds 5 makes no partition idle: the uninterrupted run's reports, byte for byte", async () => {

@@ -95,9 +95,27 @@ describe("12: endpoint and schedule become folder names", () => {
 
   it("12: the CLI exits 2 before writing anything: replay --endpoint .. --schedule .., monitor with DQSTREAM_SCHEDULE=.partials or endpoint: dead-letter in its file", async () => {
     const a = await freshCase();
-    expectRefused(runCli(a.dir, ["replay", "--statistics", STATS, "--constraints", CONS, "--reports", a.reports, "--endpoint", "..", "--schedule", "..", CAPTURE]), "--endpoint", "endpoint");
+    expectRefused(
+      runCli(a.dir, ["replay", "--statistics", STATS, "--constraints", CONS, "--reports", a.reports, "--endpoint", "..", "--schedule", "..", CAPTURE]),
+      "--endpoint",
+      "endpoint",
+    );
     // port 1 on loopback: nothing listens, so getting past the configuration would show as a Kafka error, not exit 2
-    const monitor = (reports: string): string[] => ["monitor", "--brokers", "127.0.0.1:1", "--topic", "capture", "--statistics", STATS, "--constraints", CONS, "--reports", reports, "--http-port", "0"];
+    const monitor = (reports: string): string[] => [
+      "monitor",
+      "--brokers",
+      "127.0.0.1:1",
+      "--topic",
+      "capture",
+      "--statistics",
+      STATS,
+      "--constraints",
+      CONS,
+      "--reports",
+      reports,
+      "--http-port",
+      "0",
+    ];
     const b = await freshCase();
     expectRefused(runCli(b.dir, monitor(b.reports), undefined, { DQSTREAM_SCHEDULE: ".partials" }), "DQSTREAM_SCHEDULE", "schedule");
     const c = await freshCase();
@@ -109,7 +127,20 @@ describe("12: endpoint and schedule become folder names", () => {
 
   it("12: names with dots inside, digits, '_' and '-' stay valid folder names", async () => {
     const { dir, reports } = await freshCase();
-    const r = runCli(dir, ["replay", "--statistics", STATS, "--constraints", CONS, "--reports", reports, "--endpoint", "churn.v2..x", "--schedule", "_daily-1.", CAPTURE]);
+    const r = runCli(dir, [
+      "replay",
+      "--statistics",
+      STATS,
+      "--constraints",
+      CONS,
+      "--reports",
+      reports,
+      "--endpoint",
+      "churn.v2..x",
+      "--schedule",
+      "_daily-1.",
+      CAPTURE,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(existsSync(join(reports, "churn.v2..x", "_daily-1.", "2026"))).toBe(true);
   });
@@ -147,16 +178,29 @@ describe("14: prototype keys in configuration", () => {
   it("14: __proto__ in a YAML or JSON file is an unknown key at any depth, never applied as a prototype", async () => {
     const cases: Array<{ ext: "yaml" | "json"; text: string; key: string; monitor?: boolean }> = [
       // the whole configuration hidden in a prototype: without the fix it loads
-      { ext: "json", text: JSON.stringify({ reports_dir: "reports" }).replace("{", `{"__proto__": {"baseline": {"statistics": "${STATS}", "constraints": "${CONS}"}, "window_seconds": 60},`), key: "__proto__" },
+      {
+        ext: "json",
+        text: JSON.stringify({ reports_dir: "reports" }).replace(
+          "{",
+          `{"__proto__": {"baseline": {"statistics": "${STATS}", "constraints": "${CONS}"}, "window_seconds": 60},`,
+        ),
+        key: "__proto__",
+      },
       { ext: "yaml", text: `${BASELINE_YAML}__proto__:\n  window_seconds: 60\n`, key: "__proto__" },
       { ext: "yaml", text: `${BASELINE_YAML}kafka:\n  __proto__: { group_id: evil }\n`, key: "kafka.__proto__", monitor: true },
       { ext: "json", text: `{"kafka": {"__proto__": {"group_id": "evil"}}}`, key: "kafka.__proto__", monitor: true },
-      { ext: "yaml", text: `${BASELINE_YAML}alerts:\n  channels:\n    webhooks:\n      - url: http://127.0.0.1:1/hook\n        headers: { __proto__: x, X-Ok: y }\n`, key: "alerts.channels.webhooks[0].headers.__proto__" },
+      {
+        ext: "yaml",
+        text: `${BASELINE_YAML}alerts:\n  channels:\n    webhooks:\n      - url: http://127.0.0.1:1/hook\n        headers: { __proto__: x, X-Ok: y }\n`,
+        key: "alerts.channels.webhooks[0].headers.__proto__",
+      },
       { ext: "json", text: `{"cloudwatch": {"alarms": {"__proto__": {"evaluation_periods": 7}}}}`, key: "cloudwatch.alarms.__proto__", monitor: true },
     ];
     for (const c of cases) {
       const file = await configFile(c.ext, c.text);
-      const e = await failure(() => (c.monitor === true ? resolveMonitorConfig({ ...MONITOR_FLAGS, config: file }, {}) : resolveReplayConfig({ config: file })));
+      const e = await failure(() =>
+        c.monitor === true ? resolveMonitorConfig({ ...MONITOR_FLAGS, config: file }, {}) : resolveReplayConfig({ config: file }),
+      );
       expect(e, c.text).toBeInstanceOf(ConfigError);
       expect((e as Error).message, c.text).toContain(`${file}: unknown key ${c.key}`);
     }
@@ -186,7 +230,10 @@ describe("14: prototype keys in configuration", () => {
       expect((e as Error).message, variable).toContain(`${variable}: unknown key ${key}`);
     }
     // header names are free-form (HTTP tokens): these two are ordinary own keys of the map
-    const file = await configFile("yaml", `${BASELINE_YAML}alerts:\n  channels:\n    webhooks:\n      - url: http://127.0.0.1:1/hook\n        headers: { constructor: a, prototype: b }\n`);
+    const file = await configFile(
+      "yaml",
+      `${BASELINE_YAML}alerts:\n  channels:\n    webhooks:\n      - url: http://127.0.0.1:1/hook\n        headers: { constructor: a, prototype: b }\n`,
+    );
     const config = await resolveReplayConfig({ config: file });
     const headers = config.alerts?.channels.webhooks[0]?.headers as Record<string, string>;
     expect(Object.entries(headers)).toEqual([
@@ -234,7 +281,15 @@ describe("14: DQSTREAM_ values are typed by the schema at their key", () => {
 
   it("14: alarms types its variables by the schema it validates with (replay's or monitor's)", async () => {
     const file = await configFile("yaml", `${BASELINE_YAML}kafka: { brokers: ["127.0.0.1:9092"], topics: [capture] }\n`);
-    const { config } = await resolveAlarmsConfig({ config: file }, { DQSTREAM_KAFKA__SASL__MECHANISM: "scram-sha-256", DQSTREAM_KAFKA__SASL__USERNAME: "1", DQSTREAM_KAFKA__SASL__PASSWORD: "123456", DQSTREAM_SCHEDULE: "2" });
+    const { config } = await resolveAlarmsConfig(
+      { config: file },
+      {
+        DQSTREAM_KAFKA__SASL__MECHANISM: "scram-sha-256",
+        DQSTREAM_KAFKA__SASL__USERNAME: "1",
+        DQSTREAM_KAFKA__SASL__PASSWORD: "123456",
+        DQSTREAM_SCHEDULE: "2",
+      },
+    );
     expect((config as MonitorConfig).kafka.sasl).toEqual({ mechanism: "scram-sha-256", username: "1", password: "123456" });
     expect(config.schedule).toBe("2");
   });
@@ -244,7 +299,10 @@ describe("14: DQSTREAM_ values are typed by the schema at their key", () => {
       [{ DQSTREAM_WINDOW_SECONDS: "ten" }, /^DQSTREAM_WINDOW_SECONDS: window_seconds: .*expected number/m],
       [{ DQSTREAM_WINDOW_SECOND: "60" }, /^DQSTREAM_WINDOW_SECOND: unknown key window_second$/m],
       [{ DQSTREAM_KAFKA__TLS__ENABLED: "yes" }, /^DQSTREAM_KAFKA__TLS__ENABLED: kafka\.tls\.enabled: .*expected boolean/m],
-      [{ DQSTREAM_ALERTS__CHANNELS__WEBHOOKS: "http://127.0.0.1:1/hook" }, /^DQSTREAM_ALERTS__CHANNELS__WEBHOOKS: alerts\.channels\.webhooks: .*expected array/m],
+      [
+        { DQSTREAM_ALERTS__CHANNELS__WEBHOOKS: "http://127.0.0.1:1/hook" },
+        /^DQSTREAM_ALERTS__CHANNELS__WEBHOOKS: alerts\.channels\.webhooks: .*expected array/m,
+      ],
       [{ DQSTREAM_KAFKA: "x", DQSTREAM_KAFKA__GROUP_ID: "g" }, /DQSTREAM_KAFKA(__GROUP_ID)?: kafka is set as a value and as a section/],
       [{ DQSTREAM_KAFKA__GROUP_ID: "g", DQSTREAM_KAFKA: "x" }, /DQSTREAM_KAFKA(__GROUP_ID)?: kafka is set as a value and as a section/],
     ];
@@ -259,7 +317,7 @@ describe("14: DQSTREAM_ values are typed by the schema at their key", () => {
 /** Only configuration and usage errors may leave the loader: anything else is a bug. */
 function expectConfigOutcome(e: unknown, input: string): void {
   if (e === undefined) return;
-  expect(e instanceof ConfigError || e instanceof UsageError, `${String((e as Error)?.stack ?? e)}\nfor ${input.slice(0, 500)}`).toBe(true);
+  expect(e instanceof ConfigError || e instanceof UsageError, `${e instanceof Error ? e.stack : JSON.stringify(e)}\nfor ${input.slice(0, 500)}`).toBe(true);
 }
 
 const VALID_YAML = `# a replay and monitor configuration
@@ -293,10 +351,10 @@ const VALID_JSON = JSON.stringify(parseYaml(VALID_YAML));
 /** A text with random edits: characters inserted, deleted or replaced, pieces duplicated. */
 const mutatedText = (base: string): fc.Arbitrary<string> =>
   fc
-    .array(
-      fc.tuple(fc.nat(), fc.constantFrom("insert", "delete", "replace", "duplicate"), fc.string({ unit: "binary", maxLength: 8 }), fc.nat({ max: 40 })),
-      { minLength: 1, maxLength: 8 },
-    )
+    .array(fc.tuple(fc.nat(), fc.constantFrom("insert", "delete", "replace", "duplicate"), fc.string({ unit: "binary", maxLength: 8 }), fc.nat({ max: 40 })), {
+      minLength: 1,
+      maxLength: 8,
+    })
     .map((edits) => {
       let t = base;
       for (const [at, kind, piece, length] of edits) {
@@ -310,7 +368,21 @@ const mutatedText = (base: string): fc.Arbitrary<string> =>
     });
 
 /** Keys a config may hold, the prototype's own names and a few of the schema's. */
-const KEY = fc.constantFrom("__proto__", "constructor", "prototype", "toString", "baseline", "kafka", "alerts", "channels", "webhooks", "headers", "window_seconds", "endpoint", "x");
+const KEY = fc.constantFrom(
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "baseline",
+  "kafka",
+  "alerts",
+  "channels",
+  "webhooks",
+  "headers",
+  "window_seconds",
+  "endpoint",
+  "x",
+);
 
 /** A JSON text of a random tree whose keys may be prototype names, written out by hand: JSON.stringify would drop nothing, but objects built in JS cannot hold `__proto__` as a key without care. */
 const jsonTree: fc.Arbitrary<string> = fc.letrec<{ tree: string }>((tie) => ({
@@ -318,12 +390,23 @@ const jsonTree: fc.Arbitrary<string> = fc.letrec<{ tree: string }>((tie) => ({
     { depthSize: "small", withCrossShrink: true },
     fc.jsonValue({ maxDepth: 1 }).map((v) => JSON.stringify(v)),
     fc.array(tie("tree"), { maxLength: 4 }).map((items) => `[${items.join(",")}]`),
-    fc.uniqueArray(fc.tuple(KEY, tie("tree")), { maxLength: 5, selector: ([k]) => k }).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}`),
+    fc
+      .uniqueArray(fc.tuple(KEY, tie("tree")), { maxLength: 5, selector: ([k]) => k })
+      .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}`),
   ),
 })).tree;
 
 /** Paths in a valid config where a prototype key is inserted: the top, strict sections, a free-form map, a list element. */
-const INSERT_AT: ReadonlyArray<readonly (string | number)[]> = [[], ["baseline"], ["kafka"], ["kafka", "sasl"], ["alerts", "lifecycle"], ["alerts", "channels", "webhooks", 0], ["alerts", "channels", "webhooks", 0, "headers"], ["cloudwatch", "alarms"]];
+const INSERT_AT: ReadonlyArray<readonly (string | number)[]> = [
+  [],
+  ["baseline"],
+  ["kafka"],
+  ["kafka", "sasl"],
+  ["alerts", "lifecycle"],
+  ["alerts", "channels", "webhooks", 0],
+  ["alerts", "channels", "webhooks", 0, "headers"],
+  ["cloudwatch", "alarms"],
+];
 
 describe("14: fuzzing the config loader (fast-check)", () => {
   it("14: random and mutated YAML and JSON texts end in a loaded config or a ConfigError/UsageError, never another exception", async () => {
@@ -342,22 +425,28 @@ describe("14: fuzzing the config loader (fast-check)", () => {
 
   it("14: a prototype key inserted anywhere in a valid config is refused by name; nothing is polluted", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...INSERT_AT), fc.constantFrom("__proto__", "constructor", "prototype"), jsonTree, fc.constantFrom("yaml" as const, "json" as const), async (at, key, value, ext) => {
-        // in free-form maps (headers) constructor and prototype are ordinary names; __proto__ never is
-        if (at[at.length - 1] === "headers" && key !== "__proto__") return;
-        const doc = JSON.parse(VALID_JSON) as Record<string, unknown>;
-        let node: Record<string | number, unknown> = doc;
-        for (const k of at) node = node[k] as Record<string | number, unknown>;
-        const marker = `"__insert_here__":0`;
-        node["__insert_here__"] = 0;
-        // JSON is YAML: the same text serves both readers
-        const text = JSON.stringify(doc).replace(marker, () => `${JSON.stringify(key)}:${value}`);
-        const file = await configFile(ext, text);
-        const e = await failure(() => resolveMonitorConfig({ config: file }, {}));
-        expect(e, text).toBeInstanceOf(ConfigError);
-        const where = at.reduce<string>((p, k) => (typeof k === "number" ? `${p}[${k}]` : p === "" ? k : `${p}.${k}`), "");
-        expect((e as Error).message, text).toContain(`unknown key ${where === "" ? key : `${where}.${key}`}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...INSERT_AT),
+        fc.constantFrom("__proto__", "constructor", "prototype"),
+        jsonTree,
+        fc.constantFrom("yaml" as const, "json" as const),
+        async (at, key, value, ext) => {
+          // in free-form maps (headers) constructor and prototype are ordinary names; __proto__ never is
+          if (at[at.length - 1] === "headers" && key !== "__proto__") return;
+          const doc = JSON.parse(VALID_JSON) as Record<string, unknown>;
+          let node: Record<string | number, unknown> = doc;
+          for (const k of at) node = node[k] as Record<string | number, unknown>;
+          const marker = `"__insert_here__":0`;
+          node["__insert_here__"] = 0;
+          // JSON is YAML: the same text serves both readers
+          const text = JSON.stringify(doc).replace(marker, () => `${JSON.stringify(key)}:${value}`);
+          const file = await configFile(ext, text);
+          const e = await failure(() => resolveMonitorConfig({ config: file }, {}));
+          expect(e, text).toBeInstanceOf(ConfigError);
+          const where = at.reduce<string>((p, k) => (typeof k === "number" ? `${p}[${k}]` : p === "" ? k : `${p}.${k}`), "");
+          expect((e as Error).message, text).toContain(`unknown key ${where === "" ? key : `${where}.${key}`}`);
+        },
+      ),
       params(2, 300),
     );
     expect(polluted()).toEqual([]);
@@ -365,11 +454,22 @@ describe("14: fuzzing the config loader (fast-check)", () => {
 
   it("14: random objects (any key, prototype names included, any value) merged and validated end in a config or a ConfigError", () => {
     const key = fc.oneof(KEY, fc.string({ maxLength: 12 }));
-    const anything = fc.object({ key, maxDepth: 4, withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true });
+    const anything = fc.object({
+      key,
+      maxDepth: 4,
+      withNullPrototype: true,
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+    });
     let protoKeys = 0;
     fc.assert(
       fc.property(anything, anything, (a, b) => {
-        const proto = [a, b].some((o) => Object.hasOwn(o, "__proto__") && (o as Record<string, unknown>)["__proto__"] !== undefined);
+        const proto = [a, b].some((o) => Object.hasOwn(o, "__proto__") && o["__proto__"] !== undefined);
         if (proto) protoKeys++;
         const merged = mergeConfig({ baseline: { statistics: STATS, constraints: CONS }, reports_dir: "r" }, a, b);
         for (const schema of [RunConfigSchema, MonitorConfigSchema]) {
@@ -404,7 +504,10 @@ describe("14: fuzzing the config loader (fast-check)", () => {
       ["json", JSON.stringify({ endpoint: "e".repeat(10_000_000) })],
       ["json", JSON.stringify({ kafka: { topics: Array.from({ length: 1_000_000 }, (_, i) => `t${i}`), brokers: ["a:1"] }, window_seconds: 1e308 })],
       ["json", `{"window_seconds": 1e400, "category_cap": -0, "allowed_lateness_seconds": 123456789012345678901234567890}`],
-      ["yaml", `a: &a [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n`],
+      [
+        "yaml",
+        `a: &a [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n`,
+      ],
       ["yaml", `a: &x { b: *x }\n`],
     ];
     for (const [ext, text] of texts) {
@@ -425,14 +528,22 @@ describe("14: fuzzing the config loader (fast-check)", () => {
       fallback_to_source_timestamp: fc.boolean(),
       output_columns_position: fc.constantFrom("START", "END"),
     });
-    const secret = fc.oneof(fc.stringMatching(/^[0-9]{1,12}$/), fc.constantFrom("true", "false", "1e5", "-1", "0x10"), fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim() === s && s !== "" && !s.includes("\0")));
+    const secret = fc.oneof(
+      fc.stringMatching(/^[0-9]{1,12}$/),
+      fc.constantFrom("true", "false", "1e5", "-1", "0x10"),
+      fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim() === s && s !== "" && !s.includes("\0")),
+    );
     await fc.assert(
       fc.asyncProperty(settings, secret, fc.constantFrom("yaml" as const, "json" as const, "env" as const), async (s, password, how) => {
         const kafka = { brokers: ["127.0.0.1:9092"], topics: ["capture"], sasl: { mechanism: "plain", username: "u", password } };
         const doc = { baseline: { statistics: STATS, constraints: CONS }, reports_dir: "reports", ...s, kafka };
         let config: MonitorConfig;
         if (how === "env") {
-          const env: Record<string, string> = { DQSTREAM_KAFKA__SASL__MECHANISM: "plain", DQSTREAM_KAFKA__SASL__USERNAME: "u", DQSTREAM_KAFKA__SASL__PASSWORD: password };
+          const env: Record<string, string> = {
+            DQSTREAM_KAFKA__SASL__MECHANISM: "plain",
+            DQSTREAM_KAFKA__SASL__USERNAME: "u",
+            DQSTREAM_KAFKA__SASL__PASSWORD: password,
+          };
           for (const [k, v] of Object.entries(s)) env[`DQSTREAM_${k.toUpperCase()}`] = String(v);
           config = await resolveMonitorConfig(MONITOR_FLAGS, env);
         } else {
@@ -446,7 +557,24 @@ describe("14: fuzzing the config loader (fast-check)", () => {
 
   it("14: random DQSTREAM_ variables end in a loaded config or a ConfigError/UsageError", async () => {
     const variable = fc.oneof(
-      fc.constantFrom(...["WINDOW_SECONDS", "KAFKA__BROKERS", "KAFKA__TOPICS", "KAFKA__SASL__PASSWORD", "KAFKA__SASL", "KAFKA", "HTTP__PORT", "ALERTS__CHANNELS__WEBHOOKS", "ALERTS__CHANNELS__WEBHOOKS__0__URL", "CONSTRUCTOR__PROTOTYPE", "__PROTO__", "A____B", "KAFKA__TLS__ENABLED", "CLOUDWATCH__ALARMS__EVALUATION_PERIODS"].map((v) => `DQSTREAM_${v}`)),
+      fc.constantFrom(
+        ...[
+          "WINDOW_SECONDS",
+          "KAFKA__BROKERS",
+          "KAFKA__TOPICS",
+          "KAFKA__SASL__PASSWORD",
+          "KAFKA__SASL",
+          "KAFKA",
+          "HTTP__PORT",
+          "ALERTS__CHANNELS__WEBHOOKS",
+          "ALERTS__CHANNELS__WEBHOOKS__0__URL",
+          "CONSTRUCTOR__PROTOTYPE",
+          "__PROTO__",
+          "A____B",
+          "KAFKA__TLS__ENABLED",
+          "CLOUDWATCH__ALARMS__EVALUATION_PERIODS",
+        ].map((v) => `DQSTREAM_${v}`),
+      ),
       fc.stringMatching(/^[A-Za-z_]{1,30}$/).map((v) => `DQSTREAM_${v}`),
     );
     const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("1", "-1", "1.5", "1e400", "true", "false", ",", "a:1,b:2", ""));

@@ -55,21 +55,42 @@ describe("16a: constraint values outside their range", () => {
     ["$.monitoring_config.datatype_check_threshold", (c) => (c.monitoring_config["datatype_check_threshold"] = 7)],
     ["$.monitoring_config.datatype_check_threshold", (c) => (c.monitoring_config["datatype_check_threshold"] = -0.01)],
     ["$.monitoring_config.domain_content_threshold", (c) => (c.monitoring_config["domain_content_threshold"] = 1.5)],
-    ["$.monitoring_config.distribution_constraints.comparison_threshold", (c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["comparison_threshold"] = -1)],
-    ["$.monitoring_config.distribution_constraints.comparison_threshold", (c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["comparison_threshold"] = 1.01)],
-    ["$.monitoring_config.distribution_constraints.categorical_comparison_threshold", (c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["categorical_comparison_threshold"] = 2)],
-    ["$.monitoring_config.distribution_constraints.categorical_comparison_threshold", (c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["categorical_comparison_threshold"] = -0.5)],
-    ["$.monitoring_config.distribution_constraints.min_domain_mass", (c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["min_domain_mass"] = 3)],
+    [
+      "$.monitoring_config.distribution_constraints.comparison_threshold",
+      (c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["comparison_threshold"] = -1),
+    ],
+    [
+      "$.monitoring_config.distribution_constraints.comparison_threshold",
+      (c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["comparison_threshold"] = 1.01),
+    ],
+    [
+      "$.monitoring_config.distribution_constraints.categorical_comparison_threshold",
+      (c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["categorical_comparison_threshold"] = 2),
+    ],
+    [
+      "$.monitoring_config.distribution_constraints.categorical_comparison_threshold",
+      (c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["categorical_comparison_threshold"] = -0.5),
+    ],
+    [
+      "$.monitoring_config.distribution_constraints.min_domain_mass",
+      (c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["min_domain_mass"] = 3),
+    ],
     ["$.features[1].completeness", (c) => ((c.features[1] as Record<string, unknown>)["completeness"] = 1.2)],
     ["$.features[2].completeness", (c) => ((c.features[2] as Record<string, unknown>)["completeness"] = -0.5)],
-    ["$.features[0].monitoringConfigOverrides.datatype_check_threshold", (c) => ((c.features[0] as Record<string, unknown>)["monitoringConfigOverrides"] = { datatype_check_threshold: -1 })],
+    [
+      "$.features[0].monitoringConfigOverrides.datatype_check_threshold",
+      (c) => ((c.features[0] as Record<string, unknown>)["monitoringConfigOverrides"] = { datatype_check_threshold: -1 }),
+    ],
     [
       "$.features[3].monitoringConfigOverrides.distribution_constraints.comparison_threshold",
       (c) => ((c.features[3] as Record<string, unknown>)["monitoringConfigOverrides"] = { distribution_constraints: { comparison_threshold: 100 } }),
     ],
     [
       "$.features[3].string_constraints.monitoring_config_overrides.domain_content_threshold",
-      (c) => ((c.features[3] as { string_constraints: Record<string, unknown> }).string_constraints["monitoring_config_overrides"] = { domain_content_threshold: 1.0001 }),
+      (c) =>
+        ((c.features[3] as { string_constraints: Record<string, unknown> }).string_constraints["monitoring_config_overrides"] = {
+          domain_content_threshold: 1.0001,
+        }),
     ],
   ];
 
@@ -83,17 +104,34 @@ describe("16a: constraint values outside their range", () => {
 
   it("16a: the bounds themselves, 0 and 1, are valid", () => {
     const edge = constraintsWith((c) => {
-      c.monitoring_config = { datatype_check_threshold: 0, domain_content_threshold: 1, distribution_constraints: { comparison_threshold: 0, categorical_comparison_threshold: 1 } };
+      c.monitoring_config = {
+        datatype_check_threshold: 0,
+        domain_content_threshold: 1,
+        distribution_constraints: { comparison_threshold: 0, categorical_comparison_threshold: 1 },
+      };
       (c.features[0] as Record<string, unknown>)["completeness"] = 0;
-      (c.features[0] as Record<string, unknown>)["monitoringConfigOverrides"] = { datatype_check_threshold: 1, distribution_constraints: { comparison_threshold: 1 } };
+      (c.features[0] as Record<string, unknown>)["monitoringConfigOverrides"] = {
+        datatype_check_threshold: 1,
+        distribution_constraints: { comparison_threshold: 1 },
+      };
     });
     const parsed = parseConstraints("c.json", edge);
-    expect(parsed.monitoring_config).toMatchObject({ datatype_check_threshold: 0, domain_content_threshold: 1, distribution_constraints: { comparison_threshold: 0, categorical_comparison_threshold: 1 } });
-    expect(parsed.features[0]).toMatchObject({ completeness: 0, monitoringConfigOverrides: { datatype_check_threshold: 1, distribution_constraints: { comparison_threshold: 1 } } });
+    expect(parsed.monitoring_config).toMatchObject({
+      datatype_check_threshold: 0,
+      domain_content_threshold: 1,
+      distribution_constraints: { comparison_threshold: 0, categorical_comparison_threshold: 1 },
+    });
+    expect(parsed.features[0]).toMatchObject({
+      completeness: 0,
+      monitoringConfigOverrides: { datatype_check_threshold: 1, distribution_constraints: { comparison_threshold: 1 } },
+    });
   });
 
   it("16a: replay exits 1 with one error line naming the file and the path, and writes no report", async () => {
-    const file = await jsonFile("constraints.json", constraintsWith((c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["comparison_threshold"] = -1)));
+    const file = await jsonFile(
+      "constraints.json",
+      constraintsWith((c) => ((c.monitoring_config["distribution_constraints"] as Record<string, unknown>)["comparison_threshold"] = -1)),
+    );
     const reports = join(tmp, `reports-${++n}`);
     const r = runCli(tmp, ["replay", "--statistics", STATS, "--constraints", file, "--reports", reports, CAPTURE]);
     expect(r.status, r.stderr).toBe(1);
@@ -102,8 +140,25 @@ describe("16a: constraint values outside their range", () => {
   });
 
   it("16a: monitor exits 1 with the same error before it connects to Kafka", async () => {
-    const file = await jsonFile("constraints.json", constraintsWith((c) => (c.monitoring_config["datatype_check_threshold"] = 7)));
-    const r = runCli(tmp, ["monitor", "--brokers", "127.0.0.1:1", "--topic", "capture", "--statistics", STATS, "--constraints", file, "--reports", join(tmp, "m"), "--http-port", "0"]);
+    const file = await jsonFile(
+      "constraints.json",
+      constraintsWith((c) => (c.monitoring_config["datatype_check_threshold"] = 7)),
+    );
+    const r = runCli(tmp, [
+      "monitor",
+      "--brokers",
+      "127.0.0.1:1",
+      "--topic",
+      "capture",
+      "--statistics",
+      STATS,
+      "--constraints",
+      file,
+      "--reports",
+      join(tmp, "m"),
+      "--http-port",
+      "0",
+    ]);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toContain(`error: ${file}: $.monitoring_config.datatype_check_threshold: expected a number from 0 to 1, got 7\n`);
     expect(r.stderr).not.toMatch(/ECONNREFUSED|Kafka/);
@@ -121,7 +176,9 @@ describe("16b: constraints for features the statistics lack", () => {
     const loaded = await loadBaseline(STATS, file);
     expect(loaded.featureNames).toEqual([...statistics.features.map((f) => f.name), "ghost", "phantom"]);
     expect(loaded.baseline.features.find((f) => f.name === "ghost")).toMatchObject({ inferred_type: "Integral", distribution: undefined });
-    expect(loaded.warnings).toEqual([expect.stringMatching(new RegExp(`^${escapeRegExp(file)}: 2 features that ${escapeRegExp(STATS)} lacks: ghost, phantom \\(`))]);
+    expect(loaded.warnings).toEqual([
+      expect.stringMatching(new RegExp(`^${escapeRegExp(file)}: 2 features that ${escapeRegExp(STATS)} lacks: ghost, phantom \\(`)),
+    ]);
     const clean = await loadBaseline(STATS, CONS);
     expect(clean.warnings).toEqual([]);
   });
@@ -137,7 +194,28 @@ describe("16b: constraints for features the statistics lack", () => {
   it("16b: monitor logs the warning (pino, level warn) when it starts", async () => {
     const file = await jsonFile("constraints.json", extra());
     // nothing listens on port 1: the monitor retries; the warning comes first, then it is stopped
-    const child = spawn(process.execPath, [MAIN, "monitor", "--brokers", "127.0.0.1:1", "--topic", "capture", "--statistics", STATS, "--constraints", file, "--reports", join(tmp, "m2"), "--http-port", "0", "--log-level", "info"], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [
+        MAIN,
+        "monitor",
+        "--brokers",
+        "127.0.0.1:1",
+        "--topic",
+        "capture",
+        "--statistics",
+        STATS,
+        "--constraints",
+        file,
+        "--reports",
+        join(tmp, "m2"),
+        "--http-port",
+        "0",
+        "--log-level",
+        "info",
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
     const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
     let stderr = "";
     const warning = await new Promise<Record<string, unknown> | undefined>((resolve) => {
@@ -180,7 +258,10 @@ describe("16c: duplicate feature names", () => {
     const r = runCli(tmp, ["replay", "--statistics", file, "--constraints", CONS, "--reports", join(tmp, `reports-${++n}`), CAPTURE]);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toBe(`error: ${file}: $.features[1].name: duplicate feature name "churn"\n`);
-    const cons = await jsonFile("constraints.json", constraintsWith((c) => c.features.push({ name: "state" })));
+    const cons = await jsonFile(
+      "constraints.json",
+      constraintsWith((c) => c.features.push({ name: "state" })),
+    );
     const c = runCli(tmp, ["replay", "--statistics", STATS, "--constraints", cons, "--reports", join(tmp, `reports-${++n}`), CAPTURE]);
     expect(c.status, c.stderr).toBe(1);
     expect(c.stderr).toBe(`error: ${cons}: $.features[${constraints.features.length}].name: duplicate feature name "state"\n`);

@@ -65,7 +65,9 @@ describe("4: absurd event times", () => {
     expect((ws.get("2026/11/01/01")?.["records"] as { malformed_by_reason: unknown }).malformed_by_reason).toEqual({ [IMPLAUSIBLE_EVENT_TIME]: 1 });
     const [letter] = await deadLetters(join(dir, "reports"));
     expect(letter?.["reason"]).toBe(IMPLAUSIBLE_EVENT_TIME);
-    expect(letter?.["detail"]).toBe("event time 9999-12-31T23:59:59Z is more than 3600 s after the partition's greatest event time 2026-11-01T00:39:00Z, and the partition's next record (2026-11-01T00:40:00Z) is more than 3600 s away from it");
+    expect(letter?.["detail"]).toBe(
+      "event time 9999-12-31T23:59:59Z is more than 3600 s after the partition's greatest event time 2026-11-01T00:39:00Z, and the partition's next record (2026-11-01T00:40:00Z) is more than 3600 s away from it",
+    );
     expect(await readdir(join(dir, "reports/endpoint/schedule"))).toEqual(["2026"]);
   });
 
@@ -124,7 +126,9 @@ describe("4: absurd event times", () => {
     ]);
     // a producer that also lies in the message timestamp is capped by the clock
     const lying = await e.process([rec(5, "2031-01-01T00:00:00Z", Date.UTC(2031, 0, 1))]);
-    expect(lying.deadLetters[0]?.detail).toMatch(/more than 3600 s after the current time 2026-11-01T10:00:00Z \(its source timestamp 2031-01-01T00:00:00Z is in the future\)/);
+    expect(lying.deadLetters[0]?.detail).toMatch(
+      /more than 3600 s after the current time 2026-11-01T10:00:00Z \(its source timestamp 2031-01-01T00:00:00Z is in the future\)/,
+    );
     // and a record without inferenceTime takes the (absurd) message timestamp as event time: judged the same way
     const noTime: SourceRecord = { ...rec(6, iso(T0)), value: capture(iso(T0)).replace(/"inferenceTime":"[^"]*"/, '"x":1'), timestampMs: Date.UTC(2031, 0, 1) };
     expect((await e.process([noTime])).deadLetters.map((l) => l.reason)).toEqual([IMPLAUSIBLE_EVENT_TIME]);

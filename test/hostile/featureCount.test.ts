@@ -55,15 +55,21 @@ describe("3: too many features", () => {
     expect(w["features_not_profiled"]).toMatchObject({ max_features: 10_000, values: 100_000 - (10_000 - 13) });
     const distinct = (w["features_not_profiled"] as { distinct_names_estimate: number }).distinct_names_estimate;
     expect(Math.abs(distinct - 90_013) / 90_013).toBeLessThan(0.05);
-    const stats = JSON.parse(await readFile(join(dir, "reports/endpoint/schedule", folder, "statistics.json"), "utf8")) as { features: Array<{ name: string }> };
+    const stats = JSON.parse(await readFile(join(dir, "reports/endpoint/schedule", folder, "statistics.json"), "utf8")) as {
+      features: Array<{ name: string }>;
+    };
     expect(stats.features).toHaveLength(10_000);
     // the baseline's features come after the 100,000 keys and are still profiled, first in the report
     const baseline = JSON.parse(await readFile(STATS, "utf8")) as { features: Array<{ name: string }> };
     expect(baseline.features).toHaveLength(13);
     expect(stats.features.slice(0, 13).map((f) => f.name)).toEqual(baseline.features.map((f) => f.name));
-    const violations = JSON.parse(await readFile(join(dir, "reports/endpoint/schedule", folder, "constraint_violations.json"), "utf8")) as { violations: Array<{ feature_name: string; constraint_check_type: string; description: string }> };
+    const violations = JSON.parse(await readFile(join(dir, "reports/endpoint/schedule", folder, "constraint_violations.json"), "utf8")) as {
+      violations: Array<{ feature_name: string; constraint_check_type: string; description: string }>;
+    };
     const extra = violations.violations.filter((v) => v.constraint_check_type === "extra_column_check");
     expect(extra.at(-1)?.feature_name).toBe(NOT_PROFILED_FEATURES);
-    expect(extra.at(-1)?.description).toMatch(new RegExp(`Number of columns in current dataset: ${10_000 + distinct}, Number of columns in baseline constraints: 13`));
+    expect(extra.at(-1)?.description).toMatch(
+      new RegExp(`Number of columns in current dataset: ${10_000 + distinct}, Number of columns in baseline constraints: 13`),
+    );
   });
 });

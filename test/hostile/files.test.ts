@@ -71,7 +71,9 @@ describe("16f: a failed write names its path and leaves no temporary file", () =
       const dir = await folder();
       const file = join(dir, "report.json");
       await writeFile(file, "old\n");
-      vi.spyOn(await fileHandlePrototype(dir) as Record<string, () => Promise<void>>, method).mockRejectedValueOnce(enospc(method === "writeFile" ? "write" : "fdatasync"));
+      vi.spyOn((await fileHandlePrototype(dir)) as Record<string, () => Promise<void>>, method).mockRejectedValueOnce(
+        enospc(method === "writeFile" ? "write" : "fdatasync"),
+      );
       const e = await rejection(writeFileAtomic(file, "new\n"));
       expect(e).toBeInstanceOf(WriteError);
       expect(e.message).toBe(`${file}: cannot write: no space left on device (ENOSPC)`);
@@ -100,7 +102,7 @@ describe("16f: a failed write names its path and leaves no temporary file", () =
     const dir = await folder();
     const files = ["statistics.json", "constraints.json", "baseline.json"].map((f) => join(dir, f));
     for (const f of files) await writeFile(f, `old ${f}\n`);
-    vi.spyOn(await fileHandlePrototype(dir) as Record<string, () => Promise<void>>, "datasync")
+    vi.spyOn((await fileHandlePrototype(dir)) as Record<string, () => Promise<void>>, "datasync")
       .mockResolvedValueOnce()
       .mockResolvedValueOnce()
       .mockRejectedValueOnce(enospc("fdatasync"));

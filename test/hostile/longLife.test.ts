@@ -15,7 +15,10 @@ const ROOT = resolve(import.meta.dirname, "../..");
 describe("17: a long life", () => {
   it("17: RunningMonitor.reports keeps the latest reports only, as summaries without statistics", async () => {
     const config = MonitorConfigSchema.parse({
-      baseline: { statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"), constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json") },
+      baseline: {
+        statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
+        constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
+      },
       reports_dir: await mkdtemp(join(tmpdir(), "dq-long-life-")),
       window_seconds: 600,
       kafka: { brokers: ["127.0.0.1:1"], topics: ["captures"] },
@@ -32,7 +35,10 @@ describe("17: a long life", () => {
 describe("9: stopping", () => {
   it("9: once stopping, a consumer that crashes is not restarted, and the crash does not stop anything twice", async () => {
     const config = MonitorConfigSchema.parse({
-      baseline: { statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"), constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json") },
+      baseline: {
+        statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
+        constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
+      },
       reports_dir: await mkdtemp(join(tmpdir(), "dq-stopping-")),
       window_seconds: 600,
       kafka: { brokers: ["127.0.0.1:1"], topics: ["captures"] },

@@ -117,7 +117,10 @@ describe("hostile traffic against a real broker", () => {
     const dlq = uniqueName("dq-h-meta-dlq");
     await createTopic(topic, 1);
     await createTopic(dlq, 1);
-    await send(topic, lines.map((value) => ({ value })));
+    await send(
+      topic,
+      lines.map((value) => ({ value })),
+    );
     const groupId = uniqueName("dq-h-meta-group");
     const year9999 = Date.UTC(9999, 11, 31, 23);
     // what a monitor without the plausibility rule committed after a 9999 record at offset 0: a
@@ -131,7 +134,7 @@ describe("hostile traffic against a real broker", () => {
     consumer.pause([{ topic }]);
     await vi.waitFor(() => expect(joined).toBe(true), { timeout: 30_000, interval: 100 });
     const metadata = encodeCheckpoint({ maxEventMs: year9999, closedUpToMs: year9999 + 3_600_000, processedTo: "0", closes: [["0", year9999 + 3_600_000]] });
-    await consumer.commitOffsets([{ topic, partition: 0, offset: "0", metadata } as never]);
+    await consumer.commitOffsets([{ topic, partition: 0, offset: "0", metadata }]);
     await consumer.disconnect();
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     expect(committed?.partitions[0]?.metadata).toBe(metadata);
@@ -149,7 +152,17 @@ describe("hostile traffic against a real broker", () => {
     const reports = await tempDir();
     const dlq = uniqueName("dq-h-missing-dlq");
     const start = (o: { topic?: string; create?: boolean }) =>
-      startMonitor(monitorConfig({ topic: o.topic ?? topic, groupId: uniqueName("dq-h-dlq-group"), reports, deadLetterTopic: dlq, createDeadLetterTopic: o.create ?? false }), silentLogger(), { maxWaitTimeInMs: 200, tickMs: 200 });
+      startMonitor(
+        monitorConfig({
+          topic: o.topic ?? topic,
+          groupId: uniqueName("dq-h-dlq-group"),
+          reports,
+          deadLetterTopic: dlq,
+          createDeadLetterTopic: o.create ?? false,
+        }),
+        silentLogger(),
+        { maxWaitTimeInMs: 200, tickMs: 200 },
+      );
     const error = await start({}).then(
       () => undefined,
       (e: unknown) => e,
@@ -171,13 +184,21 @@ describe("hostile traffic against a real broker", () => {
   it("7: a 3 MB poison message and a batch of many late records reach a dead-letter topic limited to 100 kB, truncated and in several requests", async () => {
     const topic = uniqueName("dq-h-big");
     const dlq = uniqueName("dq-h-big-dlq");
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: "max.message.bytes", value: String(8 << 20) }] }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: "max.message.bytes", value: String(8 << 20) }] }],
+      waitForLeaders: true,
+    });
     cleanups.push(() => admin.deleteTopics({ topics: [topic] }));
-    await admin.createTopics({ topics: [{ topic: dlq, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: "max.message.bytes", value: "100000" }] }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic: dlq, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: "max.message.bytes", value: "100000" }] }],
+      waitForLeaders: true,
+    });
     cleanups.push(() => admin.deleteTopics({ topics: [dlq] }));
     const poison = `{"oops":"${"p".repeat(3_000_000)}"`;
     // 40 late records of 20 kB each, after the stream moved an hour on (one batch, 800 kB of dead letters)
-    const late = Array.from({ length: 40 }, (_, i) => (lines[i] as string).replace(/"data":"([^"]*)","encoding":"CSV"}/, `"data":"$1","encoding":"CSV","pad":"${"x".repeat(20_000)}"}`));
+    const late = Array.from({ length: 40 }, (_, i) =>
+      (lines[i] as string).replace(/"data":"([^"]*)","encoding":"CSV"}/, `"data":"$1","encoding":"CSV","pad":"${"x".repeat(20_000)}"}`),
+    );
     await send(topic, [...lines.map((value) => ({ value })), { value: poison }, ...late.map((value) => ({ value }))], 10);
     const reports = await tempDir();
     const config = monitorConfig({ topic, groupId: uniqueName("dq-h-big-group"), reports, deadLetterTopic: dlq, maxBytes: 4 << 20 });
@@ -203,9 +224,15 @@ describe("hostile traffic against a real broker", () => {
     // the idle close must not close the window the first records left open while the topic is gone
     const logged: string[] = [];
     const log = createLogger("info", new Writable({ write: (c: Buffer, _e, done) => void (logged.push(c.toString()), done()) }));
-    const m = await startMonitor(monitorConfig({ topic, groupId, reports, deadLetterTopic: dlq, idleCloseSeconds: 3600 }), log, { maxWaitTimeInMs: 200, tickMs: 200 });
+    const m = await startMonitor(monitorConfig({ topic, groupId, reports, deadLetterTopic: dlq, idleCloseSeconds: 3600 }), log, {
+      maxWaitTimeInMs: 200,
+      tickMs: 200,
+    });
     cleanups.push(() => m.stop());
-    await send(topic, lines.slice(0, 100).map((value) => ({ value })));
+    await send(
+      topic,
+      lines.slice(0, 100).map((value) => ({ value })),
+    );
     // committed: the first offset of the oldest open window (the 00:10 window from line 80 on)
     const offsetOf = async (): Promise<string | undefined> => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions[0]?.offset;
     await vi.waitFor(async () => expect(await offsetOf()).toBe("80"), { timeout: 30_000, interval: 250 });
@@ -213,13 +240,19 @@ describe("hostile traffic against a real broker", () => {
     await vi.waitFor(async () => expect(await admin.listTopics()).not.toContain(dlq), { timeout: 30_000, interval: 250 });
     // a poison message now cannot be dead-lettered
     await send(topic, [{ value: "{poison" }, ...lines.slice(100).map((value) => ({ value }))]);
-    await vi.waitFor(async () => expect(await m.metrics.text()).toMatch(/^dqstream_blocked\{destination="dead_letters"\} 1$/m), { timeout: 60_000, interval: 250 });
+    await vi.waitFor(async () => expect(await m.metrics.text()).toMatch(/^dqstream_blocked\{destination="dead_letters"\} 1$/m), {
+      timeout: 60_000,
+      interval: 250,
+    });
     const ready = await fetch(`${m.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.text()).toMatch(/blocked: dead_letters failing since/);
     expect(await offsetOf()).toBe("80");
     await admin.createTopics({ topics: [{ topic: dlq, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-    await vi.waitFor(async () => expect(await m.metrics.text()).toMatch(/^dqstream_blocked\{destination="dead_letters"\} 0$/m), { timeout: 90_000, interval: 250 });
+    await vi.waitFor(async () => expect(await m.metrics.text()).toMatch(/^dqstream_blocked\{destination="dead_letters"\} 0$/m), {
+      timeout: 90_000,
+      interval: 250,
+    });
     // every window but the last (the idle close is an hour away) has all its records
     await vi.waitFor(() => expect(m.reports.length).toBe(6), { timeout: 60_000, interval: 200 });
     expect(await itemCounts(join(reports, "churn", "ten-minutes"))).toEqual(new Map([...(await expectedCounts())].slice(0, 6)));
@@ -236,7 +269,10 @@ describe("hostile traffic against a real broker", () => {
     const dlq = uniqueName("dq-h-secrets-dlq");
     await createTopic(topic, 1);
     await createTopic(dlq, 1);
-    await send(topic, lines.map((value) => ({ value })));
+    await send(
+      topic,
+      lines.map((value) => ({ value })),
+    );
     const secret = { user: "mon-user-S3CR1T", password: "mon-pass-S3CR2T", token: "mon-tok-S3CR3T", header: "mon-hdr-S3CR4T" };
     const reports = await tempDir();
     const logged: string[] = [];
@@ -244,7 +280,20 @@ describe("hostile traffic against a real broker", () => {
     const input = monitorConfigInput({ topic, groupId: uniqueName("dq-h-secrets-group"), reports, deadLetterTopic: dlq });
     const config = MonitorConfigSchema.parse({
       ...input,
-      alerts: { channels: { log: true, webhooks: [{ url: `http://${secret.user}:${secret.password}@127.0.0.1:1/hooks/${secret.token}`, headers: { Authorization: `Bearer ${secret.header}` }, max_attempts: 2, backoff_initial_ms: 1, backoff_max_ms: 5 }] } },
+      alerts: {
+        channels: {
+          log: true,
+          webhooks: [
+            {
+              url: `http://${secret.user}:${secret.password}@127.0.0.1:1/hooks/${secret.token}`,
+              headers: { Authorization: `Bearer ${secret.header}` },
+              max_attempts: 2,
+              backoff_initial_ms: 1,
+              backoff_max_ms: 5,
+            },
+          ],
+        },
+      },
     });
     secrets.addConfig(config);
     const m = await startMonitor(config, log, { maxWaitTimeInMs: 200, tickMs: 200 });
@@ -253,7 +302,11 @@ describe("hostile traffic against a real broker", () => {
     await vi.waitFor(() => expect(logged.join("")).toMatch(/"msg":"alert not delivered"/), { timeout: 30_000, interval: 200 });
     const served = (await (await fetch(`${m.url}/metrics`)).text()) + (await (await fetch(`${m.url}/readyz`)).text());
     await m.stop();
-    const everything = [logged.join(""), served, ...(await Promise.all([...(await windowJsons(join(reports, "churn", "ten-minutes"))).values()].map((w) => JSON.stringify(w))))].join("\n");
+    const everything = [
+      logged.join(""),
+      served,
+      ...[...(await windowJsons(join(reports, "churn", "ten-minutes"))).values()].map((w) => JSON.stringify(w)),
+    ].join("\n");
     expect(Object.values(secret).filter((x) => everything.includes(x))).toEqual([]);
   }, 120_000);
 
@@ -267,7 +320,10 @@ describe("hostile traffic against a real broker", () => {
     const blocker = join(reports, "churn", "ten-minutes", "2026", "11", "01", "00", "30");
     await mkdir(join(blocker, ".."), { recursive: true });
     await writeFile(blocker, "not a folder");
-    await send(topic, lines.map((value) => ({ value })));
+    await send(
+      topic,
+      lines.map((value) => ({ value })),
+    );
     const m = await monitor(monitorConfig({ topic, groupId: uniqueName("dq-h-disk-group"), reports, deadLetterTopic: dlq }));
     await vi.waitFor(async () => expect(await m.metrics.text()).toMatch(/^dqstream_blocked\{destination="reports"\} 1$/m), { timeout: 60_000, interval: 250 });
     expect(m.reports.map((r) => r.folder.slice(-5))).toEqual(["00/10", "00/20"]);

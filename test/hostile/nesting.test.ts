@@ -52,7 +52,13 @@ describe("1: deeply nested JSON is malformed, never a crash", () => {
     const dir = await tempDir("nesting");
     const good = minutes(0, 30);
     const deepEnvelope = JSON.stringify(JSON.parse(capture("2026-11-01T00:09:10Z"))).replace(/}$/, `,"x":${nestedObject(DEEP)}}`);
-    const lines = [...good.slice(0, 10), deepEnvelope, jsonCapture("2026-11-01T00:09:20Z", nestedObject(DEEP)), jsonCapture("2026-11-01T00:09:30Z", nestedObject(DEEP), "BASE64"), ...good.slice(10)];
+    const lines = [
+      ...good.slice(0, 10),
+      deepEnvelope,
+      jsonCapture("2026-11-01T00:09:20Z", nestedObject(DEEP)),
+      jsonCapture("2026-11-01T00:09:30Z", nestedObject(DEEP), "BASE64"),
+      ...good.slice(10),
+    ];
     const file = join(dir, "capture.jsonl");
     await writeFile(file, `${lines.join("\n")}\n`);
     const r = replay(dir, [file]);

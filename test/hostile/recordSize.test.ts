@@ -19,11 +19,10 @@ describe("2: oversized records", () => {
     const splitter = new LineSplitter(MiB, (l) => lines.push(l));
     splitter.push(Buffer.from("first\r\n"));
     const chunk = Buffer.alloc(64 * 1024, 0x61);
-    let kept = 0;
     for (let sent = 0; sent < 100 * MiB; sent += chunk.length) splitter.push(chunk);
     splitter.push(Buffer.from("\nlast"));
     splitter.end();
-    kept = lines[1]?.bytes.length ?? -1;
+    const kept = lines[1]?.bytes.length ?? -1;
     expect(lines.map((l) => [l.line, l.size])).toEqual([
       [1, 5],
       [2, 100 * MiB],
@@ -62,7 +61,12 @@ describe("2: oversized records", () => {
     expect((w?.["records"] as Record<string, unknown>)["counted"]).toBe(20);
     expect((w?.["records"] as Record<string, unknown>)["malformed_by_reason"]).toEqual({ "record too long": 1 });
     const [letter] = await deadLetters(join(dir, "reports"));
-    expect(letter).toMatchObject({ reason: "record too long", detail: `${Buffer.byteLength(big)} bytes, over max_record_bytes ${MiB}`, record_bytes: Buffer.byteLength(big), truncated: true });
+    expect(letter).toMatchObject({
+      reason: "record too long",
+      detail: `${Buffer.byteLength(big)} bytes, over max_record_bytes ${MiB}`,
+      record_bytes: Buffer.byteLength(big),
+      truncated: true,
+    });
     expect(Buffer.from(letter?.["record_base64"] as string, "base64").equals(Buffer.from(big).subarray(0, MiB))).toBe(true);
   });
 
@@ -83,7 +87,10 @@ describe("2: oversized records", () => {
   it("2: max_record_bytes is a setting: a 3,000-byte record is too long under 2048", async () => {
     const dir = await tempDir("size-setting");
     const file = join(dir, "capture.jsonl");
-    await writeFile(file, `${[capture("2026-11-01T00:00:00Z"), capture("2026-11-01T00:00:01Z", "y".repeat(3000)), capture("2026-11-01T00:00:02Z")].join("\n")}\n`);
+    await writeFile(
+      file,
+      `${[capture("2026-11-01T00:00:00Z"), capture("2026-11-01T00:00:01Z", "y".repeat(3000)), capture("2026-11-01T00:00:02Z")].join("\n")}\n`,
+    );
     const config = join(dir, "limits.yaml");
     await writeFile(config, "max_record_bytes: 2048\n");
     const r = replay(dir, [file], ["--config", config]);

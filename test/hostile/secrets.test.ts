@@ -43,7 +43,19 @@ const found = (text: string): string[] => ALL.filter((s) => text.includes(s) || 
 describe("13: secrets never reach an output", () => {
   it("13: the redactor removes registered values, URL user-info anywhere, and a webhook URL's path token", () => {
     const r = new Redactor();
-    r.addConfig({ alerts: { channels: { webhooks: [{ url: `https://${SECRETS.user}:${SECRETS.password}@hooks.example/services/${SECRETS.token}?k=${SECRETS.query}`, headers: { Authorization: SECRETS.bearer } }] } }, kafka: { sasl: { password: SECRETS.sasl } } });
+    r.addConfig({
+      alerts: {
+        channels: {
+          webhooks: [
+            {
+              url: `https://${SECRETS.user}:${SECRETS.password}@hooks.example/services/${SECRETS.token}?k=${SECRETS.query}`,
+              headers: { Authorization: SECRETS.bearer },
+            },
+          ],
+        },
+      },
+      kafka: { sasl: { password: SECRETS.sasl } },
+    });
     const text = `fetch failed: Request cannot be constructed from a URL that includes credentials: https://${SECRETS.user}:${encodeURIComponent(SECRETS.password)}@hooks.example/services/${SECRETS.token}?k=${SECRETS.query} (auth ${SECRETS.bearer}, sasl ${SECRETS.sasl}); also ftp://someone:else@host/x`;
     const out = r.scrub(text);
     expect(found(out)).toEqual([]);
@@ -59,20 +71,40 @@ describe("13: secrets never reach an output", () => {
 
   it("13: replay with failing webhooks (refused, HTTP 500), credentials in URLs and headers, at debug level: no secret in stdout, stderr or any file it wrote", async () => {
     const dir = await tempDir("secrets");
-    const failing = server.url.replace("/hooks/T000/B000/secret-token", `/services/${SECRETS.slackToken}`).replace("http://", `http://${SECRETS.user}:${SECRETS.password}@`);
+    const failing = server.url
+      .replace("/hooks/T000/B000/secret-token", `/services/${SECRETS.slackToken}`)
+      .replace("http://", `http://${SECRETS.user}:${SECRETS.password}@`);
     const config = join(dir, "replay.json");
     await writeFile(
       config,
       JSON.stringify({
-        baseline: { statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"), constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json") },
+        baseline: {
+          statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
+          constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
+        },
         reports_dir: join(dir, "reports"),
         window_seconds: 600,
         alerts: {
           channels: {
             log: true,
             webhooks: [
-              { name: "refused", url: `http://${SECRETS.user}:${SECRETS.password}@127.0.0.1:1/hooks/${SECRETS.token}?k=${SECRETS.query}`, headers: { Authorization: SECRETS.bearer }, max_attempts: 2, backoff_initial_ms: 1, backoff_max_ms: 5 },
-              { name: "failing", url: failing, format: "slack", headers: { "X-Api-Key": SECRETS.query }, max_attempts: 2, backoff_initial_ms: 1, backoff_max_ms: 5 },
+              {
+                name: "refused",
+                url: `http://${SECRETS.user}:${SECRETS.password}@127.0.0.1:1/hooks/${SECRETS.token}?k=${SECRETS.query}`,
+                headers: { Authorization: SECRETS.bearer },
+                max_attempts: 2,
+                backoff_initial_ms: 1,
+                backoff_max_ms: 5,
+              },
+              {
+                name: "failing",
+                url: failing,
+                format: "slack",
+                headers: { "X-Api-Key": SECRETS.query },
+                max_attempts: 2,
+                backoff_initial_ms: 1,
+                backoff_max_ms: 5,
+              },
             ],
           },
         },
@@ -107,7 +139,10 @@ describe("13: secrets never reach an output", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/kafka\.tls\.enabled|alerts\.channels\.webhooks/);
     expect(found(r.stderr)).toEqual([]);
-    const env = runCliEnv(dir, ["monitor", "--config", config], { DQSTREAM_KAFKA__SASL__PASSWORD: SECRETS.query, DQSTREAM_KAFKA__SASL__MECHANISM: SECRETS.password });
+    const env = runCliEnv(dir, ["monitor", "--config", config], {
+      DQSTREAM_KAFKA__SASL__PASSWORD: SECRETS.query,
+      DQSTREAM_KAFKA__SASL__MECHANISM: SECRETS.password,
+    });
     expect(env.status).toBe(2);
     expect(found(env.stderr)).toEqual([]);
   });

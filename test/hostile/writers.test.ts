@@ -14,14 +14,18 @@ beforeAll(() => ensureBuilt());
 
 /** `dqstream replay -` into `reports`, its standard input left open until `end()`. */
 function replayFromStdin(dir: string, reports: string) {
-  const child = spawn(process.execPath, [MAIN, "replay", "--statistics", STATS, "--constraints", CONS, "--reports", reports, "-"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [MAIN, "replay", "--statistics", STATS, "--constraints", CONS, "--reports", reports, "-"], {
+    cwd: dir,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   return { child, exited, stderr: () => stderr };
 }
 
-const lockMembers = async (reports: string): Promise<string[]> => (await readdir(join(reports, "endpoint", "schedule", LOCK_NAME)).catch(() => [] as string[])).filter((f) => f.endsWith(".json"));
+const lockMembers = async (reports: string): Promise<string[]> =>
+  (await readdir(join(reports, "endpoint", "schedule", LOCK_NAME)).catch(() => [] as string[])).filter((f) => f.endsWith(".json"));
 
 describe("11: concurrent writers", () => {
   it("11: a second replay into the same reports is refused, naming the first; the first finishes whole", async () => {
@@ -33,7 +37,12 @@ describe("11: concurrent writers", () => {
     const second = replayFromStdin(dir, reports);
     second.child.stdin.end(`${minutes(0, 30).join("\n")}\n`);
     expect(await second.exited).toBe(1);
-    expect(second.stderr()).toMatch(new RegExp(`^error: reports ${reports}/endpoint/schedule: is being written by a replay \\(pid ${first.child.pid} on .*\\); stop it, or write elsewhere`, "m"));
+    expect(second.stderr()).toMatch(
+      new RegExp(
+        `^error: reports ${reports}/endpoint/schedule: is being written by a replay \\(pid ${first.child.pid} on .*\\); stop it, or write elsewhere`,
+        "m",
+      ),
+    );
     expect(second.stderr()).not.toMatch(/\n\s+at /);
     first.child.stdin.end(`${minutes(90, 130).join("\n")}\n`);
     expect(await first.exited).toBe(0);
@@ -60,7 +69,9 @@ describe("11: concurrent writers", () => {
     const group = { kind: "monitor", group_id: "g1", topics: ["b", "a"] } as const;
     const one = await ReportsLock.acquire(reports, "e", "s", group);
     const two = await ReportsLock.acquire(reports, "e", "s", { ...group, topics: ["a", "b"] });
-    await expect(ReportsLock.acquire(reports, "e", "s", { kind: "monitor", group_id: "g2", topics: ["a", "b"] })).rejects.toThrow(/is being written by the monitor of group "g1"/);
+    await expect(ReportsLock.acquire(reports, "e", "s", { kind: "monitor", group_id: "g2", topics: ["a", "b"] })).rejects.toThrow(
+      /is being written by the monitor of group "g1"/,
+    );
     await expect(ReportsLock.acquire(reports, "e", "s", { kind: "replay" })).rejects.toBeInstanceOf(ReportsLockedError);
     // another endpoint/schedule is another lock
     await (await ReportsLock.acquire(reports, "e", "other", { kind: "replay" })).release();
@@ -72,7 +83,8 @@ describe("11: concurrent writers", () => {
 
   it("11: writers racing to publish one window folder leave one version's files, whole, and nothing hidden behind", async () => {
     const target = join(await tempDir("publish"), "r", "2026", "11", "01", "00");
-    const version = (v: number): Array<[string, string]> => ["statistics.json", "constraint_violations.json", "window.json"].map((f) => [f, `${f} of version ${v}\n`]);
+    const version = (v: number): Array<[string, string]> =>
+      ["statistics.json", "constraint_violations.json", "window.json"].map((f) => [f, `${f} of version ${v}\n`]);
     for (let round = 0; round < 5; round++) {
       await Promise.all(Array.from({ length: 12 }, (_, v) => publishFolder(target, version(round * 100 + v))));
       const texts = await Promise.all(["statistics.json", "constraint_violations.json", "window.json"].map((f) => readFile(join(target, f), "utf8")));

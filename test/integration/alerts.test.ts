@@ -121,7 +121,14 @@ describe("alerts to Kafka (integration)", () => {
       expect(r.event.fingerprint).toBe(r.key);
       expect(r.type).toBe(r.event.type);
     }
-    expect(a[0]?.event).toMatchObject({ window_start: "2026-11-01T00:00:00Z", window_end: "2026-11-01T01:00:00Z", feature: "a", check_type: "baseline_drift_check", value: 0.5, threshold: 0.1 });
+    expect(a[0]?.event).toMatchObject({
+      window_start: "2026-11-01T00:00:00Z",
+      window_end: "2026-11-01T01:00:00Z",
+      feature: "a",
+      check_type: "baseline_drift_check",
+      value: 0.5,
+      threshold: 0.1,
+    });
     expect(a[1]?.event).toMatchObject({ type: "resolved", window_start: "2026-11-01T02:00:00Z", opened_window_start: "2026-11-01T00:00:00Z" });
   }, 120_000);
 
@@ -159,7 +166,14 @@ describe("alerts to Kafka (integration)", () => {
     const config = MonitorConfigSchema.parse({
       ...base,
       reports_dir: await tempDir(),
-      kafka: { brokers: kafkaBrokers(), topics: [topic], group_id: uniqueName("dq-alerts-group"), dead_letter_topic: deadLetterTopic, session_timeout_ms: 10_000, heartbeat_interval_ms: 1_000 },
+      kafka: {
+        brokers: kafkaBrokers(),
+        topics: [topic],
+        group_id: uniqueName("dq-alerts-group"),
+        dead_letter_topic: deadLetterTopic,
+        session_timeout_ms: 10_000,
+        heartbeat_interval_ms: 1_000,
+      },
       http: { host: "127.0.0.1", port: 0 },
       idle_close_seconds: 2,
       shutdown_timeout_seconds: 20,

@@ -61,12 +61,20 @@ const dims = () => [
   { Name: "MonitoringSchedule", Value: "ten-minutes" },
 ];
 
-async function metricData(namespace: string, metric: string, stats: string[], extraDims: Array<{ Name: string; Value: string }> = []): Promise<MetricDataResult[]> {
+async function metricData(
+  namespace: string,
+  metric: string,
+  stats: string[],
+  extraDims: Array<{ Name: string; Value: string }> = [],
+): Promise<MetricDataResult[]> {
   const res = await client.send(
     new GetMetricDataCommand({
       StartTime: new Date((windowStarts[0] as number) - WINDOW_MS),
       EndTime: new Date((windowStarts.at(-1) as number) + 2 * WINDOW_MS),
-      MetricDataQueries: stats.map((s, i) => ({ Id: `q${i}`, MetricStat: { Metric: { Namespace: namespace, MetricName: metric, Dimensions: [...dims(), ...extraDims] }, Period: 600, Stat: s } })),
+      MetricDataQueries: stats.map((s, i) => ({
+        Id: `q${i}`,
+        MetricStat: { Metric: { Namespace: namespace, MetricName: metric, Dimensions: [...dims(), ...extraDims] }, Period: 600, Stat: s },
+      })),
     }),
   );
   return res.MetricDataResults ?? [];
@@ -89,11 +97,16 @@ describe("replay → CloudWatch (moto)", () => {
       const page = await client.send(new ListMetricsCommand({ Namespace: NS, Dimensions: dims(), NextToken: token }));
       for (const m of page.Metrics ?? []) {
         names.add(m.MetricName as string);
-        expect(m.Dimensions?.map((d) => [d.Name, d.Value]).sort()).toEqual(dims().map((d) => [d.Name, d.Value]).sort());
+        expect(m.Dimensions?.map((d) => [d.Name, d.Value]).sort()).toEqual(
+          dims()
+            .map((d) => [d.Name, d.Value])
+            .sort(),
+        );
       }
       token = page.NextToken;
     } while (token !== undefined);
-    for (const f of ["churn", "account_length", "day_mins", "monthly_charge"]) for (const p of ["feature_data_", "feature_non_null_", "feature_baseline_drift_"]) expect(names).toContain(`${p}${f}`);
+    for (const f of ["churn", "account_length", "day_mins", "monthly_charge"])
+      for (const p of ["feature_data_", "feature_non_null_", "feature_baseline_drift_"]) expect(names).toContain(`${p}${f}`);
     for (const f of ["state", "plan", "voicemail"]) {
       expect(names).toContain(`feature_non_null_${f}`);
       expect(names).toContain(`feature_baseline_drift_${f}`);
@@ -106,7 +119,12 @@ describe("replay → CloudWatch (moto)", () => {
     const [sum, count, min, max] = (await metricData(NS, "feature_data_day_mins", ["Sum", "SampleCount", "Minimum", "Maximum"])).map(series);
     expect([...(sum as Map<number, number>).keys()].sort()).toEqual(windowStarts.map((w) => w + WINDOW_MS));
     for (const w of windowStarts) {
-      const feature = (onDisk.get(w)?.statistics["features"] as Array<{ name: string; numerical_statistics: { common: { num_present: number }; sum: number; min: number; max: number } }>).find((f) => f.name === "day_mins");
+      const feature = (
+        onDisk.get(w)?.statistics["features"] as Array<{
+          name: string;
+          numerical_statistics: { common: { num_present: number }; sum: number; min: number; max: number };
+        }>
+      ).find((f) => f.name === "day_mins");
       const n = feature?.numerical_statistics;
       expect(sum?.get(w + WINDOW_MS)).toBeCloseTo(n?.sum as number, 6);
       expect(count?.get(w + WINDOW_MS)).toBe(n?.common.num_present);

@@ -43,7 +43,14 @@ async function metricValue(client: CloudWatchClient, endpoint: string, windowSta
         {
           Id: "q",
           MetricStat: {
-            Metric: { Namespace: "dqstream", MetricName: "records_counted", Dimensions: [{ Name: "Endpoint", Value: endpoint }, { Name: "MonitoringSchedule", Value: "s" }] },
+            Metric: {
+              Namespace: "dqstream",
+              MetricName: "records_counted",
+              Dimensions: [
+                { Name: "Endpoint", Value: endpoint },
+                { Name: "MonitoringSchedule", Value: "s" },
+              ],
+            },
             Period: 600,
             Stat: "Sum",
           },
@@ -81,7 +88,16 @@ it("keeps reporting through a CloudWatch outage, counts what it gave up, and res
     endpoint,
     schedule: "s",
     window_seconds: 600,
-    cloudwatch: { enabled: true, endpoint_url: moto.url, region: "us-east-1", max_attempts: 15, retry_base_delay_ms: 100, retry_max_delay_ms: 1_000, request_timeout_ms: 2_000, close_timeout_ms: 30_000 },
+    cloudwatch: {
+      enabled: true,
+      endpoint_url: moto.url,
+      region: "us-east-1",
+      max_attempts: 15,
+      retry_base_delay_ms: 100,
+      retry_max_delay_ms: 1_000,
+      request_timeout_ms: 2_000,
+      close_timeout_ms: 30_000,
+    },
   });
   const registry = new Registry();
   const pipeline: Pipeline = await openPipeline(config, silentLogger(), { registry });

@@ -57,6 +57,8 @@ async function recordingConsumer(kafka: Kafka, topic: string, groupId: string, r
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
+    // kafkajs passes heartbeat and resolveOffset as closures: calling them unbound is safe
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
       for (const m of batch.messages) {
         received.push({
@@ -119,7 +121,11 @@ describe("Kafka broker (integration)", () => {
     const received: Received[] = [];
     const consumer = await recordingConsumer(kafka, topic, groupId, received);
     const expected = messages.map((m) => m.value);
-    await waitUntil(() => received.length >= messages.length, () => missing(expected, received), 60_000);
+    await waitUntil(
+      () => received.length >= messages.length,
+      () => missing(expected, received),
+      60_000,
+    );
     await consumer.stop();
 
     // Exactly once: 100 records, 100 distinct values, each with the key it was sent with.
@@ -149,8 +155,7 @@ describe("Kafka broker (integration)", () => {
     const admin = await connectedAdmin(kafka);
     await createTopic(admin, topic, 3);
 
-    const batch = (from: number, n: number) =>
-      Array.from({ length: n }, (_, i) => ({ key: `key-${(from + i) % 7}`, value: `message-${from + i}` }));
+    const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ key: `key-${(from + i) % 7}`, value: `message-${from + i}` }));
     const expected: string[] = [];
     const received: Received[] = [];
     const producer = await connectedProducer(kafka, { retries: 30, maxRetryTime: 3_000 });
@@ -160,7 +165,11 @@ describe("Kafka broker (integration)", () => {
     const before = batch(0, 30);
     await producer.send({ topic, acks: -1, messages: before });
     expected.push(...before.map((m) => m.value));
-    await waitUntil(() => new Set(received.map((r) => r.value)).size >= expected.length, () => missing(expected, received), 60_000);
+    await waitUntil(
+      () => new Set(received.map((r) => r.value)).size >= expected.length,
+      () => missing(expected, received),
+      60_000,
+    );
     await vi.waitFor(() => expectCommittedToEnd(admin, topic, groupId, 30), { timeout: 30_000, interval: 250 });
 
     // During: the restart begins while these sends are under way; the producer retries through it.

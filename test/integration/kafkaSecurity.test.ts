@@ -211,7 +211,11 @@ describe("dqstream monitor over SASL and TLS (integration)", () => {
 
   it("consumes over SASL_SSL with SCRAM-SHA-256 over TLS", async () => {
     const s = security();
-    const { dir, config } = await writeConfig({ brokers: listener(s, "sasl_ssl"), tls: { ca_file: need(s.ca_file, "ca_file", s) }, sasl: sasl(s, "scram-sha-256") });
+    const { dir, config } = await writeConfig({
+      brokers: listener(s, "sasl_ssl"),
+      tls: { ca_file: need(s.ca_file, "ca_file", s) },
+      sasl: sasl(s, "scram-sha-256"),
+    });
     await expectMonitorReportsAll(config, join(dir, "reports"));
   }, 120_000);
 
@@ -225,13 +229,18 @@ describe("dqstream monitor over SASL and TLS (integration)", () => {
       },
       (e: unknown) => e as Error,
     );
-    expect(error.message).toMatch(/its TLS certificate cannot be verified \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\): set kafka.tls.ca_file/);
+    expect(error.message).toMatch(
+      /its TLS certificate cannot be verified \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\): set kafka.tls.ca_file/,
+    );
   }, 60_000);
 
   it("an unreadable TLS file is a configuration error naming the key", async () => {
     const s = security();
     const { config } = await writeConfig({ brokers: listener(s, "ssl"), tls: { ca_file: need(s.ca_file, "ca_file", s) } });
-    const missing = { ...config, kafka: { ...config.kafka, tls: { ...(config.kafka.tls as NonNullable<MonitorConfig["kafka"]["tls"]>), ca_file: "/nonexistent/ca.pem" } } };
+    const missing = {
+      ...config,
+      kafka: { ...config.kafka, tls: { ...(config.kafka.tls as NonNullable<MonitorConfig["kafka"]["tls"]>), ca_file: "/nonexistent/ca.pem" } },
+    };
     expect(() => kafkaClientConfig(missing.kafka)).toThrow(ConfigError);
     expect(() => kafkaClientConfig(missing.kafka)).toThrow("kafka.tls.ca_file: cannot read /nonexistent/ca.pem: ENOENT");
   });

@@ -58,7 +58,10 @@ describe("dqstream monitor (integration)", () => {
       const folder = f.replace(/\/window\.json$/, "");
       expect(await violationsOf(join(reports, "churn", "ten-minutes"), folder), f).toEqual(await violationsOf(EXPECTED, folder));
       // each window's input: one range per partition, by topic, partition and offsets
-      expect((w["input"] as Array<Record<string, unknown>>).every((i) => i["topic"] === topic), f).toBe(true);
+      expect(
+        (w["input"] as Array<Record<string, unknown>>).every((i) => i["topic"] === topic),
+        f,
+      ).toBe(true);
     }
     expect(items).toBe(lines.length);
     // clean window and injected violations (folders named by the window's end: 00:00–00:10 is …/00/10)
@@ -66,10 +69,13 @@ describe("dqstream monitor (integration)", () => {
     expect(await violationsOf(reports, "churn/ten-minutes/2026/11/01/00/50")).toContain("categorical_values_check:plan");
 
     // offsets committed to the end, with the checkpoint metadata (every window closed)
-    await vi.waitFor(async () => {
-      const metadata = await expectCommittedToEnd(topic, groupId);
-      for (const md of metadata) expect(decodeCheckpoint(md)?.closedUpToMs).toBe(Date.UTC(2026, 10, 1, 1, 10));
-    }, { timeout: 20_000, interval: 250 });
+    await vi.waitFor(
+      async () => {
+        const metadata = await expectCommittedToEnd(topic, groupId);
+        for (const md of metadata) expect(decodeCheckpoint(md)?.closedUpToMs).toBe(Date.UTC(2026, 10, 1, 1, 10));
+      },
+      { timeout: 20_000, interval: 250 },
+    );
 
     // operations endpoint
     const ready = await fetch(`${m.url}/readyz`);
@@ -92,7 +98,12 @@ describe("dqstream monitor (integration)", () => {
     const truncated = (good[0] as string).slice(0, 40);
     // random bytes without a newline (a newline would split the message into several records, each a dead letter)
     const random = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 73 + 11) % 256).map((b) => (b === 10 ? 11 : b)));
-    await send(topic, [...good.slice(0, 10).map((value) => ({ value })), { value: random }, { value: truncated }, ...good.slice(10).map((value) => ({ value }))]);
+    await send(topic, [
+      ...good.slice(0, 10).map((value) => ({ value })),
+      { value: random },
+      { value: truncated },
+      ...good.slice(10).map((value) => ({ value })),
+    ]);
     const reports = await tempDir();
     const m = await monitor(monitorConfig({ topic, groupId, reports, deadLetterTopic }));
 
@@ -100,7 +111,7 @@ describe("dqstream monitor (integration)", () => {
     const windows = await windowJsons(join(reports, "churn", "ten-minutes"));
     const all = [...windows.values()];
     expect(all.reduce((n, w) => n + (w["item_count"] as number), 0)).toBe(good.length);
-    expect(all.reduce((n, w) => n + ((w["records"] as { malformed: number }).malformed), 0)).toBe(2);
+    expect(all.reduce((n, w) => n + (w["records"] as { malformed: number }).malformed, 0)).toBe(2);
 
     // the dead letters, with their reason and source position
     const received: Array<{ value: string; headers: Record<string, string> }> = [];
@@ -214,9 +225,14 @@ describe("dqstream monitor (integration)", () => {
     await createTopic(topic, 3);
     await createTopic(deadLetterTopic, 1);
     // partitions 0 and 1 only; partition 2 never gets a record (its watermark would stay −∞)
-    await send(topic, lines.map((value, i) => ({ partition: i % 2, value })));
+    await send(
+      topic,
+      lines.map((value, i) => ({ partition: i % 2, value })),
+    );
     const dir = await tempDir();
-    const m = await monitor(monitorConfig({ topic, groupId: uniqueName("dq-idle-group"), reports: dir, deadLetterTopic, idlePartitionSeconds: 1, idleCloseSeconds: 3600 }));
+    const m = await monitor(
+      monitorConfig({ topic, groupId: uniqueName("dq-idle-group"), reports: dir, deadLetterTopic, idlePartitionSeconds: 1, idleCloseSeconds: 3600 }),
+    );
     // every window but the last closes by the watermark of partitions 0 and 1 (the idle close is an hour away)
     await vi.waitFor(() => expect(m.reports.map((r) => r.startMs)).toHaveLength(6), { timeout: 60_000, interval: 200 });
     const expected = new Map([...(await windowJsons(EXPECTED))].map(([f, w]) => [f, w["item_count"] as number]));
@@ -246,10 +262,27 @@ describe("dqstream monitor (integration)", () => {
       ].join("\n"),
     );
     const env: NodeJS.ProcessEnv = { PATH: process.env["PATH"], DQSTREAM_KAFKA__GROUP_ID: uniqueName("dq-cli-group"), DQSTREAM_LOG_LEVEL: "info" };
-    const child = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "monitor", "--config", configFile, "--reports", join(dir, "reports"), "--http-port", "0", "--endpoint", "churn", "--schedule", "ten-minutes"], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, "dist/cli/main.js"),
+        "monitor",
+        "--config",
+        configFile,
+        "--reports",
+        join(dir, "reports"),
+        "--http-port",
+        "0",
+        "--endpoint",
+        "churn",
+        "--schedule",
+        "ten-minutes",
+      ],
+      {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
@@ -266,10 +299,29 @@ describe("dqstream monitor (integration)", () => {
   }, 120_000);
 
   it("exits 2 naming the flag when the configuration is wrong", async () => {
-    const child = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "monitor", "--brokers", "127.0.0.1:1", "--topic", "t", "--statistics", STATISTICS, "--constraints", CONSTRAINTS, "--reports", "/tmp/x", "--window-seconds", "5"], {
-      env: { PATH: process.env["PATH"] },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, "dist/cli/main.js"),
+        "monitor",
+        "--brokers",
+        "127.0.0.1:1",
+        "--topic",
+        "t",
+        "--statistics",
+        STATISTICS,
+        "--constraints",
+        CONSTRAINTS,
+        "--reports",
+        "/tmp/x",
+        "--window-seconds",
+        "5",
+      ],
+      {
+        env: { PATH: process.env["PATH"] },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
@@ -278,10 +330,31 @@ describe("dqstream monitor (integration)", () => {
   }, 30_000);
 
   it("exits 1 with one clear line when the brokers cannot be reached (after kafkajs's retries)", async () => {
-    const child = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "monitor", "--brokers", "127.0.0.1:1", "--topic", "captures", "--statistics", STATISTICS, "--constraints", CONSTRAINTS, "--reports", join(await tempDir(), "r"), "--http-port", "0", "--log-level", "fatal"], {
-      env: { PATH: process.env["PATH"] },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, "dist/cli/main.js"),
+        "monitor",
+        "--brokers",
+        "127.0.0.1:1",
+        "--topic",
+        "captures",
+        "--statistics",
+        STATISTICS,
+        "--constraints",
+        CONSTRAINTS,
+        "--reports",
+        join(await tempDir(), "r"),
+        "--http-port",
+        "0",
+        "--log-level",
+        "fatal",
+      ],
+      {
+        env: { PATH: process.env["PATH"] },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));

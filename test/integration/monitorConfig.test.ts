@@ -53,7 +53,10 @@ describe("monitor configuration", () => {
     expect(c.kafka.brokers).toEqual(["x:1", "y:2"]);
     expect(c.kafka.topics).toEqual(["a", "b", "c"]);
     expect(c.window_seconds).toBe(900);
-    const flagged = await resolveMonitorConfig({ config: file, groupId: "from-flag", httpPort: "0", idleCloseSeconds: "5" }, { DQSTREAM_KAFKA__GROUP_ID: "from-env" });
+    const flagged = await resolveMonitorConfig(
+      { config: file, groupId: "from-flag", httpPort: "0", idleCloseSeconds: "5" },
+      { DQSTREAM_KAFKA__GROUP_ID: "from-env" },
+    );
     expect(flagged.kafka.group_id).toBe("from-flag");
     expect(flagged.http.port).toBe(0);
     expect(flagged.idle_close_seconds).toBe(5);
@@ -62,8 +65,12 @@ describe("monitor configuration", () => {
   it("names the flag, the variable or the file, and the key; never echoes a secret", async () => {
     expect((await failure(resolveMonitorConfig({ config: file, windowSeconds: "5" }, {}))).message).toMatch(/^--window-seconds: window_seconds:/);
     expect((await failure(resolveMonitorConfig({ config: file, windowSeconds: "ten" }, {}))).message).toBe('--window-seconds: expected an integer, got "ten"');
-    expect((await failure(resolveMonitorConfig({ config: file }, { DQSTREAM_KAFKA__SESSION_TIMEOUT_MS: "10" }))).message).toMatch(/^DQSTREAM_KAFKA__SESSION_TIMEOUT_MS: kafka\.session_timeout_ms:/);
-    expect((await failure(resolveMonitorConfig({ config: file }, { DQSTREAM_KAFKA__NOPE: "1" }))).message).toMatch(/DQSTREAM_KAFKA__NOPE: unknown key kafka\.nope/);
+    expect((await failure(resolveMonitorConfig({ config: file }, { DQSTREAM_KAFKA__SESSION_TIMEOUT_MS: "10" }))).message).toMatch(
+      /^DQSTREAM_KAFKA__SESSION_TIMEOUT_MS: kafka\.session_timeout_ms:/,
+    );
+    expect((await failure(resolveMonitorConfig({ config: file }, { DQSTREAM_KAFKA__NOPE: "1" }))).message).toMatch(
+      /DQSTREAM_KAFKA__NOPE: unknown key kafka\.nope/,
+    );
     const e = await failure(resolveMonitorConfig({ config: file, brokers: "not a broker" }, {}));
     expect(e).toBeInstanceOf(ConfigError);
     expect(e.message).toMatch(/^--brokers: kafka\.brokers/);
@@ -79,7 +86,16 @@ describe("Kafka messages and dead letters", () => {
   it("reads a message as one record, or JSON Lines as several, all at the message's position and time", () => {
     const one = messageRecords(partition, { offset: "7", timestamp: "1700000000000", value: Buffer.from('{"a":1}') });
     // a message of one record carries the message's bytes (its dead letter is the message)
-    expect(one).toEqual([{ partition, position: { topic: "t", partition: 2, offset: "7" }, timestampMs: 1_700_000_000_000, value: '{"a":1}', bytes: Buffer.from('{"a":1}'), size: 7 }]);
+    expect(one).toEqual([
+      {
+        partition,
+        position: { topic: "t", partition: 2, offset: "7" },
+        timestampMs: 1_700_000_000_000,
+        value: '{"a":1}',
+        bytes: Buffer.from('{"a":1}'),
+        size: 7,
+      },
+    ]);
     const several = messageRecords(partition, { offset: "8", timestamp: "1", value: Buffer.from('{"a":1}\r\n\n{"b":2}\n') });
     expect(several.map((r) => r.value)).toEqual(['{"a":1}', '{"b":2}']);
     expect(messageRecords(partition, { offset: "9", timestamp: "1", value: null }).map((r) => r.value)).toEqual([""]);
@@ -90,7 +106,13 @@ describe("Kafka messages and dead letters", () => {
     expect(m).toEqual({
       key: "t[2]@9",
       value: Buffer.from("{x"),
-      headers: { "dqstream.reason": "invalid JSON", "dqstream.detail": "at 3", "dqstream.source.topic": "t", "dqstream.source.partition": "2", "dqstream.source.offset": "9" },
+      headers: {
+        "dqstream.reason": "invalid JSON",
+        "dqstream.detail": "at 3",
+        "dqstream.source.topic": "t",
+        "dqstream.source.partition": "2",
+        "dqstream.source.offset": "9",
+      },
     });
   });
 });

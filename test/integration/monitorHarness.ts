@@ -154,9 +154,15 @@ export async function produceCapture(topic: string, from = 0, to = lines.length,
     if (outOfOrder) {
       for (let k = 0; k + 3 < mine.length; k += 6) [mine[k], mine[k + 3]] = [mine[k + 3] as { l: string; i: number }, mine[k] as { l: string; i: number }];
     }
-    for (let k = 0; k < mine.length; ) {
+    for (let k = 0; k < mine.length;) {
       const n = k % 5 === 0 && k + 1 < mine.length ? 2 : 1;
-      messages.push({ partition: p, value: mine.slice(k, k + n).map((x) => x.l).join("\n") });
+      messages.push({
+        partition: p,
+        value: mine
+          .slice(k, k + n)
+          .map((x) => x.l)
+          .join("\n"),
+      });
       k += n;
     }
   }
@@ -174,12 +180,15 @@ export async function listFiles(dir: string): Promise<string[]> {
 
 export async function windowJsons(dir: string): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
-  for (const f of (await listFiles(dir)).filter((f) => f.endsWith("window.json"))) out.set(f, JSON.parse(await readFile(join(dir, f), "utf8")) as Record<string, unknown>);
+  for (const f of (await listFiles(dir)).filter((f) => f.endsWith("window.json")))
+    out.set(f, JSON.parse(await readFile(join(dir, f), "utf8")) as Record<string, unknown>);
   return out;
 }
 
 export async function violationsOf(dir: string, folder: string): Promise<string[]> {
-  const v = JSON.parse(await readFile(join(dir, folder, "constraint_violations.json"), "utf8")) as { violations: Array<{ feature_name: string; constraint_check_type: string }> };
+  const v = JSON.parse(await readFile(join(dir, folder, "constraint_violations.json"), "utf8")) as {
+    violations: Array<{ feature_name: string; constraint_check_type: string }>;
+  };
   return v.violations.map((x) => `${x.constraint_check_type}:${x.feature_name}`).sort();
 }
 
@@ -192,4 +201,3 @@ export async function expectCommittedToEnd(topic: string, groupId: string): Prom
   expect(commits).toEqual(highs);
   return committed?.partitions.map((p) => p.metadata) ?? [];
 }
-

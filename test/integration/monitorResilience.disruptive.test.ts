@@ -73,7 +73,10 @@ describe("dqstream monitor under failure (integration)", () => {
       const child = spawnMonitor(configFile);
       // a random number of batches into this run (the first run: before any window can close)
       const n = run === 0 ? 3 + Math.floor(rand() * 10) : 5 + Math.floor(rand() * 40);
-      await vi.waitFor(() => expect(child.batches(), `seed ${seed}, run ${run}: ${child.stderr().slice(-2000)}`).toBeGreaterThanOrEqual(n), { timeout: 90_000, interval: 5 });
+      await vi.waitFor(() => expect(child.batches(), `seed ${seed}, run ${run}: ${child.stderr().slice(-2000)}`).toBeGreaterThanOrEqual(n), {
+        timeout: 90_000,
+        interval: 5,
+      });
       child.process.kill("SIGKILL");
       expect((await child.exited).signal).toBe("SIGKILL");
       killedAfter.push(child.batches());
@@ -87,7 +90,10 @@ describe("dqstream monitor under failure (integration)", () => {
     const reference = await uninterruptedReports({ ...options, deadLetterTopic: uniqueName("dq-crash-ref-dlq") }, 7);
     await expectSameReports(join(dir, "reports"), reference);
     const counted = [...(await windowJsons(join(dir, "reports", "churn", "ten-minutes"))).values()];
-    expect(counted.reduce((n, w) => n + (w["item_count"] as number), 0), `seed ${seed}, killed after ${killedAfter.join(", ")} batches`).toBe(lines.length);
+    expect(
+      counted.reduce((n, w) => n + (w["item_count"] as number), 0),
+      `seed ${seed}, killed after ${killedAfter.join(", ")} batches`,
+    ).toBe(lines.length);
   }, 300_000);
 
   it("keeps going through a broker restart mid-stream and finishes with the uninterrupted run's reports", async () => {

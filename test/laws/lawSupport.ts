@@ -3,7 +3,7 @@
  * for sums and moments, exact empirical ranks, and the KLL error bounds used by the tests.
  */
 import fc from "fast-check";
-import { KllSketch, type KllState } from "../../src/sketches/kllSketch.js";
+import { KllSketch } from "../../src/sketches/kllSketch.js";
 import { mulberry32 } from "../support/random.js";
 
 /** Base seed for every fast-check property; override with DQ_FC_SEED to explore other cases. */
@@ -13,7 +13,6 @@ export const FC_SEED = Number(process.env["DQ_FC_SEED"] ?? 20_250_601);
 export function params(offset: number, numRuns: number): fc.Parameters<unknown> {
   return { seed: FC_SEED + offset, numRuns };
 }
-
 
 /** mulberry32 (test/support/random.ts), a small seeded PRNG for bulk data that fast-check only seeds. */
 export const prng = mulberry32;
@@ -143,7 +142,7 @@ export function kllOf(values: readonly number[], k: number): KllSketch {
  * concatenation in merge loses nothing, so |rank̂(x) − rank(x)| ≤ Σ_h compactions[h]·2^h.
  */
 export function kllHardBound(s: KllSketch): number {
-  const state = s.serialize() as KllState;
+  const state = s.serialize();
   let b = 0;
   state.compactions.forEach((c, h) => {
     b += c * 2 ** h;
@@ -174,7 +173,7 @@ export function maxCdfError(s: KllSketch, values: readonly number[]): number {
   const sorted = Float64Array.from(values).sort();
   const d = s.toDistribution();
   let worst = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     const v = sorted[i] as number;
     while (j < n && sorted[j] === v) j++;

@@ -56,17 +56,15 @@ describe("ExactSum", () => {
   };
   const arr = fc.array(wideScaled, { maxLength: 40 });
   /** Values, their negations and a few small values, shuffled: the exact sum is Σ small. */
-  const cancelling = fc
-    .tuple(fc.array(wideScaled, { maxLength: 20 }), fc.array(fixedQ.map(BigInt), { maxLength: 6 }), fc.nat())
-    .map(([big, small, seed]) => {
-      const all = [...big, ...big.map((q) => -q), ...small];
-      const r = prng(seed);
-      for (let i = all.length - 1; i > 0; i--) {
-        const j = Math.floor(r() * (i + 1));
-        [all[i], all[j]] = [all[j] as bigint, all[i] as bigint];
-      }
-      return all;
-    });
+  const cancelling = fc.tuple(fc.array(wideScaled, { maxLength: 20 }), fc.array(fixedQ.map(BigInt), { maxLength: 6 }), fc.nat()).map(([big, small, seed]) => {
+    const all = [...big, ...big.map((q) => -q), ...small];
+    const r = prng(seed);
+    for (let i = all.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [all[i], all[j]] = [all[j] as bigint, all[i] as bigint];
+    }
+    return all;
+  });
   const inputs = fc.oneof(arr, cancelling);
 
   it("identity: merge(empty, a) and merge(a, empty) report a's value", () => {
@@ -153,7 +151,12 @@ describe("Moments", () => {
       .map(([base, ds]) => ds.map((d) => base + d)),
   );
 
-  const stdTol = (qs: readonly number[], sigma: number, rel: number): number => stdTolerance(qs.map((q) => q / SCALE), sigma, rel);
+  const stdTol = (qs: readonly number[], sigma: number, rel: number): number =>
+    stdTolerance(
+      qs.map((q) => q / SCALE),
+      sigma,
+      rel,
+    );
 
   it("identity: merge(empty, a) and merge(a, empty) report a's statistics bit for bit", () => {
     fc.assert(
@@ -250,7 +253,10 @@ describe("Moments", () => {
 // =============================================================================================
 describe("KllSketch", () => {
   const smallK = fc.constantFrom(4, 8, 16, 64, 2048);
-  const values = fc.array(fixedQ.map((q) => q / SCALE), { maxLength: 400 });
+  const values = fc.array(
+    fixedQ.map((q) => q / SCALE),
+    { maxLength: 400 },
+  );
   /** Large seeded inputs for the accuracy properties (compaction happens at every k used). */
   const big = fc.record({
     k: fc.constantFrom(64, 128, 256, 512, 1024),
@@ -331,7 +337,10 @@ describe("KllSketch", () => {
     fc.assert(
       fc.property(big, ({ k, shape, n, seed, cuts }) => {
         const xs = generate(shape, n, seed);
-        const merged = mergeAll(KllSketch.empty(k), splitAt(xs, cuts).map((p) => kllOf(p, k)));
+        const merged = mergeAll(
+          KllSketch.empty(k),
+          splitAt(xs, cuts).map((p) => kllOf(p, k)),
+        );
         const whole = kllOf(xs, k);
         for (const s of [merged, whole]) {
           expect(s.count).toBe(n);
@@ -356,7 +365,10 @@ describe("KllSketch", () => {
       const n = 200_000;
       const xs = generate(shape, n, seed);
       const parts = splitAt(xs, [37_000, 90_001, 150_000, 151_000]);
-      const merged = mergeAll(KllSketch.empty(), parts.map((p) => kllOf(p, 2048)));
+      const merged = mergeAll(
+        KllSketch.empty(),
+        parts.map((p) => kllOf(p, 2048)),
+      );
       expect(merged.count).toBe(n);
       expect(merged.levels().length).toBeGreaterThan(3); // compaction did happen
       expect(maxCdfError(merged, xs)).toBeLessThanOrEqual(0.01);
@@ -440,7 +452,10 @@ describe("HyperLogLog", () => {
     fc.assert(
       fc.property(precision, strings, cutsArb, (p, xs, cuts) => {
         const whole = build(p, xs);
-        const merged = mergeAll(HyperLogLog.empty(p), splitAt(xs, cuts).map((part) => build(p, part)));
+        const merged = mergeAll(
+          HyperLogLog.empty(p),
+          splitAt(xs, cuts).map((part) => build(p, part)),
+        );
         expect(regs(merged)).toBe(regs(whole));
         expect(merged.estimate()).toBe(whole.estimate());
       }),
@@ -454,7 +469,10 @@ describe("HyperLogLog", () => {
         const r = prng(seed);
         const xs = Array.from({ length: 50_000 }, () => `id-${Math.floor(r() * 30_000)}`);
         const whole = build(14, xs);
-        const merged = mergeAll(HyperLogLog.empty(14), splitAt(xs, cuts).map((part) => build(14, part)));
+        const merged = mergeAll(
+          HyperLogLog.empty(14),
+          splitAt(xs, cuts).map((part) => build(14, part)),
+        );
         expect(merged.estimate()).toBe(whole.estimate());
         expect(Math.abs(whole.estimate() / new Set(xs).size - 1)).toBeLessThan(0.03);
       }),
@@ -633,7 +651,10 @@ describe("CategoryCounts", () => {
   it("split/merge: exact counts while distinct ≤ cap, else the Misra–Gries bound", () => {
     fc.assert(
       fc.property(cap, items, cutsArb, (c, xs, cuts) => {
-        const merged = mergeAll(CategoryCounts.empty(c), splitAt(xs, cuts).map((p) => build(c, p)));
+        const merged = mergeAll(
+          CategoryCounts.empty(c),
+          splitAt(xs, cuts).map((p) => build(c, p)),
+        );
         const whole = build(c, xs);
         const f = truth(xs);
         for (const s of [merged, whole]) {
@@ -687,7 +708,10 @@ const rawValue: fc.Arbitrary<RawValue> = fc.oneof(
   fc.string({ maxLength: 2 }),
 );
 /** Numeric-only columns, so profiles with Integral/Fractional types are common. */
-const numericValue: fc.Arbitrary<RawValue> = fc.oneof(fixedQ.map((q) => q / SCALE), fc.integer({ min: -9, max: 9 }).map(String));
+const numericValue: fc.Arbitrary<RawValue> = fc.oneof(
+  fixedQ.map((q) => q / SCALE),
+  fc.integer({ min: -9, max: 9 }).map(String),
+);
 const column = fc.oneof(fc.array(rawValue, { maxLength: 80 }), fc.array(numericValue, { maxLength: 160 }));
 
 /** The finite numbers a FeatureProfile feeds to moments/KLL for these raw values. */
@@ -805,7 +829,10 @@ describe("FeatureProfile", () => {
     fc.assert(
       fc.property(column, cutsArb, (vs, cuts) => {
         const whole = featureOf(vs);
-        const merged = mergeAll(FeatureProfile.empty("f", OPTS), splitAt(vs, cuts).map((p) => featureOf(p)));
+        const merged = mergeAll(
+          FeatureProfile.empty("f", OPTS),
+          splitAt(vs, cuts).map((p) => featureOf(p)),
+        );
         expectSameFeature(merged, whole, vs, vs.length);
         const nums = numericValues(vs);
         expect(merged.moments.sum.value()).toBe(exactSumScaledOfNumbers(nums));

@@ -16,7 +16,10 @@ function jsonWindow(rows: number): DatasetProfile {
   const p = new DatasetProfile();
   for (let r = 0; r < rows; r++) {
     const data = JSON.stringify(Object.fromEntries(names.map((n, i) => [n, i < 3 ? r + i + 0.5 : r + i])));
-    const parsed = captureRows({ captureData: { endpointInput: { observedContentType: "application/json", mode: "INPUT", data, encoding: "JSON" } } } as never, { featureNames: names, outputColumnsPosition: "START" });
+    const parsed = captureRows(
+      { captureData: { endpointInput: { observedContentType: "application/json", mode: "INPUT", data, encoding: "JSON" } } } as never,
+      { featureNames: names, outputColumnsPosition: "START" },
+    );
     if (!parsed.ok) throw new Error(parsed.detail);
     for (const row of parsed.value) p.addObjectRow(row, objectKeysOf(row));
   }
@@ -81,7 +84,7 @@ describe("JSON object keys matched to the baseline by sorted position (SageMaker
 
   it("sortedByName orders features as Spark's JSON schema inference does (UTF-16 code units)", () => {
     const p = new DatasetProfile();
-    p.addObjectRow({ b: 1, B: 1, _c10: 1, _c2: 1, "é": 1, a: 1 });
+    p.addObjectRow({ b: 1, B: 1, _c10: 1, _c2: 1, é: 1, a: 1 });
     expect([...sortedByName(p).features.keys()]).toEqual(["B", "_c10", "_c2", "a", "b", "é"]);
   });
 });

@@ -152,7 +152,17 @@ describe("FeatureProfile: numeric values as categories", () => {
     const opts = { category_cap: 4, kll_k: 16, kll_c: 0.5 };
     const f = new FeatureProfile("code", opts);
     ["1", "2", "2", "N/A", "N/A", "N/A"].forEach((s) => f.updateString(s));
-    expect(f.categorySummary()).toEqual({ buckets: [["N/A", 3], ["2", 2], ["1", 1]], rest: 0, exact: true, total: 6, unlisted: 0 });
+    expect(f.categorySummary()).toEqual({
+      buckets: [
+        ["N/A", 3],
+        ["2", 2],
+        ["1", 1],
+      ],
+      rest: 0,
+      exact: true,
+      total: 6,
+      unlisted: 0,
+    });
     ["3", "4", "5"].forEach((s) => f.updateString(s)); // a fifth distinct number: numeric counts overflow
     const s = f.categorySummary();
     expect(f.numericCategories.overflowed).toBe(true);
@@ -162,14 +172,24 @@ describe("FeatureProfile: numeric values as categories", () => {
   it("cap the joined list at category_cap buckets, the smallest going to rest", () => {
     const f = new FeatureProfile("mixed", { category_cap: 3, kll_k: 16, kll_c: 0.5 });
     ["a", "a", "b", "c", "1", "1", "1", "2"].forEach((s) => f.updateString(s));
-    expect(f.categorySummary()).toEqual({ buckets: [["1", 3], ["a", 2], ["2", 1]], rest: 2, exact: false, total: 8, unlisted: 0 });
+    expect(f.categorySummary()).toEqual({
+      buckets: [
+        ["1", 3],
+        ["a", 2],
+        ["2", 1],
+      ],
+      rest: 2,
+      exact: false,
+      total: 8,
+      unlisted: 0,
+    });
   });
 });
 
 describe("FeatureProfile: the HyperLogLog holds what the exact counts no longer account for", () => {
   const opts = { category_cap: 50, kll_k: 64, kll_c: 0.64 };
   const values = (seed: number, n: number, distinct: number): string[] =>
-    Array.from({ length: n }, (_, i) => ((i * 7919 + seed) % distinct) % 2 === 0 ? String((i * 7919 + seed) % distinct) : `s${(i * 7919 + seed) % distinct}`);
+    Array.from({ length: n }, (_, i) => (((i * 7919 + seed) % distinct) % 2 === 0 ? String((i * 7919 + seed) % distinct) : `s${(i * 7919 + seed) % distinct}`));
 
   it("gives the same distinct estimate (bit for bit) in one pass, merged from parts in any order, and after a state round trip", () => {
     for (const distinct of [10, 60, 120, 5000]) {

@@ -24,7 +24,6 @@ import {
 import { params, prng } from "../laws/lawSupport.js";
 import { COUNTIES, EVENT_TIME, STATES } from "../support/sagemaker2024.js";
 
-
 function shuffled<T>(xs: readonly T[], seed: number): T[] {
   const out = [...xs];
   const r = prng(seed);
@@ -110,11 +109,26 @@ describe("hashes (values from Scala 2.12.15 on the JVM)", () => {
 describe("scalaHashMapOrder (orders from Scala 2.12.15's immutable.HashMap iterator)", () => {
   it("matches HashMap iteration for small sets", () => {
     const cases: Array<[string[], string[]]> = [
-      [["true", "false"], ["false", "true"]],
-      [["0", "1"], ["1", "0"]],
-      [["yes", "no", "maybe"], ["maybe", "yes", "no"]],
-      [["a", "b", "c", "d"], ["a", "b", "c", "d"]],
-      [["a", "b", "c", "d", "e"], ["e", "a", "b", "c", "d"]],
+      [
+        ["true", "false"],
+        ["false", "true"],
+      ],
+      [
+        ["0", "1"],
+        ["1", "0"],
+      ],
+      [
+        ["yes", "no", "maybe"],
+        ["maybe", "yes", "no"],
+      ],
+      [
+        ["a", "b", "c", "d"],
+        ["a", "b", "c", "d"],
+      ],
+      [
+        ["a", "b", "c", "d", "e"],
+        ["e", "a", "b", "c", "d"],
+      ],
     ];
     for (const [input, expected] of cases) {
       expect(scalaHashMapOrder(input)).toStrictEqual(expected);

@@ -64,7 +64,7 @@ async function collect(input: InputBytes): Promise<Buffer> {
 
 describe("readDataset: CSV", () => {
   it("takes column names from the header and delivers the other rows with their line numbers", async () => {
-    const seen = await read(bytesOf("id,name,score\n1,ann,3.5\n2,\"bob, jr\",4\n"), CSV_HEADER);
+    const seen = await read(bytesOf('id,name,score\n1,ann,3.5\n2,"bob, jr",4\n'), CSV_HEADER);
     expect(seen.columns).toEqual([["id", "name", "score"]]);
     expect(seen.rows).toEqual([
       [2, ["1", "ann", "3.5"]],

@@ -1,14 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  BOOLEAN_PATTERN,
-  classifyRaw,
-  classifyString,
-  FRACTIONAL_PATTERN,
-  INTEGRAL_PATTERN,
-  parseNumeric,
-  ValueKind,
-} from "../../src/records/valueType.js";
+import { BOOLEAN_PATTERN, classifyRaw, classifyString, FRACTIONAL_PATTERN, INTEGRAL_PATTERN, parseNumeric, ValueKind } from "../../src/records/valueType.js";
 
 /** Deequ's rules, literally: the regexes in their order; white space only is missing (decisions). */
 function deequ(s: string): ValueKind {
@@ -57,9 +49,12 @@ describe("classifyString", () => {
   it("agrees with Deequ's regexes on arbitrary strings", () => {
     const alphabet = fc.constantFrom("0", "1", "9", ".", "e", "E", "+", "-", " ", "t", "r", "u", "f", "a", "l", "s", "x", "\t");
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 8 }).map((a) => a.join("")), (s) => {
-        expect(classifyString(s)).toBe(deequ(s));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 8 }).map((a) => a.join("")),
+        (s) => {
+          expect(classifyString(s)).toBe(deequ(s));
+        },
+      ),
       { numRuns: 20000 },
     );
     fc.assert(

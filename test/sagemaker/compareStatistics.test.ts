@@ -12,7 +12,17 @@ let tmp: string;
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "dqstream-compare-"));
-  await runBaseline({ dataset: join(import.meta.dirname, "artifacts/sm-intro-2022/training-dataset-with-header.csv"), format: "csv", header: true, outputColumnsPosition: "START", output: join(tmp, "a"), categoryCap: 1000 }, quiet);
+  await runBaseline(
+    {
+      dataset: join(import.meta.dirname, "artifacts/sm-intro-2022/training-dataset-with-header.csv"),
+      format: "csv",
+      header: true,
+      outputColumnsPosition: "START",
+      output: join(tmp, "a"),
+      categoryCap: 1000,
+    },
+    quiet,
+  );
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -28,9 +38,10 @@ describe("scripts/compare-statistics.mjs", () => {
   });
 
   it("names each feature that differs and how, and exits 1", async () => {
-    const stats = JSON.parse(await readFile(join(tmp, "a/statistics.json"), "utf8"));
-    stats.features[1].numerical_statistics.sum += 1;
-    stats.features[2].numerical_statistics.distribution.kll.sketch.data[0][0] += 1;
+    type Numeric = { numerical_statistics: { sum: number; distribution: { kll: { sketch: { data: number[][] } } } } };
+    const stats = JSON.parse(await readFile(join(tmp, "a/statistics.json"), "utf8")) as { features: Numeric[] };
+    (stats.features[1] as Numeric).numerical_statistics.sum += 1;
+    ((stats.features[2] as Numeric).numerical_statistics.distribution.kll.sketch.data[0] as number[])[0]! += 1;
     await writeFile(join(tmp, "b.json"), JSON.stringify(stats));
     const r = compare(join(tmp, "a/statistics.json"), join(tmp, "b.json"));
     expect(r.stdout).toContain("DIFF  Account Length: sum 236279 vs 236280");

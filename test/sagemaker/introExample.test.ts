@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBaseline } from "../../src/cli/baselineCommand.js";
 import { resolveReplayConfig } from "../../src/cli/replayCommand.js";
 import { runReplay } from "../../src/engine/runReplay.js";
+import type { CheckEvaluation, Violation } from "../../src/checks/index.js";
 import { javaDouble } from "../../src/checks/javaDouble.js";
+import { readConstraintsFile, type Constraints } from "../../src/formats/constraintsFormat.js";
+import { readStatisticsFile, type StatisticsFile } from "../../src/formats/statisticsFormat.js";
 import { silentLogger } from "../../src/telemetry/logger.js";
 
 const ARTIFACTS = join(import.meta.dirname, "artifacts/sm-intro-2022");
@@ -40,17 +43,25 @@ interface Printed {
 
 let tmp: string;
 let printed: Printed;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-let statistics: any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-let constraints: any;
+let statistics: StatisticsFile;
+let constraints: Constraints;
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "dqstream-sm-intro-"));
   printed = JSON.parse(await readFile(join(ARTIFACTS, "printed-baseline.json"), "utf8")) as Printed;
-  await runBaseline({ dataset: join(ARTIFACTS, "training-dataset-with-header.csv"), format: "csv", header: true, outputColumnsPosition: "START", output: join(tmp, "baseline"), categoryCap: 1000 }, quiet);
-  statistics = JSON.parse(await readFile(join(tmp, "baseline/statistics.json"), "utf8"));
-  constraints = JSON.parse(await readFile(join(tmp, "baseline/constraints.json"), "utf8"));
+  await runBaseline(
+    {
+      dataset: join(ARTIFACTS, "training-dataset-with-header.csv"),
+      format: "csv",
+      header: true,
+      outputColumnsPosition: "START",
+      output: join(tmp, "baseline"),
+      categoryCap: 1000,
+    },
+    quiet,
+  );
+  statistics = await readStatisticsFile(join(tmp, "baseline/statistics.json"));
+  constraints = await readConstraintsFile(join(tmp, "baseline/constraints.json"));
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -64,28 +75,30 @@ describe("SageMaker's 2022 introduction example: the baseline job", () => {
     expect(statistics.dataset.item_count).toBe(2333);
     expect(statistics.features).toHaveLength(70);
     for (const p of printed.statistics) {
-      const f = statistics.features.find((x: { name: string }) => x.name === p.name);
-      const n = f.numerical_statistics;
+      const f = statistics.features.find((x) => x.name === p.name);
+      const n = f?.numerical_statistics;
+      const kll = n?.distribution?.kll;
+      if (f === undefined || n === undefined || kll?.sketch === undefined) throw new Error(`${p.name}: no numerical statistics with a sketch`);
       expect([f.inferred_type, n.common.num_present, n.common.num_missing], p.name).toEqual([p.inferred_type, p.num_present, p.num_missing]);
       expect([n.sum, n.min, n.max], p.name).toEqual([p.sum, p.min, p.max]);
       expect([six(n.mean), six(n.std_dev)], p.name).toEqual([six(p.mean), six(p.std_dev)]);
-      expect(n.distribution.kll.sketch.parameters, p.name).toEqual({ c: p.c, k: p.k });
+      expect(kll.sketch.parameters, p.name).toEqual({ c: p.c, k: p.k });
       // pandas cut the printed sketch and buckets: what it shows is a prefix
-      expect(n.distribution.kll.sketch.data[0].slice(0, p.level0_prefix.length), p.name).toEqual(p.level0_prefix);
-      const first = n.distribution.kll.buckets[0];
-      expect(first.lower_bound, p.name).toBe(p.first_bucket[0]);
-      expect(javaDouble(first.upper_bound).startsWith(String(p.first_bucket[1])), `${p.name}: ${first.upper_bound}`).toBe(true);
-      expect(n.distribution.kll.buckets.reduce((s: number, b: { count: number }) => s + b.count, 0)).toBe(p.num_present);
+      expect(kll.sketch.data[0]?.slice(0, p.level0_prefix.length), p.name).toEqual(p.level0_prefix);
+      const first = kll.buckets[0];
+      expect(first?.lower_bound, p.name).toBe(p.first_bucket[0]);
+      expect(javaDouble(first?.upper_bound ?? NaN).startsWith(String(p.first_bucket[1])), `${p.name}: ${first?.upper_bound}`).toBe(true);
+      expect(kll.buckets.reduce((s, b) => s + b.count, 0)).toBe(p.num_present);
     }
   });
 
   it("(c) suggests the constraints SageMaker suggested", () => {
     for (const p of printed.constraints) {
-      const c = constraints.features.find((x: { name: string }) => x.name === p.name);
-      expect([c.inferred_type, c.completeness, c.num_constraints.is_non_negative], p.name).toEqual([p.inferred_type, p.completeness, p.is_non_negative]);
+      const c = constraints.features.find((x) => x.name === p.name);
+      expect([c?.inferred_type, c?.completeness, c?.num_constraints?.is_non_negative], p.name).toEqual([p.inferred_type, p.completeness, p.is_non_negative]);
     }
     // the whole file is complete and non-negative, as SageMaker's printed head suggests
-    expect(constraints.features.every((c: { completeness: number }) => c.completeness === 1)).toBe(true);
+    expect(constraints.features.every((c) => c.completeness === 1)).toBe(true);
   });
 });
 
@@ -121,10 +134,8 @@ async function captureFile(): Promise<string> {
 
 describe("SageMaker's 2022 introduction example: the execution of 2022-04-18 00:00–01:00", () => {
   let folder: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let violations: any[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let window: any;
+  let violations: Violation[];
+  let window: { item_count: number; window_start: string; window_end: string; checks: CheckEvaluation[] };
 
   beforeAll(async () => {
     const reports = join(tmp, "reports");
@@ -138,8 +149,8 @@ describe("SageMaker's 2022 introduction example: the execution of 2022-04-18 00:
     });
     await runReplay(config, [await captureFile()], silentLogger());
     folder = join(reports, config.endpoint, config.schedule, printed.execution.report_folder);
-    violations = JSON.parse(await readFile(join(folder, "constraint_violations.json"), "utf8")).violations;
-    window = JSON.parse(await readFile(join(folder, "window.json"), "utf8"));
+    violations = (JSON.parse(await readFile(join(folder, "constraint_violations.json"), "utf8")) as { violations: Violation[] }).violations;
+    window = JSON.parse(await readFile(join(folder, "window.json"), "utf8")) as typeof window;
   });
 
   it("(d) reports SageMaker's violations exactly: 60, all data_type_check, with its texts", async () => {
@@ -153,8 +164,8 @@ describe("SageMaker's 2022 introduction example: the execution of 2022-04-18 00:
     // mangled header row (line 1 of the traffic, inputs after the output column) is not integral
     const row1 = (await readFile(join(ARTIFACTS, "test-dataset-input-cols.csv"), "utf8")).split("\n")[0]!.split(",");
     const expected = statistics.features
-      .filter((f: { name: string; inferred_type: string }, i: number) => f.name === "Churn" || (f.inferred_type === "Integral" && !/^-?\d+$/.test(row1[i - 1] as string)))
-      .map((f: { name: string }) => f.name);
+      .filter((f, i) => f.name === "Churn" || (f.inferred_type === "Integral" && !/^-?\d+$/.test(row1[i - 1] as string)))
+      .map((f) => f.name);
     expect(expected).toHaveLength(60);
     expect(expected).toContain("State_DC");
     expect(new Set(violations.map((v) => v.feature_name))).toEqual(new Set(expected));
@@ -163,7 +174,7 @@ describe("SageMaker's 2022 introduction example: the execution of 2022-04-18 00:
   });
 
   it("(d) evaluates no drift for Churn, whose captured values (probabilities) fail the type check", () => {
-    const drift = window.checks.find((e: { feature_name: string; constraint_check_type: string }) => e.feature_name === "Churn" && e.constraint_check_type === "baseline_drift_check");
+    const drift = window.checks.find((e) => e.feature_name === "Churn" && e.constraint_check_type === "baseline_drift_check");
     expect(drift).toMatchObject({ verdict: "skipped", note: "data_type_check failed: drift is not evaluated for values not of the baseline type" });
   });
 

@@ -19,7 +19,11 @@ describe("the SageMaker Python SDK's fixtures as a baseline", () => {
     const [message, second] = b.baseline.features;
     expect(message).toMatchObject({ inferred_type: "String", categories: [["preproc-not-YET-supported-for-csv-json", 418]], num_present: 418 });
     // enable_comparisons: true, min_domain_mass 1.0, comparison_threshold 1.0 (2019 layout)
-    expect(b.constraints.monitoring_config).toMatchObject({ evaluate_constraints: "Enabled", domain_content_threshold: 1, distribution_constraints: { perform_comparison: "Enabled", comparison_threshold: 1 } });
+    expect(b.constraints.monitoring_config).toMatchObject({
+      evaluate_constraints: "Enabled",
+      domain_content_threshold: 1,
+      distribution_constraints: { perform_comparison: "Enabled", comparison_threshold: 1 },
+    });
     // string_constraints.monitoring_config_overrides, the SDK's set_monitoring spelling
     expect(message?.config.evaluate_constraints).toBe("Enabled");
     expect(second?.constraints?.string_constraints?.domains).toEqual(["preproc-not-YET-supported-for-csv-json"]);
@@ -27,7 +31,10 @@ describe("the SageMaker Python SDK's fixtures as a baseline", () => {
 
   it("checks a window against it: values outside the fixture's domain violate categorical_values_check", async () => {
     const b = await loadBaseline(join(SDK, "statistics.json"), join(SDK, "constraints.json"));
-    const window = currentOf([...times({ message: "preproc-not-YET-supported-for-csv-json", second_message: "x" }, 9), { message: "other", second_message: "x" }]);
+    const window = currentOf([
+      ...times({ message: "preproc-not-YET-supported-for-csv-json", second_message: "x" }, 9),
+      { message: "other", second_message: "x" },
+    ]);
     const { violations } = runChecks(window, b.baseline);
     // no drift: the fixture's comparison_threshold is 1.0
     expect(violations.map((v) => `${v.feature_name} ${v.constraint_check_type}`)).toEqual([

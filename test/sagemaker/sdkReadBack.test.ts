@@ -211,7 +211,20 @@ function captures(header: string[], traffic: string[][], state: boolean): string
 }
 
 function replay(statistics: string, constraints: string, reports: string, capture: string): SpawnSyncReturns<string> {
-  return runCli(tmp, ["replay", "--statistics", statistics, "--constraints", constraints, "--reports", reports, "--endpoint", "churn", "--schedule", "hourly", capture]);
+  return runCli(tmp, [
+    "replay",
+    "--statistics",
+    statistics,
+    "--constraints",
+    constraints,
+    "--reports",
+    reports,
+    "--endpoint",
+    "churn",
+    "--schedule",
+    "hourly",
+    capture,
+  ]);
 }
 
 /**
@@ -230,7 +243,7 @@ beforeAll(async () => {
 
 /** What the SDK saw; throws the set-up's error if there was one. */
 function sdkSaw(): ReadBack {
-  if (setupError !== undefined) throw setupError;
+  if (setupError !== undefined) throw setupError instanceof Error ? setupError : new Error(JSON.stringify(setupError));
   return seen;
 }
 
@@ -244,7 +257,10 @@ async function prepare(): Promise<void> {
   const [headerLine = "", ...trainingLines] = (await readFile(TRAINING, "utf8")).trim().split(/\r?\n/);
   const header = headerLine.split(",");
   const training = trainingLines.map((l) => l.split(","));
-  const traffic = (await readFile(TRAFFIC, "utf8")).trim().split(/\r?\n/).map((l) => l.split(","));
+  const traffic = (await readFile(TRAFFIC, "utf8"))
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.split(","));
   await writeFile(join(tmp, "training-with-state.csv"), withState(header, training));
   await writeFile(join(tmp, "capture.jsonl"), captures(header, traffic, false));
   await writeFile(join(tmp, "capture-state.jsonl"), captures(header, traffic, true));
@@ -274,7 +290,9 @@ async function prepare(): Promise<void> {
     });
   } catch (error) {
     const e = error as { code?: number; signal?: string; stdout?: string; stderr?: string };
-    throw new Error(`The SageMaker SDK could not read dqstream's files: ${READ_BACK} exited ${e.code ?? e.signal}:\n${e.stderr ?? ""}${e.stdout ?? ""}`);
+    throw new Error(`The SageMaker SDK could not read dqstream's files: ${READ_BACK} exited ${e.code ?? e.signal}:\n${e.stderr ?? ""}${e.stdout ?? ""}`, {
+      cause: error,
+    });
   }
   seen = JSON.parse(await readFile(output, "utf8")) as ReadBack;
 }
@@ -297,7 +315,9 @@ function expectNormalized(n: Normalized, records: JsonObject[], what: string): v
     const row = n.rows[i] as JsonObject;
     for (const [column, cell] of Object.entries(row)) {
       const value = at(record, column);
-      expect(cell, `${what}: json_normalize row ${i} (${String(record["name"] ?? record["feature_name"])}) ${column}`).toEqual(value === undefined ? null : value);
+      expect(cell, `${what}: json_normalize row ${i} (${JSON.stringify(record["name"] ?? record["feature_name"])}) ${column}`).toEqual(
+        value === undefined ? null : value,
+      );
     }
   });
 }
@@ -316,7 +336,7 @@ async function expectStatisticsSeen(name: string): Promise<void> {
   expect(sdk.features.map((f) => [f.name, f.inferred_type])).toEqual(features.map((f) => [f["name"], f["inferred_type"]]));
   features.forEach((f, i) => {
     const view = sdk.features[i] as FeatureView;
-    const what = `${name} ${String(f["name"])}`;
+    const what = `${name} ${JSON.stringify(f["name"])}`;
     expect(view.paths, what).toEqual(leafPaths(f).sort());
     if ("numerical_statistics" in f) {
       const ns = f["numerical_statistics"] as JsonObject;
@@ -437,20 +457,28 @@ describe(`SageMaker Python SDK ${SAGEMAKER_SDK_VERSION} reads dqstream's files b
         if (!feature) continue;
         const common = (at(feature, "numerical_statistics.common") ?? at(feature, "string_statistics.common")) as JsonObject;
         expect(row.data_type, row.feature_name).toBe(feature["inferred_type"]);
-        expect(row.completeness, row.feature_name).toBe((common["num_present"] as number) / ((common["num_present"] as number) + (common["num_missing"] as number)));
-        const drift = checks.find((c) => c["feature_name"] === row.feature_name && c["constraint_check_type"] === "baseline_drift_check" && c["verdict"] === "violation");
+        expect(row.completeness, row.feature_name).toBe(
+          (common["num_present"] as number) / ((common["num_present"] as number) + (common["num_missing"] as number)),
+        );
+        const drift = checks.find(
+          (c) => c["feature_name"] === row.feature_name && c["constraint_check_type"] === "baseline_drift_check" && c["verdict"] === "violation",
+        );
         // "distance: (.+) exceeds" → the distance window.json records
         expect(row.baseline_drift, `${name} ${row.feature_name} drift`).toBe(drift ? (drift["value"] as number) : null);
         expect(row.flagged["baseline_drift_check"]).toBe(drift !== undefined);
         // "Value: (.+) does not meet the constraint requirement!": SageMaker's only known text for
         // categorical_values_check, which dqstream writes: the helper reads the in-domain share
-        const categorical = checks.find((c) => c["feature_name"] === row.feature_name && c["constraint_check_type"] === "categorical_values_check" && c["verdict"] === "violation");
+        const categorical = checks.find(
+          (c) => c["feature_name"] === row.feature_name && c["constraint_check_type"] === "categorical_values_check" && c["verdict"] === "violation",
+        );
         expect(row.categorical_values, `${name} ${row.feature_name} categorical`).toBe(categorical ? (categorical["value"] as number) : null);
       }
     }
     const state = folder("window-state").constraint_violations?.visualization_helper.find((r) => r.feature_name === "Day Mins");
     expect(state?.baseline_drift).toBeGreaterThan(0.1);
-    expect(folder("window-state").constraint_violations?.visualization_helper.find((r) => r.feature_name === DISABLED)?.flagged["categorical_values_check"]).toBe(true);
+    expect(
+      folder("window-state").constraint_violations?.visualization_helper.find((r) => r.feature_name === DISABLED)?.flagged["categorical_values_check"],
+    ).toBe(true);
     // and the helper reads a number from dqstream's categorical text (every tenth row is "PR": 0.9 in the domain)
     expect(folder("window-state").constraint_violations?.visualization_helper.find((r) => r.feature_name === DISABLED)?.categorical_values).toBeCloseTo(0.9, 1);
   });
@@ -491,7 +519,11 @@ describe(`SageMaker Python SDK ${SAGEMAKER_SDK_VERSION} reads dqstream's files b
     const r = replay(join(base, "statistics.json"), join(base, MODIFIED), reports, join(tmp, "capture-state.jsonl"));
     expect(r.status, r.stderr).toBe(0);
     const window = await windowFolder(join(reports, "churn/hourly"));
-    const violations = objects((await readJson(join(window, "constraint_violations.json")))["violations"]).map((v) => [v["feature_name"], v["constraint_check_type"], v["description"]]);
+    const violations = objects((await readJson(join(window, "constraint_violations.json")))["violations"]).map((v) => [
+      v["feature_name"],
+      v["constraint_check_type"],
+      v["description"],
+    ]);
     const unmodified = folder("window-state").constraint_violations?.violations ?? [];
     expect(unmodified.filter(([f]) => f === DISABLED).length, "the unmodified constraints do flag State").toBeGreaterThan(0);
     expect(violations.filter(([f]) => f === DISABLED)).toEqual([]);

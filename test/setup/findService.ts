@@ -94,8 +94,6 @@ export async function findService<T>(s: ServiceSearch<T>): Promise<T> {
   }
 
   throw new Error(
-    `No ${s.what} for the integration tests. Tried, in order:\n` +
-      failures.map((f, i) => `  ${i + 1}. ${indent(f)}`).join("\n") +
-      `\nFix one: ${s.fix(only)}`,
+    `No ${s.what} for the integration tests. Tried, in order:\n` + failures.map((f, i) => `  ${i + 1}. ${indent(f)}`).join("\n") + `\nFix one: ${s.fix(only)}`,
   );
 }

@@ -92,6 +92,7 @@ async function useEnvBrokers(value: string): Promise<Broker> {
     throw new Error(
       `KAFKA_BROKERS=${value} does not answer a Kafka metadata request (${errorMessage(error)}). ` +
         "Start that broker, or unset KAFKA_BROKERS to let the tests start one.",
+      { cause: error },
     );
   } finally {
     await admin.disconnect().catch(() => {});
@@ -122,7 +123,7 @@ export function securityFromEnv(env: NodeJS.ProcessEnv): TestKafkaSecurity {
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`${where}: cannot read it as JSON: ${errorMessage(error)}`);
+    throw new Error(`${where}: cannot read it as JSON: ${errorMessage(error)}`, { cause: error });
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`${where}: expected a JSON object`);
   const o = raw as Record<string, unknown>;
@@ -143,7 +144,8 @@ export function securityFromEnv(env: NodeJS.ProcessEnv): TestKafkaSecurity {
   if (listenersRaw === null || typeof listenersRaw !== "object" || Array.isArray(listenersRaw)) throw new Error(`${where}: listeners: expected an object`);
   const listeners: Partial<Record<SecurityListener, string[]>> = {};
   for (const [key, value] of Object.entries(listenersRaw)) {
-    if (!(SECURITY_LISTENERS as readonly string[]).includes(key)) throw new Error(`${where}: listeners.${key}: unknown; expected ${SECURITY_LISTENERS.join(", ")}`);
+    if (!(SECURITY_LISTENERS as readonly string[]).includes(key))
+      throw new Error(`${where}: listeners.${key}: unknown; expected ${SECURITY_LISTENERS.join(", ")}`);
     if (!Array.isArray(value) || value.length === 0 || !value.every((b) => typeof b === "string" && /^[^:\s]+:\d+$/.test(b))) {
       throw new Error(`${where}: listeners.${key}: expected a list of host:port`);
     }
@@ -170,7 +172,13 @@ export function securityFromEnv(env: NodeJS.ProcessEnv): TestKafkaSecurity {
 function localSecurity(started: LocalKafka): TestKafkaSecurity {
   const s: LocalKafkaSecurity | undefined = started.security;
   if (s === undefined) return { available: false, reason: "the local broker was started without its SASL and TLS listeners" };
-  return { available: true, description: `the local broker's security listeners (${started.securityFile})`, ...s, mechanisms: [...s.mechanisms], listeners: { ...s.listeners } };
+  return {
+    available: true,
+    description: `the local broker's security listeners (${started.securityFile})`,
+    ...s,
+    mechanisms: [...s.mechanisms],
+    listeners: { ...s.listeners },
+  };
 }
 
 async function startDockerBroker(): Promise<Broker> {
@@ -285,7 +293,9 @@ function serveControl(broker: Broker): Promise<Server> {
     } else if (req.method === "POST" && (req.url === "/freeze" || req.url === "/thaw")) {
       const freeze = broker.freeze;
       if (!freeze) {
-        sendJson(res, 501, { error: `The test broker (${broker.description}) cannot be frozen by the tests: only the local broker from Apache Kafka's jars can.` });
+        sendJson(res, 501, {
+          error: `The test broker (${broker.description}) cannot be frozen by the tests: only the local broker from Apache Kafka's jars can.`,
+        });
         return;
       }
       try {

@@ -8,7 +8,12 @@ export const TEST_REGION = "us-east-1";
 
 /** Credentials and region for the SDK's default chain (moto accepts any). Sets them on process.env. */
 export function useFakeAwsCredentials(): Record<string, string> {
-  const env = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_REGION: TEST_REGION, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+  const env = {
+    AWS_ACCESS_KEY_ID: "testing",
+    AWS_SECRET_ACCESS_KEY: "testing",
+    AWS_REGION: TEST_REGION,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
   Object.assign(process.env, env);
   return env;
 }
@@ -39,7 +44,8 @@ export async function privateMoto(): Promise<PrivateMoto> {
   const call = async (method: string, path: string): Promise<Record<string, unknown>> => {
     const res = await fetch(`${control}${path}`, { method, signal: AbortSignal.timeout(120_000) });
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!res.ok) throw new Error(`moto control ${method} ${path} refused (HTTP ${res.status}): ${String(body["error"] ?? res.statusText)}`);
+    if (!res.ok)
+      throw new Error(`moto control ${method} ${path} refused (HTTP ${res.status}): ${typeof body["error"] === "string" ? body["error"] : res.statusText}`);
     return body;
   };
   const { id, url } = (await call("POST", "/instances")) as { id: string; url: string };

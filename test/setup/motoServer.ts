@@ -84,7 +84,10 @@ async function useEnvMoto(value: string): Promise<Emulator> {
   try {
     await answers(url.origin);
   } catch (error) {
-    throw new Error(`DQSTREAM_TEST_MOTO_URL=${value} does not answer (${errorMessage(error)}). Start it (npm run moto:local), or unset the variable to let the tests start one.`);
+    throw new Error(
+      `DQSTREAM_TEST_MOTO_URL=${value} does not answer (${errorMessage(error)}). Start it (npm run moto:local), or unset the variable to let the tests start one.`,
+      { cause: error },
+    );
   }
   return { mode: "env", url: url.origin, description: `DQSTREAM_TEST_MOTO_URL=${url.origin}`, close: async () => {} };
 }
@@ -134,7 +137,7 @@ async function startDockerInstance(): Promise<Instance> {
         try {
           current = (await startMotoContainer(hostPort)).container;
         } catch (error) {
-          throw new Error(`moto did not start again on host port ${hostPort} (${url}): ${errorMessage(error)}`);
+          throw new Error(`moto did not start again on host port ${hostPort} (${url}): ${errorMessage(error)}`, { cause: error });
         }
       }),
     stop: () => serial(stop),
@@ -145,7 +148,8 @@ async function startDockerInstance(): Promise<Instance> {
 function startLocal(): Promise<LocalMoto> {
   return startLocalMoto({
     log,
-    onUnexpectedExit: ({ code, signal, logTail }) => log(`A moto server exited unexpectedly (${code ?? signal}); CloudWatch tests will fail. Tail of its log:\n${logTail}`),
+    onUnexpectedExit: ({ code, signal, logTail }) =>
+      log(`A moto server exited unexpectedly (${code ?? signal}); CloudWatch tests will fail. Tail of its log:\n${logTail}`),
   });
 }
 

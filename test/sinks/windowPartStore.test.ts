@@ -28,7 +28,12 @@ function recordsOf(key: PartitionKey, seed: number): SourceRecord[] {
         ? "{broken"
         : JSON.stringify({
             captureData: {
-              endpointInput: { observedContentType: "text/csv", mode: "INPUT", data: `${(rand() * 100).toFixed(3)},${rand() < 0.3 ? "a" : "b"}`, encoding: "CSV" },
+              endpointInput: {
+                observedContentType: "text/csv",
+                mode: "INPUT",
+                data: `${(rand() * 100).toFixed(3)},${rand() < 0.3 ? "a" : "b"}`,
+                encoding: "CSV",
+              },
               endpointOutput: { observedContentType: "text/csv", mode: "OUTPUT", data: "1", encoding: "CSV" },
             },
             eventMetadata: { eventId: String(i), inferenceTime: new Date(t).toISOString() },
@@ -106,7 +111,15 @@ describe("WindowPartStore", () => {
     await mkdir(join(root, String(wa.startMs)), { recursive: true });
     await writeFile(join(root, String(wa.startMs), partFile(KEYS[1] as PartitionKey)), "{ truncated");
     const lines: string[] = [];
-    const log = createLogger("error", new Writable({ write: (chunk: Buffer, _enc, done) => { lines.push(chunk.toString()); done(); } }));
+    const log = createLogger(
+      "error",
+      new Writable({
+        write: (chunk: Buffer, _enc, done) => {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    );
     let got: ClosedWindow | undefined;
     await new WindowPartStore(root, undefined, log).report(wa, async (w) => void (got = w));
     expect(got?.parts.map((p) => p.partition.partition)).toEqual([0]);

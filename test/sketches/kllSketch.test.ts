@@ -84,7 +84,7 @@ describe("KllSketch compaction by hand (k = 4: capacities 6, 6, 4, 4)", () => {
     const s = kllOf([5, 3, 9, 1, 7, 2, 8], 4);
     // prefix [5,3,9,1,7,2] sorted → [1,2,3,5,7,9]; offset 0 → 1, 3, 7; 8 (the last inserted) stays
     expect(s.levels()).toEqual([[8], [1, 3, 7]]);
-    expect((s.serialize() as KllState).compactions).toEqual([1, 0]);
+    expect(s.serialize().compactions).toEqual([1, 0]);
     expect(s.count).toBe(7);
   });
 
@@ -93,7 +93,7 @@ describe("KllSketch compaction by hand (k = 4: capacities 6, 6, 4, 4)", () => {
     const snapshots = new Map<number, { levels: number[][]; compactions: number[] }>();
     for (let i = 1; i <= 54; i++) {
       s.update(i);
-      const st = s.serialize() as KllState;
+      const st = s.serialize();
       snapshots.set(i, { levels: st.levels, compactions: st.compactions });
     }
     const at = (i: number) => snapshots.get(i);
@@ -132,7 +132,7 @@ describe("KllSketch compaction by hand (k = 4: capacities 6, 6, 4, 4)", () => {
     const a = kllOf(range(1, 7), 4); // [[7],[1,3,5]]
     const b = kllOf(range(101, 107), 4); // [[107],[101,103,105]]
     const m = a.merge(b);
-    expect((m.serialize() as KllState).compactions).toEqual([2, 0]);
+    expect(m.serialize().compactions).toEqual([2, 0]);
     expect(m.levels()).toEqual([
       [7, 107],
       [1, 3, 5, 101, 103, 105],

@@ -94,31 +94,25 @@ describe("Moments: merge (Chan et al.)", () => {
 
   it("merged parts agree with a two-pass computation over all values (relative 1e-13)", () => {
     fc.assert(
-      fc.property(
-        fc.nat(),
-        fc.integer({ min: 1, max: 2000 }),
-        fc.array(fc.nat(), { maxLength: 6 }),
-        fc.constantFrom(1, 1e-3, 1e6),
-        (seed, n, cuts, scale) => {
-          const r = prng(seed);
-          const xs = Array.from({ length: n }, () => (r() * 2 - 0.5) * scale);
-          const at = [...new Set(cuts.map((c) => c % (n + 1)))].sort((p, q) => p - q);
-          let merged = Moments.empty();
-          let prev = 0;
-          for (const c of [...at, n]) {
-            merged = merged.merge(momentsOf(xs.slice(prev, c)));
-            prev = c;
-          }
-          const whole = momentsOf(xs);
-          const ref = twoPassStd(xs);
-          expect(relClose(merged.stdDev, ref, 1e-13)).toBe(true);
-          expect(relClose(whole.stdDev, ref, 1e-13)).toBe(true);
-          expect(merged.mean).toBe(whole.mean);
-          expect(merged.count).toBe(n);
-          expect(merged.min).toBe(Math.min(...xs));
-          expect(merged.max).toBe(Math.max(...xs));
-        },
-      ),
+      fc.property(fc.nat(), fc.integer({ min: 1, max: 2000 }), fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom(1, 1e-3, 1e6), (seed, n, cuts, scale) => {
+        const r = prng(seed);
+        const xs = Array.from({ length: n }, () => (r() * 2 - 0.5) * scale);
+        const at = [...new Set(cuts.map((c) => c % (n + 1)))].sort((p, q) => p - q);
+        let merged = Moments.empty();
+        let prev = 0;
+        for (const c of [...at, n]) {
+          merged = merged.merge(momentsOf(xs.slice(prev, c)));
+          prev = c;
+        }
+        const whole = momentsOf(xs);
+        const ref = twoPassStd(xs);
+        expect(relClose(merged.stdDev, ref, 1e-13)).toBe(true);
+        expect(relClose(whole.stdDev, ref, 1e-13)).toBe(true);
+        expect(merged.mean).toBe(whole.mean);
+        expect(merged.count).toBe(n);
+        expect(merged.min).toBe(Math.min(...xs));
+        expect(merged.max).toBe(Math.max(...xs));
+      }),
       params(2001, 200),
     );
   });

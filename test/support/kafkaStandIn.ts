@@ -55,7 +55,10 @@ export function standIn(batches: KafkaBatch[], o: { hangOnStop: boolean; batchGa
 }
 
 export async function batchOf(n: number): Promise<KafkaBatch> {
-  const lines = (await readFile(CAPTURE, "utf8")).split("\n").filter((l) => l.trim() !== "").slice(0, n);
+  const lines = (await readFile(CAPTURE, "utf8"))
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .slice(0, n);
   return {
     partition: P,
     records: lines.map((value, i) => ({ partition: P, position: { topic: P.topic, partition: P.partition, offset: String(i) }, value })),
@@ -63,4 +66,3 @@ export async function batchOf(n: number): Promise<KafkaBatch> {
     highWatermark: String(n),
   };
 }
-

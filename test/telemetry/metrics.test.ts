@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CHECK_TYPES } from "../../src/checks/Check.js";
-import {
-  MAX_FEATURE_LABELS,
-  MonitorMetrics,
-  OTHER_FEATURE,
-  RECORD_OUTCOMES,
-  WINDOW_CLOSE_LATENCY_BUCKETS,
-} from "../../src/telemetry/metrics.js";
+import { MAX_FEATURE_LABELS, MonitorMetrics, OTHER_FEATURE, RECORD_OUTCOMES, WINDOW_CLOSE_LATENCY_BUCKETS } from "../../src/telemetry/metrics.js";
 import { emptyCounts } from "../../src/windows/WindowCounts.js";
 import { find, parseExposition, valueOf, type Exposition } from "./promText.js";
 
@@ -114,8 +108,7 @@ describe("MonitorMetrics", () => {
     m.windowClosed([], 120);
     const exp = await scrape(m);
     expect(valueOf(exp, "dqstream_windows_closed_total")).toBe(3);
-    const v = (check_type: string, feature: string): number | undefined =>
-      valueOf(exp, "dqstream_violations_total", { check_type, feature });
+    const v = (check_type: string, feature: string): number | undefined => valueOf(exp, "dqstream_violations_total", { check_type, feature });
     expect(v("baseline_drift_check", "age")).toBe(2);
     expect(v("data_type_check", "age")).toBe(1);
     expect(v("baseline_drift_check", "zip")).toBe(1);

@@ -19,7 +19,13 @@ function pos(key: PartitionKey, offset: number): Position {
  * What the engine does with one record of a partition: late → counted late in the attribution
  * target; on time → its window (created if needed), one row added.
  */
-function arrive(wm: WindowManager, key: PartitionKey, eventMs: number, offset: number, row: Record<string, RawValue> = { v: eventMs / S }): "late" | PartitionWindow {
+function arrive(
+  wm: WindowManager,
+  key: PartitionKey,
+  eventMs: number,
+  offset: number,
+  row: Record<string, RawValue> = { v: eventMs / S },
+): "late" | PartitionWindow {
   const s = wm.partition(key);
   if (wm.isLate(s, eventMs)) {
     const target = wm.attributionTarget(s);

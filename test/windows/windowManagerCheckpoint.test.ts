@@ -48,7 +48,19 @@ describe("WindowManager checkpoints", () => {
   it("restores the watermark and recognises re-read records of closed windows", () => {
     const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 10_000 });
     // processed up to offset 20; windows were closed up to 0 for offsets 10–14, up to 60 s from 15 on
-    const s = wm.restorePartition(P, { maxEventMs: 65_000, closedUpToMs: W, processedTo: "20", closes: [["10", 0], ["15", W]] }, "10");
+    const s = wm.restorePartition(
+      P,
+      {
+        maxEventMs: 65_000,
+        closedUpToMs: W,
+        processedTo: "20",
+        closes: [
+          ["10", 0],
+          ["15", W],
+        ],
+      },
+      "10",
+    );
     expect(wm.watermark(s)).toBe(55_000);
     expect(wm.closedUpToMs).toBe(W);
     expect(wm.isLate(s, 58_000, pos(12))).toBe(false); // its window [0, 60 s) was open when offset 12 was processed
@@ -64,7 +76,19 @@ describe("WindowManager checkpoints", () => {
     // attribution: the window of the greatest event time is open → not a re-read
     expect(wm.attributionIsReread(s, pos(12))).toBe(false);
     const q = (offset: number): Position => ({ topic: Q.topic, partition: Q.partition, offset: String(offset) });
-    const t = wm.restorePartition(Q, { maxEventMs: 30_000, closedUpToMs: W, processedTo: "9", closes: [["3", 0], ["6", W]] }, "3");
+    const t = wm.restorePartition(
+      Q,
+      {
+        maxEventMs: 30_000,
+        closedUpToMs: W,
+        processedTo: "9",
+        closes: [
+          ["3", 0],
+          ["6", W],
+        ],
+      },
+      "3",
+    );
     // the window [0, 60 s) of Q's greatest event time: open at offset 4 (counted there, reported since), closed at 7 (pending then)
     expect(wm.attributionIsReread(t, q(4))).toBe(true);
     expect(wm.attributionIsReread(t, q(7))).toBe(false);

@@ -58,8 +58,27 @@ export interface AlarmsApi {
 }
 
 /** Error names that mean "slow down" across AWS services (CloudWatch answers Throttling / 429). */
-const THROTTLING = new Set(["Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown"]);
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED", "UND_ERR_SOCKET"]);
+const THROTTLING = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "RequestThrottledException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "SlowDown",
+]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNABORTED",
+  "UND_ERR_SOCKET",
+]);
 
 /**
  * Maps an error thrown by an AWS SDK v3 call (or the abort of `signal`) to a CloudWatchCallError.
@@ -68,7 +87,14 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE
  */
 export function classifyError(e: unknown, aborted: boolean): CloudWatchCallError {
   if (e instanceof CloudWatchCallError) return e;
-  const err = (e ?? {}) as { name?: string; code?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
+  const err = (e ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+    cause?: { code?: string };
+  };
   const name = err.name ?? "Error";
   const message = `${name}: ${err.message ?? String(e)}`;
   const status = err.$metadata?.httpStatusCode;

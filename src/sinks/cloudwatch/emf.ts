@@ -49,7 +49,11 @@ function groupEvents(group: readonly Datum[], limits: typeof EMF_LIMITS): string
       const member = d.value !== undefined ? d.value : { SampleCount: d.stats?.sampleCount, Sum: d.stats?.sum, Minimum: d.stats?.min, Maximum: d.stats?.max };
       const isMetric = d.value !== undefined;
       const cost =
-        Buffer.byteLength(JSON.stringify(d.name), "utf8") + 1 + Buffer.byteLength(JSON.stringify(member), "utf8") + 1 + (isMetric ? Buffer.byteLength(JSON.stringify({ Name: d.name, Unit: d.unit }), "utf8") + 1 : 0);
+        Buffer.byteLength(JSON.stringify(d.name), "utf8") +
+        1 +
+        Buffer.byteLength(JSON.stringify(member), "utf8") +
+        1 +
+        (isMetric ? Buffer.byteLength(JSON.stringify({ Name: d.name, Unit: d.unit }), "utf8") + 1 : 0);
       return { d, member, isMetric, cost };
     });
   while (pending.length > 0) {

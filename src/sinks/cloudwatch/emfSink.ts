@@ -24,7 +24,13 @@ export class EmfSink implements ReportSink {
   readonly #log: Logger;
   #broken = false;
 
-  private constructor(out: NodeJS.WritableStream, file: WriteStream | undefined, datums: (r: WindowReport) => Datum[], metrics: CloudWatchSinkMetrics, log: Logger) {
+  private constructor(
+    out: NodeJS.WritableStream,
+    file: WriteStream | undefined,
+    datums: (r: WindowReport) => Datum[],
+    metrics: CloudWatchSinkMetrics,
+    log: Logger,
+  ) {
     this.#out = out;
     this.#file = file;
     this.#datums = datums;
@@ -38,7 +44,13 @@ export class EmfSink implements ReportSink {
   }
 
   /** Opens the destination: "-" = standard output, else the file (its folder is created). */
-  static async open(path: string, datums: (r: WindowReport) => Datum[], metrics: CloudWatchSinkMetrics, log: Logger, stdout: NodeJS.WritableStream = process.stdout): Promise<EmfSink> {
+  static async open(
+    path: string,
+    datums: (r: WindowReport) => Datum[],
+    metrics: CloudWatchSinkMetrics,
+    log: Logger,
+    stdout: NodeJS.WritableStream = process.stdout,
+  ): Promise<EmfSink> {
     if (path === "-") return new EmfSink(stdout, undefined, datums, metrics, log);
     await mkdir(dirname(path), { recursive: true });
     const file = createWriteStream(path, { flags: "a" });

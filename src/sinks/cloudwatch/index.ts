@@ -59,7 +59,13 @@ export class CloudWatchSink implements ReportSink {
   readonly #ctx: Pick<ReportSinkContext, "log">;
   readonly #release: () => void;
 
-  constructor(publisher: CloudWatchPublisher, datums: (r: WindowReport) => Datum[], metrics: CloudWatchSinkMetrics, ctx: Pick<ReportSinkContext, "log">, release: () => void) {
+  constructor(
+    publisher: CloudWatchPublisher,
+    datums: (r: WindowReport) => Datum[],
+    metrics: CloudWatchSinkMetrics,
+    ctx: Pick<ReportSinkContext, "log">,
+    release: () => void,
+  ) {
     this.#publisher = publisher;
     this.#datums = datums;
     this.#metrics = metrics;
@@ -87,6 +93,9 @@ export class CloudWatchSink implements ReportSink {
       this.#release();
     }
     const m = this.#metrics;
-    this.#ctx.log.info({ sink: this.name, datums_sent: m.sentTotal, datums_dropped: m.droppedSum, dropped_by_reason: m.droppedTotal }, "CloudWatch sink closed");
+    this.#ctx.log.info(
+      { sink: this.name, datums_sent: m.sentTotal, datums_dropped: m.droppedSum, dropped_by_reason: m.droppedTotal },
+      "CloudWatch sink closed",
+    );
   }
 }

@@ -43,15 +43,16 @@ export const PUT_METRIC_DATA_LIMITS: PutMetricDataLimits = Object.freeze({
 /** Why a datum can never be accepted, or undefined when it is valid at `nowMs`. */
 export type InvalidReason = "invalid_name" | "invalid_dimensions" | "invalid_value" | "timestamp_out_of_range";
 
-// eslint-disable-next-line no-control-regex
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 export function invalidReason(d: Datum, nowMs: number, limits: PutMetricDataLimits = PUT_METRIC_DATA_LIMITS): InvalidReason | undefined {
   if (d.name.length < 1 || d.name.length > limits.maxNameLength) return "invalid_name";
   if (d.dimensions.length > limits.maxDimensions) return "invalid_dimensions";
   for (const dim of d.dimensions) {
-    if (dim.name.length < 1 || dim.name.length > limits.maxDimensionNameLength || !PRINTABLE_ASCII.test(dim.name) || dim.name.startsWith(":")) return "invalid_dimensions";
-    if (dim.value.length < 1 || dim.value.length > limits.maxDimensionValueLength || !PRINTABLE_ASCII.test(dim.value) || dim.value.trim() === "") return "invalid_dimensions";
+    if (dim.name.length < 1 || dim.name.length > limits.maxDimensionNameLength || !PRINTABLE_ASCII.test(dim.name) || dim.name.startsWith(":"))
+      return "invalid_dimensions";
+    if (dim.value.length < 1 || dim.value.length > limits.maxDimensionValueLength || !PRINTABLE_ASCII.test(dim.value) || dim.value.trim() === "")
+      return "invalid_dimensions";
   }
   const ok = (v: number): boolean => Number.isFinite(v) && Math.abs(v) <= limits.maxMagnitude;
   if (d.value !== undefined) {

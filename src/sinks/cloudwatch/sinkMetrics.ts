@@ -1,7 +1,16 @@
 import { Counter, Gauge, Registry } from "prom-client";
 
 /** Why datums never reached CloudWatch: the `reason` label of dqstream_cloudwatch_datums_dropped_total. */
-export const DROP_REASONS = ["queue_full", "retries_exhausted", "rejected", "shutdown", "invalid_name", "invalid_dimensions", "invalid_value", "timestamp_out_of_range"] as const;
+export const DROP_REASONS = [
+  "queue_full",
+  "retries_exhausted",
+  "rejected",
+  "shutdown",
+  "invalid_name",
+  "invalid_dimensions",
+  "invalid_value",
+  "timestamp_out_of_range",
+] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 export const REQUEST_OUTCOMES = ["ok", "throttled", "server", "timeout", "network", "rejected"] as const;
@@ -33,7 +42,12 @@ export class CloudWatchSinkMetrics {
     this.#requests = counter(r, "dqstream_cloudwatch_requests_total", `PutMetricData attempts, by outcome (${REQUEST_OUTCOMES.join(", ")}).`, ["outcome"]);
     this.#queue = gauge(r, "dqstream_cloudwatch_queue_datums", "Datums waiting to be sent to CloudWatch.");
     this.#emfEvents = counter(r, "dqstream_emf_events_written_total", "Embedded Metric Format log events written.", []);
-    this.#emfErrors = counter(r, "dqstream_emf_write_errors_total", "Embedded Metric Format write errors, plus events not written because the file had failed.", []);
+    this.#emfErrors = counter(
+      r,
+      "dqstream_emf_write_errors_total",
+      "Embedded Metric Format write errors, plus events not written because the file had failed.",
+      [],
+    );
   }
 
   sent(n: number): void {

@@ -137,7 +137,11 @@ function windowTimes(k, n = 80) {
   const noTime = csvCapture(T0 + 70_000, makeRow(rand, clean).slice(1).join(","), "0\n");
   delete noTime.eventMetadata.inferenceTime;
   recs.splice(12, 0, noTime);
-  recs.splice(14, 0, { captureData: { endpointInput: { observedContentType: "text/csv", mode: "INPUT", data: "@@@ not base64 @@@", encoding: "BASE64" } }, eventMetadata: { inferenceTime: iso(T0 + 80_000) }, eventVersion: "0" });
+  recs.splice(14, 0, {
+    captureData: { endpointInput: { observedContentType: "text/csv", mode: "INPUT", data: "@@@ not base64 @@@", encoding: "BASE64" } },
+    eventMetadata: { inferenceTime: iso(T0 + 80_000) },
+    eventVersion: "0",
+  });
   recs.splice(16, 0, csvCapture(T0 + 90_000, '12,"unclosed,3', "0\n"));
   recs.splice(18, 0, { ...csvCapture(T0 + 95_000, "1", "0"), eventMetadata: { inferenceTime: "yesterday" } });
   const half = Math.floor(recs.length / 2);
@@ -170,7 +174,12 @@ function windowTimes(k, n = 80) {
     recs.push({
       captureData: {
         endpointInput: { observedContentType: "application/json", mode: "INPUT", data: JSON.stringify({ instances, tag }), encoding: "JSON" },
-        endpointOutput: { observedContentType: "application/json", mode: "OUTPUT", data: JSON.stringify({ predictions: rows.map((r) => Number(r[0])) }), encoding: "JSON" },
+        endpointOutput: {
+          observedContentType: "application/json",
+          mode: "OUTPUT",
+          data: JSON.stringify({ predictions: rows.map((r) => Number(r[0])) }),
+          encoding: "JSON",
+        },
       },
       eventMetadata: { eventId: `e-${ms}`, inferenceTime: iso(ms) },
       eventVersion: "0",

@@ -13,7 +13,15 @@ type DatumOverrides = { [K in keyof Datum]?: Datum[K] | undefined };
 
 /** A datum; an override set to undefined removes the field. */
 function datum(i: number, over: DatumOverrides = {}): Datum {
-  const d: Record<string, unknown> = { namespace: "ns", name: `feature_non_null_f${i}`, dimensions: dims, timestampMs: NOW - 60_000, unit: "None", value: i / 7, ...over };
+  const d: Record<string, unknown> = {
+    namespace: "ns",
+    name: `feature_non_null_f${i}`,
+    dimensions: dims,
+    timestampMs: NOW - 60_000,
+    unit: "None",
+    value: i / 7,
+    ...over,
+  };
   for (const k of Object.keys(d)) if (d[k] === undefined) delete d[k];
   return d as unknown as Datum;
 }

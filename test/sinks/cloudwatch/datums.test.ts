@@ -124,7 +124,9 @@ describe("windowDatums", () => {
     const r = reports[4] as WindowReport;
     const chi: WindowReport = {
       ...r,
-      evaluations: r.evaluations.map((e) => (e.feature_name === "plan" && e.constraint_check_type === "baseline_drift_check" ? { ...e, metric: "chi_squared_p_value", value: 0.001 } : e)),
+      evaluations: r.evaluations.map((e) =>
+        e.feature_name === "plan" && e.constraint_check_type === "baseline_drift_check" ? { ...e, metric: "chi_squared_p_value", value: 0.001 } : e,
+      ),
     };
     const ds = names(windowDatums(chi, { ...options, baseline }));
     expect(ds).not.toContain("feature_baseline_drift_plan");
@@ -135,11 +137,15 @@ describe("windowDatums", () => {
     const r = reports[0] as WindowReport;
     const skipped: WindowReport = {
       ...r,
-      evaluations: r.evaluations.map((e) => (e.feature_name === "day_mins" && e.constraint_check_type === "baseline_drift_check" ? { ...e, verdict: "skipped", value: null } : e)),
+      evaluations: r.evaluations.map((e) =>
+        e.feature_name === "day_mins" && e.constraint_check_type === "baseline_drift_check" ? { ...e, verdict: "skipped", value: null } : e,
+      ),
       statistics: {
         ...r.statistics,
         features: r.statistics.features.map((f) =>
-          f.name === "eve_mins" && f.numerical_statistics ? { ...f, numerical_statistics: { ...f.numerical_statistics, common: { num_present: 0, num_missing: r.itemCount } } } : f,
+          f.name === "eve_mins" && f.numerical_statistics
+            ? { ...f, numerical_statistics: { ...f.numerical_statistics, common: { num_present: 0, num_missing: r.itemCount } } }
+            : f,
         ),
       },
     };

@@ -23,7 +23,15 @@ const dims = [
   { name: "Endpoint", value: "churn" },
   { name: "MonitoringSchedule", value: "hourly" },
 ];
-const scalar = (name: string, value: number, over: Partial<Datum> = {}): Datum => ({ namespace: "ns", name, dimensions: dims, timestampMs: T, unit: "None", value, ...over });
+const scalar = (name: string, value: number, over: Partial<Datum> = {}): Datum => ({
+  namespace: "ns",
+  name,
+  dimensions: dims,
+  timestampMs: T,
+  unit: "None",
+  value,
+  ...over,
+});
 
 let reports: WindowReport[];
 let loaded: LoadedBaseline;
@@ -55,7 +63,16 @@ function checkEvent(line: string): Event {
 describe("emfEvents", () => {
   it("writes a window's metrics as EMF events: namespace, dimension set, timestamp = window end, values as members", () => {
     const r = reports[1] as WindowReport;
-    const ds = windowDatums(r, { namespace: "aws/sagemaker/Endpoints/data-metrics", ownNamespace: "dqstream", ownMetrics: true, dimensions: [["Endpoint", "churn"], ["MonitoringSchedule", "ten-minutes"]], baseline: loaded.baseline });
+    const ds = windowDatums(r, {
+      namespace: "aws/sagemaker/Endpoints/data-metrics",
+      ownNamespace: "dqstream",
+      ownMetrics: true,
+      dimensions: [
+        ["Endpoint", "churn"],
+        ["MonitoringSchedule", "ten-minutes"],
+      ],
+      baseline: loaded.baseline,
+    });
     const events = emfEvents(ds).map(checkEvent);
     // one event for the feature metrics, one for the own metrics, one per check type (its own CheckType value)
     expect(events).toHaveLength(2 + 6);
@@ -71,7 +88,14 @@ describe("emfEvents", () => {
     expect(feature["feature_data_day_mins"]).toEqual({ SampleCount: stats?.sampleCount, Sum: stats?.sum, Minimum: stats?.min, Maximum: stats?.max });
     expect(feature._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).not.toContain("feature_data_day_mins");
     const byType = events.filter((e) => e._aws.CloudWatchMetrics[0]?.Dimensions[0]?.includes("CheckType"));
-    expect(byType.map((e) => e["CheckType"])).toEqual(["data_type_check", "completeness_check", "baseline_drift_check", "missing_column_check", "extra_column_check", "categorical_values_check"]);
+    expect(byType.map((e) => e["CheckType"])).toEqual([
+      "data_type_check",
+      "completeness_check",
+      "baseline_drift_check",
+      "missing_column_check",
+      "extra_column_check",
+      "categorical_values_check",
+    ]);
     expect(byType.every((e) => e._aws.CloudWatchMetrics[0]?.Namespace === "dqstream" && typeof e["violations"] === "number")).toBe(true);
   });
 

@@ -180,7 +180,7 @@ describe("CloudWatchPublisher", () => {
     expect(sent.filter((d) => windowOf(d) === 1)).toHaveLength(400);
     expect(sent.filter((d) => windowOf(d) === 2)).toHaveLength(600);
     // oldest first: window 1's namespace before window 2's
-    expect(sent.map(windowOf)).toEqual([...Array(10).fill(0), ...Array(400).fill(1), ...Array(600).fill(2)]);
+    expect(sent.map(windowOf)).toEqual([...new Array<number>(10).fill(0), ...new Array<number>(400).fill(1), ...new Array<number>(600).fill(2)]);
   });
 
   it("drops datums CloudWatch would refuse before sending, by reason", async () => {

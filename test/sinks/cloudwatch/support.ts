@@ -19,7 +19,14 @@ export const CSV_START_INPUT = "test/golden/replay/csv-start/input/capture.jsonl
 export async function csvStartReports(): Promise<{ reports: WindowReport[]; baseline: LoadedBaseline }> {
   const dir = await mkdtemp(join(tmpdir(), "dqstream-cw-reports-"));
   try {
-    const config = await resolveReplayConfig({ statistics: STATISTICS, constraints: CONSTRAINTS, reports: dir, windowSeconds: "600", endpoint: "churn", schedule: "ten-minutes" });
+    const config = await resolveReplayConfig({
+      statistics: STATISTICS,
+      constraints: CONSTRAINTS,
+      reports: dir,
+      windowSeconds: "600",
+      endpoint: "churn",
+      schedule: "ten-minutes",
+    });
     const summary = await runReplay(config, [CSV_START_INPUT], silentLogger());
     return { reports: summary.reports, baseline: await loadBaseline(STATISTICS, CONSTRAINTS) };
   } finally {

@@ -16,6 +16,15 @@ export function preprocess(record, context) {
 export function postprocess(report, context) {
   writeFileSync(
     join(report.folder, "postprocess.json"),
-    JSON.stringify({ endpoint: context.endpoint, window_start: report.window_start, window_json_written: existsSync(report.files.window), violations: report.violations.length }, null, 2) + "\n",
+    JSON.stringify(
+      {
+        endpoint: context.endpoint,
+        window_start: report.window_start,
+        window_json_written: existsSync(report.files.window),
+        violations: report.violations.length,
+      },
+      null,
+      2,
+    ) + "\n",
   );
 }
