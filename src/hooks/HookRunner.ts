@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { PreprocessContext, PreprocessOutcome, Preprocessor } from "./Preprocessor.js";
-import type { CaptureRecord, FeatureRow } from "../records/captureRecord.js";
+import type { CaptureRecord } from "../records/captureRecord.js";
+import { hookRows } from "./hookRows.js";
 import { WORKER_SOURCE } from "./workerSource.js";
 
 /** How long a hook module may take to load, by default (or the call timeout, if longer). */
@@ -20,7 +21,8 @@ export class HookLoadError extends Error {
 
 export type HookFunction = "preprocess" | "postprocess";
 
-export type HookOutcome = { ok: true; rows?: unknown[] } | { ok: false; kind: string; detail: string };
+/** One item's outcome; `value` is what preprocess returned (copied from the worker), unchecked. */
+export type HookOutcome = { ok: true; value?: unknown } | { ok: false; kind: string; detail: string };
 
 /** Why a run in one worker stopped before its last item: the item it stopped at, and how. */
 interface Stop {
@@ -145,7 +147,7 @@ export class HookRunner implements Preprocessor {
       items.map((i) => ({ arg: i.record, context: i.context })),
     );
     return outcomes.map((o): PreprocessOutcome => {
-      if (o.ok) return { ok: true, rows: (o.rows ?? []) as FeatureRow[] };
+      if (o.ok) return hookRows(o.value);
       const kind = o.kind === "preprocess_timeout" || o.kind === "preprocess_invalid_result" ? o.kind : "preprocess_error";
       return { ok: false, kind, detail: o.detail };
     });

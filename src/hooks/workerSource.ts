@@ -15,29 +15,6 @@ const { parentPort, workerData } = require("node:worker_threads");
 const { pathToFileURL } = require("node:url");
 const progress = new Int32Array(workerData.progress);
 
-function flatten(obj, prefix, out) {
-  for (const key of Object.keys(obj)) {
-    const v = obj[key];
-    const name = prefix === "" ? key : prefix + "." + key;
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) flatten(v, name, out);
-    else out[name] = v;
-  }
-  return out;
-}
-
-function isPlainObject(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-function toRows(result) {
-  if (result === null || result === undefined) return { ok: true, rows: [] };
-  // no prototype: a "__proto__" key (an own property after JSON.parse) must stay a feature, as in flattenObject
-  if (isPlainObject(result)) return { ok: true, rows: [flatten(result, "", Object.create(null))] };
-  if (Array.isArray(result) && result.every(isPlainObject)) return { ok: true, rows: result.map((r) => flatten(r, "", Object.create(null))) };
-  const what = Array.isArray(result) ? "an array with a non-object element" : typeof result;
-  return { ok: false, kind: "preprocess_invalid_result", detail: "preprocess returned " + what + "; expected a flat object, an array of objects, null or []" };
-}
-
 function describe(e) {
   if (e instanceof Error) return e.name + ": " + e.message;
   try { return "threw " + JSON.stringify(e); } catch { return "threw " + String(e); }
@@ -72,7 +49,8 @@ function describe(e) {
       let outcome;
       try {
         const result = await fn(item.arg, item.context);
-        outcome = msg.fn === "preprocess" ? toRows(result) : { ok: true };
+        // preprocess results go back as they are: the main thread checks and flattens them (hookRows.ts)
+        outcome = msg.fn === "preprocess" ? { ok: true, value: result } : { ok: true };
       } catch (e) {
         outcome = { ok: false, kind: msg.fn + "_error", detail: describe(e) };
       }

@@ -13,6 +13,12 @@ import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, NOT_UTF8, recordText } from "..
 import type { Logger } from "../telemetry/logger.js";
 import { partitionId, type PartitionKey, type SourceRecord } from "./Source.js";
 
+/**
+ * kafkajs's retry policy for every client dqstream makes (the admin, the consumer, the producer):
+ * 10 retries from 300 ms, backing off to 5 s, about 30 s in all before an operation fails.
+ */
+const KAFKA_RETRY = { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 } as const;
+
 /** The records of one fetched batch of one partition, in offset order. */
 export interface KafkaBatch {
   readonly partition: PartitionKey;
@@ -139,7 +145,7 @@ export function kafkaClientConfig(k: MonitorConfig["kafka"]): KafkaConfig {
     logLevel: logLevel.NOTHING,
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
-    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+    retry: KAFKA_RETRY,
   };
   if (k.tls !== undefined && k.tls.enabled) {
     config.ssl = {
@@ -220,12 +226,12 @@ export function createKafkaSource(
     maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
     // topics are checked at start; a consumer or producer never creates one by accident
     allowAutoTopicCreation: false,
-    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: (e) => Promise.resolve(mayRestart(e)) },
+    retry: { ...KAFKA_RETRY, restartOnFailure: (e) => Promise.resolve(mayRestart(e)) },
   });
   const producer: Producer = kafka.producer({
     idempotent: false,
     allowAutoTopicCreation: false,
-    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+    retry: KAFKA_RETRY,
   });
   const admin: Admin = kafka.admin();
   let producerConnected: Promise<void> | undefined;

@@ -2,12 +2,13 @@ import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { PreprocessContext } from "../../src/hooks/Preprocessor.js";
+import type { PreprocessContext, PreprocessOutcome } from "../../src/hooks/Preprocessor.js";
+import { hookRows } from "../../src/hooks/hookRows.js";
 import { HookLoadError, HookRunner, type HookOutcome } from "../../src/hooks/HookRunner.js";
 import type { CaptureRecord } from "../../src/records/captureRecord.js";
+import { ensureBuilt } from "../support/cli.js";
 
 // a hook that hangs must fail its test quickly, not after the suite-wide 60 s
 vi.setConfig({ testTimeout: 15_000 });
@@ -44,14 +45,21 @@ function items(...dos: string[]): Array<{ arg: unknown; context: unknown }> {
   return dos.map((d, i) => ({ arg: { do: d, id: i }, context: { position: `f.jsonl:${i + 1}` } }));
 }
 
+/** A preprocess outcome as the engine gets it: the worker's outcome, its value checked and flattened (hookRows). */
+function checked(o: HookOutcome | undefined): HookOutcome | PreprocessOutcome | undefined {
+  return o !== undefined && o.ok ? hookRows(o.value) : o;
+}
+
 function rowsOf(o: HookOutcome | undefined): unknown[] {
-  if (o === undefined || !o.ok) throw new Error(`expected a success, got ${JSON.stringify(o)}`);
-  return o.rows ?? [];
+  const c = checked(o);
+  if (c === undefined || !c.ok || !("rows" in c)) throw new Error(`expected a success, got ${JSON.stringify(o)}`);
+  return c.rows;
 }
 
 function failure(o: HookOutcome | undefined): { kind: string; detail: string } {
-  if (o === undefined || o.ok) throw new Error(`expected a failure, got ${JSON.stringify(o)}`);
-  return { kind: o.kind, detail: o.detail };
+  const c = checked(o);
+  if (c === undefined || c.ok) throw new Error(`expected a failure, got ${JSON.stringify(o)}`);
+  return { kind: c.kind, detail: c.detail };
 }
 
 describe("HookRunner: results of preprocess", () => {
@@ -67,7 +75,7 @@ describe("HookRunner: results of preprocess", () => {
 
   it("null, undefined and [] drop the record: zero rows, not an error", async () => {
     const r = await start();
-    const out = await r.call("preprocess", items("null", "undefined", "empty"));
+    const out = (await r.call("preprocess", items("null", "undefined", "empty"))).map(checked);
     expect(out).toEqual([
       { ok: true, rows: [] },
       { ok: true, rows: [] },
@@ -298,22 +306,15 @@ describe("HookRunner: data passing and lifetime", () => {
   });
 
   it("a process that starts a runner, times out an item, and closes it exits by itself with code 0", async () => {
-    // The child runs HookRunner as plain JavaScript: transpile the two source files (type-only
-    // imports vanish) next to a script that uses them.
+    // The child runs the built HookRunner (npm test builds dist/ first)
+    ensureBuilt();
     const dir = join(tmp, "child");
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, "package.json"), '{"type":"module"}\n');
-    for (const name of ["HookRunner", "workerSource"]) {
-      const source = await readFile(join(ROOT, "src", "hooks", `${name}.ts`), "utf8");
-      const js = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-      }).outputText;
-      await writeFile(join(dir, `${name}.js`), js);
-    }
     await writeFile(
       join(dir, "main.js"),
       [
-        'import { HookRunner } from "./HookRunner.js";',
+        `import { HookRunner } from ${JSON.stringify(pathToFileURL(join(ROOT, "dist", "hooks", "HookRunner.js")).href)};`,
         `const r = await HookRunner.start(${JSON.stringify(BEHAVIOURS)}, 100);`,
         'const out = await r.call("preprocess", [{ arg: { do: "loop" }, context: {} }, { arg: { id: 7 }, context: {} }]);',
         "await r.close();",
