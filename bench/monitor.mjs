@@ -76,7 +76,8 @@ const config = MonitorConfigSchema.parse({
   endpoint: "bench",
   schedule: "ten-minutes",
   window_seconds: WINDOW_MS / 1000,
-  kafka: { brokers, topics: [topic], group_id: `${topic}-group` },
+  // the monitor checks its topics at start (docs/deployment.md): let it create the dead-letter topic
+  kafka: { brokers, topics: [topic], group_id: `${topic}-group`, dead_letter_topic: `${topic}-dlq`, create_dead_letter_topic: true },
   http: { host: "127.0.0.1", port: 0 },
   idle_close_seconds: 3600,
   alerts: { channels: { log: false, webhooks: [{ url: `http://127.0.0.1:${hook.address().port}/alerts` }] } },
@@ -115,7 +116,7 @@ console.log(
   `monitor: ${N.toLocaleString("en")} records in ${seconds.toFixed(1)} s from start (group join included) = ${Math.round(N / seconds).toLocaleString("en")} records/s; after the first batch ${Math.round((N - firstAt.n) / steady).toLocaleString("en")} records/s`,
 );
 console.log(
-  `windows closed: ${m.reports.length} (the last stays open: no later record); mean window close latency ${((sum / count) * 1000).toFixed(1)} ms (checks + 3 report files + parts)`,
+  `windows closed: ${m.reports.length} (the last stays open: no later record); mean window close latency ${((sum / count) * 1000).toFixed(1)} ms (checks + 4 report files + parts)`,
 );
 console.log(`peak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6).toFixed(0)} MB (the process also held the produced batches earlier)`);
 
