@@ -1,3 +1,5 @@
+import { DqstreamError } from "../errors/DqstreamError.js";
+
 /** Process exit codes shared by every command. */
 export const ExitCode = {
   Ok: 0,
@@ -8,9 +10,9 @@ export const ExitCode = {
 } as const;
 
 /** A usage error: the CLI prints the message and exits 2. */
-export class UsageError extends Error {
+export class UsageError extends DqstreamError {
   constructor(message: string) {
-    super(message);
+    super("usage", message);
     this.name = "UsageError";
   }
 }

@@ -20,7 +20,7 @@ export async function checkOutputFolder(dir: string, label: string, create: bool
     try {
       await (await open(probe, "wx")).close();
     } catch (e) {
-      throw new WriteError(where, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+      throw new WriteError(where, `cannot write: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
     } finally {
       await rm(probe, { force: true });
       // the folders made for the probe go again: the command makes them when it writes, and one
@@ -36,13 +36,13 @@ export async function checkOutputFolder(dir: string, label: string, create: bool
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if ((code === "ENOENT" || code === "ENOTDIR") && dirname(d) !== d) continue;
-      throw new WriteError(where, `cannot write: ${describeFsError(e)}`, { code, cause: e });
+      throw new WriteError(where, `cannot write: ${describeFsError(e)}`, { systemCode: code, cause: e });
     }
-    if (!isFolder) throw new WriteError(where, `cannot write: ${d} is a file, not a folder`, { code: "ENOTDIR" });
+    if (!isFolder) throw new WriteError(where, `cannot write: ${d} is a file, not a folder`, { systemCode: "ENOTDIR" });
     try {
       await access(d, constants.W_OK | constants.X_OK);
     } catch (e) {
-      throw new WriteError(where, `cannot write in ${d}: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+      throw new WriteError(where, `cannot write in ${d}: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
     }
     return;
   }

@@ -1,14 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { FormatError, WriteError } from "../formats/jsonFile.js";
-import { InputError } from "../records/inputBytes.js";
+import { DqstreamError } from "../errors/DqstreamError.js";
 import { MAX_THREADS } from "../baseline/profileDatasetParallel.js";
 import { runBaseline } from "./baselineCommand.js";
 import { registerAlarms } from "./alarmsCommand.js";
 import { registerMonitor } from "./monitorCommand.js";
 import { registerReplay } from "./replayCommand.js";
-import { ConfigError } from "../config/loadConfig.js";
 import { MAX_CATEGORY_CAP } from "../config/schema.js";
-import { HookLoadError } from "../hooks/HookRunner.js";
 import { ExitCode, UsageError } from "./exitCodes.js";
 import { VERSION } from "./version.js";
 import { secrets } from "../telemetry/redaction.js";
@@ -109,11 +106,12 @@ export async function main(argv: string[]): Promise<number> {
  * dqstream: only then is a stack printed, and the line says it is an internal error.
  */
 export function reportFailure(e: unknown, write: (text: string) => void): number {
-  if (e instanceof UsageError || e instanceof ConfigError || e instanceof HookLoadError) {
+  // dqstream's own errors carry their exit code (src/errors/DqstreamError.ts)
+  if (e instanceof DqstreamError) {
     write(`error: ${e.message}\n`);
-    return ExitCode.Usage;
+    return e.exitCode;
   }
-  if (e instanceof InputError || e instanceof FormatError || e instanceof WriteError || isSystemError(e)) {
+  if (isSystemError(e)) {
     write(`error: ${e.message}\n`);
     return ExitCode.Failure;
   }

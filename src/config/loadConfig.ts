@@ -3,11 +3,12 @@ import { dirname, extname, isAbsolute, join } from "node:path";
 import { Parser as YamlParser, parse as parseYaml } from "yaml";
 import type * as z from "zod";
 import { jsonPath } from "../formats/jsonFile.js";
+import { DqstreamError } from "../errors/DqstreamError.js";
 
 /** A configuration problem: names where (file, flag or variable), the key and what is expected. */
-export class ConfigError extends Error {
+export class ConfigError extends DqstreamError {
   constructor(message: string) {
-    super(message);
+    super("config", message);
     this.name = "ConfigError";
   }
 }

@@ -2,12 +2,13 @@ import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type * as z from "zod";
+import { DqstreamError } from "../errors/DqstreamError.js";
 
 /** A file that could not be read, parsed or validated; the message names file, JSON path and expectation. */
-export class FormatError extends Error {
+export class FormatError extends DqstreamError {
   readonly file: string;
   constructor(file: string, message: string) {
-    super(`${file}: ${message}`);
+    super("format", `${file}: ${message}`);
     this.name = "FormatError";
     this.file = file;
   }
@@ -76,17 +77,17 @@ function pretty(value: unknown, indent: string): string {
 
 /**
  * A file or folder that could not be written: the message names the path and why
- * (`out/statistics.json: cannot write: no space left on device (ENOSPC)`); `code` is the
- * system's error code, when there is one.
+ * (`out/statistics.json: cannot write: no space left on device (ENOSPC)`).
  */
-export class WriteError extends Error {
+export class WriteError extends DqstreamError {
   readonly file: string;
-  readonly code: string | undefined;
-  constructor(file: string, message: string, options?: { code?: string | undefined; cause?: unknown }) {
-    super(`${file}: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
+  /** The system's error code (ENOSPC, ENOTDIR, …), when there is one. */
+  readonly systemCode: string | undefined;
+  constructor(file: string, message: string, options?: { systemCode?: string | undefined; cause?: unknown }) {
+    super("write", `${file}: ${message}`, { cause: options?.cause });
     this.name = "WriteError";
     this.file = file;
-    this.code = options?.code;
+    this.systemCode = options?.systemCode;
   }
 }
 
@@ -128,11 +129,11 @@ export async function makeFolder(dir: string, file: string = dir): Promise<strin
       const code = (e as NodeJS.ErrnoException).code;
       // ENOTDIR: a file is in the way further up, which the walk up then names
       if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(d) === d)
-        throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { code, cause: e });
+        throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { systemCode: code, cause: e });
       missing.push(d);
       continue;
     }
-    if (!isFolder) throw new WriteError(file, `cannot write: ${d} is a file, not a folder`, { code: "ENOTDIR" });
+    if (!isFolder) throw new WriteError(file, `cannot write: ${d} is a file, not a folder`, { systemCode: "ENOTDIR" });
     break;
   }
   const made: string[] = [];
@@ -143,7 +144,7 @@ export async function makeFolder(dir: string, file: string = dir): Promise<strin
     } catch (e) {
       // another writer made it meanwhile
       if ((e as NodeJS.ErrnoException).code === "EEXIST" && (await stat(d)).isDirectory()) continue;
-      throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+      throw new WriteError(file, `cannot write: cannot create folder ${d}: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
     }
   }
   return made;
@@ -163,7 +164,7 @@ async function writeTemporary(file: string, data: string | Uint8Array): Promise<
   } catch (e) {
     await handle?.close().catch(() => undefined);
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw new WriteError(file, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+    throw new WriteError(file, `cannot write: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
   }
 }
 
@@ -195,14 +196,14 @@ export async function writeFilesAtomic(files: ReadonlyArray<readonly [file: stri
     // a folder where a file goes fails its rename: find it before anything is replaced
     for (const [file] of written) {
       const existing = await lstat(file).catch(() => undefined);
-      if (existing?.isDirectory() === true) throw new WriteError(file, `cannot write: a folder is in the way (EISDIR)`, { code: "EISDIR" });
+      if (existing?.isDirectory() === true) throw new WriteError(file, `cannot write: a folder is in the way (EISDIR)`, { systemCode: "EISDIR" });
     }
     while (written.length > 0) {
       const [file, tmp] = written[0] as [string, string];
       try {
         await rename(tmp, file);
       } catch (e) {
-        throw new WriteError(file, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+        throw new WriteError(file, `cannot write: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
       }
       written.shift();
       await syncFolder(dirname(file));

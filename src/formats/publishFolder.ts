@@ -27,7 +27,7 @@ export async function publishFolder(target: string, files: ReadonlyArray<readonl
   try {
     await mkdir(staging);
   } catch (e) {
-    throw new WriteError(target, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+    throw new WriteError(target, `cannot write: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
   }
   try {
     for (const [file, data] of files) {
@@ -62,7 +62,9 @@ export async function publishFolder(target: string, files: ReadonlyArray<readonl
     await syncFolder(parent);
   } catch (e) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
-    throw e instanceof WriteError ? e : new WriteError(target, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+    throw e instanceof WriteError
+      ? e
+      : new WriteError(target, `cannot write: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
   }
 }
 

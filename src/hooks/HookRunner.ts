@@ -4,17 +4,18 @@ import type { PreprocessContext, PreprocessOutcome, Preprocessor } from "./Prepr
 import type { CaptureRecord } from "../records/captureRecord.js";
 import { hookRows } from "./hookRows.js";
 import { WORKER_SOURCE } from "./workerSource.js";
+import { DqstreamError } from "../errors/DqstreamError.js";
 
 /** How long a hook module may take to load, by default (or the call timeout, if longer). */
 export const LOAD_TIMEOUT_MS = 10_000;
 
 /** A hook module that cannot be loaded: a configuration error. */
-export class HookLoadError extends Error {
+export class HookLoadError extends DqstreamError {
   constructor(
     readonly modulePath: string,
     detail: string,
   ) {
-    super(`hook module ${modulePath}: ${detail}`);
+    super("hook_load", `hook module ${modulePath}: ${detail}`);
     this.name = "HookLoadError";
   }
 }

@@ -1,14 +1,16 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { DqstreamError } from "../errors/DqstreamError.js";
 
 /** An input that could not be opened or decoded (exit code 1 in the CLI). */
-export class InputError extends Error {
+export class InputError extends DqstreamError {
   constructor(
     readonly input: string,
     message: string,
+    options?: { retriable?: boolean; cause?: unknown },
   ) {
-    super(`${input}: ${message}`);
+    super("input", `${input}: ${message}`, options);
     this.name = "InputError";
   }
 }

@@ -70,7 +70,7 @@ export class FileDeadLetterSink implements DeadLetterSink {
       await rm(this.#tmp, { force: true }).catch(() => undefined);
       throw e instanceof WriteError
         ? e
-        : new WriteError(this.file, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+        : new WriteError(this.file, `cannot write: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
     }
   }
 
@@ -80,7 +80,7 @@ export class FileDeadLetterSink implements DeadLetterSink {
     this.#out?.destroy();
     this.#out = undefined;
     await rm(this.#tmp, { force: true }).catch(() => undefined);
-    throw new WriteError(this.file, `cannot write: ${describeFsError(e)}`, { code: (e as NodeJS.ErrnoException).code, cause: e });
+    throw new WriteError(this.file, `cannot write: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
   }
 }
 

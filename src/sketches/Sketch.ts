@@ -1,3 +1,5 @@
+import { DqstreamError } from "../errors/DqstreamError.js";
+
 /**
  * The contract every sketch and profile in dqstream keeps.
  *
@@ -27,9 +29,9 @@ export interface SketchCodec<S> {
 }
 
 /** Thrown by `deserialize` when a checkpointed state is not one this version can read. */
-export class SketchStateError extends Error {
+export class SketchStateError extends DqstreamError {
   constructor(sketch: string, message: string) {
-    super(`${sketch} state: ${message}`);
+    super("sketch_state", `${sketch} state: ${message}`);
     this.name = "SketchStateError";
   }
 }

@@ -77,7 +77,7 @@ describe("16f: a failed write names its path and leaves no temporary file", () =
       const e = await rejection(writeFileAtomic(file, "new\n"));
       expect(e).toBeInstanceOf(WriteError);
       expect(e.message).toBe(`${file}: cannot write: no space left on device (ENOSPC)`);
-      expect((e as WriteError).code).toBe("ENOSPC");
+      expect((e as WriteError).systemCode).toBe("ENOSPC");
       expect(await readdir(dir), method).toEqual(["report.json"]);
       expect(await readFile(file, "utf8")).toBe("old\n");
     }

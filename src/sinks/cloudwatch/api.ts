@@ -1,4 +1,5 @@
 import type { Batch } from "./batching.js";
+import { DqstreamError } from "../../errors/DqstreamError.js";
 
 /** Why a request failed, as the retry policy sees it. */
 export type FailureKind = "throttled" | "server" | "timeout" | "network" | "rejected";
@@ -7,16 +8,19 @@ export type FailureKind = "throttled" | "server" | "timeout" | "network" | "reje
  * A failed CloudWatch call. `retryable`: throttling, 5xx, timeouts and network errors may succeed
  * later; `rejected` (4xx other than throttling, bad credentials) will not.
  */
-export class CloudWatchCallError extends Error {
-  readonly retryable: boolean;
+export class CloudWatchCallError extends DqstreamError {
   constructor(
     readonly kind: FailureKind,
     message: string,
     readonly status?: number,
   ) {
-    super(message);
+    super("cloudwatch_call", message, { retriable: kind !== "rejected" });
     this.name = "CloudWatchCallError";
-    this.retryable = kind !== "rejected";
+  }
+
+  /** `retriable`, under the name the publisher's policy uses. */
+  get retryable(): boolean {
+    return this.retriable;
   }
 }
 
