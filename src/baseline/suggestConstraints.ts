@@ -1,9 +1,8 @@
 import { DEFAULT_MONITORING_CONFIG, type Constraints, type FeatureConstraints } from "../formats/constraintsFormat.js";
 import type { FeatureStatistics, StatisticsFile } from "../formats/statisticsFormat.js";
+import { CATEGORICAL_DISTRIBUTION_MAX_DISTINCT } from "../profiles/toStatistics.js";
 
-/** Deequ's categorical range rule: at most this many distinct values … */
-export const MAX_DOMAIN_CARDINALITY = 120;
-/** … of which at most this share is seen only once. */
+/** Deequ's categorical range rule: at most this share of the distribution's values is seen only once. */
 export const MAX_UNIQUE_VALUE_RATIO = 0.1;
 
 /**
@@ -30,7 +29,10 @@ function suggestFeature(f: FeatureStatistics, itemCount: number): FeatureConstra
     out.num_constraints = { is_non_negative: f.numerical_statistics.min >= 0 };
   }
   if (f.inferred_type === "String" && f.string_statistics !== undefined) {
-    const domains = suggestedDomains(f.string_statistics.common.num_present, f.string_statistics.distribution?.categorical.buckets);
+    const s = f.string_statistics;
+    // a statistics file from elsewhere (an older dqstream) may list buckets above the threshold
+    const categorical = s.distinct_count <= CATEGORICAL_DISTRIBUTION_MAX_DISTINCT ? s.distribution?.categorical.buckets : undefined;
+    const domains = suggestedDomains(s.common.num_present, categorical);
     if (domains !== undefined) out.string_constraints = { domains };
   }
   return out;
@@ -63,12 +65,14 @@ export function floorDecimals(x: number, digits: number): number {
 
 /**
  * All observed values, in the buckets' order (SageMaker's 2024 constraints list its domains in
- * the order of its statistics' buckets), when the buckets cover every present value, there are at
- * most 120 of them, and values seen once make up at most 10 % of them (Deequ's
- * CategoricalRangeRule; SageMaker's state 1/54 and county 5/83 pass it).
+ * the order of its statistics' buckets), when the feature has a categorical distribution (its
+ * distinct_count at most CATEGORICAL_DISTRIBUTION_MAX_DISTINCT: the one threshold, as in
+ * toStatistics), its buckets cover every present value, and values seen once make up at most 10 %
+ * of them (Deequ's CategoricalRangeRule, which has no cap of its own; SageMaker's state 1/54 and
+ * county 5/83 pass it).
  */
 function suggestedDomains(present: number, buckets: Array<{ value: string; count: number }> | undefined): string[] | undefined {
-  if (buckets === undefined || buckets.length === 0 || buckets.length > MAX_DOMAIN_CARDINALITY) return undefined;
+  if (buckets === undefined || buckets.length === 0) return undefined;
   const covered = buckets.reduce((s, b) => s + b.count, 0);
   if (covered !== present) return undefined;
   const once = buckets.filter((b) => b.count === 1).length;

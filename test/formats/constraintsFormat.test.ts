@@ -90,6 +90,17 @@ describe("suggesting constraints", () => {
     expect(c.monitoring_config).toEqual(DEFAULT_MONITORING_CONFIG);
   });
 
+  it("suggests domains for every String feature with a categorical distribution, whatever its exact size (Deequ's CategoricalRangeRule has no cap of its own)", () => {
+    // 126 distinct values whose SageMaker estimate is 120: a distribution of 126 buckets, so a domain
+    const p = new DatasetProfile();
+    const cols = p.columns(["c"]);
+    for (let i = 0; i < 126 * 20; i++) p.addTextRow(cols, [`c${i % 126}`]);
+    const stats = parseStatistics("s", toStatistics(p));
+    expect(stats.features[0]?.string_statistics?.distinct_count).toBe(120);
+    expect(stats.features[0]?.string_statistics?.distribution?.categorical.buckets).toHaveLength(126);
+    expect(suggestConstraints(stats).features[0]?.string_constraints?.domains).toHaveLength(126);
+  });
+
   it("skips domains when more than 10% of the distinct values are seen once", () => {
     const p = new DatasetProfile();
     const cols = p.columns(["s"]);
