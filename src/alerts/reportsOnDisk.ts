@@ -24,11 +24,12 @@ const ViolationsJson = z.looseObject({
 });
 
 /**
- * Start of the window a report folder stands for, from its path `YYYY/MM/DD/HH[/mm]` (see
- * windowFolder), or undefined for a path of another shape. Only used to pick the latest folders
+ * The time a report folder's name states, from its path `YYYY/MM/DD/HH[/mm]` (see windowFolder:
+ * the window's end, or its start with report_folder_time: window_start), or undefined for a path
+ * of another shape. Either way it orders a schedule's folders as their windows. Only used to pick the latest folders
  * without reading every file; the lifecycle then uses window.json's own window_start.
  */
-export function folderStartMs(relativeFolder: string): number | undefined {
+export function folderTimeMs(relativeFolder: string): number | undefined {
   const parts = relativeFolder.split(sep).join("/").split("/");
   if (parts.length !== 4 && parts.length !== 5) return undefined;
   if (!parts.every((p) => /^\d+$/.test(p))) return undefined;
@@ -55,9 +56,9 @@ export async function readRecentWindows(reportsDir: string, endpoint: string, sc
   const folders = entries
     .filter((p) => p === "window.json" || p.endsWith(`${sep}window.json`))
     .map((p) => p.slice(0, -"window.json".length).replace(/[\\/]$/, ""))
-    .map((folder) => ({ folder, startMs: folderStartMs(folder) }))
-    .filter((f): f is { folder: string; startMs: number } => f.startMs !== undefined)
-    .sort((a, b) => a.startMs - b.startMs || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0))
+    .map((folder) => ({ folder, timeMs: folderTimeMs(folder) }))
+    .filter((f): f is { folder: string; timeMs: number } => f.timeMs !== undefined)
+    .sort((a, b) => a.timeMs - b.timeMs || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0))
     .slice(-limit);
 
   const windows: WindowOutcome[] = [];

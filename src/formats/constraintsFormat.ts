@@ -198,9 +198,9 @@ export function parseConstraints(file: string, value: unknown): Constraints {
     if (f.completeness !== undefined) out.completeness = f.completeness;
     if (f.num_constraints?.is_non_negative !== undefined) out.num_constraints = { is_non_negative: f.num_constraints.is_non_negative };
     if (f.string_constraints?.domains !== undefined) out.string_constraints = { domains: f.string_constraints.domains };
-    const spelled = FEATURE_OVERRIDE_SPELLINGS.map((spelling) => normaliseOverrides(spelling.read(f)));
-    if (FEATURE_OVERRIDE_SPELLINGS.some((spelling) => spelling.read(f) !== undefined)) {
-      out.monitoringConfigOverrides = spelled.reduce((a, b) => ({
+    const found = FEATURE_OVERRIDE_SPELLINGS.map((spelling) => spelling.read(f)).filter((o) => o !== undefined);
+    if (found.length > 0) {
+      out.monitoringConfigOverrides = found.map(normaliseOverrides).reduce((a, b) => ({
         ...a,
         ...b,
         ...(a.distribution_constraints || b.distribution_constraints

@@ -74,7 +74,7 @@ export function featureStatistics(f: FeatureProfile, itemCount: number): Feature
   const type = inferredType(f.kinds);
   const common = { num_present: f.numPresent, num_missing: itemCount - f.numPresent };
   const completeness = itemCount > 0 ? { completeness: f.numPresent / itemCount } : {};
-  const distinct = Math.round(f.distinctEstimate());
+  const distinct = f.distinctEstimate(); // an integer: Deequ rounds its estimate
   if (type === "Integral" || type === "Fractional") {
     const m = f.moments;
     const has = m.count > 0;

@@ -11,7 +11,7 @@ import type { AlertEvent } from "../../src/alerts/alertEvent.js";
 import { alertSinks } from "../../src/alerts/index.js";
 import { openAlerts } from "../../src/alerts/lifecycle.js";
 import type { AlertSink } from "../../src/alerts/AlertSink.js";
-import { readRecentWindows, folderStartMs } from "../../src/alerts/reportsOnDisk.js";
+import { readRecentWindows, folderTimeMs } from "../../src/alerts/reportsOnDisk.js";
 import type { LoadedBaseline } from "../../src/baseline/loadBaseline.js";
 import { AlertsSchema } from "../../src/config/alertsSchema.js";
 import { ConfigError } from "../../src/config/loadConfig.js";
@@ -173,9 +173,9 @@ describe("reports on disk", () => {
   });
 
   it("folder paths map to window starts (hour and minute levels)", () => {
-    expect(folderStartMs("2026/11/01/02")).toBe(Date.UTC(2026, 10, 1, 2));
-    expect(folderStartMs("2026/11/01/02/30")).toBe(Date.UTC(2026, 10, 1, 2, 30));
-    expect(folderStartMs("2026/11/01")).toBeUndefined();
-    expect(folderStartMs("hooks/out/x/y")).toBeUndefined();
+    expect(folderTimeMs("2026/11/01/02")).toBe(Date.UTC(2026, 10, 1, 2));
+    expect(folderTimeMs("2026/11/01/02/30")).toBe(Date.UTC(2026, 10, 1, 2, 30));
+    expect(folderTimeMs("2026/11/01")).toBeUndefined();
+    expect(folderTimeMs("hooks/out/x/y")).toBeUndefined();
   });
 });
