@@ -1,5 +1,5 @@
 import type { KafkaAlertsConfig } from "../config/alertsSchema.js";
-import type { OutgoingMessage } from "../sources/kafkaSource.js";
+import type { OutgoingMessage } from "../sources/kafka/kafkaClient.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { AlertChannel } from "./AlertChannel.js";
 import type { AlertEvent } from "./alertEvent.js";

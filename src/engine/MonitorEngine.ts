@@ -9,7 +9,7 @@ import {
   type FeatureRow,
 } from "../records/captureRecord.js";
 import type { DeadLetter } from "../sinks/DeadLetterSink.js";
-import { formatPosition, partitionId, type PartitionKey, type SourceRecord } from "../sources/Source.js";
+import { formatPosition, partitionId, type PartitionKey, type SourceRecord } from "../records/SourceRecord.js";
 import { confirms, judgeEventTime, unconfirmedDetail, type PlausibilityOptions } from "../windows/eventTimePlausibility.js";
 import { bump } from "../windows/WindowCounts.js";
 import type { ClosedWindow, PartitionWindow, WindowManager } from "../windows/WindowManager.js";

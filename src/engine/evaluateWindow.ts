@@ -5,7 +5,7 @@ import { currentView } from "../profiles/currentView.js";
 import { alignKeyedColumns, type JsonColumnMatching } from "../profiles/alignKeyedColumns.js";
 import { DatasetProfile } from "../profiles/DatasetProfile.js";
 import { toStatistics } from "../profiles/toStatistics.js";
-import type { Position } from "../sources/Source.js";
+import type { Position } from "../records/SourceRecord.js";
 import { totalOf } from "../windows/WindowCounts.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import { isoSeconds, windowFolder, type ReportFolderTime } from "../windows/tumblingWindows.js";

@@ -11,6 +11,8 @@ import type { Logger } from "../telemetry/logger.js";
 import type { ReportSinkContext } from "../sinks/ReportSink.js";
 import { createReportSinks } from "../sinks/reportSinks.js";
 import { WindowManager } from "../windows/WindowManager.js";
+import type { ReadHistory } from "../windows/ReadHistory.js";
+import type { PartitionKey } from "../records/SourceRecord.js";
 import { MonitorEngine } from "./MonitorEngine.js";
 import { WindowReporter } from "./WindowReporter.js";
 
@@ -25,8 +27,11 @@ export interface Pipeline {
   readonly windowMs: number;
   readonly sketchOptions: SketchOptions;
   readonly reporter: WindowReporter;
-  /** An engine over fresh windows; `confirmJumps` for replay (see eventTimePlausibility.ts). */
-  newEngine(mode: { confirmJumps: boolean; now?: () => number }): MonitorEngine;
+  /**
+   * An engine over fresh windows; `confirmJumps` for replay (see eventTimePlausibility.ts);
+   * `history`: the source's ReadHistory per partition (Source.history).
+   */
+  newEngine(mode: { confirmJumps: boolean; now?: () => number }, history?: (key: PartitionKey) => ReadHistory): MonitorEngine;
   close(): Promise<void>;
 }
 
@@ -84,13 +89,14 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
     windowMs,
     sketchOptions,
     reporter,
-    newEngine: (mode) =>
+    newEngine: (mode, history) =>
       new MonitorEngine({
         windows: new WindowManager({
           windowMs,
           allowedLatenessMs: config.allowed_lateness_seconds * 1000,
           sketch: sketchOptions,
           featureLimit,
+          ...(history === undefined ? {} : { history }),
         }),
         layout: { featureNames: baseline.featureNames, outputColumnsPosition: position },
         fallbackToSourceTimestamp: config.fallback_to_source_timestamp,

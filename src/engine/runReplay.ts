@@ -3,7 +3,9 @@ import { openPipeline } from "./pipeline.js";
 import { FileDeadLetterSink } from "../sinks/fileDeadLetterSink.js";
 import { ReportsLock } from "../sinks/reportsLock.js";
 import type { WindowReport } from "../reports/WindowReport.js";
-import { readCaptureFiles } from "../sources/fileSource.js";
+import { fileSource } from "../sources/file/index.js";
+import { Driver } from "./driver.js";
+import type { ClosedWindow } from "../windows/WindowManager.js";
 import type { Logger } from "../telemetry/logger.js";
 import { addCounts, emptyCounts, type WindowCounts } from "../windows/WindowCounts.js";
 
@@ -39,19 +41,27 @@ export async function runReplay(
     throw e;
   }
   for (const w of pipeline.baseline.warnings) warn(w);
-  const engine = pipeline.newEngine({ confirmJumps: true });
-  const reporter = pipeline.reporter;
   const deadLetters = new FileDeadLetterSink(config.reports_dir, config.endpoint, config.schedule);
   const reports: WindowReport[] = [];
+  const { reporter } = pipeline;
+  const driver = new Driver({
+    source: fileSource(inputs, { maxRecordBytes: config.max_record_bytes }),
+    newEngine: () => pipeline.newEngine({ confirmJumps: true }),
+    deadLetters,
+    deadLettersDescription: `dead-letter file ${deadLetters.file}`,
+    // one call per batch of windows: the postprocess hook and the report sinks get them together
+    report: async (closed, _heartbeat, written) => {
+      const rs = await reporter.report(closed);
+      rs.forEach((r, i) => written(closed[i] as ClosedWindow, r));
+    },
+    reportsDescription: `reports folder ${config.reports_dir}`,
+    // a replay fails at the first delivery that fails: nothing is retried
+    deliver: (_destination, _description, attempt) => attempt(),
+    log,
+    onReport: (r) => reports.push(r),
+  });
   try {
-    for await (const batch of readCaptureFiles(inputs, { maxRecordBytes: config.max_record_bytes })) {
-      const result = await engine.process(batch);
-      await deadLetters.write(result.deadLetters);
-      reports.push(...(await reporter.report(result.closed)));
-    }
-    const last = await engine.finish();
-    await deadLetters.write(last.deadLetters);
-    reports.push(...(await reporter.report(last.closed)));
+    await driver.run();
   } finally {
     try {
       await deadLetters.close();
@@ -63,13 +73,14 @@ export async function runReplay(
       }
     }
   }
+  const windows = driver.windows;
   return {
     reports,
     totals: addCounts(
       reports.reduce((t, r) => addCounts(t, r.counts), emptyCounts()),
-      engine.windows.unattributedCounts(),
+      windows.unattributedCounts(),
     ),
-    unattributed: engine.windows.unattributedCounts(),
+    unattributed: windows.unattributedCounts(),
     deadLetters: deadLetters.count,
     deadLetterFile: deadLetters.count > 0 ? deadLetters.file : undefined,
     postprocessFailures: reporter.postprocessFailures,

@@ -1,4 +1,4 @@
-import type { Position } from "../sources/Source.js";
+import type { Position } from "../records/SourceRecord.js";
 
 /** A record that could not be counted, with why and where it came from. */
 export interface DeadLetter {

@@ -1,7 +1,7 @@
 import type { Registry } from "prom-client";
 import type { LoadedBaseline } from "../baseline/loadBaseline.js";
 import type { WindowReport } from "../reports/WindowReport.js";
-import type { OutgoingMessage } from "../sources/kafkaSource.js";
+import type { OutgoingMessage } from "../sources/kafka/kafkaClient.js";
 import type { Logger } from "../telemetry/logger.js";
 
 /**

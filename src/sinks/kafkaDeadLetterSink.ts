@@ -1,5 +1,5 @@
-import { formatPosition } from "../sources/Source.js";
-import { DEFAULT_MAX_MESSAGE_BYTES, type KafkaSource, type OutgoingMessage } from "../sources/kafkaSource.js";
+import { formatPosition } from "../records/SourceRecord.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, type KafkaClient, type OutgoingMessage } from "../sources/kafka/kafkaClient.js";
 import { deadLetterBytes, type DeadLetter, type DeadLetterSink } from "./DeadLetterSink.js";
 
 /** Header names of a dead letter produced to Kafka. */
@@ -37,12 +37,12 @@ const MAX_DETAIL_CHARS = 1024;
  *   committed only after that.
  */
 export class KafkaDeadLetterSink implements DeadLetterSink {
-  readonly #kafka: Pick<KafkaSource, "send">;
+  readonly #kafka: Pick<KafkaClient, "send">;
   readonly topic: string;
   readonly maxMessageBytes: number;
   #count = 0;
 
-  constructor(kafka: Pick<KafkaSource, "send">, topic: string, maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES) {
+  constructor(kafka: Pick<KafkaClient, "send">, topic: string, maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES) {
     this.#kafka = kafka;
     this.topic = topic;
     this.maxMessageBytes = maxMessageBytes;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../formats/jsonFile.js";
 import { DatasetProfile } from "../profiles/DatasetProfile.js";
 import type { SketchOptions } from "../profiles/FeatureProfile.js";
-import type { PartitionKey, Position } from "../sources/Source.js";
+import type { PartitionKey, Position } from "../records/SourceRecord.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { WindowCounts } from "../windows/WindowCounts.js";
 import { assembleWindow, type ClosedWindow, type WindowPart } from "../windows/WindowManager.js";

@@ -1,45 +1,64 @@
-/**
- * Where captured records come from. A source delivers records of one or more partitions; within a
- * partition, records arrive in position order (file line, Kafka offset).
- */
+import type { PartitionKey, SourceRecord } from "../records/SourceRecord.js";
+import type { ReadHistory } from "../windows/ReadHistory.js";
+import type { WindowManager } from "../windows/WindowManager.js";
 
-/** A partition of the input: a Kafka topic partition, or the single partition of a replay. */
-export interface PartitionKey {
-  readonly topic: string;
-  readonly partition: number;
-}
-
-/** Where a record was read: a file and line, or a topic, partition and offset. */
-export type Position = { readonly file: string; readonly line: number } | { readonly topic: string; readonly partition: number; readonly offset: string };
-
-export interface SourceRecord {
+/** Records of one partition, in position order (file line, Kafka offset). */
+export interface SourceBatch {
   readonly partition: PartitionKey;
-  readonly position: Position;
-  /** One capture record as JSON text ("" when `unreadable`). */
-  readonly value: string;
+  readonly records: readonly SourceRecord[];
+  /** Where the partition's reading resumes after this batch (Kafka: its last offset + 1); absent where nothing is committed (files). */
+  readonly next?: string;
+  /** Records left to read in the partition after this batch, when the source knows (Kafka's lag). */
+  readonly lag?: number;
   /**
-   * The record's bytes exactly as received (a whole Kafka message, or one line of a file or of a
-   * JSON Lines message); for a record over max_record_bytes, only its first bytes. Dead letters
-   * carry these, so a record can be re-processed as it was. Absent: the bytes are `value`'s UTF-8.
+   * Keeps the source's hold on the partition while the batch is held up (Kafka: a group
+   * heartbeat); rejects when the hold is lost (a rebalance: the batch must then be given up).
    */
-  readonly bytes?: Buffer;
-  /** The record's whole size in bytes (more than `bytes.length` when only its beginning was kept). */
-  readonly size?: number;
-  /** Why the source could not read the record as text (too large, not UTF-8): dead-lettered as such. */
-  readonly unreadable?: { readonly reason: string; readonly detail: string };
-  /** The source's timestamp (Kafka message time), used when the record has no inference time. */
-  readonly timestampMs?: number;
+  readonly heartbeat?: () => Promise<void>;
 }
 
-export function partitionId(p: PartitionKey): string {
-  return `${p.topic}\u0000${p.partition}`;
+/** What a source calls; at most one call runs at a time per source (the driver serializes them). */
+export interface SourceHandlers {
+  /** One batch; the source delivers the next only after this settles. On a rejection the source resumes from its last commit (Kafka) or stops (files). */
+  onBatch(batch: SourceBatch): Promise<void>;
+  /** The partitions this instance reads from now on: at the start and after every rebalance. Their window state is then rebuilt from their commits. */
+  onAssignment(partitions: PartitionKey[]): void;
+  /** The source failed; `restarting`: it resumes on its own from its last commit. */
+  onCrash(error: Error, restarting: boolean): void;
+  /** Whether a failed source may restart (false once the run is stopping). */
+  mayRestart(error: Error): boolean;
 }
 
-/** Total order of partitions (topic, then partition number): the order partition states merge in. */
-export function comparePartitions(a: PartitionKey, b: PartitionKey): number {
-  return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
-}
-
-export function formatPosition(p: Position): string {
-  return "file" in p ? `${p.file}:${p.line}` : `${p.topic}[${p.partition}]@${p.offset}`;
+/**
+ * Where captured records come from, for the one driver (src/engine/driver.ts) that serves replay
+ * and monitor. Contract:
+ * - batches of one partition come in position order, each after the previous one settled;
+ * - a bounded source (capture files) ends: `start` resolves after its last batch was handled; an
+ *   unbounded one (a Kafka consumer group) runs until `stop`;
+ * - `commit` makes a partition's progress durable — every record before `next` processed, with
+ *   the window state needed to resume exactly (the source encodes it: Kafka's commit metadata) —
+ *   and `restore` rebuilds that window state before a partition's records are read again;
+ * - a source that re-reads records after a restart gives its windows a ReadHistory (`history`).
+ * A new source is one folder under src/sources/ exporting its definition, and one registry line
+ * (src/sources/registry.ts).
+ */
+export interface Source {
+  readonly bounded: boolean;
+  /** The ReadHistory each new partition's windows keep; absent: every record is read once. */
+  readonly history?: (key: PartitionKey) => ReadHistory;
+  start(handlers: SourceHandlers): Promise<void>;
+  /** Rebuilds partitions' window state from what was committed for them, before their records are read. */
+  restore(partitions: readonly PartitionKey[], windows: WindowManager): Promise<void>;
+  /** Commits each partition's progress with the window state to resume from; resolves when durable. */
+  commit(progress: ReadonlyArray<{ readonly partition: PartitionKey; readonly next: string }>, windows: WindowManager): Promise<void>;
+  /** The partitions whose watermarks close windows now (see WindowManager.closeReady); undefined: every partition with an event time. */
+  activePartitions(): PartitionKey[] | undefined;
+  /** Whether every partition has gone this long without a record while reads kept succeeding (then every open window closes). */
+  quietFor(ms: number): boolean;
+  /** Stops fetching; the batch in hand can still commit. */
+  pause(): void;
+  /** Stops delivering; resolves after the batch in hand was handled. */
+  stop(): Promise<void>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { CheckType } from "../checks/Check.js";
-import type { PartitionKey } from "../sources/Source.js";
+import type { PartitionKey } from "../records/SourceRecord.js";
 import { totalOf, type WindowCounts } from "../windows/WindowCounts.js";
 
 /** What happened to a consumed record: the `outcome` label of `dqstream_records_total`. */

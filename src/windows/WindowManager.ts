@@ -1,6 +1,7 @@
 import { DatasetProfile, type FeatureLimit } from "../profiles/DatasetProfile.js";
 import type { SketchOptions } from "../profiles/FeatureProfile.js";
-import { comparePartitions, partitionId, type PartitionKey, type Position } from "../sources/Source.js";
+import { comparePartitions, partitionId, type PartitionKey, type Position } from "../records/SourceRecord.js";
+import type { ReadHistory } from "./ReadHistory.js";
 import { addCounts, emptyCounts, type WindowCounts } from "./WindowCounts.js";
 import { windowStart } from "./tumblingWindows.js";
 
@@ -34,28 +35,42 @@ export interface PartitionState {
    * added to their reports when it closes them (WindowPartStore).
    */
   closedUpToMs: number;
-  /** Offset after the last record seen (Kafka positions only). */
-  nextOffset?: bigint;
-  /**
-   * How far windows were closed when this partition's records were processed: entries
-   * `[from offset, closed up to ms]`, each applying to the records from its offset to the next
-   * entry's (Kafka positions only). Windows close between batches, by other partitions'
-   * watermarks or the idle close too, so whether a record found its window closed is not a
-   * function of its own partition's records: the entries since the commit offset go into the
-   * commit's metadata, and re-read records are classified with them (docs/design-monitor.md).
-   */
-  closes: Array<[bigint, number]>;
-  /** Set when the partition was restored from a commit's metadata (see restorePartition). */
-  restored?: RestoredCheckpoint;
+  /** The source's history of records read more than once (absent: every record is read once). */
+  history: ReadHistory | undefined;
 }
 
-interface RestoredCheckpoint {
-  /** Records before this offset were processed before the restart. */
-  readonly processedTo: bigint;
-  /** Windows ending at or before this were closed (and reported) before the restart. */
-  readonly closedUpToMs: number;
-  /** The `closes` history of the processed records since the commit offset. */
-  readonly closes: ReadonlyArray<readonly [bigint, number]>;
+/** One partition's share of one window. */
+export interface PartitionWindow {
+  readonly startMs: number;
+  readonly profile: DatasetProfile;
+  counts: WindowCounts;
+  /** Positions of the first and last record attributed to this window in this partition. */
+  first: Position | undefined;
+  last: Position | undefined;
+  /**
+   * The partition's greatest event time just before this window (or pending slot) was created,
+   * i.e. before its first record: the watermark to restore when re-reading from `first`.
+   */
+  maxEventBeforeMs?: number;
+}
+
+export interface PartitionState {
+  readonly key: PartitionKey;
+  /** Greatest event time seen in this partition (−∞ before any). */
+  maxEventMs: number;
+  readonly windows: Map<number, PartitionWindow>;
+  /** Counts attributed before the partition had any window; they join its first window. */
+  pending: PartitionWindow | undefined;
+  /**
+   * Windows of this partition ending at or before this are closed. Every close of the instance
+   * advances it for all its partitions; a partition restored from a commit starts at the commit's
+   * value, which may be behind windows the instance closed for its other partitions (another
+   * instance of the group owned it meanwhile): those windows stay open for it, and its share is
+   * added to their reports when it closes them (WindowPartStore).
+   */
+  closedUpToMs: number;
+  /** The source's history of records read more than once (absent: every record is read once). */
+  history: ReadHistory | undefined;
 }
 
 /** What a commit's metadata records about a partition (docs/design-monitor.md). */
@@ -115,6 +130,8 @@ export interface WindowManagerOptions {
   readonly sketch?: SketchOptions;
   /** max_features: how many features a window's profile holds (see FeatureLimit). */
   readonly featureLimit?: FeatureLimit;
+  /** The history a new partition's state keeps (see ReadHistory); absent: records are read once. */
+  readonly history?: (key: PartitionKey) => ReadHistory;
 }
 
 /**
@@ -152,7 +169,14 @@ export class WindowManager {
     const id = partitionId(key);
     let s = this.#partitions.get(id);
     if (s === undefined) {
-      s = { key, maxEventMs: Number.NEGATIVE_INFINITY, windows: new Map(), pending: undefined, closes: [], closedUpToMs: this.#closedUpToMs };
+      s = {
+        key,
+        maxEventMs: Number.NEGATIVE_INFINITY,
+        windows: new Map(),
+        pending: undefined,
+        closedUpToMs: this.#closedUpToMs,
+        history: this.#opts.history?.(key),
+      };
       this.#partitions.set(id, s);
     }
     return s;
@@ -171,15 +195,9 @@ export class WindowManager {
     return s.maxEventMs - this.#opts.allowedLatenessMs;
   }
 
-  /**
-   * Notes a record's position before it is handled (records of a partition come in offset order):
-   * the `closes` history starts at the partition's first record.
-   */
+  /** Notes a record's position before it is handled (records of a partition come in position order). */
   seen(s: PartitionState, position: Position): void {
-    if (!("offset" in position)) return;
-    const offset = BigInt(position.offset);
-    if (s.closes.length === 0) s.closes.push([offset, s.closedUpToMs]);
-    if (s.nextOffset === undefined || offset >= s.nextOffset) s.nextOffset = offset + 1n;
+    s.history?.seen(position, s.closedUpToMs);
   }
 
   /**
@@ -267,94 +285,55 @@ export class WindowManager {
     return this.#closeWhere(() => true);
   }
 
-  /** Earliest first position among the open windows of a partition (what is safe to re-read from). */
-  oldestOpenPosition(key: PartitionKey): Position | undefined {
+  /**
+   * The open window (or pending slot) of a partition whose first record comes first: where a
+   * source that resumes from a position must resume to re-read every open window (undefined: none
+   * holds a record, or the partition is unknown).
+   */
+  oldestOpenWindow(key: PartitionKey): PartitionWindow | undefined {
     const s = this.#partitions.get(partitionId(key));
     if (s === undefined) return undefined;
-    const starts = [...s.windows.keys()].sort((a, b) => a - b);
-    const candidates = starts.map((t) => s.windows.get(t)?.first).filter((p): p is Position => p !== undefined);
-    if (s.pending?.first !== undefined) candidates.push(s.pending.first);
-    return candidates.sort(comparePositions)[0];
-  }
-
-  /**
-   * The checkpoint to commit with a partition's offset: the commit offset is the first position of
-   * its oldest open window (or pending slot), else `nextOffset` (everything processed); the
-   * metadata records the partition's greatest event time before that offset, how far windows are
-   * closed, how far records were processed and the `closes` history in between. Kafka positions
-   * only. Prunes the history before the commit offset.
-   */
-  checkpoint(key: PartitionKey, nextOffset: string): { offset: string; checkpoint: PartitionCheckpoint } {
-    const s = this.#partitions.get(partitionId(key));
-    const closedUpToMs = s?.closedUpToMs ?? this.#closedUpToMs;
-    if (s === undefined) return { offset: nextOffset, checkpoint: { maxEventMs: Number.NEGATIVE_INFINITY, closedUpToMs, processedTo: nextOffset, closes: [] } };
-    const open = [...s.windows.values()];
-    if (s.pending !== undefined) open.push(s.pending);
     let oldest: PartitionWindow | undefined;
-    for (const w of open) {
-      if (w.first === undefined || !("offset" in w.first)) continue;
+    for (const w of s.pending === undefined ? s.windows.values() : [...s.windows.values(), s.pending]) {
+      if (w.first === undefined) continue;
       if (oldest === undefined || comparePositions(w.first, oldest.first as Position) < 0) oldest = w;
     }
-    if (oldest === undefined || oldest.first === undefined || !("offset" in oldest.first)) {
-      s.closes = [[BigInt(nextOffset), closedUpToMs]];
-      return { offset: nextOffset, checkpoint: { maxEventMs: s.maxEventMs, closedUpToMs, processedTo: nextOffset, closes: [] } };
-    }
-    const commit = BigInt(oldest.first.offset);
-    const next = BigInt(nextOffset);
-    let base = Number.NEGATIVE_INFINITY;
-    const later: Array<[bigint, number]> = [];
-    for (const [from, closed] of s.closes) {
-      if (from <= commit) base = closed;
-      else if (from < next) later.push([from, closed]);
-    }
-    s.closes = [[commit, base], ...later, ...s.closes.filter(([from]) => from >= next)];
-    const closes = [[commit, base] as const, ...later].map(([from, closed]) => [from.toString(), closed] as const);
-    return {
-      offset: oldest.first.offset,
-      checkpoint: { maxEventMs: oldest.maxEventBeforeMs ?? Number.NEGATIVE_INFINITY, closedUpToMs, processedTo: nextOffset, closes },
-    };
+    return oldest;
+  }
+
+  /** Earliest first position among the open windows of a partition (what is safe to re-read from). */
+  oldestOpenPosition(key: PartitionKey): Position | undefined {
+    return this.oldestOpenWindow(key)?.first;
+  }
+
+  /** A partition's state if it has one (unlike `partition`, creates none). */
+  existingPartition(key: PartitionKey): PartitionState | undefined {
+    return this.#partitions.get(partitionId(key));
   }
 
   /**
-   * Restores a partition from a commit (its offset and checkpoint), before its records are re-read
-   * from the commit offset: its greatest event time (so its watermark evolves as before the
-   * restart), the closed windows and the `closes` history, with which `isLate`, `isReread` and
-   * `attributionIsReread` classify each re-read record as it was the first time. Replaces the
-   * partition's state.
+   * Restores a partition before its records are re-read from a checkpoint: its greatest event
+   * time (so its watermark evolves as before the restart), how far its windows are closed, and the
+   * history with which `isLate`, `isReread` and `attributionIsReread` classify each re-read record
+   * as it was the first time. Replaces the partition's state.
    */
-  restorePartition(key: PartitionKey, c: PartitionCheckpoint, commitOffset?: string): PartitionState {
+  restorePartition(
+    key: PartitionKey,
+    restored: { readonly maxEventMs: number; readonly closedUpToMs: number },
+    history: ReadHistory | undefined,
+  ): PartitionState {
     this.#partitions.delete(partitionId(key));
     const s = this.partition(key);
-    s.maxEventMs = c.maxEventMs;
-    const closes = (c.closes ?? []).map(([from, closed]) => [BigInt(from), closed] as [bigint, number]);
-    s.restored = {
-      processedTo: c.processedTo === undefined ? MAX_OFFSET : BigInt(c.processedTo),
-      closedUpToMs: c.closedUpToMs,
-      closes,
-    };
-    s.closes = closes.map(([from, closed]) => [from, closed]);
-    s.closedUpToMs = c.closedUpToMs;
-    if (commitOffset !== undefined && BigInt(commitOffset) >= 0n) s.nextOffset = BigInt(commitOffset);
-    if (c.closedUpToMs > this.#closedUpToMs) this.#closedUpToMs = c.closedUpToMs;
+    s.maxEventMs = restored.maxEventMs;
+    s.closedUpToMs = restored.closedUpToMs;
+    s.history = history;
+    if (restored.closedUpToMs > this.#closedUpToMs) this.#closedUpToMs = restored.closedUpToMs;
     return s;
-  }
-
-  /** Whether the record at this position was processed before the restart the partition was restored from. */
-  #reread(s: PartitionState, position: Position | undefined): boolean {
-    return s.restored !== undefined && position !== undefined && "offset" in position && BigInt(position.offset) < s.restored.processedTo;
   }
 
   /** How far windows were closed when the record at `position` was first processed. */
   #closedAt(s: PartitionState, position: Position | undefined): number {
-    if (!this.#reread(s, position) || s.restored === undefined || position === undefined || !("offset" in position)) return s.closedUpToMs;
-    if (s.restored.processedTo === MAX_OFFSET) return Number.NEGATIVE_INFINITY; // metadata without history
-    const offset = BigInt(position.offset);
-    let closed = Number.NEGATIVE_INFINITY;
-    for (const [from, c] of s.restored.closes) {
-      if (from > offset) break;
-      closed = c;
-    }
-    return closed;
+    return s.history?.closedWhenFirstRead(position) ?? s.closedUpToMs;
   }
 
   /**
@@ -363,7 +342,8 @@ export class WindowManager {
    * partition's watermark, as it did the first time; see `advance`).
    */
   isReread(s: PartitionState, eventMs: number, position?: Position): boolean {
-    return this.#reread(s, position) && this.#end(eventMs) <= (s.restored as RestoredCheckpoint).closedUpToMs;
+    const atRestart = s.history?.closedAtRestart(position);
+    return atRestart !== undefined && this.#end(eventMs) <= atRestart;
   }
 
   /** Advances a partition's greatest event time without counting anything (a skipped re-read). */
@@ -378,9 +358,10 @@ export class WindowManager {
    * as it does again.)
    */
   attributionIsReread(s: PartitionState, position?: Position): boolean {
-    if (!this.#reread(s, position) || !Number.isFinite(s.maxEventMs)) return false;
+    const atRestart = s.history?.closedAtRestart(position);
+    if (atRestart === undefined || !Number.isFinite(s.maxEventMs)) return false;
     const end = this.#end(s.maxEventMs);
-    return !s.windows.has(end - this.#opts.windowMs) && end <= (s.restored as RestoredCheckpoint).closedUpToMs && end > this.#closedAt(s, position);
+    return !s.windows.has(end - this.#opts.windowMs) && end <= atRestart && end > this.#closedAt(s, position);
   }
 
   /**
@@ -403,14 +384,6 @@ export class WindowManager {
     return windowStart(eventMs, this.#opts.windowMs) + this.#opts.windowMs;
   }
 
-  /** Records in a partition's history that records from its next offset on see its new closedUpToMs. */
-  #noteClose(s: PartitionState): void {
-    if (s.nextOffset === undefined) return;
-    const last = s.closes[s.closes.length - 1];
-    if (last !== undefined && last[0] === s.nextOffset) last[1] = s.closedUpToMs;
-    else s.closes.push([s.nextOffset, s.closedUpToMs]);
-  }
-
   #closeWhere(due: (endMs: number) => boolean): ClosedWindow[] {
     const size = this.#opts.windowMs;
     const starts = new Set<number>();
@@ -430,7 +403,7 @@ export class WindowManager {
       for (const s of states) {
         if (start + size <= s.closedUpToMs) continue;
         s.closedUpToMs = start + size;
-        this.#noteClose(s);
+        s.history?.closed(s.closedUpToMs);
       }
       closed.push(assembleWindow(start, start + size, parts, this.#opts.sketch, this.#opts.featureLimit));
     }
@@ -438,10 +411,8 @@ export class WindowManager {
   }
 }
 
-/** "Every offset": metadata without `processed_to` treats every re-read record as processed. */
-const MAX_OFFSET = 2n ** 63n;
-
-function comparePositions(a: Position, b: Position): number {
+/** Order of positions of one file or partition (positions of different ones compare equal). */
+export function comparePositions(a: Position, b: Position): number {
   if ("line" in a && "line" in b) return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
   if ("offset" in a && "offset" in b) {
     const x = BigInt(a.offset);

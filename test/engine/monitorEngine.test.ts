@@ -4,7 +4,7 @@ import { MonitorEngine, SKIP_SHADOW } from "../../src/engine/MonitorEngine.js";
 import type { FeatureLayout } from "../../src/records/captureRecord.js";
 import { toStatistics } from "../../src/profiles/toStatistics.js";
 import type { DeadLetter } from "../../src/sinks/DeadLetterSink.js";
-import type { PartitionKey, Position, SourceRecord } from "../../src/sources/Source.js";
+import type { PartitionKey, Position, SourceRecord } from "../../src/records/SourceRecord.js";
 import { totalOf, type WindowCounts } from "../../src/windows/WindowCounts.js";
 import { WindowManager, type ClosedWindow } from "../../src/windows/WindowManager.js";
 import { mulberry32 as prng } from "../support/random.js";

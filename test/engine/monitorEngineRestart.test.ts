@@ -3,10 +3,11 @@
 // as a run that never stopped.
 import { describe, expect, it } from "vitest";
 import { MonitorEngine } from "../../src/engine/MonitorEngine.js";
-import { decodeCheckpoint, encodeCheckpoint, MAX_METADATA_BYTES } from "../../src/engine/runMonitor.js";
+import { decodeCheckpoint, encodeCheckpoint, MAX_METADATA_BYTES } from "../../src/sources/kafka/checkpointCodec.js";
 import type { FeatureLayout } from "../../src/records/captureRecord.js";
 import { toStatistics } from "../../src/profiles/toStatistics.js";
-import type { PartitionKey, SourceRecord } from "../../src/sources/Source.js";
+import type { PartitionKey, SourceRecord } from "../../src/records/SourceRecord.js";
+import { checkpointOf, newLedger, restoreFromCheckpoint } from "../../src/sources/kafka/restartLedger.js";
 import { WindowManager, type ClosedWindow } from "../../src/windows/WindowManager.js";
 import { mulberry32 } from "../support/random.js";
 
@@ -42,7 +43,11 @@ function records(seed: number, n: number): SourceRecord[] {
 }
 
 function engine(): MonitorEngine {
-  return new MonitorEngine({ windows: new WindowManager({ windowMs: W, allowedLatenessMs: 30_000 }), layout: LAYOUT, fallbackToSourceTimestamp: false });
+  return new MonitorEngine({
+    windows: new WindowManager({ windowMs: W, allowedLatenessMs: 30_000, history: newLedger }),
+    layout: LAYOUT,
+    fallbackToSourceTimestamp: false,
+  });
 }
 
 function bytes(w: ClosedWindow): string {
@@ -88,7 +93,7 @@ describe("MonitorEngine: restart from a committed checkpoint", () => {
         if (i === commitAfter) {
           const last = b[b.length - 1] as SourceRecord;
           const next = String(Number((last.position as { offset: string }).offset) + 1);
-          const c = e1.windows.checkpoint(P, next);
+          const c = checkpointOf(e1.windows, P, next);
           commit = { offset: c.offset, metadata: encodeCheckpoint(c.checkpoint) };
         }
       }
@@ -98,7 +103,7 @@ describe("MonitorEngine: restart from a committed checkpoint", () => {
       const e2 = engine();
       const checkpoint = decodeCheckpoint(commit.metadata);
       if (checkpoint === undefined) throw new Error("checkpoint unreadable");
-      e2.windows.restorePartition(P, checkpoint, commit.offset);
+      restoreFromCheckpoint(e2.windows, P, checkpoint, commit.offset);
       const from = Number(commit.offset);
       const rest = rs.slice(from);
       const rewritten = new Map<number, string>();
@@ -178,7 +183,7 @@ describe("MonitorEngine: restart with two partitions, cross-partition and idle c
         for (const key of [P, Q]) {
           const n = next.get(key.partition);
           if (n === undefined) continue;
-          const c = e1.windows.checkpoint(key, n);
+          const c = checkpointOf(e1.windows, key, n);
           commits.set(key.partition, { offset: c.offset, metadata: encodeCheckpoint(c.checkpoint) });
         }
       }
@@ -197,7 +202,7 @@ describe("MonitorEngine: restart with two partitions, cross-partition and idle c
         }
         const checkpoint = decodeCheckpoint(c.metadata);
         if (checkpoint === undefined) throw new Error("checkpoint unreadable");
-        e2.windows.restorePartition(key, checkpoint, c.offset);
+        restoreFromCheckpoint(e2.windows, key, checkpoint, c.offset);
         reread.push(done.filter((r) => Number((r.position as { offset: string }).offset) >= Number(c.offset)));
       }
       const [rp, rq] = reread as [SourceRecord[], SourceRecord[]];

@@ -1,6 +1,6 @@
 // The monitor's shutdown contract (SIGTERM / SIGINT → RunningMonitor.stop): stop fetching, finish the
 // batch in hand, commit what is safe, disconnect — and give up waiting after shutdown_timeout_seconds
-// when a client hangs, so the process still exits. A stand-in KafkaSource drives it without a broker
+// when a client hangs, so the process still exits. A stand-in KafkaClient drives it without a broker
 // (the real broker is in test/integration/monitor*.test.ts).
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,8 +8,9 @@ import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
-import { decodeCheckpoint, startMonitor } from "../../src/engine/runMonitor.js";
-import type { PartitionKey } from "../../src/sources/Source.js";
+import { startMonitor } from "../../src/engine/runMonitor.js";
+import { decodeCheckpoint } from "../../src/sources/kafka/checkpointCodec.js";
+import type { PartitionKey } from "../../src/records/SourceRecord.js";
 import { createLogger } from "../../src/telemetry/logger.js";
 import { batchOf, standIn } from "../support/kafkaStandIn.js";
 

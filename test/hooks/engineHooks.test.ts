@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { MonitorEngine, SKIP_DROPPED } from "../../src/engine/MonitorEngine.js";
 import { HookRunner } from "../../src/hooks/HookRunner.js";
 import type { FeatureLayout } from "../../src/records/captureRecord.js";
-import type { SourceRecord } from "../../src/sources/Source.js";
+import type { SourceRecord } from "../../src/records/SourceRecord.js";
 import { WindowManager } from "../../src/windows/WindowManager.js";
 
 // a hook that hangs must fail its test quickly, not after the suite-wide 60 s

@@ -11,7 +11,7 @@ import { WindowReporter } from "../../src/engine/WindowReporter.js";
 import { HookRunner } from "../../src/hooks/HookRunner.js";
 import type { WindowReport } from "../../src/reports/WindowReport.js";
 import type { ReportContext } from "../../src/engine/WindowReporter.js";
-import type { SourceRecord } from "../../src/sources/Source.js";
+import type { SourceRecord } from "../../src/records/SourceRecord.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
 import type { ClosedWindow } from "../../src/windows/WindowManager.js";
 import { WindowManager } from "../../src/windows/WindowManager.js";

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { MonitorEngine } from "../../src/engine/MonitorEngine.js";
 import { deadLetterBytes, type DeadLetter } from "../../src/sinks/DeadLetterSink.js";
 import { DEAD_LETTER_HEADERS, KafkaDeadLetterSink, toMessage } from "../../src/sinks/kafkaDeadLetterSink.js";
-import { messageRecords, type OutgoingMessage } from "../../src/sources/kafkaSource.js";
+import { messageRecords, type OutgoingMessage } from "../../src/sources/kafka/kafkaClient.js";
 import { WindowManager } from "../../src/windows/WindowManager.js";
 import { ensureBuilt } from "../support/cli.js";
 import { mulberry32 } from "../support/random.js";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { IMPLAUSIBLE_EVENT_TIME, MonitorEngine } from "../../src/engine/MonitorEngine.js";
 import type { DeadLetter } from "../../src/sinks/DeadLetterSink.js";
-import type { SourceRecord } from "../../src/sources/Source.js";
+import type { SourceRecord } from "../../src/records/SourceRecord.js";
 import { WindowManager, type ClosedWindow } from "../../src/windows/WindowManager.js";
 import { ensureBuilt } from "../support/cli.js";
 import { capture, deadLetters, minutes, replay, tempDir, windows } from "./support.js";

@@ -9,9 +9,9 @@ import { captureRows, parseCaptureRecord } from "../../src/records/captureRecord
 import { readDataset, type RowVisitor } from "../../src/records/datasetReader.js";
 import type { InputBytes } from "../../src/records/inputBytes.js";
 import { SkipLog } from "../../src/records/skipLog.js";
-import { decodeCheckpoint, encodeCheckpoint } from "../../src/sources/kafkaCheckpoint.js";
-import { messageRecords } from "../../src/sources/kafkaSource.js";
-import type { SourceRecord } from "../../src/sources/Source.js";
+import { decodeCheckpoint, encodeCheckpoint } from "../../src/sources/kafka/checkpointCodec.js";
+import { messageRecords } from "../../src/sources/kafka/kafkaClient.js";
+import type { SourceRecord } from "../../src/records/SourceRecord.js";
 import { totalOf, type WindowCounts } from "../../src/windows/WindowCounts.js";
 import { WindowManager } from "../../src/windows/WindowManager.js";
 import { capture, jsonCapture, nestedObject } from "./support.js";

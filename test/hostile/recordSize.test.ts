@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LineSplitter, type LineBytes } from "../../src/records/lineSplitter.js";
-import { messageRecords } from "../../src/sources/kafkaSource.js";
+import { messageRecords } from "../../src/sources/kafka/kafkaClient.js";
 import { ensureBuilt } from "../support/cli.js";
 import { capture, deadLetters, minutes, replay, tempDir, windows } from "./support.js";
 

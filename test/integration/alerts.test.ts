@@ -1,5 +1,5 @@
 // Alerts on a Kafka topic of the run's real broker (test/setup/kafkaBroker.ts): produced through
-// the KafkaSource's send (the monitor's producer) and read back keyed by fingerprint from a
+// the KafkaClient's send (the monitor's producer) and read back keyed by fingerprint from a
 // compacted topic; and `dqstream monitor` end to end, whose alerts match those of a replay of the
 // same capture records.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -15,7 +15,7 @@ import { KafkaSchema, MonitorConfigSchema } from "../../src/config/monitorSchema
 import { RunConfigSchema } from "../../src/config/schema.js";
 import { runReplay } from "../../src/engine/runReplay.js";
 import { startMonitor } from "../../src/engine/runMonitor.js";
-import { createKafkaSource } from "../../src/sources/kafkaSource.js";
+import { createKafkaClient } from "../../src/sources/kafka/kafkaClient.js";
 import { silentLogger } from "../../src/telemetry/logger.js";
 import { report, w } from "../alerts/support.js";
 import { startWebhookServer } from "../alerts/webhookServer.js";
@@ -91,7 +91,7 @@ describe("alerts to Kafka (integration)", () => {
     const topic = uniqueName("dq-alerts");
     await createTopic(topic, 3, [{ name: "cleanup.policy", value: "compact" }]);
     const kafkaConfig = KafkaSchema.parse({ brokers: kafkaBrokers(), topics: ["unused"] });
-    const source = createKafkaSource(kafkaConfig, silentLogger());
+    const source = createKafkaClient(kafkaConfig, silentLogger());
     cleanups.push(() => source.disconnect());
     const [sink] = await alertSinks(AlertsSchema.parse({ channels: { log: false, kafka: { topic } } }), {
       endpoint: "ep",

@@ -15,7 +15,7 @@ import { RunConfigSchema } from "../../src/config/schema.js";
 import { openPipeline, type Pipeline } from "../../src/engine/pipeline.js";
 import { datumOptions } from "../../src/sinks/cloudwatch/index.js";
 import { windowDatums } from "../../src/sinks/cloudwatch/datums.js";
-import { readCaptureFiles } from "../../src/sources/fileSource.js";
+import { readCaptureFiles } from "../../src/sources/file/captureFiles.js";
 import { silentLogger } from "../../src/telemetry/logger.js";
 import { privateMoto, readBackClient, useFakeAwsCredentials, type PrivateMoto } from "../setup/moto.js";
 import { CONSTRAINTS, recentCaptures, recentStart, reportsOnDisk, STATISTICS, uniqueEndpoint, WINDOW_MS } from "./cloudwatchFixtures.js";

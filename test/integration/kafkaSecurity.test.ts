@@ -15,7 +15,7 @@ import { resolveMonitorConfig } from "../../src/cli/monitorCommand.js";
 import type { MonitorConfig } from "../../src/config/monitorSchema.js";
 import { ConfigError } from "../../src/config/loadConfig.js";
 import { startMonitor } from "../../src/engine/runMonitor.js";
-import { kafkaClientConfig } from "../../src/sources/kafkaSource.js";
+import { kafkaClientConfig } from "../../src/sources/kafka/kafkaClient.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
 import type { SecurityListener, TestKafkaSecurity } from "../setup/kafkaBroker.js";
 import { uniqueName } from "../setup/kafka.js";

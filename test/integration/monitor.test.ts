@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { decodeCheckpoint } from "../../src/engine/runMonitor.js";
+import { decodeCheckpoint } from "../../src/sources/kafka/checkpointCodec.js";
 import { DEAD_LETTER_HEADERS } from "../../src/sinks/kafkaDeadLetterSink.js";
 import { kafkaBrokers, uniqueName } from "../setup/kafka.js";
 import {

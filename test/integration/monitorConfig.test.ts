@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveMonitorConfig } from "../../src/cli/monitorCommand.js";
 import { UsageError } from "../../src/cli/exitCodes.js";
 import { ConfigError } from "../../src/config/loadConfig.js";
-import { messageRecords } from "../../src/sources/kafkaSource.js";
+import { messageRecords } from "../../src/sources/kafka/kafkaClient.js";
 import { toMessage } from "../../src/sinks/kafkaDeadLetterSink.js";
 
 let dir: string;

@@ -9,7 +9,7 @@ import { MonitorEngine } from "../../src/engine/MonitorEngine.js";
 import { toStatistics } from "../../src/profiles/toStatistics.js";
 import type { FeatureLayout } from "../../src/records/captureRecord.js";
 import { deserializePart, partFile, serializePart, WindowPartStore } from "../../src/sinks/windowPartStore.js";
-import type { PartitionKey, SourceRecord } from "../../src/sources/Source.js";
+import type { PartitionKey, SourceRecord } from "../../src/records/SourceRecord.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
 import { WindowManager, type ClosedWindow } from "../../src/windows/WindowManager.js";
 import { mulberry32 } from "../support/random.js";

@@ -1,21 +1,21 @@
-// A stand-in KafkaSource that delivers given batches of the golden capture to the monitor,
+// A stand-in KafkaClient that delivers given batches of the golden capture to the monitor,
 // without a broker (the real broker is in test/integration/ and test/hostile/).
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { KafkaBatch, KafkaSource, KafkaSourceHandlers } from "../../src/sources/kafkaSource.js";
-import type { PartitionKey } from "../../src/sources/Source.js";
+import type { KafkaBatch, KafkaClient, KafkaClientHandlers } from "../../src/sources/kafka/kafkaClient.js";
+import type { PartitionKey } from "../../src/records/SourceRecord.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
 const P: PartitionKey = { topic: "captures", partition: 0 };
 
-/** A KafkaSource that delivers the given batches when started; `stop` hangs when told to. */
+/** A KafkaClient that delivers the given batches when started; `stop` hangs when told to. */
 export function standIn(batches: KafkaBatch[], o: { hangOnStop: boolean; batchGate?: Promise<void> }) {
   const commits: Array<{ offset: string; metadata: string }> = [];
-  let handlers: KafkaSourceHandlers | undefined;
+  let handlers: KafkaClientHandlers | undefined;
   let delivered: Promise<void> = Promise.resolve();
   const calls: string[] = [];
-  const source: KafkaSource = {
+  const source: KafkaClient = {
     async start(h) {
       handlers = h;
       h.onAssignment([P]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DatasetProfile } from "../../src/profiles/DatasetProfile.js";
 import type { RawValue } from "../../src/records/valueType.js";
 import { toStatistics } from "../../src/profiles/toStatistics.js";
-import type { PartitionKey, Position } from "../../src/sources/Source.js";
+import type { PartitionKey, Position } from "../../src/records/SourceRecord.js";
 import { bump, emptyCounts } from "../../src/windows/WindowCounts.js";
 import { WindowManager, type PartitionWindow } from "../../src/windows/WindowManager.js";
 

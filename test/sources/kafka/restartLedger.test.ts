@@ -1,8 +1,9 @@
-// WindowManager's checkpoints (docs/design-monitor.md): the commit offset and metadata of a
+// Kafka checkpoints of window state (docs/design-monitor.md): the commit offset and metadata of a
 // partition, and the restore that lets a re-read skip what was counted before.
 import { describe, expect, it } from "vitest";
-import type { PartitionKey, Position } from "../../src/sources/Source.js";
-import { WindowManager } from "../../src/windows/WindowManager.js";
+import type { PartitionKey, Position } from "../../../src/records/SourceRecord.js";
+import { checkpointOf, newLedger, restoreFromCheckpoint } from "../../../src/sources/kafka/restartLedger.js";
+import { WindowManager } from "../../../src/windows/WindowManager.js";
 
 const W = 60_000;
 const P: PartitionKey = { topic: "t", partition: 0 };
@@ -16,39 +17,40 @@ function arrive(wm: WindowManager, eventMs: number, offset: number): void {
   wm.touch(w, pos(offset));
 }
 
-describe("WindowManager checkpoints", () => {
+describe("Kafka checkpoints of window state (restartLedger)", () => {
   it("points at the first record of the oldest open window, with the greatest event time before it", () => {
-    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 0 });
+    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 0, history: newLedger });
     arrive(wm, 10_000, 0);
     arrive(wm, 50_000, 1);
     arrive(wm, 70_000, 2); // window [60 s, 120 s) created after max 50 s
     arrive(wm, 80_000, 3);
     const NEG = Number.NEGATIVE_INFINITY;
-    expect(wm.checkpoint(P, "4")).toEqual({ offset: "0", checkpoint: { maxEventMs: NEG, closedUpToMs: NEG, processedTo: "4", closes: [["0", NEG]] } });
+    expect(checkpointOf(wm, P, "4")).toEqual({ offset: "0", checkpoint: { maxEventMs: NEG, closedUpToMs: NEG, processedTo: "4", closes: [["0", NEG]] } });
     expect(wm.closeReady([P]).map((w) => w.startMs)).toEqual([0]);
     // records from offset 4 on see windows closed up to 60 s; those from 2 (the commit) to 3 did not
-    expect(wm.checkpoint(P, "4")).toEqual({ offset: "2", checkpoint: { maxEventMs: 50_000, closedUpToMs: W, processedTo: "4", closes: [["2", NEG]] } });
+    expect(checkpointOf(wm, P, "4")).toEqual({ offset: "2", checkpoint: { maxEventMs: 50_000, closedUpToMs: W, processedTo: "4", closes: [["2", NEG]] } });
     wm.closeAll();
-    expect(wm.checkpoint(P, "4")).toEqual({ offset: "4", checkpoint: { maxEventMs: 80_000, closedUpToMs: 2 * W, processedTo: "4", closes: [] } });
+    expect(checkpointOf(wm, P, "4")).toEqual({ offset: "4", checkpoint: { maxEventMs: 80_000, closedUpToMs: 2 * W, processedTo: "4", closes: [] } });
     // a partition never seen: the next offset, nothing known
-    expect(wm.checkpoint(Q, "7").offset).toBe("7");
+    expect(checkpointOf(wm, Q, "7").offset).toBe("7");
   });
 
   it("a pending slot (records before any window) holds the commit at its first record", () => {
-    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 0 });
+    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 0, history: newLedger });
     const s = wm.partition(P);
     wm.seen(s, pos(5));
     wm.touch(wm.attributionTarget(s), pos(5));
-    expect(wm.checkpoint(P, "6").offset).toBe("5");
+    expect(checkpointOf(wm, P, "6").offset).toBe("5");
     arrive(wm, 1_000, 6); // the window takes the pending counts and their first position
     const NEG = Number.NEGATIVE_INFINITY;
-    expect(wm.checkpoint(P, "7")).toEqual({ offset: "5", checkpoint: { maxEventMs: NEG, closedUpToMs: NEG, processedTo: "7", closes: [["5", NEG]] } });
+    expect(checkpointOf(wm, P, "7")).toEqual({ offset: "5", checkpoint: { maxEventMs: NEG, closedUpToMs: NEG, processedTo: "7", closes: [["5", NEG]] } });
   });
 
   it("restores the watermark and recognises re-read records of closed windows", () => {
-    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 10_000 });
+    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 10_000, history: newLedger });
     // processed up to offset 20; windows were closed up to 0 for offsets 10–14, up to 60 s from 15 on
-    const s = wm.restorePartition(
+    const s = restoreFromCheckpoint(
+      wm,
       P,
       {
         maxEventMs: 65_000,
@@ -76,7 +78,8 @@ describe("WindowManager checkpoints", () => {
     // attribution: the window of the greatest event time is open → not a re-read
     expect(wm.attributionIsReread(s, pos(12))).toBe(false);
     const q = (offset: number): Position => ({ topic: Q.topic, partition: Q.partition, offset: String(offset) });
-    const t = wm.restorePartition(
+    const t = restoreFromCheckpoint(
+      wm,
       Q,
       {
         maxEventMs: 30_000,
@@ -94,14 +97,14 @@ describe("WindowManager checkpoints", () => {
     expect(wm.attributionIsReread(t, q(7))).toBe(false);
     expect(wm.attributionIsReread(t, q(9))).toBe(false); // never processed
     // a partition never restored is never a re-read
-    const fresh = new WindowManager({ windowMs: W, allowedLatenessMs: 0 });
+    const fresh = new WindowManager({ windowMs: W, allowedLatenessMs: 0, history: newLedger });
     expect(fresh.isReread(fresh.partition(P), 1, pos(0))).toBe(false);
     expect(fresh.attributionIsReread(fresh.partition(P), pos(0))).toBe(false);
   });
 
   it("reads metadata written before processed_to existed as before (every re-read record processed, history unknown)", () => {
-    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 10_000 });
-    const s = wm.restorePartition(P, { maxEventMs: 65_000, closedUpToMs: W });
+    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 10_000, history: newLedger });
+    const s = restoreFromCheckpoint(wm, P, { maxEventMs: 65_000, closedUpToMs: W });
     expect(wm.isLate(s, 58_000, pos(1))).toBe(false);
     expect(wm.isReread(s, 58_000, pos(1))).toBe(true);
     expect(wm.isReread(s, 61_000, pos(1))).toBe(false);

@@ -6,12 +6,12 @@ import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import kafkajs, { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, type Producer, type Admin, type SASLOptions } from "kafkajs";
-import { ConfigError } from "../config/loadConfig.js";
-import type { MonitorConfig } from "../config/monitorSchema.js";
-import { InputError } from "../records/inputBytes.js";
-import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, NOT_UTF8, recordText } from "../records/lineSplitter.js";
-import type { Logger } from "../telemetry/logger.js";
-import { partitionId, type PartitionKey, type SourceRecord } from "./Source.js";
+import { ConfigError } from "../../config/loadConfig.js";
+import type { MonitorConfig } from "../../config/monitorSchema.js";
+import { InputError } from "../../records/inputBytes.js";
+import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, NOT_UTF8, recordText } from "../../records/lineSplitter.js";
+import type { Logger } from "../../telemetry/logger.js";
+import { partitionId, type PartitionKey, type SourceRecord } from "../../records/SourceRecord.js";
 
 /**
  * kafkajs's retry policy for every client dqstream makes (the admin, the consumer, the producer):
@@ -34,7 +34,7 @@ export interface KafkaBatch {
   readonly heartbeat?: () => Promise<void>;
 }
 
-export interface KafkaSourceHandlers {
+export interface KafkaClientHandlers {
   /** One batch; the next batch is not delivered before this resolves. */
   onBatch(batch: KafkaBatch): Promise<void>;
   /** The member's whole assignment after each (re)join of the group. */
@@ -70,8 +70,8 @@ export interface OutgoingMessage {
 }
 
 /** What the monitor needs of Kafka. */
-export interface KafkaSource {
-  start(handlers: KafkaSourceHandlers): Promise<void>;
+export interface KafkaClient {
+  start(handlers: KafkaClientHandlers): Promise<void>;
   commit(offsets: ReadonlyArray<{ partition: PartitionKey; offset: string; metadata: string }>): Promise<void>;
   /** Committed offsets (−1 when none) with their metadata, by partitionId. */
   committed(keys: readonly PartitionKey[]): Promise<Map<string, CommittedOffset>>;
@@ -209,12 +209,12 @@ export async function checkBrokerCertificate(config: KafkaConfig, broker: string
   }
 }
 
-/** The kafkajs implementation of KafkaSource: a consumer group, a producer and an admin client. */
-export function createKafkaSource(
+/** The kafkajs implementation of KafkaClient: a consumer group, a producer and an admin client. */
+export function createKafkaClient(
   config: MonitorConfig["kafka"],
   log: Logger,
   options: { maxWaitTimeInMs?: number; maxRecordBytes?: number } = {},
-): KafkaSource {
+): KafkaClient {
   const clientConfig = kafkaClientConfig(config);
   const kafka = new Kafka(clientConfig);
   let mayRestart: (error: Error) => boolean = () => true;

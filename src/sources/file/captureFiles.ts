@@ -1,6 +1,6 @@
-import { openInputBytes, type InputBytes } from "../records/inputBytes.js";
-import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, recordText, type LineBytes } from "../records/lineSplitter.js";
-import type { SourceRecord } from "./Source.js";
+import { openInputBytes, type InputBytes } from "../../records/inputBytes.js";
+import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, recordText, type LineBytes } from "../../records/lineSplitter.js";
+import type { SourceRecord } from "../../records/SourceRecord.js";
 
 /** The one partition of a replay: files are read in the order given, as one sequence. */
 export const REPLAY_PARTITION = { topic: "replay", partition: 0 } as const;

@@ -1,4 +1,4 @@
-import type { PartitionCheckpoint } from "../windows/WindowManager.js";
+import type { PartitionCheckpoint } from "./restartLedger.js";
 
 /** Kafka's default offset.metadata.max.bytes. */
 export const MAX_METADATA_BYTES = 4096;

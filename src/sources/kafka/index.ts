@@ -1,0 +1,165 @@
+import { partitionId, type PartitionKey } from "../../records/SourceRecord.js";
+import type { Logger } from "../../telemetry/logger.js";
+import type { WindowManager } from "../../windows/WindowManager.js";
+import type { Source, SourceHandlers } from "../Source.js";
+import { decodeCheckpoint, encodeCheckpoint, repairCheckpoint } from "./checkpointCodec.js";
+import type { KafkaClient } from "./kafkaClient.js";
+import { checkpointOf, newLedger, restoreFromCheckpoint } from "./restartLedger.js";
+
+export interface KafkaSourceOptions {
+  /** kafka.idle_partition_seconds, in ms: a partition this long without records leaves the active ones. */
+  readonly idlePartitionMs: number;
+  /** kafkajs maxWaitTimeInMs: fetches at most ~5 of these apart count as continuous (see `quietMs`). */
+  readonly maxWaitMs: number;
+  /** The latest window end a plausible event time can reach now (eventTimePlausibility.ts): checkpoints past it are repaired. */
+  readonly plausibleCeilingMs: () => number;
+  /** A checkpoint was repaired (metrics). */
+  readonly onCheckpointRepaired?: () => void;
+}
+
+/** How often partition leaders are re-read (they move when brokers restart). */
+const LEADERS_REFRESH_MS = 60_000;
+
+/**
+ * A Kafka consumer group as a Source (docs/design-monitor.md): batches of the assigned partitions,
+ * commits at the first offset of each partition's oldest open window with the checkpoint metadata
+ * that makes reports after a restart identical, restore from those commits, and idleness.
+ *
+ * Idleness (kafka.idle_partition_seconds, idle_close_seconds) is measured in fetch-covered time:
+ * per partition, the time since its last record during which fetches from its leader kept
+ * succeeding (consecutive successful fetches at most 5 × maxWaitMs + 1 s apart). A stalled broker
+ * answers no fetch, so its partitions do not turn idle, and when it comes back no partition closes
+ * windows over another that simply could not be read.
+ */
+export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Logger): Source {
+  const assigned = new Map<string, PartitionKey>();
+  const quietMs = new Map<string, number>();
+  const lastRecordAt = new Map<string, number>();
+  const lastFetchAt = new Map<number, number>();
+  const fetchContinuityMs = 5 * o.maxWaitMs + 1_000;
+  let leaders = new Map<string, number>();
+  let leadersAt = 0;
+
+  const refreshLeaders = async (): Promise<void> => {
+    leadersAt = Date.now();
+    try {
+      leaders = await client.leaders([...assigned.values()]);
+    } catch (e) {
+      log.debug({ err: e }, "reading partition leaders failed; fetches from any broker count for every partition meanwhile");
+      leaders = new Map();
+    }
+  };
+
+  const onFetch = (nodeId: number): void => {
+    const now = Date.now();
+    const previous = lastFetchAt.get(nodeId);
+    lastFetchAt.set(nodeId, now);
+    if (previous === undefined || now - previous > fetchContinuityMs) return;
+    for (const id of assigned.keys()) {
+      const leader = leaders.get(id);
+      if (leader !== undefined && leader !== nodeId) continue;
+      const from = Math.max(previous, lastRecordAt.get(id) ?? previous);
+      if (now > from) quietMs.set(id, (quietMs.get(id) ?? 0) + (now - from));
+    }
+    if (now - leadersAt > LEADERS_REFRESH_MS && assigned.size > 0) void refreshLeaders();
+  };
+
+  return {
+    bounded: false,
+    history: newLedger,
+
+    start(h: SourceHandlers): Promise<void> {
+      return client.start({
+        onFetch,
+        onCrash: (e, restarting) => h.onCrash(e, restarting),
+        mayRestart: (e) => h.mayRestart(e),
+        onAssignment(keys) {
+          const ids = new Set(keys.map(partitionId));
+          for (const [id, key] of [...assigned]) {
+            if (ids.has(id)) continue;
+            assigned.delete(id);
+            quietMs.delete(id);
+            lastRecordAt.delete(id);
+            log.info({ topic: key.topic, partition: key.partition }, "partition revoked");
+          }
+          for (const key of keys) {
+            const id = partitionId(key);
+            if (assigned.has(id)) continue;
+            assigned.set(id, key);
+            quietMs.set(id, 0);
+          }
+          void refreshLeaders();
+          h.onAssignment(keys);
+        },
+        async onBatch(batch) {
+          const id = partitionId(batch.partition);
+          if (!assigned.has(id)) {
+            // a batch fetched before a rebalance took the partition away: its new owner reads it
+            log.debug({ topic: batch.partition.topic, partition: batch.partition.partition }, "batch of a partition no longer assigned: ignored");
+            return;
+          }
+          lastRecordAt.set(id, Date.now());
+          quietMs.set(id, 0);
+          const next = (BigInt(batch.lastOffset) + 1n).toString();
+          await h.onBatch({
+            partition: batch.partition,
+            records: batch.records,
+            next,
+            lag: Number(BigInt(batch.highWatermark) - BigInt(next)),
+            ...(batch.heartbeat === undefined ? {} : { heartbeat: batch.heartbeat }),
+          });
+        },
+      });
+    },
+
+    async restore(keys: readonly PartitionKey[], windows: WindowManager): Promise<void> {
+      if (keys.length === 0) return;
+      const committed = await client.committed(keys);
+      const ceiling = o.plausibleCeilingMs();
+      for (const key of keys) {
+        const c = committed.get(partitionId(key));
+        const decoded = decodeCheckpoint(c?.metadata);
+        if (decoded === undefined) {
+          if (c?.metadata !== undefined && c.metadata !== null && c.metadata !== "")
+            log.warn(
+              { topic: key.topic, partition: key.partition, offset: c.offset },
+              "commit metadata is not a dqstream checkpoint: the partition starts fresh from its committed offset",
+            );
+          windows.dropPartition(key);
+          continue;
+        }
+        const { checkpoint, repaired } = repairCheckpoint(decoded, ceiling);
+        if (repaired.length > 0) {
+          o.onCheckpointRepaired?.();
+          log.warn(
+            { topic: key.topic, partition: key.partition, offset: c?.offset, repaired },
+            "commit metadata holds implausible times: repaired, not trusted",
+          );
+        }
+        restoreFromCheckpoint(windows, key, checkpoint, c?.offset);
+        log.info({ topic: key.topic, partition: key.partition, offset: c?.offset, checkpoint: c?.metadata }, "partition restored from its commit");
+      }
+    },
+
+    async commit(progress, windows: WindowManager): Promise<void> {
+      const offsets = progress.map(({ partition, next }) => {
+        const { offset, checkpoint } = checkpointOf(windows, partition, next);
+        return { partition, offset, metadata: encodeCheckpoint(checkpoint) };
+      });
+      await client.commit(offsets);
+    },
+
+    activePartitions(): PartitionKey[] | undefined {
+      const keys = [...assigned.entries()].filter(([id]) => (quietMs.get(id) ?? 0) < o.idlePartitionMs).map(([, k]) => k);
+      return keys.length > 0 ? keys : undefined;
+    },
+
+    quietFor(ms: number): boolean {
+      return assigned.size > 0 && [...assigned.keys()].every((id) => (quietMs.get(id) ?? 0) >= ms);
+    },
+
+    pause: () => client.pause(),
+    stop: () => client.stop(),
+    close: () => client.disconnect(),
+  };
+}
