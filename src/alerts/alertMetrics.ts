@@ -1,5 +1,5 @@
-import { Counter, type Registry } from "prom-client";
-import { FAILURE_REASONS, type FailureReason } from "./deliveryQueue.js";
+import { Counter, Gauge, type Registry } from "prom-client";
+import { FAILURE_REASONS, type DeliveryMetrics, type FailureReason } from "../delivery/deliveryMetrics.js";
 import type { TransitionType } from "./lifecycle.js";
 
 const TRANSITION_TYPES: readonly TransitionType[] = ["open", "repeat", "resolved"];
@@ -13,6 +13,8 @@ export class AlertMetrics {
   readonly #events: Counter<"type">;
   readonly #sent: Counter<"channel">;
   readonly #failed: Counter<"channel" | "reason">;
+  readonly #retried: Counter<"channel">;
+  readonly #queued: Gauge<"channel">;
 
   constructor(registry?: Registry) {
     const registers = registry === undefined ? [] : [registry];
@@ -34,6 +36,18 @@ export class AlertMetrics {
       labelNames: ["channel", "reason"],
       registers,
     });
+    this.#retried = new Counter({
+      name: "dqstream_alerts_retried_total",
+      help: "Alert events whose delivery attempt failed and is tried again, by channel (one event may count several times).",
+      labelNames: ["channel"],
+      registers,
+    });
+    this.#queued = new Gauge({
+      name: "dqstream_alerts_queued",
+      help: "Alerts waiting for their channel, by channel (webhooks: events; kafka: windows' batches of events).",
+      labelNames: ["channel"],
+      registers,
+    });
     for (const type of TRANSITION_TYPES) this.#events.inc({ type }, 0);
   }
 
@@ -41,6 +55,21 @@ export class AlertMetrics {
   channel(channel: string): void {
     this.#sent.inc({ channel }, 0);
     for (const reason of FAILURE_REASONS) this.#failed.inc({ channel, reason }, 0);
+    this.#retried.inc({ channel }, 0);
+    this.#queued.set({ channel }, 0);
+  }
+
+  /** The channel's delivery outcomes, in events, for its DeliveryQueue (src/delivery/). */
+  forChannel(channel: string): DeliveryMetrics {
+    this.channel(channel);
+    return {
+      delivered: (n) => this.sent(channel, n),
+      retried: (n) => {
+        if (n > 0) this.#retried.inc({ channel }, n);
+      },
+      failed: (reason, n) => this.failed(channel, reason, n),
+      queued: (depth) => this.#queued.set({ channel }, depth),
+    };
   }
 
   event(type: TransitionType): void {

@@ -4,7 +4,7 @@ import type { Logger } from "../telemetry/logger.js";
 import type { AlertChannel } from "./AlertChannel.js";
 import type { AlertEvent } from "./alertEvent.js";
 import type { AlertMetrics } from "./alertMetrics.js";
-import { DeliveryQueue, type Attempt } from "./deliveryQueue.js";
+import { DeliveryQueue, takeOne, type Attempt } from "../delivery/deliveryQueue.js";
 
 export type KafkaSend = (topic: string, messages: readonly OutgoingMessage[]) => Promise<void>;
 
@@ -29,12 +29,10 @@ export function alertMessage(event: AlertEvent): OutgoingMessage & { readonly va
  * one send per window, keyed by fingerprint: one fingerprint's events land on one partition in
  * order, and a compacted topic keeps each fingerprint's latest state (`resolved` included, so a
  * reader of a compacted topic sees which alerts are open). kafkajs retries within a send; a send
- * that still fails is retried by the DeliveryQueue with backoff.
+ * that still fails is retried by the DeliveryQueue (src/delivery/) with backoff.
  */
 export function kafkaChannel(config: KafkaAlertsConfig, send: KafkaSend, metrics: AlertMetrics, log: Logger): AlertChannel {
   const name = "kafka";
-  metrics.channel(name);
-
   const deliver = async (item: Item, stop: AbortSignal): Promise<Attempt> => {
     // kafkaSend takes no signal: on close, stop waiting for it (its outcome is then not counted)
     if (stop.aborted) return { ok: false, retryable: false, detail: "aborted: the run ended" };
@@ -54,24 +52,35 @@ export function kafkaChannel(config: KafkaAlertsConfig, send: KafkaSend, metrics
     }
   };
 
-  const queue = new DeliveryQueue<Item>(config, deliver, {
-    delivered: (item, attempts) => {
-      metrics.sent(name, item.events.length);
-      log.debug({ channel: name, topic: config.topic, events: item.events.length, attempts }, "alerts produced");
-    },
-    failed: (item, reason, detail) => {
-      metrics.failed(name, reason, item.events.length);
-      log.warn({ channel: name, topic: config.topic, fingerprints: item.events.map((e) => e.fingerprint), reason, detail }, "alerts not produced");
-    },
-    retrying: (_item, attempt, detail, delayMs) => {
-      log.debug({ channel: name, topic: config.topic, attempt, detail, delay_ms: delayMs }, "producing alerts failed, retrying");
+  const failed = (item: Item, reason: string, detail: string): void => {
+    log.warn({ channel: name, topic: config.topic, fingerprints: item.events.map((e) => e.fingerprint), reason, detail }, "alerts not produced");
+  };
+  const queue = new DeliveryQueue<Item, Item>({
+    policy: config,
+    maxQueued: config.max_queued_events,
+    deliver,
+    take: takeOne,
+    batchUnits: (item) => item.events.length,
+    units: (item) => item.events.length,
+    metrics: metrics.forChannel(name),
+    hooks: {
+      delivered: (item, attempts) => {
+        log.debug({ channel: name, topic: config.topic, events: item.events.length, attempts }, "alerts produced");
+      },
+      failed: (item, reason, detail) => failed(item, reason, detail),
+      dropped: (items, reason, detail) => {
+        for (const item of items) failed(item, reason, detail);
+      },
+      retrying: (_item, attempt, detail, delayMs) => {
+        log.debug({ channel: name, topic: config.topic, attempt, detail, delay_ms: delayMs }, "producing alerts failed, retrying");
+      },
     },
   });
 
   return {
     name,
     send(events) {
-      if (events.length > 0) queue.push({ events, messages: events.map(alertMessage) });
+      if (events.length > 0) queue.push([{ events, messages: events.map(alertMessage) }]);
     },
     close: (timeoutMs) => queue.close(timeoutMs),
   };

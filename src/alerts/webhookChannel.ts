@@ -4,7 +4,7 @@ import { secrets } from "../telemetry/redaction.js";
 import type { AlertChannel } from "./AlertChannel.js";
 import { slackMessage, type AlertEvent } from "./alertEvent.js";
 import type { AlertMetrics } from "./alertMetrics.js";
-import { DeliveryQueue, type Attempt } from "./deliveryQueue.js";
+import { DeliveryQueue, takeOne, type Attempt } from "../delivery/deliveryQueue.js";
 
 interface Item {
   readonly event: AlertEvent;
@@ -44,8 +44,6 @@ export function webhookChannel(config: WebhookConfig, index: number, metrics: Al
     ...(authorization === undefined || configured ? {} : { authorization }),
     ...config.headers,
   };
-  metrics.channel(name);
-
   const deliver = async (item: Item, stop: AbortSignal): Promise<Attempt> => {
     try {
       const res = await fetch(url, {
@@ -64,24 +62,34 @@ export function webhookChannel(config: WebhookConfig, index: number, metrics: Al
     }
   };
 
-  const queue = new DeliveryQueue<Item>(config, deliver, {
-    delivered: (item, attempts) => {
-      metrics.sent(name);
-      log.debug({ channel: name, origin, fingerprint: item.event.fingerprint, type: item.event.type, attempts }, "alert delivered");
-    },
-    failed: (item, reason, detail) => {
-      metrics.failed(name, reason);
-      log.warn({ channel: name, origin, fingerprint: item.event.fingerprint, type: item.event.type, reason, detail }, "alert not delivered");
-    },
-    retrying: (item, attempt, detail, delayMs) => {
-      log.debug({ channel: name, origin, fingerprint: item.event.fingerprint, attempt, detail, delay_ms: delayMs }, "alert delivery failed, retrying");
+  const failed = (item: Item, reason: string, detail: string): void => {
+    log.warn({ channel: name, origin, fingerprint: item.event.fingerprint, type: item.event.type, reason, detail }, "alert not delivered");
+  };
+  const queue = new DeliveryQueue<Item, Item>({
+    policy: config,
+    maxQueued: config.max_queued_events,
+    deliver,
+    take: takeOne,
+    batchUnits: () => 1,
+    metrics: metrics.forChannel(name),
+    hooks: {
+      delivered: (item, attempts) => {
+        log.debug({ channel: name, origin, fingerprint: item.event.fingerprint, type: item.event.type, attempts }, "alert delivered");
+      },
+      failed: (item, reason, detail) => failed(item, reason, detail),
+      dropped: (items, reason, detail) => {
+        for (const item of items) failed(item, reason, detail);
+      },
+      retrying: (item, attempt, detail, delayMs) => {
+        log.debug({ channel: name, origin, fingerprint: item.event.fingerprint, attempt, detail, delay_ms: delayMs }, "alert delivery failed, retrying");
+      },
     },
   });
 
   return {
     name,
     send(events) {
-      for (const event of events) queue.push({ event, body: JSON.stringify(config.format === "slack" ? slackMessage(event) : event) });
+      queue.push(events.map((event) => ({ event, body: JSON.stringify(config.format === "slack" ? slackMessage(event) : event) })));
     },
     close: (timeoutMs) => queue.close(timeoutMs),
   };

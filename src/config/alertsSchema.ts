@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { backoffInOrder, retryPolicyFields } from "../delivery/schema.js";
 
 /**
  * The `alerts` section: when a violation becomes an alert (lifecycle) and where alerts go
@@ -18,21 +19,19 @@ const HttpUrl = z.string().refine(
   { error: "expected an http:// or https:// URL with a host" },
 );
 
-/** Retrying delivery to one destination; delays double from `backoff_initial_ms` up to `backoff_max_ms`, with jitter. */
+/** Retrying delivery to one destination (src/delivery/schema.ts); the queue bound is counted in alerts. */
 const deliveryFields = {
-  /** Attempts per alert, the first included; after the last one the alert is counted as failed and logged. */
-  max_attempts: z.number().int().min(1).max(100).default(5),
-  backoff_initial_ms: z.number().int().min(1).max(600_000).default(500),
-  backoff_max_ms: z.number().int().min(1).max(3_600_000).default(30_000),
+  ...retryPolicyFields({
+    max_attempts: 5,
+    backoff_initial_ms: 500,
+    backoff_max_ms: 30_000,
+    max_attempts_limit: 100,
+    backoff_initial_ms_limit: 600_000,
+    backoff_max_ms_limit: 3_600_000,
+  }),
   /** Alerts waiting for this destination; when full, the oldest waiting one is dropped and counted as failed. */
   max_queued_events: z.number().int().min(1).max(1_000_000).default(1_000),
 };
-
-const backoffInOrder = <T extends { backoff_initial_ms: number; backoff_max_ms: number }>(s: z.ZodType<T>) =>
-  s.refine((d) => d.backoff_initial_ms <= d.backoff_max_ms, {
-    message: "backoff_initial_ms must not exceed backoff_max_ms",
-    path: ["backoff_initial_ms"],
-  });
 
 export const WebhookSchema = backoffInOrder(
   z.strictObject({

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { retryPolicyFields } from "../delivery/schema.js";
 import { FilePath } from "./pathSchema.js";
 
 /**
@@ -87,11 +88,18 @@ export const CloudWatchSchema = z
     endpoint_url: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional(),
     /** One PutMetricData attempt is abandoned after this long (default 5000). */
     request_timeout_ms: z.number().int().min(100).max(120_000).default(5_000),
-    /** Attempts per request, the first included, on throttling, 5xx, timeouts and network errors (default 5). */
-    max_attempts: z.number().int().min(1).max(20).default(5),
-    /** Backoff before retry n is uniform in [0, min(retry_max_delay_ms, retry_base_delay_ms·2^n)] ("full jitter"). */
-    retry_base_delay_ms: z.number().int().min(1).max(60_000).default(200),
-    retry_max_delay_ms: z.number().int().min(1).max(600_000).default(20_000),
+    /**
+     * Attempts per request, the first included, on throttling, 5xx, timeouts and network errors;
+     * the backoff before retry n is uniform in [0, min(backoff_max_ms, backoff_initial_ms·2^(n-1))) (src/delivery/).
+     */
+    ...retryPolicyFields({
+      max_attempts: 5,
+      backoff_initial_ms: 200,
+      backoff_max_ms: 20_000,
+      max_attempts_limit: 20,
+      backoff_initial_ms_limit: 60_000,
+      backoff_max_ms_limit: 600_000,
+    }),
     /** Datums waiting to be sent; beyond this the oldest are dropped and counted (default 100000, ~ 40 MB). */
     queue_max_datums: z.number().int().min(1_000).max(10_000_000).default(100_000),
     /** On shutdown, keep sending the queue for at most this long; what is left is dropped and counted (default 10000). */
@@ -100,9 +108,9 @@ export const CloudWatchSchema = z
     /** `dqstream alarms` settings. */
     alarms: AlarmsSchema.default({ name_prefix: "dqstream-", evaluation_periods: 1, ok_actions: false }),
   })
-  .refine((c) => c.retry_base_delay_ms <= c.retry_max_delay_ms, {
-    message: "retry_base_delay_ms must not exceed retry_max_delay_ms",
-    path: ["retry_base_delay_ms"],
+  .refine((c) => c.backoff_initial_ms <= c.backoff_max_ms, {
+    message: "backoff_initial_ms must not exceed backoff_max_ms",
+    path: ["backoff_initial_ms"],
   })
   .refine((c) => c.alarms.datapoints_to_alarm === undefined || c.alarms.datapoints_to_alarm <= c.alarms.evaluation_periods, {
     message: "datapoints_to_alarm must not exceed evaluation_periods",

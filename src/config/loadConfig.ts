@@ -4,6 +4,7 @@ import { Parser as YamlParser, parse as parseYaml } from "yaml";
 import type * as z from "zod";
 import { jsonPath } from "../formats/jsonFile.js";
 import { DqstreamError } from "../errors/DqstreamError.js";
+import { renamedKeyMessage } from "./renamedKeys.js";
 
 /** A configuration problem: names where (file, flag or variable), the key and what is expected. */
 export class ConfigError extends DqstreamError {
@@ -148,7 +149,12 @@ export function validateConfig<S extends z.ZodType>(schema: S, value: unknown, o
   if (r.success) return r.data;
   const lines = r.error.issues.slice(0, 5).map((i) => {
     if (i.code === "unrecognized_keys") {
-      return i.keys.map((k) => `${origin([...i.path, k])}: unknown key ${jsonPath([...i.path, k]).slice(2)}`).join("; ");
+      return i.keys
+        .map((k) => {
+          const key = jsonPath([...i.path, k]).slice(2);
+          return `${origin([...i.path, k])}: ${renamedKeyMessage(key) ?? `unknown key ${key}`}`;
+        })
+        .join("; ");
     }
     const key = jsonPath(i.path).slice(2) || "(top level)";
     return `${origin(i.path)}: ${key}: ${i.message}`;

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { backoffDelayMs } from "../alerts/deliveryQueue.js";
+import { backoffDelayMs, type RetryPolicy } from "../delivery/retryPolicy.js";
 import type { BlockingDestination, MonitorMetrics } from "../telemetry/metrics.js";
 import type { Logger } from "../telemetry/logger.js";
 
-/** Delays between attempts while blocked: 0.5 s doubling to 30 s, with jitter. */
 /** Longest wait without a heartbeat (kafkajs sends one only when heartbeat_interval_ms has passed). */
 const HEARTBEAT_SLICE_MS = 1_000;
 
-const POLICY = { max_attempts: Number.POSITIVE_INFINITY, backoff_initial_ms: 500, backoff_max_ms: 30_000, max_queued_events: 1 };
+/** Delays between attempts while blocked: up to 0.5 s doubling to 30 s, full jitter (src/delivery/retryPolicy.ts); no attempt limit. */
+const POLICY: RetryPolicy = { max_attempts: Number.POSITIVE_INFINITY, backoff_initial_ms: 500, backoff_max_ms: 30_000 };
 
 export interface UntilDeliveredOptions {
   readonly destination: BlockingDestination;

@@ -4,10 +4,10 @@ import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { toAlertEvent, type AlertEvent } from "../../src/alerts/alertEvent.js";
 import { AlertMetrics } from "../../src/alerts/alertMetrics.js";
-import { backoffDelayMs } from "../../src/alerts/deliveryQueue.js";
 import { advance, initialState } from "../../src/alerts/lifecycle.js";
 import { retryAfterMs, webhookChannel } from "../../src/alerts/webhookChannel.js";
 import { WebhookSchema } from "../../src/config/alertsSchema.js";
+import { backoffDelayMs } from "../../src/delivery/retryPolicy.js";
 import { createLogger } from "../../src/telemetry/logger.js";
 import { lifecycle, w } from "./support.js";
 import { startWebhookServer, type Answer, type WebhookServer } from "./webhookServer.js";
@@ -165,10 +165,12 @@ describe("webhook channel", () => {
 describe("delivery timing rules", () => {
   const policy = { max_attempts: 10, backoff_initial_ms: 100, backoff_max_ms: 1_000, max_queued_events: 10 };
 
-  it("backoff doubles per attempt with half of it jittered, capped at backoff_max_ms", () => {
-    expect([1, 2, 3, 4, 5].map((a) => backoffDelayMs(policy, a, () => 0))).toEqual([50, 100, 200, 400, 500]);
-    expect([1, 2, 3, 4, 5].map((a) => backoffDelayMs(policy, a, () => 1))).toEqual([100, 200, 400, 800, 1_000]);
-    expect(backoffDelayMs(policy, 60, () => 0.5)).toBe(750);
+  // 0.3: full jitter (src/delivery/retryPolicy.ts), floor(random · min(backoff_max_ms, backoff_initial_ms · 2^(attempt−1)));
+  // 0.2 had equal jitter (half fixed, half random)
+  it("backoff is uniform below a cap doubling per attempt up to backoff_max_ms (full jitter)", () => {
+    expect([1, 2, 3, 4, 5].map((a) => backoffDelayMs(policy, a, () => 0))).toEqual([0, 0, 0, 0, 0]);
+    expect([1, 2, 3, 4, 5].map((a) => backoffDelayMs(policy, a, () => 0.999))).toEqual([99, 199, 399, 799, 999]);
+    expect(backoffDelayMs(policy, 60, () => 0.5)).toBe(500);
   });
 
   it("Retry-After raises the delay, up to backoff_max_ms", () => {

@@ -1,5 +1,5 @@
 import type { Datum } from "./datums.js";
-import { Deque } from "./deque.js";
+import { Deque } from "../../delivery/deque.js";
 import { datumBytes, envelopeBytes, PUT_METRIC_DATA_LIMITS, type PutMetricDataLimits } from "./limits.js";
 
 /** One PutMetricData request's content: datums of one namespace, within the request limits. */

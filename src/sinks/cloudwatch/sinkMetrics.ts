@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from "prom-client";
+import type { DeliveryMetrics, FailureReason } from "../../delivery/deliveryMetrics.js";
 
 /** Why datums never reached CloudWatch: the `reason` label of dqstream_cloudwatch_datums_dropped_total. */
 export const DROP_REASONS = [
@@ -20,14 +21,18 @@ export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
  * The CloudWatch and EMF sinks' Prometheus metrics, on the monitor's registry when there is one
  * (replay has none: a private registry then, still read by the sinks' logs and tests). A metric
  * already registered under the same name (a second pipeline on one registry) is reused, not
- * registered twice. Totals are also kept as plain numbers for the close-time log line.
+ * registered twice. Totals are also kept as plain numbers for the close-time log line. As the
+ * publisher's DeliveryMetrics (src/delivery/) it counts datums; the delivery reason
+ * `attempts_exhausted` keeps its 0.2 label `retries_exhausted` here, so dashboards and alarms on
+ * dqstream_cloudwatch_datums_dropped_total still match.
  */
-export class CloudWatchSinkMetrics {
+export class CloudWatchSinkMetrics implements DeliveryMetrics {
   readonly registry: Registry;
   readonly #sent: Counter;
   readonly #dropped: Counter<"reason">;
   readonly #requests: Counter<"outcome">;
   readonly #queue: Gauge;
+  readonly #retried: Counter;
   readonly #emfEvents: Counter;
   readonly #emfErrors: Counter;
   sentTotal = 0;
@@ -40,6 +45,7 @@ export class CloudWatchSinkMetrics {
     this.#dropped = counter(r, "dqstream_cloudwatch_datums_dropped_total", `Datums given up, by reason (${DROP_REASONS.join(", ")}).`, ["reason"]);
     for (const reason of DROP_REASONS) this.#dropped.inc({ reason }, 0);
     this.#requests = counter(r, "dqstream_cloudwatch_requests_total", `PutMetricData attempts, by outcome (${REQUEST_OUTCOMES.join(", ")}).`, ["outcome"]);
+    this.#retried = counter(r, "dqstream_cloudwatch_datums_retried_total", "Datums of failed PutMetricData attempts that are tried again.", []);
     this.#queue = gauge(r, "dqstream_cloudwatch_queue_datums", "Datums waiting to be sent to CloudWatch.");
     this.#emfEvents = counter(r, "dqstream_emf_events_written_total", "Embedded Metric Format log events written.", []);
     this.#emfErrors = counter(
@@ -59,6 +65,18 @@ export class CloudWatchSinkMetrics {
     if (n <= 0) return;
     this.droppedTotal[reason] += n;
     this.#dropped.inc({ reason }, n);
+  }
+
+  delivered(n: number): void {
+    this.sent(n);
+  }
+
+  retried(n: number): void {
+    if (n > 0) this.#retried.inc(n);
+  }
+
+  failed(reason: FailureReason, n: number): void {
+    this.dropped(reason === "attempts_exhausted" ? "retries_exhausted" : reason, n);
   }
 
   request(outcome: RequestOutcome): void {

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { CloudWatchCallError, classifyError, type PutMetricDataApi } from "../../../src/sinks/cloudwatch/api.js";
 import type { Batch } from "../../../src/sinks/cloudwatch/batching.js";
 import type { Datum } from "../../../src/sinks/cloudwatch/datums.js";
-import { backoffMs, CloudWatchPublisher, type PublisherOptions } from "../../../src/sinks/cloudwatch/publisher.js";
+import { backoffDelayMs } from "../../../src/delivery/retryPolicy.js";
+import { CloudWatchPublisher, type PublisherOptions } from "../../../src/sinks/cloudwatch/publisher.js";
 import { CloudWatchSinkMetrics } from "../../../src/sinks/cloudwatch/sinkMetrics.js";
 import { silentLogger } from "../../../src/telemetry/logger.js";
 
@@ -52,9 +53,7 @@ function harness(api: PutMetricDataApi, over: Partial<PublisherOptions> = {}): H
     api,
     metrics,
     log: silentLogger(),
-    maxAttempts: 4,
-    retryBaseDelayMs: 100,
-    retryMaxDelayMs: 1_000,
+    retry: { max_attempts: 4, backoff_initial_ms: 100, backoff_max_ms: 1_000 },
     requestTimeoutMs: 5_000,
     queueMaxDatums: 10_000,
     closeTimeoutMs: 5_000,
@@ -75,7 +74,10 @@ async function counter(registry: Registry, name: string, labels: Record<string, 
 const throttled = (): CloudWatchCallError => new CloudWatchCallError("throttled", "Throttling: Rate exceeded", 400);
 const server = (): CloudWatchCallError => new CloudWatchCallError("server", "InternalServiceError", 503);
 
-describe("backoffMs (full jitter)", () => {
+describe("the publisher's backoff (full jitter, src/delivery/retryPolicy.ts)", () => {
+  const backoffMs = (n: number, baseMs: number, maxMs: number, random: () => number): number =>
+    backoffDelayMs({ max_attempts: 10, backoff_initial_ms: baseMs, backoff_max_ms: maxMs }, n, random);
+
   it("is uniform below min(max, base·2^(n-1))", () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, 100, 1_000, () => 0.999))).toEqual([99, 199, 399, 799, 999, 999]);
     expect(backoffMs(3, 100, 1_000, () => 0)).toBe(0);
