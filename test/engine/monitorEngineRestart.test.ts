@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { MonitorEngine } from "../../src/engine/MonitorEngine.js";
 import { decodeCheckpoint, encodeCheckpoint, MAX_METADATA_BYTES } from "../../src/engine/runMonitor.js";
-import type { FeatureLayout } from "../../src/records/captureRecord.js";
+import type { FeatureLayout } from "../../src/records/featureRow.js";
+import { sagemakerCaptureDecoder } from "../../src/records/decoders/sagemakerCapture/index.js";
 import { toStatistics } from "../../src/profiles/toStatistics.js";
 import type { PartitionKey, SourceRecord } from "../../src/sources/Source.js";
 import { WindowManager, type ClosedWindow } from "../../src/windows/WindowManager.js";
@@ -42,7 +43,12 @@ function records(seed: number, n: number): SourceRecord[] {
 }
 
 function engine(): MonitorEngine {
-  return new MonitorEngine({ windows: new WindowManager({ windowMs: W, allowedLatenessMs: 30_000 }), layout: LAYOUT, fallbackToSourceTimestamp: false });
+  return new MonitorEngine({
+    decoder: sagemakerCaptureDecoder,
+    windows: new WindowManager({ windowMs: W, allowedLatenessMs: 30_000 }),
+    layout: LAYOUT,
+    fallbackToSourceTimestamp: false,
+  });
 }
 
 function bytes(w: ClosedWindow): string {
