@@ -18,13 +18,13 @@ export type FeatureRow = Record<string, RawValue>;
  * rows it builds from JSON objects; rows without such keys have none. A WeakMap, so a row carries
  * nothing extra and the mark goes with the row.
  */
-const objectKeys = new WeakMap<FeatureRow, ReadonlySet<string>>();
+const objectKeys = new WeakMap<FeatureRow, ReadonlySet<string> | "all">();
 
-export function objectKeysOf(row: FeatureRow): ReadonlySet<string> | undefined {
+export function objectKeysOf(row: FeatureRow): ReadonlySet<string> | "all" | undefined {
   return objectKeys.get(row);
 }
 
-/** Marks `keys` of `row` as JSON object keys; the set is held, not copied (it may still grow). */
-export function markObjectKeys(row: FeatureRow, keys: ReadonlySet<string>): void {
+/** Marks `keys` of `row` (or all its names) as JSON object keys; a set is held, not copied (it may still grow). */
+export function markObjectKeys(row: FeatureRow, keys: ReadonlySet<string> | "all"): void {
   objectKeys.set(row, keys);
 }

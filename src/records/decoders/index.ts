@@ -1,10 +1,12 @@
 import * as z from "zod";
 import type { RecordDecoder, RecordDecoderDefinition } from "../RecordDecoder.js";
+import { flatJson } from "./flatJson/index.js";
 import { sagemakerCapture } from "./sagemakerCapture/index.js";
 
 /** The record formats, by their `record_format` name (each definition's `name`); one line per decoder. */
 export const RECORD_DECODERS: Readonly<Record<string, RecordDecoderDefinition>> = {
   sagemaker_capture: sagemakerCapture,
+  flat_json: flatJson,
 };
 
 export const DEFAULT_RECORD_FORMAT = "sagemaker_capture";
