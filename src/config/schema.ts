@@ -3,6 +3,7 @@ import { AlertsSchema } from "./alertsSchema.js";
 import { CloudWatchSchema } from "./cloudwatchSchema.js";
 import { FilePath } from "./pathSchema.js";
 import { JSON_COLUMN_MATCHINGS } from "../profiles/alignKeyedColumns.js";
+import { RecordFormatSchema } from "../records/decoders/index.js";
 import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, REPORT_FOLDER_TIMES } from "../windows/tumblingWindows.js";
 
 /**
@@ -50,6 +51,8 @@ export const RunConfigSchema = z.strictObject({
     constraints: FilePath,
   }),
   reports_dir: FilePath,
+  /** How records are read: the decoders of src/records/decoders/ (docs/monitoring.md, Input formats). */
+  record_format: RecordFormatSchema,
   /**
    * Which time names a window's report folder `YYYY/MM/DD/HH[/mm]`: its end, as SageMaker's
    * executions do (the window 00:00–01:00 reports under …/01), or its start.

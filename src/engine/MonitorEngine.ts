@@ -1,13 +1,5 @@
-import {
-  captureRows,
-  objectKeysOf,
-  inferenceTimeMs,
-  isShadowTraffic,
-  parseCaptureRecord,
-  type CaptureRecord,
-  type FeatureLayout,
-  type FeatureRow,
-} from "../records/captureRecord.js";
+import { objectKeysOf, type FeatureLayout, type FeatureRow } from "../records/featureRow.js";
+import type { RecordDecoder } from "../records/RecordDecoder.js";
 import type { DeadLetter } from "../sinks/DeadLetterSink.js";
 import { formatPosition, partitionId, type PartitionKey, type SourceRecord } from "../records/SourceRecord.js";
 import { confirms, judgeEventTime, unconfirmedDetail, type PlausibilityOptions } from "../windows/eventTimePlausibility.js";
@@ -18,8 +10,10 @@ import type { PreprocessContext, Preprocessor } from "../hooks/Preprocessor.js";
 
 export interface MonitorEngineOptions {
   readonly windows: WindowManager;
+  /** The record format (`record_format`): record text → record, event time, skip, rows. */
+  readonly decoder: RecordDecoder;
   readonly layout: FeatureLayout;
-  /** When a record has no usable inferenceTime, use the source's timestamp (if it has one). */
+  /** When a record carries no usable event time, use the source's timestamp (if it has one). */
   readonly fallbackToSourceTimestamp: boolean;
   /** When an event time is implausible (eventTimePlausibility.ts); default: 1 h ahead, no confirmation. */
   readonly plausibility?: PlausibilityOptions;
@@ -35,18 +29,21 @@ export interface BatchResult {
   deadLetters: DeadLetter[];
 }
 
-/** Reasons for skipped records (counted, not dead-lettered: they are ignored on purpose). */
-export const SKIP_SHADOW = "shadow traffic";
+/**
+ * Reason of a record the preprocess hook dropped: counted as skipped, not dead-lettered (ignored
+ * on purpose, as the decoder's skip reasons).
+ */
 export const SKIP_DROPPED = "dropped by preprocessor";
 /** Reason of a record whose event time is implausible (eventTimePlausibility.ts). */
 export const IMPLAUSIBLE_EVENT_TIME = "implausible event time";
 
 const DEFAULT_PLAUSIBILITY: PlausibilityOptions = { maxAheadMs: 3_600_000, confirmJumps: false };
 
-/** A parsed record with its event time. */
+/** A decoded record with its event time. */
 interface Timed {
   source: SourceRecord;
-  record: CaptureRecord;
+  /** What the decoder made of `source.value`. */
+  record: unknown;
   eventMs: number;
 }
 
@@ -68,11 +65,12 @@ const slot = (i: number): number => 2 * i + 1;
  * position order. The outcome depends only on each partition's record sequence (see
  * WindowManager), not on batch boundaries.
  *
- * Per record: bytes that are not a readable record (too long, not UTF-8) → dead letter; parse →
- * shadow traffic (counted as skipped where late and malformed records are) → event time
- * (inferenceTime, else the source timestamp if allowed) → plausible? (else dead letter; in
- * replay a jump may wait for the next record to confirm it) → late? → its window → rows
- * (preprocess hook, or the payload decoded by the baseline layout) → the window's profile.
+ * Per record: bytes that are not a readable record (too long, not UTF-8) → dead letter; decode
+ * (the RecordDecoder of `record_format`) → skipped on purpose, e.g. shadow traffic (counted as
+ * skipped where late and malformed records are) → event time (the record's, else the source
+ * timestamp if allowed) → plausible? (else dead letter; in replay a jump may wait for the next
+ * record to confirm it) → late? → its window → rows (preprocess hook, or the decoder's by the
+ * baseline layout) → the window's profile.
  * Nothing is dropped silently: every record is counted in some window's counts, and those not
  * counted in statistics go to the dead letters.
  */
@@ -108,7 +106,7 @@ export class MonitorEngine {
       letters[at] = deadLetter(s, reason, detail);
     };
 
-    // Phase 1, in order: parse, event time, lateness, window. A record re-read after a restart
+    // Phase 1, in order: decode, event time, lateness, window. A record re-read after a restart
     // and already counted in a window reported before it is skipped silently (the `…IsReread`
     // and `isReread` tests; docs/design-monitor.md).
     const timed = (t: Timed, at: number): void => {
@@ -136,6 +134,7 @@ export class MonitorEngine {
       pending.push({ ...t, slot: at, window });
     };
 
+    const decoder = this.#o.decoder;
     for (const [i, s] of batch.entries()) {
       const state = wm.partition(s.partition);
       const at = s.position;
@@ -145,33 +144,27 @@ export class MonitorEngine {
         dead(slot(i), s, wm.attributionTarget(state), s.unreadable.reason, s.unreadable.detail);
         continue;
       }
-      const parsed = parseCaptureRecord(s.value);
-      if (!parsed.ok) {
+      const decoded = decoder.decode(s.value);
+      if (!decoded.ok) {
         if (wm.attributionIsReread(state, at)) continue;
-        dead(slot(i), s, wm.attributionTarget(state), parsed.reason, parsed.detail);
+        dead(slot(i), s, wm.attributionTarget(state), decoded.reason, decoded.detail);
         continue;
       }
-      const record = parsed.value;
-      if (isShadowTraffic(record)) {
+      const record = decoded.value;
+      const skip = decoder.skipReason(record);
+      if (skip !== undefined) {
         // ignored on purpose, counted where the partition's other uncounted records are
         if (wm.attributionIsReread(state, at)) continue;
         const w = wm.attributionTarget(state);
-        bump(w.counts.skipped, SKIP_SHADOW);
+        bump(w.counts.skipped, skip);
         wm.touch(w, at);
         continue;
       }
-      let eventMs = inferenceTimeMs(record);
+      let eventMs = decoder.eventTimeMs(record);
       if (eventMs === undefined && this.#o.fallbackToSourceTimestamp && s.timestampMs !== undefined) eventMs = s.timestampMs;
       if (eventMs === undefined) {
         if (wm.attributionIsReread(state, at)) continue;
-        const t = record.eventMetadata?.inferenceTime;
-        dead(
-          slot(i),
-          s,
-          wm.attributionTarget(state),
-          "missing event time",
-          t === undefined ? "no eventMetadata.inferenceTime and no source timestamp" : `unparsable eventMetadata.inferenceTime ${JSON.stringify(t)}`,
-        );
+        dead(slot(i), s, wm.attributionTarget(state), "missing event time", decoder.missingEventTimeDetail(record));
         continue;
       }
       const id = partitionId(s.partition);
@@ -206,7 +199,7 @@ export class MonitorEngine {
     return { closed: wm.closeReady(active), deadLetters };
   }
 
-  /** Phases 2 and 3: rows, by the hook (one round trip per batch) or by the baseline layout; then, in order, counts. */
+  /** Phases 2 and 3: rows, by the hook (one round trip per batch) or the decoder; then, in order, counts. */
   async #count(pending: readonly Pending[], letters: Array<DeadLetter | undefined>): Promise<void> {
     const rows = await this.#rows(pending);
     pending.forEach((p, i) => {
@@ -228,7 +221,7 @@ export class MonitorEngine {
       }
       counts.records++;
       counts.items += r.rows.length;
-      // JSON object keys are matched to the baseline at close (alignKeyedColumns); a preprocess
+      // JSON object keys (marked by the decoder) are matched to the baseline at close (alignKeyedColumns); a preprocess
       // hook's rows are matched by name, its contract (docs/monitoring.md, Hooks)
       for (const row of r.rows) p.window.profile.addObjectRow(row, this.#o.preprocessor === undefined ? objectKeysOf(row) : undefined);
     });
@@ -268,21 +261,21 @@ export class MonitorEngine {
   }
 
   async #rows(pending: readonly Pending[]): Promise<RowsOutcome[]> {
-    const pre = this.#o.preprocessor;
+    const { preprocessor: pre, decoder, layout } = this.#o;
     if (pre === undefined) {
       return pending.map((p) => {
-        const r = captureRows(p.record, this.#o.layout);
+        const r = decoder.rows(p.record, layout);
         return r.ok ? { ok: true, rows: r.value } : { ok: false, hook: false, reason: r.reason, detail: r.detail };
       });
     }
     if (pending.length === 0) return [];
-    const contexts = pending.map((p): { record: CaptureRecord; context: PreprocessContext } => ({
+    const contexts = pending.map((p): { record: unknown; context: PreprocessContext } => ({
       record: p.record,
       context: {
         position: formatPosition(p.source.position),
         event_time: isoSeconds(p.eventMs),
-        feature_names: this.#o.layout.featureNames,
-        default_rows: ((r) => (r.ok ? r.value : null))(captureRows(p.record, this.#o.layout)),
+        feature_names: layout.featureNames,
+        default_rows: ((r) => (r.ok ? r.value : null))(decoder.rows(p.record, layout)),
       },
     }));
     const outcomes = await pre.run(contexts);

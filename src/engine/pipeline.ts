@@ -4,6 +4,7 @@ import { loadBaseline, type LoadedBaseline } from "../baseline/loadBaseline.js";
 import type { RunConfig } from "../config/schema.js";
 import { outputColumnsPosition, readBaselineManifest } from "../formats/baselineManifestFormat.js";
 import { HookRunner } from "../hooks/HookRunner.js";
+import { createRecordDecoder } from "../records/decoders/index.js";
 import { ConfigError } from "../config/loadConfig.js";
 import type { FeatureLimit } from "../profiles/DatasetProfile.js";
 import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../profiles/FeatureProfile.js";
@@ -50,6 +51,7 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
           config.postprocessor.timeout_ms === config.preprocessor.timeout_ms
         ? pre
         : await HookRunner.start(config.postprocessor.module, config.postprocessor.timeout_ms);
+  const decoder = await createRecordDecoder(config.record_format, config);
   const windowMs = config.window_seconds * 1000;
   if (config.max_features < baseline.featureNames.length) {
     throw new ConfigError(
@@ -98,6 +100,7 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
           featureLimit,
           ...(history === undefined ? {} : { history }),
         }),
+        decoder,
         layout: { featureNames: baseline.featureNames, outputColumnsPosition: position },
         fallbackToSourceTimestamp: config.fallback_to_source_timestamp,
         plausibility: { maxAheadMs: config.max_event_time_ahead_seconds * 1000, ...mode },

@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { PreprocessContext, PreprocessOutcome, Preprocessor } from "./Preprocessor.js";
-import type { CaptureRecord } from "../records/captureRecord.js";
 import { hookRows } from "./hookRows.js";
 import { WORKER_SOURCE } from "./workerSource.js";
 import { DqstreamError } from "../errors/DqstreamError.js";
@@ -142,7 +141,7 @@ export class HookRunner implements Preprocessor {
     });
   }
 
-  async run(items: ReadonlyArray<{ record: CaptureRecord; context: PreprocessContext }>): Promise<PreprocessOutcome[]> {
+  async run(items: ReadonlyArray<{ record: unknown; context: PreprocessContext }>): Promise<PreprocessOutcome[]> {
     const outcomes = await this.call(
       "preprocess",
       items.map((i) => ({ arg: i.record, context: i.context })),

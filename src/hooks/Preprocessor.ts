@@ -1,4 +1,4 @@
-import type { CaptureRecord, FeatureRow } from "../records/captureRecord.js";
+import type { FeatureRow } from "../records/featureRow.js";
 
 /** What a preprocess hook sees besides the record. */
 export interface PreprocessContext {
@@ -9,9 +9,9 @@ export interface PreprocessContext {
   /** Baseline feature names in order. */
   feature_names: readonly string[];
   /**
-   * The rows dqstream would read from the record without a hook (payload decoded by the baseline
-   * layout), or null when the payload cannot be decoded: a hook can filter or amend them instead
-   * of decoding payloads itself.
+   * The rows dqstream would read from the record without a hook (the record format's rows by the
+   * baseline layout: RecordDecoder.rows), or null when they cannot be decoded: a hook can filter
+   * or amend them instead of decoding payloads itself.
    */
   default_rows: FeatureRow[] | null;
 }
@@ -20,11 +20,13 @@ export type PreprocessOutcome =
   { ok: true; rows: FeatureRow[] } | { ok: false; kind: "preprocess_error" | "preprocess_timeout" | "preprocess_invalid_result"; detail: string };
 
 /**
- * Runs the user's `preprocess(record, context)` over a batch, in order. Never rejects for a hook's
+ * Runs the user's `preprocess(record, context)` over a batch, in order. `record` is the record as
+ * its RecordDecoder decoded it (src/records/RecordDecoder.ts; for SageMaker capture, the capture
+ * record as read). Never rejects for a hook's
  * fault: each record's failure (throw, timeout, a result that is not a flat object, an array of
  * them, null or []) comes back as an outcome.
  */
 export interface Preprocessor {
-  run(items: ReadonlyArray<{ record: CaptureRecord; context: PreprocessContext }>): Promise<PreprocessOutcome[]>;
+  run(items: ReadonlyArray<{ record: unknown; context: PreprocessContext }>): Promise<PreprocessOutcome[]>;
   close(): Promise<void>;
 }

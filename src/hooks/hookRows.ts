@@ -1,4 +1,4 @@
-import type { FeatureRow } from "../records/captureRecord.js";
+import type { FeatureRow } from "../records/featureRow.js";
 import { flattenObject } from "../records/flatten.js";
 import type { PreprocessOutcome } from "./Preprocessor.js";
 

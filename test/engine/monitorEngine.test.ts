@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MonitorEngine, SKIP_SHADOW } from "../../src/engine/MonitorEngine.js";
-import type { FeatureLayout } from "../../src/records/captureRecord.js";
+import { MonitorEngine } from "../../src/engine/MonitorEngine.js";
+import type { FeatureLayout } from "../../src/records/featureRow.js";
+import { sagemakerCaptureDecoder, SKIP_SHADOW } from "../../src/records/decoders/sagemakerCapture/index.js";
 import { toStatistics } from "../../src/profiles/toStatistics.js";
 import type { DeadLetter } from "../../src/sinks/DeadLetterSink.js";
 import type { PartitionKey, Position, SourceRecord } from "../../src/records/SourceRecord.js";
@@ -44,6 +45,7 @@ function at(sec: number): string {
 
 function engine(opts: { lateness?: number; fallback?: boolean } = {}): MonitorEngine {
   return new MonitorEngine({
+    decoder: sagemakerCaptureDecoder,
     windows: new WindowManager({ windowMs: W, allowedLatenessMs: opts.lateness ?? 0 }),
     layout: LAYOUT,
     fallbackToSourceTimestamp: opts.fallback ?? false,

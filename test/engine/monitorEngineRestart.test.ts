@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { MonitorEngine } from "../../src/engine/MonitorEngine.js";
 import { decodeCheckpoint, encodeCheckpoint, MAX_METADATA_BYTES } from "../../src/sources/kafka/checkpointCodec.js";
-import type { FeatureLayout } from "../../src/records/captureRecord.js";
+import type { FeatureLayout } from "../../src/records/featureRow.js";
+import { sagemakerCaptureDecoder } from "../../src/records/decoders/sagemakerCapture/index.js";
 import { toStatistics } from "../../src/profiles/toStatistics.js";
 import type { PartitionKey, SourceRecord } from "../../src/records/SourceRecord.js";
 import { checkpointOf, newLedger, restoreFromCheckpoint } from "../../src/sources/kafka/restartLedger.js";
@@ -44,6 +45,7 @@ function records(seed: number, n: number): SourceRecord[] {
 
 function engine(): MonitorEngine {
   return new MonitorEngine({
+    decoder: sagemakerCaptureDecoder,
     windows: new WindowManager({ windowMs: W, allowedLatenessMs: 30_000, history: newLedger }),
     layout: LAYOUT,
     fallbackToSourceTimestamp: false,

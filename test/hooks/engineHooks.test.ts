@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MonitorEngine, SKIP_DROPPED } from "../../src/engine/MonitorEngine.js";
 import { HookRunner } from "../../src/hooks/HookRunner.js";
-import type { FeatureLayout } from "../../src/records/captureRecord.js";
+import type { FeatureLayout } from "../../src/records/featureRow.js";
+import { sagemakerCaptureDecoder } from "../../src/records/decoders/sagemakerCapture/index.js";
 import type { SourceRecord } from "../../src/records/SourceRecord.js";
 import { WindowManager } from "../../src/windows/WindowManager.js";
 
@@ -50,6 +51,7 @@ async function engineWithHook(timeoutMs = 200): Promise<{ engine: MonitorEngine;
   runners.push(runner);
   const hookErrors: HookError[] = [];
   const engine = new MonitorEngine({
+    decoder: sagemakerCaptureDecoder,
     windows: new WindowManager({ windowMs: HOUR, allowedLatenessMs: 0 }),
     layout: LAYOUT,
     fallbackToSourceTimestamp: false,

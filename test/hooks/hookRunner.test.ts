@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { PreprocessContext, PreprocessOutcome } from "../../src/hooks/Preprocessor.js";
 import { hookRows } from "../../src/hooks/hookRows.js";
 import { HookLoadError, HookRunner, type HookOutcome } from "../../src/hooks/HookRunner.js";
-import type { CaptureRecord } from "../../src/records/captureRecord.js";
+import type { CaptureRecord } from "../../src/records/decoders/sagemakerCapture/captureRecord.js";
 import { ensureBuilt } from "../support/cli.js";
 
 // a hook that hangs must fail its test quickly, not after the suite-wide 60 s

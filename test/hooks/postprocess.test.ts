@@ -15,6 +15,7 @@ import type { SourceRecord } from "../../src/records/SourceRecord.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
 import type { ClosedWindow } from "../../src/windows/WindowManager.js";
 import { WindowManager } from "../../src/windows/WindowManager.js";
+import { sagemakerCaptureDecoder } from "../../src/records/decoders/sagemakerCapture/index.js";
 
 // a hook that hangs must fail its test quickly, not after the suite-wide 60 s
 vi.setConfig({ testTimeout: 15_000 });
@@ -94,6 +95,7 @@ function capture(input: string, output: string, time: string): string {
  */
 async function closedWindows(hours: number): Promise<{ byBatch: ClosedWindow[]; atEnd: ClosedWindow[] }> {
   const engine = new MonitorEngine({
+    decoder: sagemakerCaptureDecoder,
     windows: new WindowManager({ windowMs: HOUR, allowedLatenessMs: 0 }),
     layout: { featureNames: baseline.featureNames, outputColumnsPosition: "START" },
     fallbackToSourceTimestamp: false,

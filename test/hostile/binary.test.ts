@@ -12,6 +12,7 @@ import { WindowManager } from "../../src/windows/WindowManager.js";
 import { ensureBuilt } from "../support/cli.js";
 import { mulberry32 } from "../support/random.js";
 import { capture, deadLetters, replay, tempDir } from "./support.js";
+import { sagemakerCaptureDecoder } from "../../src/records/decoders/sagemakerCapture/index.js";
 
 beforeAll(() => ensureBuilt());
 
@@ -27,6 +28,7 @@ function randomBytes(n: number, seed: number): Buffer {
 
 function engine(): MonitorEngine {
   return new MonitorEngine({
+    decoder: sagemakerCaptureDecoder,
     windows: new WindowManager({ windowMs: 3_600_000, allowedLatenessMs: 0 }),
     layout: { featureNames: ["churn"], outputColumnsPosition: "START" },
     fallbackToSourceTimestamp: true,

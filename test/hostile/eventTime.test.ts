@@ -10,6 +10,7 @@ import type { SourceRecord } from "../../src/records/SourceRecord.js";
 import { WindowManager, type ClosedWindow } from "../../src/windows/WindowManager.js";
 import { ensureBuilt } from "../support/cli.js";
 import { capture, deadLetters, minutes, replay, tempDir, windows } from "./support.js";
+import { sagemakerCaptureDecoder } from "../../src/records/decoders/sagemakerCapture/index.js";
 
 beforeAll(() => ensureBuilt());
 
@@ -19,6 +20,7 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/
 
 function engine(confirmJumps: boolean, now?: () => number): MonitorEngine {
   return new MonitorEngine({
+    decoder: sagemakerCaptureDecoder,
     windows: new WindowManager({ windowMs: 3_600_000, allowedLatenessMs: 0 }),
     layout: { featureNames: ["churn"], outputColumnsPosition: "START" },
     fallbackToSourceTimestamp: true,

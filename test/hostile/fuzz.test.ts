@@ -5,7 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MonitorEngine } from "../../src/engine/MonitorEngine.js";
-import { captureRows, parseCaptureRecord } from "../../src/records/captureRecord.js";
+import { captureRows, parseCaptureRecord } from "../../src/records/decoders/sagemakerCapture/captureRecord.js";
+import { sagemakerCaptureDecoder } from "../../src/records/decoders/sagemakerCapture/index.js";
 import { readDataset, type RowVisitor } from "../../src/records/datasetReader.js";
 import type { InputBytes } from "../../src/records/inputBytes.js";
 import { SkipLog } from "../../src/records/skipLog.js";
@@ -75,6 +76,7 @@ describe("fuzzing the readers of untrusted input", () => {
           );
           for (const r of records) expect(r.unreadable !== undefined || typeof r.value === "string").toBe(true);
           const engine = new MonitorEngine({
+            decoder: sagemakerCaptureDecoder,
             windows: new WindowManager({ windowMs: 3_600_000, allowedLatenessMs: 0 }),
             layout: LAYOUT,
             fallbackToSourceTimestamp: true,

@@ -3,7 +3,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { captureRows, parseCaptureRecord } from "../../src/records/captureRecord.js";
+import { captureRows, parseCaptureRecord } from "../../src/records/decoders/sagemakerCapture/captureRecord.js";
 import { flattenObject } from "../../src/records/flatten.js";
 import { MAX_JSON_DEPTH, nestingExceeds } from "../../src/records/jsonLimits.js";
 import { ensureBuilt, runCli } from "../support/cli.js";

@@ -3,7 +3,8 @@ import { runChecks } from "../../src/checks/index.js";
 import { alignKeyedColumns, sortedByName } from "../../src/profiles/alignKeyedColumns.js";
 import { currentView } from "../../src/profiles/currentView.js";
 import { DatasetProfile } from "../../src/profiles/DatasetProfile.js";
-import { captureRows, objectKeysOf } from "../../src/records/captureRecord.js";
+import { captureRows } from "../../src/records/decoders/sagemakerCapture/captureRecord.js";
+import { objectKeysOf } from "../../src/records/featureRow.js";
 import { baselineFromRows } from "../checks/support.js";
 
 /** A header-less CSV baseline `_c0` … `_c58`, all Integral, as in SageMaker's workshop. */

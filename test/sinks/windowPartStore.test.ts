@@ -7,7 +7,8 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { MonitorEngine } from "../../src/engine/MonitorEngine.js";
 import { toStatistics } from "../../src/profiles/toStatistics.js";
-import type { FeatureLayout } from "../../src/records/captureRecord.js";
+import type { FeatureLayout } from "../../src/records/featureRow.js";
+import { sagemakerCaptureDecoder } from "../../src/records/decoders/sagemakerCapture/index.js";
 import { deserializePart, partFile, serializePart, WindowPartStore } from "../../src/sinks/windowPartStore.js";
 import type { PartitionKey, SourceRecord } from "../../src/records/SourceRecord.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
@@ -44,7 +45,12 @@ function recordsOf(key: PartitionKey, seed: number): SourceRecord[] {
 }
 
 async function closeAllOf(keys: readonly PartitionKey[]): Promise<ClosedWindow[]> {
-  const e = new MonitorEngine({ windows: new WindowManager({ windowMs: W, allowedLatenessMs: 0 }), layout: LAYOUT, fallbackToSourceTimestamp: false });
+  const e = new MonitorEngine({
+    decoder: sagemakerCaptureDecoder,
+    windows: new WindowManager({ windowMs: W, allowedLatenessMs: 0 }),
+    layout: LAYOUT,
+    fallbackToSourceTimestamp: false,
+  });
   const closed: ClosedWindow[] = [];
   for (const key of keys) closed.push(...(await e.process(recordsOf(key, key.partition + 1), keys)).closed);
   closed.push(...e.closeAll());

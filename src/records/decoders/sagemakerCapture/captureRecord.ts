@@ -1,8 +1,11 @@
 import * as z from "zod";
-import { CsvParser } from "./csvParser.js";
-import { flattenObject } from "./flatten.js";
-import { parseJsonBounded } from "./jsonLimits.js";
-import type { RawValue } from "./valueType.js";
+import { CsvParser } from "../../csvParser.js";
+import { markObjectKeys, type FeatureLayout, type FeatureRow } from "../../featureRow.js";
+import { flattenObject } from "../../flatten.js";
+import { isoTimeMs } from "../../isoTime.js";
+import { parseJsonBounded } from "../../jsonLimits.js";
+import type { Decoded } from "../../RecordDecoder.js";
+import type { RawValue } from "../../valueType.js";
 
 /**
  * SageMaker data-capture records (sagemaker-model-monitor.md §1.1): one JSON object per line with
@@ -36,13 +39,11 @@ export const CaptureRecordSchema = z.looseObject({
 export type CaptureRecord = z.output<typeof CaptureRecordSchema>;
 export type EventData = z.output<typeof EventDataSchema>;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; detail: string };
-
 /**
  * Parses one capture line; a failure names the reason category and the detail. A record nested
  * deeper than MAX_JSON_DEPTH anywhere (its envelope included) is an `invalid payload`.
  */
-export function parseCaptureRecord(text: string): Parsed<CaptureRecord> {
+export function parseCaptureRecord(text: string): Decoded<CaptureRecord> {
   const parsed = parseJsonBounded(text);
   if (!parsed.ok)
     return parsed.nested ? { ok: false, reason: "invalid payload", detail: parsed.detail } : { ok: false, reason: "invalid JSON", detail: parsed.detail };
@@ -60,18 +61,10 @@ export function isShadowTraffic(record: CaptureRecord): boolean {
   return record.eventMetadata?.invocationSource === "ShadowExperiment";
 }
 
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
-
 /** Event time in ms from `eventMetadata.inferenceTime` (ISO-8601 with a zone), or undefined. */
 export function inferenceTimeMs(record: CaptureRecord): number | undefined {
   const t = record.eventMetadata?.inferenceTime;
-  const m = t === undefined ? null : ISO_8601.exec(t);
-  if (t === undefined || m === null) return undefined;
-  // Date.parse rolls impossible days over (2026-02-30 → March 2): reject them instead
-  const daysInMonth = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
-  if (Number(m[3]) > daysInMonth) return undefined;
-  const ms = Date.parse(t);
-  return Number.isFinite(ms) ? ms : undefined;
+  return t === undefined ? undefined : isoTimeMs(t);
 }
 
 /** A payload's rows: positional fields (CSV, JSON arrays of scalars) or named values (JSON objects). */
@@ -84,7 +77,7 @@ export type PayloadRow = { kind: "fields"; fields: RawValue[] } | { kind: "objec
  * lines (JSON Lines) are several rows. BASE64: decoded, then read by content type (csv / json,
  * else sniffed from the first character).
  */
-export function decodePayload(ev: EventData): Parsed<PayloadRow[]> {
+export function decodePayload(ev: EventData): Decoded<PayloadRow[]> {
   let text = ev.data;
   let format: "csv" | "json" = ev.encoding === "JSON" ? "json" : "csv";
   if (ev.encoding === "BASE64") {
@@ -102,7 +95,7 @@ export function decodePayload(ev: EventData): Parsed<PayloadRow[]> {
   return format === "csv" ? decodeCsv(text) : decodeJson(text);
 }
 
-function decodeCsv(text: string): Parsed<PayloadRow[]> {
+function decodeCsv(text: string): Decoded<PayloadRow[]> {
   const rows: PayloadRow[] = [];
   let error: string | undefined;
   const parser = new CsvParser({
@@ -117,7 +110,7 @@ function decodeCsv(text: string): Parsed<PayloadRow[]> {
   return { ok: true, value: rows };
 }
 
-function decodeJson(text: string): Parsed<PayloadRow[]> {
+function decodeJson(text: string): Decoded<PayloadRow[]> {
   const values: unknown[] = [];
   const whole = parseJsonBounded(text);
   if (whole.ok) values.push(whole.value);
@@ -148,27 +141,6 @@ function decodeJson(text: string): Parsed<PayloadRow[]> {
   return { ok: true, value: rows };
 }
 
-export interface FeatureLayout {
-  /** Baseline feature names in order: the positions CSV fields map to. */
-  featureNames: readonly string[];
-  /** Where the output columns sit relative to the inputs (SageMaker's default START). */
-  outputColumnsPosition: "START" | "END";
-}
-
-/** A row ready for a profile: feature name → value. */
-export type FeatureRow = Record<string, RawValue>;
-
-/**
- * The names of a row that are keys of a JSON object payload (not baseline names given by
- * position): SageMaker matches those to the baseline by position after sorting them as text, over
- * the whole window (src/profiles/alignKeyedColumns.ts). Rows without an object side have none.
- */
-const objectKeys = new WeakMap<FeatureRow, ReadonlySet<string>>();
-
-export function objectKeysOf(row: FeatureRow): ReadonlySet<string> | undefined {
-  return objectKeys.get(row);
-}
-
 /**
  * A capture record's rows as features (sagemaker-model-monitor.md §1.3). Input row i is paired with
  * output row i (a single output row is paired with every input row); positional fields of the pair
@@ -177,7 +149,7 @@ export function objectKeysOf(row: FeatureRow): ReadonlySet<string> | undefined {
  * paired with an object side takes the baseline's first (START) or last (END) names. Other row
  * counts are a "row count mismatch"; a record without any row is an "invalid payload".
  */
-export function captureRows(record: CaptureRecord, layout: FeatureLayout): Parsed<FeatureRow[]> {
+export function captureRows(record: CaptureRecord, layout: FeatureLayout): Decoded<FeatureRow[]> {
   const input = record.captureData.endpointInput;
   const output = record.captureData.endpointOutput;
   const ins = input === undefined ? undefined : decodePayload(input);
@@ -214,7 +186,7 @@ function combine(input: PayloadRow | undefined, output: PayloadRow | undefined, 
   // no prototype: a "__proto__" key of a JSON payload must stay a feature (as in flattenObject)
   const row = Object.create(null) as FeatureRow;
   const keys = new Set<string>();
-  objectKeys.set(row, keys);
+  markObjectKeys(row, keys);
   const place = (side: PayloadRow | undefined, isOutput: boolean): void => {
     if (side === undefined) return;
     if (side.kind === "object") {

@@ -7,8 +7,8 @@ import {
   parseCaptureRecord,
   type CaptureRecord,
   type EventData,
-  type FeatureLayout,
-} from "../../src/records/captureRecord.js";
+} from "../../../src/records/decoders/sagemakerCapture/captureRecord.js";
+import type { FeatureLayout } from "../../../src/records/featureRow.js";
 
 function side(data: string, encoding: "CSV" | "JSON" | "BASE64", observedContentType?: string): EventData {
   return observedContentType === undefined ? { data, encoding } : { observedContentType, data, encoding };

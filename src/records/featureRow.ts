@@ -1,0 +1,30 @@
+import type { RawValue } from "./valueType.js";
+
+/** The baseline's column layout, which positional fields are named by. */
+export interface FeatureLayout {
+  /** Baseline feature names in order: the positions CSV fields map to. */
+  featureNames: readonly string[];
+  /** Where the output columns sit relative to the inputs (SageMaker's default START). */
+  outputColumnsPosition: "START" | "END";
+}
+
+/** A row ready for a profile: feature name → value. */
+export type FeatureRow = Record<string, RawValue>;
+
+/**
+ * The names of a row that are keys of a JSON object (not baseline names given by position):
+ * SageMaker matches those to the baseline by position after sorting them as text, over the whole
+ * window (src/profiles/alignKeyedColumns.ts, config `json_column_matching`). A decoder marks the
+ * rows it builds from JSON objects; rows without such keys have none. A WeakMap, so a row carries
+ * nothing extra and the mark goes with the row.
+ */
+const objectKeys = new WeakMap<FeatureRow, ReadonlySet<string> | "all">();
+
+export function objectKeysOf(row: FeatureRow): ReadonlySet<string> | "all" | undefined {
+  return objectKeys.get(row);
+}
+
+/** Marks `keys` of `row` (or all its names) as JSON object keys; a set is held, not copied (it may still grow). */
+export function markObjectKeys(row: FeatureRow, keys: ReadonlySet<string> | "all"): void {
+  objectKeys.set(row, keys);
+}
