@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 /** How long `close` waits for an aborted attempt to settle. */
 const ABORT_GRACE_MS = 1_000;
 
-/** How one destination is retried; see the delivery fields of src/config/alertsSchema.ts. */
+/** How one destination is retried; see the delivery fields of src/alerts/alertsSchema.ts. */
 export interface RetryPolicy {
   readonly max_attempts: number;
   readonly backoff_initial_ms: number;

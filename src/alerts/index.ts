@@ -1,4 +1,4 @@
-import type { AlertsConfig } from "../config/alertsSchema.js";
+import type { AlertsConfig } from "./alertsSchema.js";
 import { ConfigError } from "../config/loadConfig.js";
 import type { ReportSink, ReportSinkContext } from "../sinks/ReportSink.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { AlertsSchema } from "./alertsSchema.js";
-import { CloudWatchSchema } from "./cloudwatchSchema.js";
+import { AlertsSchema } from "../alerts/alertsSchema.js";
+import { CloudWatchSchema } from "../sinks/cloudwatch/cloudwatchSchema.js";
 import { FilePath } from "./pathSchema.js";
 import { JSON_COLUMN_MATCHINGS } from "../profiles/alignKeyedColumns.js";
 import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, REPORT_FOLDER_TIMES } from "../windows/tumblingWindows.js";

@@ -7,7 +7,7 @@ import { AlertMetrics } from "../../src/alerts/alertMetrics.js";
 import { backoffDelayMs } from "../../src/alerts/deliveryQueue.js";
 import { advance, initialState } from "../../src/alerts/lifecycle.js";
 import { retryAfterMs, webhookChannel } from "../../src/alerts/webhookChannel.js";
-import { WebhookSchema } from "../../src/config/alertsSchema.js";
+import { WebhookSchema } from "../../src/alerts/alertsSchema.js";
 import { createLogger } from "../../src/telemetry/logger.js";
 import { lifecycle, w } from "./support.js";
 import { startWebhookServer, type Answer, type WebhookServer } from "./webhookServer.js";

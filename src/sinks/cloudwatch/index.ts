@@ -1,4 +1,4 @@
-import type { CloudWatchConfig } from "../../config/cloudwatchSchema.js";
+import type { CloudWatchConfig } from "./cloudwatchSchema.js";
 import type { WindowReport } from "../../reports/WindowReport.js";
 import type { ReportSink, ReportSinkContext } from "../ReportSink.js";
 import { createPutMetricDataApi } from "./cloudWatchClient.js";

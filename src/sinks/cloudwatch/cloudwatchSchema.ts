@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { FilePath } from "./pathSchema.js";
+import { FilePath } from "../../config/pathSchema.js";
 
 /**
  * The `cloudwatch` section: CloudWatch metrics through the PutMetricData API and/or as Embedded
