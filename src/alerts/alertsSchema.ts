@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { secret, type ConfigSection } from "../components/Component.js";
 
 /**
  * The `alerts` section: when a violation becomes an alert (lifecycle) and where alerts go
@@ -36,31 +37,30 @@ const backoffInOrder = <T extends { backoff_initial_ms: number; backoff_max_ms: 
 
 export const WebhookSchema = backoffInOrder(
   z.strictObject({
-    /** http(s) URL the alert is POSTed to. It often holds a secret (Slack's do): it is never logged, only its origin. */
-    url: HttpUrl,
-    /** Label of the channel in logs and metrics (`webhook:<name>`); default: the webhook's index in the list. */
+    url: secret(HttpUrl).describe("http(s) URL the alert is POSTed to. It often holds a secret (Slack's do): it is never logged, only its origin."),
     name: z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-'")
-      .optional(),
-    /** `json`: the alert event itself; `slack`: `{"text": …}` for Slack incoming webhooks and look-alikes (Mattermost, Teams workflows). */
-    format: z.enum(["json", "slack"]).default("json"),
-    /** Per attempt: connecting, sending and reading the response. */
-    timeout_ms: z.number().int().min(1).max(600_000).default(5_000),
-    /** Extra request headers, e.g. Authorization. Never logged. */
-    headers: z.record(HeaderName, z.string()).default({}),
+      .optional()
+      .describe("Label of the channel in logs and metrics (`webhook:<name>`); default: the webhook's index in the list."),
+    format: z
+      .enum(["json", "slack"])
+      .default("json")
+      .describe('`json`: the alert event itself; `slack`: `{"text": …}` for Slack incoming webhooks and look-alikes (Mattermost, Teams workflows).'),
+    timeout_ms: z.number().int().min(1).max(600_000).default(5_000).describe("Per attempt: connecting, sending and reading the response."),
+    headers: secret(z.record(HeaderName, z.string())).default({}).describe("Extra request headers, e.g. Authorization. Never logged."),
     ...deliveryFields,
   }),
 );
 
 export const KafkaAlertsSchema = backoffInOrder(
   z.strictObject({
-    /** Topic the alerts are produced to (key = fingerprint, so a compacted topic keeps each fingerprint's latest state). */
     topic: z
       .string()
       .min(1)
       .max(249)
-      .regex(/^[A-Za-z0-9._-]+$/, "expected a Kafka topic name (letters, digits, '.', '_' or '-')"),
+      .regex(/^[A-Za-z0-9._-]+$/, "expected a Kafka topic name (letters, digits, '.', '_' or '-')")
+      .describe("Topic the alerts are produced to (key = fingerprint, so a compacted topic keeps each fingerprint's latest state)."),
     ...deliveryFields,
     max_attempts: z.number().int().min(1).max(100).default(3),
   }),
@@ -68,25 +68,37 @@ export const KafkaAlertsSchema = backoffInOrder(
 
 export const LifecycleSchema = z
   .strictObject({
-    /** N: an alert opens when at least N of the last M windows violate the fingerprint's check. */
-    open_after_violating_windows: z.number().int().min(1).max(1_000).default(1),
-    /** M, the windows counted for opening (windows with data, in window order). */
-    of_last_windows: z.number().int().min(1).max(1_000).default(1),
-    /**
-     * While open, a violating window sends a `repeat` when at least this much event time (window
-     * start to window start) passed since the last open or repeat. Default 4 h (Alertmanager's
-     * repeat_interval); set it to window_seconds to repeat on every violating window.
-     */
+    open_after_violating_windows: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000)
+      .default(1)
+      .describe("N: an alert opens when at least N of the last M windows violate the fingerprint's check."),
+    of_last_windows: z.number().int().min(1).max(1_000).default(1).describe("M, the windows counted for opening (windows with data, in window order)."),
     repeat_interval_seconds: z
       .number()
       .int()
       .min(1)
       .max(366 * 86_400)
-      .default(14_400),
-    /** K: an open alert resolves after K windows in a row without the violation. */
-    resolve_after_clean_windows: z.number().int().min(1).max(1_000).default(1),
-    /** At start, the lifecycle is replayed over at most this many of the latest reports on disk. */
-    rebuild_windows: z.number().int().min(1).max(1_000_000).default(1_000),
+      .default(14_400)
+      .describe(
+        "While open, a violating window sends a `repeat` when at least this much event time (window start to window start) passed since the last open or repeat. Default 4 h (Alertmanager's repeat_interval); set it to window_seconds to repeat on every violating window.",
+      ),
+    resolve_after_clean_windows: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000)
+      .default(1)
+      .describe("K: an open alert resolves after K windows in a row without the violation."),
+    rebuild_windows: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(1_000)
+      .describe("At start, the lifecycle is replayed over at most this many of the latest reports on disk."),
   })
   .refine((l) => l.open_after_violating_windows <= l.of_last_windows, {
     message: "open_after_violating_windows (N) must not exceed of_last_windows (M)",
@@ -107,11 +119,9 @@ export const LIFECYCLE_DEFAULTS: LifecycleConfig = {
 
 export const ChannelsSchema = z
   .strictObject({
-    /** Each alert as one log line (warn for open and repeat, info for resolved). */
-    log: z.boolean().default(true),
+    log: z.boolean().default(true).describe("Each alert as one log line (warn for open and repeat, info for resolved)."),
     webhooks: z.array(WebhookSchema).max(100).default([]),
-    /** Needs `dqstream monitor` (its Kafka producer); replay refuses to start with it. */
-    kafka: KafkaAlertsSchema.optional(),
+    kafka: KafkaAlertsSchema.optional().describe("Needs `dqstream monitor` (its Kafka producer); replay refuses to start with it."),
   })
   .refine((c) => new Set(c.webhooks.map((w, i) => w.name ?? String(i))).size === c.webhooks.length, {
     message: "webhook names must be unique (a webhook without a name is named after its index)",
@@ -129,3 +139,9 @@ export type AlertsConfig = z.output<typeof AlertsSchema>;
 export type LifecycleConfig = z.output<typeof LifecycleSchema>;
 export type WebhookConfig = z.output<typeof WebhookSchema>;
 export type KafkaAlertsConfig = z.output<typeof KafkaAlertsSchema>;
+
+/** Where the section sits in the run configuration (src/config/schema.ts composes it). */
+export const alertsSection = {
+  configKey: "alerts",
+  schema: AlertsSchema.describe("Real-time alerts on violations; docs/alerts.md."),
+} as const satisfies ConfigSection;

@@ -9,7 +9,7 @@ import type { FeatureLimit } from "../profiles/DatasetProfile.js";
 import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../profiles/FeatureProfile.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { ReportSinkContext } from "../sinks/ReportSink.js";
-import { createReportSinks } from "../sinks/reportSinks.js";
+import { createReportSinks } from "../components/registry.js";
 import { WindowManager } from "../windows/WindowManager.js";
 import { MonitorEngine } from "./MonitorEngine.js";
 import { WindowReporter } from "./WindowReporter.js";

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { ConfigSection } from "../../components/Component.js";
 import { FilePath } from "../../config/pathSchema.js";
 
 /**
@@ -36,55 +37,57 @@ const DimensionName = z
 const DEFAULT_DIMENSIONS = { endpoint: "Endpoint", schedule: "MonitoringSchedule" } as const;
 
 export const EmfSchema = z.strictObject({
-  /** Write Embedded Metric Format lines (default false). */
-  enabled: z.boolean().default(false),
-  /**
-   * Where: "-" is standard output (default); anything else a file appended to, relative to the
-   * config file's folder (as every path in a config file). One JSON object per line.
-   */
-  path: FilePath.default("-"),
+  enabled: z.boolean().default(false).describe("Write Embedded Metric Format lines (default false)."),
+  path: FilePath.default("-").describe(
+    'Where: "-" is standard output (default); anything else a file appended to, relative to the config file\'s folder (as every path in a config file). One JSON object per line.',
+  ),
 });
 
 export const AlarmsSchema = z.strictObject({
-  /** Alarm names are `<name_prefix><endpoint>-<schedule>-feature_baseline_drift_<feature>`. */
-  name_prefix: z.string().max(100).default("dqstream-"),
-  /** Consecutive windows looked at; the alarm fires when `datapoints_to_alarm` of them breach. */
-  evaluation_periods: z.number().int().min(1).max(100).default(1),
-  /** Default: evaluation_periods (every window looked at must breach). */
-  datapoints_to_alarm: z.number().int().min(1).max(100).optional(),
-  /** ARN of an SNS topic notified on ALARM (and on OK, when `ok_actions` is true). */
+  name_prefix: z.string().max(100).default("dqstream-").describe("Alarm names are `<name_prefix><endpoint>-<schedule>-feature_baseline_drift_<feature>`."),
+  evaluation_periods: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(1)
+    .describe("Consecutive windows looked at; the alarm fires when `datapoints_to_alarm` of them breach."),
+  datapoints_to_alarm: z.number().int().min(1).max(100).optional().describe("Default: evaluation_periods (every window looked at must breach)."),
   sns_topic_arn: z
     .string()
     .regex(/^arn:[^:]+:sns:[^:]*:\d*:.+$/, "expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)")
-    .optional(),
-  /** Also notify the topic when an alarm returns to OK (default false). */
-  ok_actions: z.boolean().default(false),
+    .optional()
+    .describe("ARN of an SNS topic notified on ALARM (and on OK, when `ok_actions` is true)."),
+  ok_actions: z.boolean().default(false).describe("Also notify the topic when an alarm returns to OK (default false)."),
 });
 
 export const CloudWatchSchema = z
   .strictObject({
-    /** Publish through the PutMetricData API (default false: a section with only `emf` writes logs only). */
-    enabled: z.boolean().default(false),
-    /** Namespace of the feature metrics (default SageMaker's real-time one, as AWS's own alarms use). */
-    namespace: Namespace.default("aws/sagemaker/Endpoints/data-metrics"),
-    /** Dimension names; the values are the config's `endpoint` and `schedule`. */
+    enabled: z.boolean().default(false).describe("Publish through the PutMetricData API (default false: a section with only `emf` writes logs only)."),
+    namespace: Namespace.default("aws/sagemaker/Endpoints/data-metrics").describe(
+      "Namespace of the feature metrics (default SageMaker's real-time one, as AWS's own alarms use).",
+    ),
     dimensions: z
       .strictObject({
         endpoint: DimensionName.default(DEFAULT_DIMENSIONS.endpoint),
         schedule: DimensionName.default(DEFAULT_DIMENSIONS.schedule),
       })
-      .default(DEFAULT_DIMENSIONS),
-    /** dqstream's own per-window metrics: records counted, skipped, late, malformed; violations by check type (default true). */
-    own_metrics: z.boolean().default(true),
-    /** Their namespace (default "dqstream"). */
-    own_namespace: Namespace.default("dqstream"),
-    /** AWS region (default: the SDK's chain: AWS_REGION, then the shared config profile). */
+      .default(DEFAULT_DIMENSIONS)
+      .describe("Dimension names; the values are the config's `endpoint` and `schedule`."),
+    own_metrics: z
+      .boolean()
+      .default(true)
+      .describe("dqstream's own per-window metrics: records counted, skipped, late, malformed; violations by check type (default true)."),
+    own_namespace: Namespace.default("dqstream").describe('Their namespace (default "dqstream").'),
     region: z
       .string()
       .regex(/^[a-z0-9-]+$/, "expected a region name such as us-east-1")
-      .optional(),
-    /** Endpoint override, e.g. a VPC interface endpoint or an emulator (default: the region's public endpoint). */
-    endpoint_url: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional(),
+      .optional()
+      .describe("AWS region (default: the SDK's chain: AWS_REGION, then the shared config profile)."),
+    endpoint_url: z
+      .url({ protocol: /^https?$/, error: "expected an http(s) URL" })
+      .optional()
+      .describe("Endpoint override, e.g. a VPC interface endpoint or an emulator (default: the region's public endpoint)."),
     /** One PutMetricData attempt is abandoned after this long (default 5000). */
     request_timeout_ms: z.number().int().min(100).max(120_000).default(5_000),
     /** Attempts per request, the first included, on throttling, 5xx, timeouts and network errors (default 5). */
@@ -97,8 +100,7 @@ export const CloudWatchSchema = z
     /** On shutdown, keep sending the queue for at most this long; what is left is dropped and counted (default 10000). */
     close_timeout_ms: z.number().int().min(0).max(600_000).default(10_000),
     emf: EmfSchema.default({ enabled: false, path: "-" }),
-    /** `dqstream alarms` settings. */
-    alarms: AlarmsSchema.default({ name_prefix: "dqstream-", evaluation_periods: 1, ok_actions: false }),
+    alarms: AlarmsSchema.default({ name_prefix: "dqstream-", evaluation_periods: 1, ok_actions: false }).describe("`dqstream alarms` settings."),
   })
   .refine((c) => c.retry_base_delay_ms <= c.retry_max_delay_ms, {
     message: "retry_base_delay_ms must not exceed retry_max_delay_ms",
@@ -111,3 +113,9 @@ export const CloudWatchSchema = z
 
 export type CloudWatchConfig = z.output<typeof CloudWatchSchema>;
 export type CloudWatchConfigInput = z.input<typeof CloudWatchSchema>;
+
+/** Where the section sits in the run configuration (src/config/schema.ts composes it). */
+export const cloudWatchSection = {
+  configKey: "cloudwatch",
+  schema: CloudWatchSchema.describe("CloudWatch metrics (API and Embedded Metric Format); docs/cloudwatch.md."),
+} as const satisfies ConfigSection;
