@@ -140,7 +140,7 @@ export function markedPaths(schema: z.ZodType, mark: keyof ConfigKeyMeta): KeyPa
       else if (def.type === "record" && def.valueType !== undefined) visit(def.valueType, [...path, ANY]);
     }
   };
-  visit(schema as unknown as ZodNode, []);
+  visit(schema, []);
   return out;
 }
 
