@@ -35,7 +35,7 @@ async function open(name: DeadLetterSinkName, options: { delayMs: number; failin
   const key = (DEAD_LETTER_SINKS.find((d) => d.name === name) as { configKey: string }).configKey;
   let node = config;
   const parts = key.split(".");
-  for (const p of parts.slice(0, -1)) node = (node[p] = {});
+  for (const p of parts.slice(0, -1)) node = node[p] = {};
   node[parts[parts.length - 1] as string] = fixture.section(reportsDir);
   const sink = await createDeadLetterSink(name, config, ctx);
   return { sink, read: () => fixture.readBack(reportsDir, ctx) };

@@ -25,7 +25,11 @@ export async function cloudWatchSinks(config: CloudWatchConfig | undefined, ctx:
   const metrics = new CloudWatchSinkMetrics(ctx.registry);
   const sinks: ReportSink[] = [];
   if (config.enabled) {
-    const api = await (ctx.createPutMetricDataApi ?? createPutMetricDataApi)({ region: config.region, endpointUrl: config.endpoint_url, requestTimeoutMs: config.request_timeout_ms });
+    const api = await (ctx.createPutMetricDataApi ?? createPutMetricDataApi)({
+      region: config.region,
+      endpointUrl: config.endpoint_url,
+      requestTimeoutMs: config.request_timeout_ms,
+    });
     const publisher = new CloudWatchPublisher({
       api,
       metrics,
