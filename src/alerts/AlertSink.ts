@@ -1,4 +1,4 @@
-import type { LifecycleConfig } from "../config/alertsSchema.js";
+import type { LifecycleConfig } from "./alertsSchema.js";
 import type { WindowReport } from "../reports/WindowReport.js";
 import type { ReportSink } from "../sinks/ReportSink.js";
 import type { Logger } from "../telemetry/logger.js";

@@ -1,30 +1,30 @@
-import type { AlertsConfig } from "../config/alertsSchema.js";
-import { ConfigError } from "../config/loadConfig.js";
+import type { AlertsConfig } from "./alertsSchema.js";
+import { sectionAt } from "../components/schemaKeys.js";
 import type { ReportSink, ReportSinkContext } from "../sinks/ReportSink.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import type { AlertChannel } from "./AlertChannel.js";
 import { AlertMetrics } from "./alertMetrics.js";
 import { AlertSink } from "./AlertSink.js";
-import { kafkaChannel } from "./kafkaChannel.js";
 import { openAlerts, replay } from "./lifecycle.js";
-import { logChannel } from "./logChannel.js";
 import { readRecentWindows } from "./reportsOnDisk.js";
-import { webhookChannel } from "./webhookChannel.js";
+import type { AlertChannelDefinition } from "./channels/definition.js";
+import { ALERT_CHANNELS } from "./channels/registry.js";
 
 /**
  * The alert sink the config enables (docs/alerts.md): none without an `alerts` section. At start
  * the lifecycle is replayed, without sending, over the latest reports on disk, so a restart
  * neither re-opens nor forgets open alerts, and windows already reported raise nothing again.
- * Throws a ConfigError when the Kafka channel is configured but the run has no Kafka producer
- * (`dqstream replay`).
+ * The channels are those of ALERT_CHANNELS whose key is set, created first: one the run cannot
+ * serve throws a ConfigError (the Kafka channel without a Kafka producer, `dqstream replay`).
  */
 export async function alertSinks(config: AlertsConfig | undefined, ctx: ReportSinkContext): Promise<ReportSink[]> {
   if (config === undefined) return [];
-  const kafka = config.channels.kafka;
-  if (kafka !== undefined && ctx.kafkaSend === undefined) {
-    throw new ConfigError(
-      "alerts.channels.kafka: the Kafka alert channel needs `dqstream monitor` (its Kafka producer); `dqstream replay` has none. Remove alerts.channels.kafka from the replay config.",
-    );
+  const metrics = new AlertMetrics(ctx.registry);
+  const channels: AlertChannel[] = [];
+  for (const channel of ALERT_CHANNELS as readonly AlertChannelDefinition[]) {
+    const section = sectionAt({ alerts: config }, channel.configKey);
+    if (section !== undefined)
+      channels.push(...(await channel.create(section, { metrics, log: ctx.log, ...(ctx.kafkaSend === undefined ? {} : { kafkaSend: ctx.kafkaSend }) })));
   }
   const windows = await readRecentWindows(ctx.reportsDir, ctx.endpoint, ctx.schedule, config.lifecycle.rebuild_windows, ctx.log);
   const state = replay(config.lifecycle, windows);
@@ -39,12 +39,6 @@ export async function alertSinks(config: AlertsConfig | undefined, ctx: ReportSi
       "alerts: state rebuilt from the reports on disk",
     );
   }
-
-  const metrics = new AlertMetrics(ctx.registry);
-  const channels: AlertChannel[] = [];
-  if (config.channels.log) channels.push(logChannel(ctx.log, metrics));
-  config.channels.webhooks.forEach((w, i) => channels.push(webhookChannel(w, i, metrics, ctx.log)));
-  if (kafka !== undefined && ctx.kafkaSend !== undefined) channels.push(kafkaChannel(kafka, ctx.kafkaSend, metrics, ctx.log));
 
   return [
     new AlertSink({

@@ -1,4 +1,4 @@
-import type { KafkaAlertsConfig } from "../config/alertsSchema.js";
+import type { KafkaAlertsConfig } from "./alertsSchema.js";
 import type { OutgoingMessage } from "../sources/kafka/kafkaClient.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { AlertChannel } from "./AlertChannel.js";

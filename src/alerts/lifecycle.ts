@@ -1,5 +1,5 @@
 import type { CheckEvaluation, CheckType, Violation } from "../checks/index.js";
-import type { LifecycleConfig } from "../config/alertsSchema.js";
+import type { LifecycleConfig } from "./alertsSchema.js";
 import type { WindowReport } from "../reports/WindowReport.js";
 
 /**

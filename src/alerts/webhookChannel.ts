@@ -1,4 +1,4 @@
-import type { WebhookConfig } from "../config/alertsSchema.js";
+import type { WebhookConfig } from "./alertsSchema.js";
 import type { Logger } from "../telemetry/logger.js";
 import { secrets } from "../telemetry/redaction.js";
 import type { AlertChannel } from "./AlertChannel.js";

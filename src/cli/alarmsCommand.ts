@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { loadBaseline } from "../baseline/loadBaseline.js";
-import { CloudWatchSchema, AlarmsSchema, type CloudWatchConfig } from "../config/cloudwatchSchema.js";
+import { CloudWatchSchema, AlarmsSchema, type CloudWatchConfig } from "../sinks/cloudwatch/cloudwatchSchema.js";
 import type * as z from "zod";
 import { ConfigError } from "../config/loadConfig.js";
 import { MonitorConfigSchema } from "../config/monitorSchema.js";

@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import { configFromEnv } from "../config/envConfig.js";
+import { MonitorConfigSchema } from "../config/monitorSchema.js";
 import { ConfigError, mergeConfig, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
 import { secrets } from "../telemetry/redaction.js";
 import { UsageError } from "./exitCodes.js";
@@ -29,7 +30,8 @@ export async function resolveCommandConfig<S extends z.ZodType, F>(
   schema: S | ((merged: Record<string, unknown>) => S),
   source: CommandConfigSource<F>,
 ): Promise<z.output<S>> {
-  const fromFile = source.file === undefined ? {} : await readConfigFileResolved(source.file);
+  // paths and secrets are those of the monitor's schema, whose keys include every other command's
+  const fromFile = source.file === undefined ? {} : await readConfigFileResolved(source.file, MonitorConfigSchema);
   const fromFlags: Record<string, unknown> = {};
   const flagOf = new Map<string, string>();
   for (const [prop, path, flag, kind] of source.flagKeys) {
@@ -58,7 +60,7 @@ export async function resolveCommandConfig<S extends z.ZodType, F>(
   const fromEnv = env === undefined ? { config: {}, origin: new Map<string, string>() } : configFromEnv(env, chosen);
   const merged = mergeConfig(fromFile, fromEnv.config, fromFlags);
   // before validation, whose messages could otherwise quote them
-  secrets.addConfig(merged);
+  secrets.addConfig(merged, MonitorConfigSchema);
   for (const [, path, flag] of source.flagKeys.slice(0, source.required)) {
     let node: unknown = merged;
     for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];

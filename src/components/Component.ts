@@ -10,6 +10,11 @@ export interface ConfigKeyMeta {
   readonly secret?: boolean;
   /** Its value is a file or folder path: relative paths in a config file resolve against the file's folder. */
   readonly path?: boolean;
+  /**
+   * Its value is left out of the logged configuration, though it is no secret to scrub from every
+   * text (where a private key lives: error messages still name the file). `secret` implies it.
+   */
+  readonly unlogged?: boolean;
 }
 
 /** The registry of ConfigKeyMeta, keyed by schema node (zod 4 registries). */
@@ -27,8 +32,24 @@ export function path<T extends z.ZodType>(schema: T): T {
   return schema;
 }
 
+/** Marks a schema node as left out of the logged configuration (see ConfigKeyMeta.unlogged). */
+export function unlogged<T extends z.ZodType>(schema: T): T {
+  configKeyMeta.add(schema, { ...configKeyMeta.get(schema), unlogged: true });
+  return schema;
+}
+
 /** The kinds of pluggable components; each kind has one registry. */
 export type ComponentKind = "source" | "record_decoder" | "report_sink" | "dead_letter_sink" | "alert_channel";
+
+/**
+ * Where a component's configuration sits in the run configuration (dotted, e.g. "cloudwatch",
+ * "alerts.channels.webhooks") and the schema validating it: the part of a component the run
+ * configuration composes, importable without the component's implementation.
+ */
+export interface ConfigSection<S extends z.ZodType = z.ZodType, Key extends string = string> {
+  readonly configKey: Key;
+  readonly schema: S;
+}
 
 /**
  * A pluggable component: one folder exporting one definition, composed by its kind's registry (one
@@ -38,10 +59,10 @@ export type ComponentKind = "source" | "record_decoder" | "report_sink" | "dead_
  * `create` builds the component from its validated section and what the run provides (`Context`,
  * per kind); a component whose section is absent is not created.
  */
-export interface ComponentDefinition<S extends z.ZodType, Context, Instance> {
+export interface ComponentDefinition<S extends z.ZodType, Context, Instance, Key extends string = string> {
   readonly kind: ComponentKind;
   readonly name: string;
-  readonly configKey: string;
+  readonly configKey: Key;
   readonly schema: S;
   create(config: z.output<S>, context: Context): Instance | Promise<Instance>;
 }

@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { alternatives, nodesAt, type ZodNode } from "../components/schemaKeys.js";
 import { ConfigError, setOwn } from "./loadConfig.js";
 import { MonitorConfigSchema } from "./monitorSchema.js";
 
@@ -84,74 +85,6 @@ export interface ValueKinds {
   boolean: boolean;
   /** Set when the key holds an array of plain values (strings, numbers, booleans). */
   list?: ValueKinds;
-}
-
-/** The parts of a zod v4 schema's definition this module reads (`schema._zod.def`). */
-interface ZodDef {
-  type: string;
-  innerType?: ZodNode;
-  in?: ZodNode;
-  options?: ZodNode[];
-  left?: ZodNode;
-  right?: ZodNode;
-  shape?: Record<string, ZodNode>;
-  catchall?: ZodNode;
-  element?: ZodNode;
-  valueType?: ZodNode;
-  getter?: () => ZodNode;
-  values?: unknown[];
-  entries?: Record<string, unknown>;
-}
-interface ZodNode {
-  _zod: { def: ZodDef };
-}
-
-/** Wrappers whose input is their inner schema's. */
-const WRAPPERS: ReadonlySet<string> = new Set(["optional", "nullable", "default", "prefault", "nonoptional", "readonly", "catch", "success"]);
-
-/**
- * The schema nodes a value at `node` is checked by, wrappers removed and unions, intersections
- * and lazy schemas opened; a pipe (`.transform`, `z.preprocess`) is checked by its input side.
- */
-function alternatives(node: ZodNode, out: ZodNode[] = [], depth = 0): ZodNode[] {
-  // a lazy schema may refer to itself: a bounded unwrapping is enough for any real schema
-  if (depth > 32) return out;
-  const def = node._zod.def;
-  if (WRAPPERS.has(def.type) && def.innerType !== undefined) return alternatives(def.innerType, out, depth + 1);
-  if (def.type === "pipe" && def.in !== undefined) return alternatives(def.in, out, depth + 1);
-  if (def.type === "lazy" && def.getter !== undefined) return alternatives(def.getter(), out, depth + 1);
-  if (def.type === "union") {
-    for (const o of def.options ?? []) alternatives(o, out, depth + 1);
-    return out;
-  }
-  if (def.type === "intersection") {
-    if (def.left !== undefined) alternatives(def.left, out, depth + 1);
-    if (def.right !== undefined) alternatives(def.right, out, depth + 1);
-    return out;
-  }
-  out.push(node);
-  return out;
-}
-
-/** The schema nodes that check the value at `path` (object keys, record values); none for a path the schema lacks. */
-function nodesAt(schema: z.ZodType, path: readonly string[]): ZodNode[] {
-  let nodes = alternatives(schema);
-  for (const key of path) {
-    const next: ZodNode[] = [];
-    for (const n of nodes) {
-      const def = n._zod.def;
-      if (def.type === "object") {
-        const field =
-          def.shape !== undefined && Object.hasOwn(def.shape, key) ? def.shape[key] : def.catchall?._zod.def.type === "never" ? undefined : def.catchall;
-        if (field !== undefined) alternatives(field, next);
-      } else if (def.type === "record" && def.valueType !== undefined) {
-        alternatives(def.valueType, next);
-      }
-      // arrays: lists of objects come from files only (a variable cannot name an element)
-    }
-    nodes = next;
-  }
-  return nodes;
 }
 
 /** The plain-value kinds a set of schema nodes accepts. */

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import { Parser as YamlParser, parse as parseYaml } from "yaml";
 import type * as z from "zod";
+import { keysAt, markedPaths } from "../components/schemaKeys.js";
 import { jsonPath } from "../formats/jsonFile.js";
 import { DqstreamError } from "../errors/DqstreamError.js";
 import { renamedKeyMessage } from "./renamedKeys.js";
@@ -162,36 +163,22 @@ export function validateConfig<S extends z.ZodType>(schema: S, value: unknown, o
   throw new ConfigError(lines.join("\n"));
 }
 
-/**
- * Config keys that hold paths: in a config file they are relative to the file's folder. Keys a
- * command's schema lacks are simply absent from its files.
- */
-export const PATH_KEYS: ReadonlyArray<readonly string[]> = [
-  ["baseline", "statistics"],
-  ["baseline", "constraints"],
-  ["reports_dir"],
-  ["preprocessor", "module"],
-  ["postprocessor", "module"],
-  ["kafka", "tls", "ca_file"],
-  ["kafka", "tls", "cert_file"],
-  ["kafka", "tls", "key_file"],
-  ["cloudwatch", "emf", "path"],
-];
-
 /** Values of path keys that are not paths: "-" is standard output (cloudwatch.emf.path). */
 const NOT_A_PATH: ReadonlySet<string> = new Set(["-"]);
 
-/** Reads a config file (readConfigFile) with its relative paths resolved against its folder. */
-export async function readConfigFileResolved(file: string): Promise<Record<string, unknown>> {
+/**
+ * Reads a config file (readConfigFile) with its relative paths resolved against its folder: the
+ * values of the keys `schema` marks as paths (`path`, FilePath). Keys the schema lacks are left for
+ * its unknown-key error.
+ */
+export async function readConfigFileResolved(file: string, schema: z.ZodType): Promise<Record<string, unknown>> {
   const out = await readConfigFile(file);
   const dir = dirname(file);
-  for (const path of PATH_KEYS) {
-    let node: unknown = out;
-    for (const key of path.slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[key];
-    if (node === null || typeof node !== "object") continue;
-    const last = path[path.length - 1] as string;
-    const value = (node as Record<string, unknown>)[last];
-    if (typeof value === "string" && !isAbsolute(value) && !NOT_A_PATH.has(value)) (node as Record<string, unknown>)[last] = join(dir, value);
+  for (const path of markedPaths(schema, "path")) {
+    for (const at of keysAt(out, path)) {
+      if (typeof at.value === "string" && !isAbsolute(at.value) && !NOT_A_PATH.has(at.value))
+        (at.container as Record<string, unknown>)[at.key] = join(dir, at.value);
+    }
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import * as z from "zod";
-import { AlertsSchema } from "./alertsSchema.js";
-import { CloudWatchSchema } from "./cloudwatchSchema.js";
+import { alertsSection } from "../alerts/alertsSchema.js";
+import type { ConfigSection } from "../components/Component.js";
+import { cloudWatchSection } from "../sinks/cloudwatch/cloudwatchSchema.js";
 import { FilePath } from "./pathSchema.js";
 import { JSON_COLUMN_MATCHINGS } from "../profiles/alignKeyedColumns.js";
 import { RecordFormatSchema } from "../records/decoders/index.js";
@@ -39,82 +40,104 @@ const Name = z
 export const MAX_CATEGORY_CAP = 1_000_000;
 
 export const HookSchema = z.strictObject({
-  /** Path of an ES or CommonJS module exporting the hook function. */
-  module: FilePath,
-  /** A call that neither returns nor advances for this long is abandoned and counted. */
-  timeout_ms: z.number().int().min(1).max(600_000).default(5_000),
+  module: FilePath.describe("Path of an ES or CommonJS module exporting the hook function."),
+  timeout_ms: z.number().int().min(1).max(600_000).default(5_000).describe("A call that neither returns nor advances for this long is abandoned and counted."),
 });
 
-export const RunConfigSchema = z.strictObject({
-  baseline: z.strictObject({
-    statistics: FilePath,
-    constraints: FilePath,
-  }),
-  reports_dir: FilePath,
-  /** How records are read: the decoders of src/records/decoders/ (docs/monitoring.md, Input formats). */
-  record_format: RecordFormatSchema,
-  /**
-   * Which time names a window's report folder `YYYY/MM/DD/HH[/mm]`: its end, as SageMaker's
-   * executions do (the window 00:00–01:00 reports under …/01), or its start.
-   */
-  report_folder_time: z.enum(REPORT_FOLDER_TIMES).default("window_end"),
-  /**
-   * How the keys of JSON object payloads are matched to the baseline's features when a window
-   * closes: by position after sorting them as text (SageMaker's rule), or by name.
-   */
-  json_column_matching: z.enum(JSON_COLUMN_MATCHINGS).default("sorted_position"),
-  endpoint: Name.default("endpoint"),
-  schedule: Name.default("schedule"),
-  window_seconds: z.number().int().min(MIN_WINDOW_SECONDS).max(MAX_WINDOW_SECONDS).default(3600),
-  allowed_lateness_seconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 86_400)
-    .default(0),
-  /**
-   * Where the model's output columns sit in captured CSV rows. Default: what baseline.json beside
-   * the statistics file says, else START (SageMaker's default).
-   */
-  output_columns_position: z.enum(["START", "END"]).optional(),
-  /** Use the source's timestamp (Kafka message time) when a record has no usable inferenceTime. */
-  fallback_to_source_timestamp: z.boolean().default(true),
-  /** Distinct values per feature and window counted exactly before heavy hitters. */
-  category_cap: z.number().int().min(1).max(MAX_CATEGORY_CAP).default(1000),
-  /**
-   * A record (a capture line, or one line of a Kafka message) longer than this is not read: it is
-   * counted and dead-lettered as "record too long", with its first bytes.
-   */
-  max_record_bytes: z
-    .number()
-    .int()
-    .min(1024)
-    .max(256 * 1024 * 1024)
-    .default(1024 * 1024),
-  /**
-   * Features one window profiles: the baseline's always, others in first-seen order up to this
-   * total. Values of the rest are counted (window.json `features_not_profiled`) and raise
-   * extra_column_check; memory stays bounded whatever the records hold.
-   */
-  max_features: z.number().int().min(1).max(1_000_000).default(10_000),
-  /**
-   * An event time more than this after its reference (the Kafka message timestamp; in replay, the
-   * partition's greatest event time, with confirmation by the next record) is implausible: the
-   * record is dead-lettered and never moves the watermark (docs/monitoring.md).
-   */
-  max_event_time_ahead_seconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(366 * 86_400)
-    .default(3600),
-  preprocessor: HookSchema.optional(),
-  postprocessor: HookSchema.optional(),
-  /** CloudWatch metrics (API and Embedded Metric Format); docs/cloudwatch.md. */
-  cloudwatch: CloudWatchSchema.optional(),
-  /** Real-time alerts on violations; docs/alerts.md. */
-  alerts: AlertsSchema.optional(),
-});
+/**
+ * The sections of the report sinks (src/components/registry.ts REPORT_SINKS), in its order: each
+ * is optional, absent meaning the sink is off. Listed by section, not by definition, because a
+ * definition brings its implementation, and implementations import the Kafka client, whose config
+ * type is the monitor's (an import cycle); test/components/registry.test.ts checks the two lists match.
+ */
+export const REPORT_SINK_SECTIONS = [cloudWatchSection, alertsSection] as const;
+
+type OptionalSections<T extends readonly ConfigSection[]> = { [D in T[number] as D["configKey"]]: z.ZodOptional<D["schema"]> };
+
+function optionalSections<T extends readonly ConfigSection[]>(sections: T): OptionalSections<T> {
+  return Object.fromEntries(sections.map((d) => [d.configKey, d.schema.optional()])) as OptionalSections<T>;
+}
+
+export const RunConfigSchema = z
+  .strictObject({
+    baseline: z
+      .strictObject({
+        statistics: FilePath.describe("Baseline statistics.json (dqstream's or SageMaker's)."),
+        constraints: FilePath.describe("Baseline constraints.json."),
+      })
+      .describe("The baseline the windows are checked against (`dqstream baseline`'s output, or SageMaker's)."),
+    reports_dir: FilePath.describe("Reports folder: `<reports_dir>/<endpoint>/<schedule>/YYYY/MM/DD/HH[/mm]/`."),
+    record_format: RecordFormatSchema.describe("How records are read: the decoders of src/records/decoders/ (docs/monitoring.md, Input formats)."),
+    report_folder_time: z
+      .enum(REPORT_FOLDER_TIMES)
+      .default("window_end")
+      .describe(
+        "Which time names a window's report folder `YYYY/MM/DD/HH[/mm]`: its end, as SageMaker's executions do (the window 00:00–01:00 reports under …/01), or its start.",
+      ),
+    json_column_matching: z
+      .enum(JSON_COLUMN_MATCHINGS)
+      .default("sorted_position")
+      .describe(
+        "How the keys of JSON object payloads are matched to the baseline's features when a window closes: by position after sorting them as text (SageMaker's rule), or by name.",
+      ),
+    endpoint: Name.default("endpoint").describe("First folder level of the reports; a folder name (docs/configuration.md#folder-names)."),
+    schedule: Name.default("schedule").describe("Second folder level of the reports; a folder name (docs/configuration.md#folder-names)."),
+    window_seconds: z.number().int().min(MIN_WINDOW_SECONDS).max(MAX_WINDOW_SECONDS).default(3600).describe("Tumbling window size."),
+    allowed_lateness_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(0)
+      .describe("How far behind its partition's greatest event time a record may arrive."),
+    output_columns_position: z
+      .enum(["START", "END"])
+      .optional()
+      .describe(
+        "Where the model's output columns sit in captured CSV rows. Default: what baseline.json beside the statistics file says, else START (SageMaker's default).",
+      ),
+    fallback_to_source_timestamp: z
+      .boolean()
+      .default(true)
+      .describe("Use the source's timestamp (Kafka message time) when a record has no usable inferenceTime."),
+    category_cap: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_CATEGORY_CAP)
+      .default(1000)
+      .describe("Distinct values per feature and window counted exactly before heavy hitters."),
+    max_record_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024)
+      .default(1024 * 1024)
+      .describe(
+        'A record (a capture line, or one line of a Kafka message) longer than this is not read: it is counted and dead-lettered as "record too long", with its first bytes.',
+      ),
+    max_features: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(10_000)
+      .describe(
+        "Features one window profiles: the baseline's always, others in first-seen order up to this total. Values of the rest are counted (window.json `features_not_profiled`) and raise extra_column_check; memory stays bounded whatever the records hold.",
+      ),
+    max_event_time_ahead_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(366 * 86_400)
+      .default(3600)
+      .describe(
+        "An event time more than this after its reference (the Kafka message timestamp; in replay, the partition's greatest event time, with confirmation by the next record) is implausible: the record is dead-lettered and never moves the watermark (docs/monitoring.md).",
+      ),
+    preprocessor: HookSchema.optional().describe("Record preprocessor hook (docs/monitoring.md#hooks)."),
+    postprocessor: HookSchema.optional().describe("Report postprocessor hook (docs/monitoring.md#hooks)."),
+  })
+  .extend(optionalSections(REPORT_SINK_SECTIONS));
 
 export type RunConfig = z.output<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;

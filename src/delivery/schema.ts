@@ -19,11 +19,27 @@ export interface RetryPolicyDefaults {
 /** The zod fields of a RetryPolicy, to spread into a section's strict object. */
 export function retryPolicyFields(d: RetryPolicyDefaults) {
   return {
-    /** Attempts per item, the first included; after the last one the item is counted as failed. */
-    max_attempts: z.number().int().min(1).max(d.max_attempts_limit).default(d.max_attempts),
-    /** The backoff cap before the first retry; it doubles per retry up to backoff_max_ms (full jitter below it). */
-    backoff_initial_ms: z.number().int().min(1).max(d.backoff_initial_ms_limit).default(d.backoff_initial_ms),
-    backoff_max_ms: z.number().int().min(1).max(d.backoff_max_ms_limit).default(d.backoff_max_ms),
+    max_attempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(d.max_attempts_limit)
+      .default(d.max_attempts)
+      .describe("Attempts per item, the first included; after the last one the item is counted as failed and logged."),
+    backoff_initial_ms: z
+      .number()
+      .int()
+      .min(1)
+      .max(d.backoff_initial_ms_limit)
+      .default(d.backoff_initial_ms)
+      .describe("Cap of the wait before the first retry; it doubles per retry up to backoff_max_ms, the wait uniform below it (full jitter)."),
+    backoff_max_ms: z
+      .number()
+      .int()
+      .min(1)
+      .max(d.backoff_max_ms_limit)
+      .default(d.backoff_max_ms)
+      .describe("Largest cap of a wait between attempts; also the most a destination's Retry-After is honoured."),
   };
 }
 

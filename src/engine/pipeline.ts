@@ -10,7 +10,7 @@ import type { FeatureLimit } from "../profiles/DatasetProfile.js";
 import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../profiles/FeatureProfile.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { ReportSinkContext } from "../sinks/ReportSink.js";
-import { createReportSinks } from "../sinks/reportSinks.js";
+import { createReportSinks } from "../components/registry.js";
 import { WindowManager } from "../windows/WindowManager.js";
 import type { ReadHistory } from "../windows/ReadHistory.js";
 import type { PartitionKey } from "../records/SourceRecord.js";

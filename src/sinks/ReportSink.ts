@@ -1,3 +1,5 @@
+import type * as z from "zod";
+import type { ComponentDefinition } from "../components/Component.js";
 import type { Registry } from "prom-client";
 import type { LoadedBaseline } from "../baseline/loadBaseline.js";
 import type { WindowReport } from "../reports/WindowReport.js";
@@ -33,3 +35,14 @@ export interface ReportSinkContext {
   /** Produces to a Kafka topic (monitor only; acks = all). */
   readonly kafkaSend?: (topic: string, messages: readonly OutgoingMessage[]) => Promise<void>;
 }
+
+/**
+ * A report sink component (src/components/registry.ts): from its validated section, the sinks it
+ * enables, in a fixed order (none when the section enables none).
+ */
+export type ReportSinkDefinition<S extends z.ZodType = z.ZodType, Key extends string = string> = ComponentDefinition<
+  S,
+  ReportSinkContext,
+  readonly ReportSink[],
+  Key
+> & { readonly kind: "report_sink" };

@@ -1,3 +1,6 @@
+import type * as z from "zod";
+import { keysAt, markedPaths, type KeyPath } from "../components/schemaKeys.js";
+
 /**
  * The one mechanism that keeps secrets out of every output (logs, error messages, HTTP answers):
  * the secret values of the run's configuration are registered once, when the configuration is
@@ -11,8 +14,21 @@ export const REDACTED = "[redacted]";
 /** Values shorter than this are not scrubbed from free text (they would blank out common words); the config log never prints them. */
 export const MIN_SECRET_LENGTH = 4;
 
-/** Config keys whose values are secrets (webhook URLs carry tokens, Slack's in their path). */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(["password", "url", "headers"]);
+/**
+ * The key paths of a schema's secrets (`secret`: passwords, webhook URLs, which carry tokens,
+ * Slack's in their path, and headers) and of what the logged configuration leaves out (secrets
+ * and `unlogged` keys), read once per schema.
+ */
+const secretPathsOf = new WeakMap<z.ZodType, { secret: KeyPath[]; unlogged: KeyPath[] }>();
+export function secretKeyPaths(schema: z.ZodType): { secret: KeyPath[]; unlogged: KeyPath[] } {
+  let paths = secretPathsOf.get(schema);
+  if (paths === undefined) {
+    const secret = markedPaths(schema, "secret");
+    paths = { secret, unlogged: [...secret, ...markedPaths(schema, "unlogged")] };
+    secretPathsOf.set(schema, paths);
+  }
+  return paths;
+}
 
 /** Environment variables whose values are secrets wherever they show up. */
 const SECRET_VARIABLES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] as const;
@@ -49,14 +65,18 @@ export class Redactor {
   }
 
   /**
-   * Registers the secret values of a configuration object, at any depth (see SECRET_KEYS): the
-   * string values under a secret key, and any string holding a URL with user-info. The object is
-   * what a config file gave, unvalidated: walked without recursion, each object once (a YAML alias
-   * may make it a graph, even a cycle).
+   * Registers the secret values of a configuration object: every string at or under a key that
+   * `schema` marks secret (secretKeyPaths), and any string anywhere holding a URL with user-info.
+   * The object is what a config file, variables and flags gave, unvalidated (so its secrets are
+   * registered before a validation error could quote them): walked without recursion, each object
+   * once (a YAML alias may make it a graph, even a cycle).
    */
-  addConfig(config: unknown): void {
-    const seen = new Set<object>();
+  addConfig(config: unknown, schema: z.ZodType): void {
+    // an object walked as secret covers its strings; one walked as plain may still be reached as secret (an alias)
+    const seenPlain = new Set<object>();
+    const seenSecret = new Set<object>();
     const stack: Array<{ node: unknown; secret: boolean }> = [{ node: config, secret: false }];
+    for (const path of secretKeyPaths(schema).secret) for (const at of keysAt(config, path)) stack.push({ node: at.value, secret: true });
     while (stack.length > 0) {
       const { node, secret } = stack.pop() as { node: unknown; secret: boolean };
       if (typeof node === "string") {
@@ -64,9 +84,9 @@ export class Redactor {
         else if (node.includes("@") && new RegExp(USERINFO.source, "i").test(node)) this.addUrl(node);
         continue;
       }
-      if (node === null || typeof node !== "object" || seen.has(node)) continue;
-      seen.add(node);
-      for (const [key, value] of Object.entries(node)) stack.push({ node: value, secret: secret || SECRET_KEYS.has(key) });
+      if (node === null || typeof node !== "object" || seenSecret.has(node) || (!secret && seenPlain.has(node))) continue;
+      (secret ? seenSecret : seenPlain).add(node);
+      for (const value of Object.values(node)) stack.push({ node: value, secret });
     }
   }
 
@@ -96,11 +116,11 @@ function safeDecode(s: string): string {
 /** The process's redactor: the CLI registers the configuration's secrets here; logs, errors and the HTTP server scrub with it. */
 export const secrets = new Redactor();
 
-/** A copy of a config with secret values replaced, for logging. */
-export function redactConfig(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactConfig);
-  if (value === null || typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.has(k) || k === "key_file" ? REDACTED : redactConfig(v);
+/** A copy of a (validated) config for logging, the values of `schema`'s secret and unlogged keys replaced. */
+export function redactConfig(value: unknown, schema: z.ZodType): unknown {
+  const out = structuredClone(value);
+  for (const path of secretKeyPaths(schema).unlogged) {
+    for (const at of keysAt(out, path)) if (at.value !== undefined) (at.container as Record<string, unknown>)[at.key] = REDACTED;
+  }
   return out;
 }

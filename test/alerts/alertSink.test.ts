@@ -13,7 +13,7 @@ import { openAlerts } from "../../src/alerts/lifecycle.js";
 import type { AlertSink } from "../../src/alerts/AlertSink.js";
 import { readRecentWindows, folderTimeMs } from "../../src/alerts/reportsOnDisk.js";
 import type { LoadedBaseline } from "../../src/baseline/loadBaseline.js";
-import { AlertsSchema } from "../../src/config/alertsSchema.js";
+import { AlertsSchema } from "../../src/alerts/alertsSchema.js";
 import { ConfigError } from "../../src/config/loadConfig.js";
 import type { ReportSinkContext } from "../../src/sinks/ReportSink.js";
 import { createLogger } from "../../src/telemetry/logger.js";

@@ -1,6 +1,6 @@
 // The `alerts` config section: defaults, and errors that name the key.
 import { describe, expect, it } from "vitest";
-import { AlertsSchema } from "../../src/config/alertsSchema.js";
+import { AlertsSchema } from "../../src/alerts/alertsSchema.js";
 import { ConfigError, validateConfig } from "../../src/config/loadConfig.js";
 import { RunConfigSchema } from "../../src/config/schema.js";
 

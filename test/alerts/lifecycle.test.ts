@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { advance, initialState, openAlerts, replay, type LifecycleState, type WindowOutcome } from "../../src/alerts/lifecycle.js";
-import type { LifecycleConfig } from "../../src/config/alertsSchema.js";
+import type { LifecycleConfig } from "../../src/alerts/alertsSchema.js";
 import { HOUR, T0, lifecycle, w } from "./support.js";
 
 const SHORT = (t: string): string =>

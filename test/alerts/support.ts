@@ -1,7 +1,7 @@
 // Scripted windows for the alert tests: hourly windows on 2026-11-01, violations written as
 // "check_type:feature" (short names: drift, completeness, …).
 import type { CheckEvaluation, CheckType, Violation } from "../../src/checks/index.js";
-import { LifecycleSchema, type LifecycleConfig } from "../../src/config/alertsSchema.js";
+import { LifecycleSchema, type LifecycleConfig } from "../../src/alerts/alertsSchema.js";
 import type { WindowOutcome } from "../../src/alerts/lifecycle.js";
 import { join } from "node:path";
 import { writeJsonFile } from "../../src/formats/jsonFile.js";

@@ -6,7 +6,7 @@ import { toAlertEvent, type AlertEvent } from "../../src/alerts/alertEvent.js";
 import { AlertMetrics } from "../../src/alerts/alertMetrics.js";
 import { advance, initialState } from "../../src/alerts/lifecycle.js";
 import { retryAfterMs, webhookChannel } from "../../src/alerts/webhookChannel.js";
-import { WebhookSchema } from "../../src/config/alertsSchema.js";
+import { WebhookSchema } from "../../src/alerts/alertsSchema.js";
 import { backoffDelayMs } from "../../src/delivery/retryPolicy.js";
 import { createLogger } from "../../src/telemetry/logger.js";
 import { lifecycle, w } from "./support.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveAlarmsConfig, runAlarms, CloudWatchApiFailure } from "../../src/cli/alarmsCommand.js";
-import { CloudWatchSchema, type CloudWatchConfig } from "../../src/config/cloudwatchSchema.js";
+import { CloudWatchSchema, type CloudWatchConfig } from "../../src/sinks/cloudwatch/cloudwatchSchema.js";
 import type { RunConfig } from "../../src/config/schema.js";
 import { alarmPeriodSeconds } from "../../src/sinks/cloudwatch/alarmPlan.js";
 import { CloudWatchCallError, type AlarmSpec, type AlarmsApi, type ExistingAlarm } from "../../src/sinks/cloudwatch/api.js";

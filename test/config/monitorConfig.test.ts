@@ -132,12 +132,16 @@ describe("config files: relative paths", () => {
     const dir = await mkdtemp(join(tmpdir(), "dq-cfg-"));
     const file = join(dir, "c.yaml");
     await writeFile(file, "reports_dir: out\nkafka: { tls: { ca_file: ca.pem } }\ncloudwatch: { emf: { path: emf.jsonl } }\n");
-    const c = (await readConfigFileResolved(file)) as { reports_dir: string; kafka: { tls: { ca_file: string } }; cloudwatch: { emf: { path: string } } };
+    const c = (await readConfigFileResolved(file, MonitorConfigSchema)) as {
+      reports_dir: string;
+      kafka: { tls: { ca_file: string } };
+      cloudwatch: { emf: { path: string } };
+    };
     expect(c.reports_dir).toBe(join(dir, "out"));
     expect(c.kafka.tls.ca_file).toBe(join(dir, "ca.pem"));
     expect(c.cloudwatch.emf.path).toBe(join(dir, "emf.jsonl"));
     await writeFile(file, "cloudwatch: { emf: { path: '-' } }\n");
-    expect(((await readConfigFileResolved(file)) as { cloudwatch: { emf: { path: string } } }).cloudwatch.emf.path).toBe("-");
+    expect(((await readConfigFileResolved(file, MonitorConfigSchema)) as { cloudwatch: { emf: { path: string } } }).cloudwatch.emf.path).toBe("-");
   });
 
   it("ignores dqstream's own DQSTREAM_ switches, including the test setup's", () => {

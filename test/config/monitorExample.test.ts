@@ -14,7 +14,7 @@ import { loadBaseline } from "../../src/baseline/loadBaseline.js";
 import { resolveMonitorConfig, type MonitorFlags } from "../../src/cli/monitorCommand.js";
 import { buildProgram } from "../../src/cli/program.js";
 import { configFromEnv, ENV_PREFIX, NON_CONFIG_VARIABLES } from "../../src/config/envConfig.js";
-import { PATH_KEYS } from "../../src/config/loadConfig.js";
+import { markedPaths } from "../../src/components/schemaKeys.js";
 import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -245,7 +245,7 @@ describe("config/monitor.example.yaml", () => {
 
     // the paths it shows exist (relative to the file), except the TLS files `kafka:local --security`
     // makes and "-" (standard output, cloudwatch.emf.path)
-    for (const path of PATH_KEYS) {
+    for (const path of markedPaths(MonitorConfigSchema, "path")) {
       const value = at(doc, path);
       if (typeof value !== "string" || value === "-" || path[0] === "reports_dir" || path[1] === "tls") continue;
       expect(existsSync(resolve(dirname(FILE), value)), `${path.join(".")}: ${value}`).toBe(true);

@@ -296,7 +296,7 @@ describe("hostile traffic against a real broker", () => {
         },
       },
     });
-    secrets.addConfig(config);
+    secrets.addConfig(config, MonitorConfigSchema);
     const m = await startMonitor(config, log, { maxWaitTimeInMs: 200, tickMs: 200 });
     cleanups.push(() => m.stop());
     await vi.waitFor(() => expect(m.reports.length).toBe(7), { timeout: 60_000, interval: 200 });

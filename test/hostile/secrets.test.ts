@@ -7,6 +7,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withoutCredentials } from "../../src/alerts/webhookChannel.js";
+import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
 import { Redactor } from "../../src/telemetry/redaction.js";
 import { startWebhookServer, type WebhookServer } from "../alerts/webhookServer.js";
 import { ensureBuilt, MAIN, ROOT, runCli } from "../support/cli.js";
@@ -43,19 +44,22 @@ const found = (text: string): string[] => ALL.filter((s) => text.includes(s) || 
 describe("13: secrets never reach an output", () => {
   it("13: the redactor removes registered values, URL user-info anywhere, and a webhook URL's path token", () => {
     const r = new Redactor();
-    r.addConfig({
-      alerts: {
-        channels: {
-          webhooks: [
-            {
-              url: `https://${SECRETS.user}:${SECRETS.password}@hooks.example/services/${SECRETS.token}?k=${SECRETS.query}`,
-              headers: { Authorization: SECRETS.bearer },
-            },
-          ],
+    r.addConfig(
+      {
+        alerts: {
+          channels: {
+            webhooks: [
+              {
+                url: `https://${SECRETS.user}:${SECRETS.password}@hooks.example/services/${SECRETS.token}?k=${SECRETS.query}`,
+                headers: { Authorization: SECRETS.bearer },
+              },
+            ],
+          },
         },
+        kafka: { sasl: { password: SECRETS.sasl } },
       },
-      kafka: { sasl: { password: SECRETS.sasl } },
-    });
+      MonitorConfigSchema,
+    );
     const text = `fetch failed: Request cannot be constructed from a URL that includes credentials: https://${SECRETS.user}:${encodeURIComponent(SECRETS.password)}@hooks.example/services/${SECRETS.token}?k=${SECRETS.query} (auth ${SECRETS.bearer}, sasl ${SECRETS.sasl}); also ftp://someone:else@host/x`;
     const out = r.scrub(text);
     expect(found(out)).toEqual([]);

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { AlertEvent } from "../../src/alerts/alertEvent.js";
 import { alertSinks } from "../../src/alerts/index.js";
 import type { LoadedBaseline } from "../../src/baseline/loadBaseline.js";
-import { AlertsSchema } from "../../src/config/alertsSchema.js";
+import { AlertsSchema } from "../../src/alerts/alertsSchema.js";
 import { KafkaSchema, MonitorConfigSchema } from "../../src/config/monitorSchema.js";
 import { RunConfigSchema } from "../../src/config/schema.js";
 import { runReplay } from "../../src/engine/runReplay.js";

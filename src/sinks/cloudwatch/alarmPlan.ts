@@ -1,5 +1,5 @@
 import type { Baseline, BaselineFeature } from "../../checks/Check.js";
-import type { CloudWatchConfig } from "../../config/cloudwatchSchema.js";
+import type { CloudWatchConfig } from "./cloudwatchSchema.js";
 import type { AlarmSpec, ExistingAlarm } from "./api.js";
 import { FEATURE_BASELINE_DRIFT } from "./datums.js";
 

@@ -1,25 +1,35 @@
-import type { CloudWatchConfig } from "../../config/cloudwatchSchema.js";
+import type { CloudWatchConfig } from "./cloudwatchSchema.js";
 import type { WindowReport } from "../../reports/WindowReport.js";
 import type { ReportSink, ReportSinkContext } from "../ReportSink.js";
-import { createPutMetricDataApi } from "./cloudWatchClient.js";
+import type { PutMetricDataApi } from "./api.js";
+import { createPutMetricDataApi, type CloudWatchClientOptions } from "./cloudWatchClient.js";
 import { windowDatums, type Datum, type DatumOptions } from "./datums.js";
 import { EmfSink } from "./emfSink.js";
 import { CloudWatchPublisher } from "./publisher.js";
 import { CloudWatchSinkMetrics } from "./sinkMetrics.js";
+
+/** The run's context, and the PutMetricData client to use instead of the AWS SDK's (tests: fakes). */
+export interface CloudWatchSinkContext extends ReportSinkContext {
+  readonly createPutMetricDataApi?: (o: CloudWatchClientOptions) => Promise<PutMetricDataApi & { destroy(): void }>;
+}
 
 /**
  * The sinks the `cloudwatch` section enables, in a fixed order: the PutMetricData sink
  * (`enabled`), then the Embedded Metric Format sink (`emf.enabled`). Both publish the same datums
  * (datums.ts); docs/cloudwatch.md describes them.
  */
-export async function cloudWatchSinks(config: CloudWatchConfig | undefined, ctx: ReportSinkContext): Promise<ReportSink[]> {
+export async function cloudWatchSinks(config: CloudWatchConfig | undefined, ctx: CloudWatchSinkContext): Promise<ReportSink[]> {
   if (config === undefined || (!config.enabled && !config.emf.enabled)) return [];
   const options = datumOptions(config, ctx);
   const datums = (r: WindowReport): Datum[] => windowDatums(r, options);
   const metrics = new CloudWatchSinkMetrics(ctx.registry);
   const sinks: ReportSink[] = [];
   if (config.enabled) {
-    const api = await createPutMetricDataApi({ region: config.region, endpointUrl: config.endpoint_url, requestTimeoutMs: config.request_timeout_ms });
+    const api = await (ctx.createPutMetricDataApi ?? createPutMetricDataApi)({
+      region: config.region,
+      endpointUrl: config.endpoint_url,
+      requestTimeoutMs: config.request_timeout_ms,
+    });
     const publisher = new CloudWatchPublisher({
       api,
       metrics,
