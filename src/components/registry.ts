@@ -16,7 +16,7 @@ import { kafkaDeadLetters } from "../sinks/deadLetter/kafka/index.js";
 
 /**
  * Report sinks, in the order they are told about windows (CloudWatch / EMF first, then alerts).
- * A report sink's section is also listed in src/config/schema.ts REPORT_SINK_SECTIONS (see there).
+ * Each one's section is composed into the run configuration from here (src/config/schema.ts).
  */
 export const REPORT_SINKS = [cloudWatchReportSinks, alertReportSinks] as const;
 

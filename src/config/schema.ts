@@ -1,10 +1,9 @@
 import * as z from "zod";
-import { alertsSection } from "../alerts/alertsSchema.js";
 import type { ConfigSection } from "../components/Component.js";
-import { cloudWatchSection } from "../sinks/cloudwatch/cloudwatchSchema.js";
+import { REPORT_SINKS } from "../components/registry.js";
 import { FilePath } from "./pathSchema.js";
 import { JSON_COLUMN_MATCHINGS } from "../profiles/alignKeyedColumns.js";
-import { RecordFormatSchema } from "../records/decoders/index.js";
+import { RECORD_DECODER_SECTIONS, RecordFormatSchema } from "../records/decoders/index.js";
 import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, REPORT_FOLDER_TIMES } from "../windows/tumblingWindows.js";
 
 /**
@@ -45,12 +44,11 @@ export const HookSchema = z.strictObject({
 });
 
 /**
- * The sections of the report sinks (src/components/registry.ts REPORT_SINKS), in its order: each
- * is optional, absent meaning the sink is off. Listed by section, not by definition, because a
- * definition brings its implementation, and implementations import the Kafka client, whose config
- * type is the monitor's (an import cycle); test/components/registry.test.ts checks the two lists match.
+ * The sections of the pluggable components, composed from their registries (src/components/registry.ts
+ * REPORT_SINKS, src/records/decoders/index.ts RECORD_DECODER_SECTIONS): each optional, absent meaning
+ * the sink is off or the decoder takes its defaults.
  */
-export const REPORT_SINK_SECTIONS = [cloudWatchSection, alertsSection] as const;
+const COMPONENT_SECTIONS = [...REPORT_SINKS, ...RECORD_DECODER_SECTIONS] as const;
 
 type OptionalSections<T extends readonly ConfigSection[]> = { [D in T[number] as D["configKey"]]: z.ZodOptional<D["schema"]> };
 
@@ -137,7 +135,7 @@ export const RunConfigSchema = z
     preprocessor: HookSchema.optional().describe("Record preprocessor hook (docs/monitoring.md#hooks)."),
     postprocessor: HookSchema.optional().describe("Report postprocessor hook (docs/monitoring.md#hooks)."),
   })
-  .extend(optionalSections(REPORT_SINK_SECTIONS));
+  .extend(optionalSections(COMPONENT_SECTIONS));
 
 export type RunConfig = z.output<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;

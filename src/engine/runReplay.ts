@@ -3,7 +3,7 @@ import { openPipeline } from "./pipeline.js";
 import { FileDeadLetterSink } from "../sinks/fileDeadLetterSink.js";
 import { ReportsLock } from "../sinks/reportsLock.js";
 import type { WindowReport } from "../reports/WindowReport.js";
-import { fileSource } from "../sources/file/index.js";
+import { boundedSourceFor } from "../sources/registry.js";
 import { Driver } from "./driver.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import type { Logger } from "../telemetry/logger.js";
@@ -45,7 +45,7 @@ export async function runReplay(
   const reports: WindowReport[] = [];
   const { reporter } = pipeline;
   const driver = new Driver({
-    source: fileSource(inputs, { maxRecordBytes: config.max_record_bytes }),
+    source: boundedSourceFor(inputs, { maxRecordBytes: config.max_record_bytes }),
     newEngine: () => pipeline.newEngine({ confirmJumps: true }),
     deadLetters,
     deadLettersDescription: `dead-letter file ${deadLetters.file}`,

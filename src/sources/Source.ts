@@ -62,3 +62,22 @@ export interface Source {
   /** Releases connections and files. */
   close(): Promise<void>;
 }
+
+/** What a bounded source is built with (replay). */
+export interface BoundedSourceContext {
+  /** max_record_bytes: a longer record is not read, only its first bytes kept for its dead letter. */
+  readonly maxRecordBytes: number;
+}
+
+/**
+ * A source of capture records that ends (a replay's input): one folder under src/sources/ exporting
+ * this definition, and one line in BOUNDED_SOURCES (src/sources/registry.ts). `accepts` says whether an input argument of
+ * `dqstream replay` is its kind (an `s3://` URL, a local path); `create` reads the inputs, in the
+ * order given, as the Source contract says (src/sources/Source.ts).
+ */
+export interface BoundedSourceDefinition {
+  readonly kind: "source";
+  readonly name: string;
+  accepts(input: string): boolean;
+  create(inputs: readonly string[], context: BoundedSourceContext): Source;
+}

@@ -2,14 +2,25 @@ import { describe, expect, it } from "vitest";
 import { REPORT_SINKS } from "../../src/components/registry.js";
 import { markedPaths } from "../../src/components/schemaKeys.js";
 import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
-import { REPORT_SINK_SECTIONS, RunConfigSchema } from "../../src/config/schema.js";
+import { RunConfigSchema } from "../../src/config/schema.js";
+import { createRecordDecoder, RECORD_DECODER_SECTIONS } from "../../src/records/decoders/index.js";
 
 describe("the component registry", () => {
-  it("composes each report sink's section into the run configuration, in registry order", () => {
-    expect(REPORT_SINKS.map((d) => [d.configKey, d.schema])).toEqual(REPORT_SINK_SECTIONS.map((s) => [s.configKey, s.schema]));
+  it("composes each report sink's and each record decoder's section into the run configuration, in registry order", () => {
+    const sections = [...REPORT_SINKS, ...RECORD_DECODER_SECTIONS];
     const keys = Object.keys(RunConfigSchema.shape);
-    expect(keys.slice(-REPORT_SINKS.length)).toEqual(REPORT_SINKS.map((d) => d.configKey));
-    for (const d of REPORT_SINKS) expect(RunConfigSchema.shape[d.configKey].unwrap()).toBe(d.schema);
+    expect(keys.slice(-sections.length)).toEqual(sections.map((d) => d.configKey));
+    const shape = RunConfigSchema.shape as unknown as Record<string, { unwrap(): unknown }>;
+    for (const d of sections) expect(shape[d.configKey]?.unwrap()).toBe(d.schema);
+  });
+
+  it("accepts a decoder's options section in the run configuration and hands it to the decoder", async () => {
+    const base = { baseline: { statistics: "s.json", constraints: "c.json" }, reports_dir: "r" };
+    const config = RunConfigSchema.parse({ ...base, record_format: "flat_json", flat_json: { event_time_field: "ts" } });
+    const decoder = await createRecordDecoder(config.record_format, config);
+    const decoded = decoder.decode('{"ts": "2026-11-01T00:00:05Z", "x": 1}');
+    expect(decoded.ok && decoder.eventTimeMs(decoded.value)).toBe(Date.UTC(2026, 10, 1, 0, 0, 5));
+    expect(() => RunConfigSchema.parse({ ...base, flat_json: { event_time: "ts" } })).toThrow(/event_time/);
   });
 
   it("declares the secrets and paths the hand lists held before (redaction, path resolution)", () => {

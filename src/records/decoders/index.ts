@@ -4,10 +4,13 @@ import { flatJson } from "./flatJson/index.js";
 import { sagemakerCapture } from "./sagemakerCapture/index.js";
 
 /** The record formats, by their `record_format` name (each definition's `name`); one line per decoder. */
-export const RECORD_DECODERS: Readonly<Record<string, RecordDecoderDefinition>> = {
+export const RECORD_DECODERS = {
   sagemaker_capture: sagemakerCapture,
   flat_json: flatJson,
-};
+} as const;
+
+/** Each decoder's options section (at its configKey), composed into the run config by src/config/schema.ts. */
+export const RECORD_DECODER_SECTIONS = Object.values(RECORD_DECODERS);
 
 export const DEFAULT_RECORD_FORMAT = "sagemaker_capture";
 
@@ -20,7 +23,7 @@ export const RecordFormatSchema = z.enum(Object.keys(RECORD_DECODERS) as [string
  * option has a default.
  */
 export async function createRecordDecoder(format: string, config: Readonly<Record<string, unknown>> = {}): Promise<RecordDecoder> {
-  const definition = RECORD_DECODERS[format];
+  const definition = (RECORD_DECODERS as Readonly<Record<string, RecordDecoderDefinition>>)[format];
   if (definition === undefined) throw new Error(`unknown record_format ${JSON.stringify(format)}`);
   let section: unknown = config;
   for (const key of definition.configKey.split("."))

@@ -1,5 +1,5 @@
 import { REPLAY_PARTITION, readCaptureFiles, type CaptureFileOptions } from "./captureFiles.js";
-import type { Source, SourceHandlers } from "../Source.js";
+import type { BoundedSourceDefinition, Source, SourceHandlers } from "../Source.js";
 
 /**
  * Capture files as a bounded Source: one partition (REPLAY_PARTITION), the files read in the order
@@ -30,3 +30,11 @@ export function fileSource(files: readonly string[], options: CaptureFileOptions
     close: () => Promise.resolve(),
   };
 }
+
+/** Capture files (local paths, `-` for stdin): the last bounded source, accepting any input. */
+export const fileCaptureSource: BoundedSourceDefinition = {
+  kind: "source",
+  name: "file",
+  accepts: () => true,
+  create: (inputs, context) => fileSource(inputs, { maxRecordBytes: context.maxRecordBytes }),
+};

@@ -7,7 +7,7 @@ import { isIP } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import kafkajs, { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, type Producer, type Admin, type SASLOptions } from "kafkajs";
 import { ConfigError } from "../../config/loadConfig.js";
-import type { MonitorConfig } from "../../config/monitorSchema.js";
+import type { KafkaConfig as KafkaSectionConfig } from "./config.js";
 import { InputError } from "../../records/inputBytes.js";
 import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, NOT_UTF8, recordText } from "../../records/lineSplitter.js";
 import type { Logger } from "../../telemetry/logger.js";
@@ -138,7 +138,7 @@ export function messageRecords(
 }
 
 /** kafkajs client settings from the monitor's configuration (TLS files are read here). */
-export function kafkaClientConfig(k: MonitorConfig["kafka"]): KafkaConfig {
+export function kafkaClientConfig(k: KafkaSectionConfig): KafkaConfig {
   const config: KafkaConfig = {
     clientId: k.client_id,
     brokers: k.brokers,
@@ -210,11 +210,7 @@ export async function checkBrokerCertificate(config: KafkaConfig, broker: string
 }
 
 /** The kafkajs implementation of KafkaClient: a consumer group, a producer and an admin client. */
-export function createKafkaClient(
-  config: MonitorConfig["kafka"],
-  log: Logger,
-  options: { maxWaitTimeInMs?: number; maxRecordBytes?: number } = {},
-): KafkaClient {
+export function createKafkaClient(config: KafkaSectionConfig, log: Logger, options: { maxWaitTimeInMs?: number; maxRecordBytes?: number } = {}): KafkaClient {
   const clientConfig = kafkaClientConfig(config);
   const kafka = new Kafka(clientConfig);
   let mayRestart: (error: Error) => boolean = () => true;

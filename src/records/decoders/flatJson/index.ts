@@ -59,10 +59,10 @@ export function flatJsonDecoder(options: FlatJsonOptions = {}): RecordDecoder<Fl
   };
 }
 
-export const flatJson: RecordDecoderDefinition<typeof FlatJsonOptionsSchema> = {
+export const flatJson = {
   kind: "record_decoder",
   name: "flat_json",
   configKey: "flat_json",
   schema: FlatJsonOptionsSchema,
-  create: (options) => flatJsonDecoder(options),
-};
+  create: (options: z.output<typeof FlatJsonOptionsSchema>) => flatJsonDecoder(options),
+} as const satisfies RecordDecoderDefinition<typeof FlatJsonOptionsSchema>;

@@ -21,10 +21,10 @@ export const sagemakerCaptureDecoder: RecordDecoder<CaptureRecord> = {
   rows: captureRows,
 };
 
-export const sagemakerCapture: RecordDecoderDefinition = {
+export const sagemakerCapture = {
   kind: "record_decoder",
   name: "sagemaker_capture",
   configKey: "sagemaker_capture",
-  schema: z.strictObject({}),
+  schema: z.strictObject({}).describe("SageMaker data capture takes no options."),
   create: () => sagemakerCaptureDecoder,
-};
+} as const satisfies RecordDecoderDefinition;
