@@ -21,8 +21,6 @@ export interface DriverOptions {
   /** A fresh engine (over fresh windows keeping the source's ReadHistory): at the start and after every reset. */
   readonly newEngine: () => MonitorEngine;
   readonly deadLetters: DeadLetterSink;
-  /** Where dead letters go, for the log ("dead-letter topic …"). */
-  readonly deadLettersDescription: string;
   /**
    * Closed windows → written reports (files, postprocess hook, report sinks): WindowReporter.report,
    * or the monitor's assembly across instances. `written` is called for each window as soon as its
@@ -179,7 +177,7 @@ export class Driver {
     const result = await this.#engine.process(batch.records, this.#o.source.activePartitions());
     const closableAt = Date.now();
     const sink = this.#o.deadLetters;
-    await this.#o.deliver("dead_letters", this.#o.deadLettersDescription, () => sink.write(result.deadLetters), batch.heartbeat);
+    await this.#o.deliver("dead_letters", this.#o.deadLetters.description, () => sink.write(result.deadLetters), batch.heartbeat);
     for (const d of result.deadLetters) metrics?.deadLetter(d.reason);
     await this.#report(result.closed, closableAt, batch.heartbeat);
     if (batch.next !== undefined) this.#next.set(id, batch.next);
@@ -240,7 +238,7 @@ export class Driver {
   /** End of a bounded source: held records decided, every open window closed and reported. */
   async #finish(): Promise<void> {
     const last = await this.#engine.finish();
-    await this.#o.deliver("dead_letters", this.#o.deadLettersDescription, () => this.#o.deadLetters.write(last.deadLetters), undefined);
+    await this.#o.deliver("dead_letters", this.#o.deadLetters.description, () => this.#o.deadLetters.write(last.deadLetters), undefined);
     for (const d of last.deadLetters) this.#o.metrics?.deadLetter(d.reason);
     await this.#report(last.closed, Date.now(), undefined);
   }

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { partitionsOf, WindowPartStore } from "../sinks/windowPartStore.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import { InputError } from "../records/inputBytes.js";
-import { KafkaDeadLetterSink } from "../sinks/kafkaDeadLetterSink.js";
+import type { DeadLetterSink } from "../sinks/DeadLetterSink.js";
+import { createDeadLetterSink } from "../components/registry.js";
 import { createKafkaClient, DEFAULT_MAX_MESSAGE_BYTES, membershipError, type KafkaClient } from "../sources/kafka/kafkaClient.js";
 import { ConfigError } from "../config/loadConfig.js";
 import type { Logger } from "../telemetry/logger.js";
@@ -133,7 +134,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const { reporter } = pipeline;
   for (const w of pipeline.baseline.warnings) log.warn(w);
   const parts = new WindowPartStore(join(config.reports_dir, ".partials", config.endpoint, config.schedule), pipeline.sketchOptions, log);
-  let deadLetters: KafkaDeadLetterSink | undefined;
+  let deadLetters: DeadLetterSink | undefined;
   const recent: ReportSummary[] = [];
   let reportsWritten = 0;
   let crashes = 0;
@@ -198,9 +199,8 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     source,
     newEngine: () => pipeline.newEngine({ confirmJumps: false, now: Date.now }, source.history),
     get deadLetters() {
-      return deadLetters as KafkaDeadLetterSink;
+      return deadLetters as DeadLetterSink;
     },
-    deadLettersDescription: `dead-letter topic ${config.kafka.dead_letter_topic}`,
     report,
     reportsDescription: `reports folder ${config.reports_dir}`,
     deliver,
@@ -289,7 +289,13 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       topics: config.kafka.topics,
     });
     const maxMessageBytes = await checkTopics(config, client, log);
-    deadLetters = new KafkaDeadLetterSink(client, config.kafka.dead_letter_topic, maxMessageBytes);
+    deadLetters = await createDeadLetterSink("kafka", config, {
+      reportsDir: config.reports_dir,
+      endpoint: config.endpoint,
+      schedule: config.schedule,
+      kafka: client,
+      maxMessageBytes,
+    });
     await driver.run();
   } catch (e) {
     const error =

@@ -1,6 +1,7 @@
 import type { RunConfig } from "../config/schema.js";
 import { openPipeline } from "./pipeline.js";
-import { FileDeadLetterSink } from "../sinks/fileDeadLetterSink.js";
+import { deadLetterFile } from "../sinks/fileDeadLetterSink.js";
+import { createDeadLetterSink } from "../components/registry.js";
 import { ReportsLock } from "../sinks/reportsLock.js";
 import type { WindowReport } from "../reports/WindowReport.js";
 import { boundedSourceFor } from "../sources/registry.js";
@@ -41,14 +42,13 @@ export async function runReplay(
     throw e;
   }
   for (const w of pipeline.baseline.warnings) warn(w);
-  const deadLetters = new FileDeadLetterSink(config.reports_dir, config.endpoint, config.schedule);
+  const deadLetters = await createDeadLetterSink("file", config, { reportsDir: config.reports_dir, endpoint: config.endpoint, schedule: config.schedule });
   const reports: WindowReport[] = [];
   const { reporter } = pipeline;
   const driver = new Driver({
     source: boundedSourceFor(inputs, { maxRecordBytes: config.max_record_bytes }),
     newEngine: () => pipeline.newEngine({ confirmJumps: true }),
     deadLetters,
-    deadLettersDescription: `dead-letter file ${deadLetters.file}`,
     // one call per batch of windows: the postprocess hook and the report sinks get them together
     report: async (closed, _heartbeat, written) => {
       const rs = await reporter.report(closed);
@@ -82,7 +82,7 @@ export async function runReplay(
     ),
     unattributed: windows.unattributedCounts(),
     deadLetters: deadLetters.count,
-    deadLetterFile: deadLetters.count > 0 ? deadLetters.file : undefined,
+    deadLetterFile: deadLetters.count > 0 ? deadLetterFile(config.reports_dir, config.endpoint, config.schedule) : undefined,
     postprocessFailures: reporter.postprocessFailures,
     outputColumnsPosition: pipeline.outputColumnsPosition,
   };

@@ -26,6 +26,10 @@ export function deadLetterBytes(l: DeadLetter): Buffer {
  * `write` resolves once the letters are durable; offsets are committed only after that.
  */
 export interface DeadLetterSink {
+  /** Where the letters go, for people: "dead-letter file <path>", "dead-letter topic <name>". */
+  readonly description: string;
+  /** Letters written (durably) so far. */
+  readonly count: number;
   write(letters: readonly DeadLetter[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -33,6 +37,10 @@ export interface DeadLetterSink {
 /** Keeps dead letters in memory: for tests and embedding. */
 export class MemoryDeadLetterSink implements DeadLetterSink {
   readonly letters: DeadLetter[] = [];
+  readonly description = "memory";
+  get count(): number {
+    return this.letters.length;
+  }
   write(letters: readonly DeadLetter[]): Promise<void> {
     this.letters.push(...letters);
     return Promise.resolve();

@@ -5,6 +5,11 @@ import { describeFsError, makeFolder, WriteError } from "../formats/jsonFile.js"
 import { basename, dirname, join } from "node:path";
 import type { DeadLetter, DeadLetterSink } from "./DeadLetterSink.js";
 
+/** Where replay's dead letters of an endpoint and schedule go. */
+export function deadLetterFile(reportsDir: string, endpoint: string, schedule: string): string {
+  return join(reportsDir, "dead-letter", endpoint, schedule, "dead-letter.jsonl");
+}
+
 /**
  * Dead letters of one replay run as JSON lines ({reason, detail, position, record}; see fileEntry) in
  * `<reports>/dead-letter/<endpoint>/<schedule>/dead-letter.jsonl`. Written to a temporary file as
@@ -21,9 +26,13 @@ export class FileDeadLetterSink implements DeadLetterSink {
   #count = 0;
 
   constructor(reportsDir: string, endpoint: string, schedule: string) {
-    this.file = join(reportsDir, "dead-letter", endpoint, schedule, "dead-letter.jsonl");
+    this.file = deadLetterFile(reportsDir, endpoint, schedule);
     // unique per run, as every temporary file in a folder that several machines may share
     this.#tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  }
+
+  get description(): string {
+    return `dead-letter file ${this.file}`;
   }
 
   get count(): number {

@@ -48,6 +48,10 @@ export class KafkaDeadLetterSink implements DeadLetterSink {
     this.maxMessageBytes = maxMessageBytes;
   }
 
+  get description(): string {
+    return `dead-letter topic ${this.topic}`;
+  }
+
   get count(): number {
     return this.#count;
   }
