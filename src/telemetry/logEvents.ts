@@ -29,7 +29,7 @@ export const LOG_EVENTS = {
   },
   baseline_warning: {
     level: "warn",
-    msg: "<file>: <warning>",
+    msg: "{file}: {warning}",
     when: "the baseline loader found something to say (features missing from one file, …); the text is the warning",
     dynamic: true,
   },

@@ -12,7 +12,7 @@ export const LOG_EVENTS_END = "<!-- end generated -->";
 export function logEventsReference(): string {
   const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
   const rows = Object.entries(LOG_EVENTS as Record<string, LogEventSpec>).map(
-    ([id, e]) => `| \`${id}\` | ${e.level} | ${e.dynamic === true ? cell(e.msg) + " (text varies)" : "`" + cell(e.msg) + "`"} | ${cell(e.when)} |`,
+    ([id, e]) => `| \`${id}\` | ${e.level} | ${e.dynamic === true ? "`" + cell(e.msg) + "` (text varies)" : "`" + cell(e.msg) + "`"} | ${cell(e.when)} |`,
   );
   return [LOG_EVENTS_START, "", "| event | level | message (`msg`) | when; fields |", "|---|---|---|---|", ...rows, "", LOG_EVENTS_END].join("\n");
 }
