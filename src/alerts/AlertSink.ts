@@ -7,6 +7,7 @@ import type { AlertChannel } from "./AlertChannel.js";
 import { toAlertEvent, type AlertEvent } from "./alertEvent.js";
 import type { AlertMetrics } from "./alertMetrics.js";
 import { advance, isNewWindow, type LifecycleState, type WindowOutcome } from "./lifecycle.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 export interface AlertSinkOptions {
   readonly endpoint: string;
@@ -49,10 +50,10 @@ export class AlertSink implements ReportSink {
   publish(reports: readonly WindowReport[]): void {
     for (const r of reports) {
       if (!isNewWindow(this.#state, r.startMs)) {
-        this.#o.log.debug(
-          { window_start: isoSeconds(r.startMs), last_window_start: isoSeconds(this.#state.lastWindowStartMs as number) },
-          "alerts: window already seen (re-reported), no alerts",
-        );
+        logEvent(this.#o.log, "alert_window_already_seen", {
+          window_start: isoSeconds(r.startMs),
+          last_window_start: isoSeconds(this.#state.lastWindowStartMs as number),
+        });
         continue;
       }
       const { state, transitions } = advance(this.#o.lifecycle, this.#state, windowOutcome(r));
@@ -65,7 +66,7 @@ export class AlertSink implements ReportSink {
           channel.send(events);
         } catch (e) {
           // a channel breaking its never-throw contract must not cost the others their alerts
-          this.#o.log.error({ err: e, channel: channel.name }, "alerts: channel failed");
+          logEvent(this.#o.log, "alert_channel_failed", { err: e, channel: channel.name });
         }
       }
     }

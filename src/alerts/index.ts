@@ -9,6 +9,7 @@ import { openAlerts, replay } from "./lifecycle.js";
 import { readRecentWindows } from "./reportsOnDisk.js";
 import type { AlertChannelDefinition } from "./channels/definition.js";
 import { ALERT_CHANNELS } from "./channels/registry.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 /**
  * The alert sink the config enables (docs/alerts.md): none without an `alerts` section. At start
@@ -30,14 +31,11 @@ export async function alertSinks(config: AlertsConfig | undefined, ctx: ReportSi
   const state = replay(config.lifecycle, windows);
   const open = openAlerts(state);
   if (windows.length > 0) {
-    ctx.log.info(
-      {
-        windows: windows.length,
-        last_window_start: state.lastWindowStartMs === undefined ? null : isoSeconds(state.lastWindowStartMs),
-        open_alerts: open.map((a) => `${a.checkType}/${a.feature}`),
-      },
-      "alerts: state rebuilt from the reports on disk",
-    );
+    logEvent(ctx.log, "alert_state_rebuilt", {
+      windows: windows.length,
+      last_window_start: state.lastWindowStartMs === undefined ? null : isoSeconds(state.lastWindowStartMs),
+      open_alerts: open.map((a) => `${a.checkType}/${a.feature}`),
+    });
   }
 
   return [

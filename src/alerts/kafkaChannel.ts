@@ -5,6 +5,7 @@ import type { AlertChannel } from "./AlertChannel.js";
 import type { AlertEvent } from "./alertEvent.js";
 import type { AlertMetrics } from "./alertMetrics.js";
 import { DeliveryQueue, takeOne, type Attempt } from "../delivery/deliveryQueue.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 export type KafkaSend = (topic: string, messages: readonly OutgoingMessage[]) => Promise<void>;
 
@@ -53,7 +54,7 @@ export function kafkaChannel(config: KafkaAlertsConfig, send: KafkaSend, metrics
   };
 
   const failed = (item: Item, reason: string, detail: string): void => {
-    log.warn({ channel: name, topic: config.topic, fingerprints: item.events.map((e) => e.fingerprint), reason, detail }, "alerts not produced");
+    logEvent(log, "alerts_not_produced", { channel: name, topic: config.topic, fingerprints: item.events.map((e) => e.fingerprint), reason, detail });
   };
   const queue = new DeliveryQueue<Item, Item>({
     policy: config,
@@ -65,14 +66,14 @@ export function kafkaChannel(config: KafkaAlertsConfig, send: KafkaSend, metrics
     metrics: metrics.forChannel(name),
     hooks: {
       delivered: (item, attempts) => {
-        log.debug({ channel: name, topic: config.topic, events: item.events.length, attempts }, "alerts produced");
+        logEvent(log, "alerts_produced", { channel: name, topic: config.topic, events: item.events.length, attempts });
       },
       failed: (item, reason, detail) => failed(item, reason, detail),
       dropped: (items, reason, detail) => {
         for (const item of items) failed(item, reason, detail);
       },
       retrying: (_item, attempt, detail, delayMs) => {
-        log.debug({ channel: name, topic: config.topic, attempt, detail, delay_ms: delayMs }, "producing alerts failed, retrying");
+        logEvent(log, "alerts_produce_retry", { channel: name, topic: config.topic, attempt, detail, delay_ms: delayMs });
       },
     },
   });

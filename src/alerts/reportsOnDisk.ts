@@ -5,6 +5,7 @@ import { CHECK_TYPES } from "../checks/index.js";
 import { readJsonFile } from "../formats/jsonFile.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { WindowOutcome } from "./lifecycle.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 /** What the lifecycle reads of window.json (src/sinks/reportWriter.ts writes it); other keys are ignored. */
 const WindowJson = z.looseObject({
@@ -76,10 +77,7 @@ export async function readRecentWindows(reportsDir: string, endpoint: string, sc
         evaluations: [],
       });
     } catch (e) {
-      log.warn(
-        { err: e instanceof Error ? e.message : String(e), folder: dir },
-        "alerts: a report on disk cannot be read; its window is left out of the alert state",
-      );
+      logEvent(log, "alert_report_unreadable", { err: e instanceof Error ? e.message : String(e), folder: dir });
     }
   }
   return windows.sort((a, b) => a.startMs - b.startMs);

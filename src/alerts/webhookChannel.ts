@@ -5,6 +5,7 @@ import type { AlertChannel } from "./AlertChannel.js";
 import { slackMessage, type AlertEvent } from "./alertEvent.js";
 import type { AlertMetrics } from "./alertMetrics.js";
 import { DeliveryQueue, takeOne, type Attempt } from "../delivery/deliveryQueue.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 interface Item {
   readonly event: AlertEvent;
@@ -63,7 +64,7 @@ export function webhookChannel(config: WebhookConfig, index: number, metrics: Al
   };
 
   const failed = (item: Item, reason: string, detail: string): void => {
-    log.warn({ channel: name, origin, fingerprint: item.event.fingerprint, type: item.event.type, reason, detail }, "alert not delivered");
+    logEvent(log, "alert_not_delivered", { channel: name, origin, fingerprint: item.event.fingerprint, type: item.event.type, reason, detail });
   };
   const queue = new DeliveryQueue<Item, Item>({
     policy: config,
@@ -74,14 +75,14 @@ export function webhookChannel(config: WebhookConfig, index: number, metrics: Al
     metrics: metrics.forChannel(name),
     hooks: {
       delivered: (item, attempts) => {
-        log.debug({ channel: name, origin, fingerprint: item.event.fingerprint, type: item.event.type, attempts }, "alert delivered");
+        logEvent(log, "alert_delivered", { channel: name, origin, fingerprint: item.event.fingerprint, type: item.event.type, attempts });
       },
       failed: (item, reason, detail) => failed(item, reason, detail),
       dropped: (items, reason, detail) => {
         for (const item of items) failed(item, reason, detail);
       },
       retrying: (item, attempt, detail, delayMs) => {
-        log.debug({ channel: name, origin, fingerprint: item.event.fingerprint, attempt, detail, delay_ms: delayMs }, "alert delivery failed, retrying");
+        logEvent(log, "alert_delivery_retry", { channel: name, origin, fingerprint: item.event.fingerprint, attempt, detail, delay_ms: delayMs });
       },
     },
   });

@@ -5,6 +5,7 @@ import { createLogger } from "../telemetry/logger.js";
 import { logLevelFromEnv, logLevelOption } from "./logLevel.js";
 import { checkOutputFolder } from "./outputFolder.js";
 import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 export interface MonitorFlags {
   config?: string;
@@ -71,16 +72,16 @@ export function registerMonitor(program: Command): void {
     .action(async (flags: MonitorFlags) => {
       const config = await resolveMonitorConfig(flags, process.env);
       const log = createLogger(flags.logLevel ?? logLevelFromEnv(process.env));
-      log.info({ config: redact(config) }, "monitor configuration");
+      logEvent(log, "monitor_configuration", { config: redact(config) });
       await checkOutputFolder(config.reports_dir, flags.reports === undefined ? "reports_dir" : "--reports", true);
       const monitor = await startMonitor(config, log);
       const onSignal = (signal: NodeJS.Signals): void => {
-        log.info({ signal }, "stopping: finishing the batch in hand and committing");
+        logEvent(log, "monitor_stopping", { signal });
         void monitor.stop();
         // whatever a client does during the shutdown, the process ends (the commits made are safe)
         setTimeout(
           () => {
-            log.error({ shutdown_timeout_seconds: config.shutdown_timeout_seconds }, "the monitor did not stop in time: exiting");
+            logEvent(log, "monitor_stop_timed_out", { shutdown_timeout_seconds: config.shutdown_timeout_seconds });
             process.exit(1);
           },
           (config.shutdown_timeout_seconds + 5) * 1000,
@@ -90,7 +91,7 @@ export function registerMonitor(program: Command): void {
       process.on("SIGINT", onSignal);
       try {
         const summary = await monitor.done;
-        log.info(summary, "monitor stopped");
+        logEvent(log, "monitor_stopped", summary);
       } finally {
         process.off("SIGTERM", onSignal);
         process.off("SIGINT", onSignal);

@@ -7,6 +7,7 @@ import type { ReportSink } from "../sinks/ReportSink.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 /**
  * Turns closed windows into reports (evaluateWindow) and writes their files, in order, then calls the user's `postprocess(report,
@@ -43,7 +44,7 @@ export class WindowReporter {
     const sinks = this.#sinks.splice(0);
     const results = await Promise.allSettled(sinks.map((s) => s.close()));
     results.forEach((r, i) => {
-      if (r.status === "rejected") this.#log.warn({ err: r.reason, sink: sinks[i]?.name }, "closing a report sink failed");
+      if (r.status === "rejected") logEvent(this.#log, "report_sink_close_failed", { err: r.reason as unknown, sink: sinks[i]?.name });
     });
   }
 
@@ -58,10 +59,7 @@ export class WindowReporter {
     if (moved.length === 0) return;
     this.#warnedJsonColumns = true;
     const [key, to] = moved[0] as [string, string];
-    this.#log.warn(
-      { window_start: isoSeconds(r.startMs), moved: moved.length, example: { key, matched_to: to } },
-      `JSON payload keys are baseline feature names but were matched by sorted position (json_column_matching: sorted_position, SageMaker's rule) to other features, e.g. "${key}" to "${to}": the baseline's features are not sorted by name. Set json_column_matching: name, or build the baseline with its columns sorted (docs/formats.md)`,
-    );
+    logEvent(this.#log, "json_keys_matched_by_position", { window_start: isoSeconds(r.startMs), moved: moved.length, example: { key, matched_to: to } });
   }
 
   async report(windows: readonly ClosedWindow[]): Promise<WindowReport[]> {
@@ -70,10 +68,13 @@ export class WindowReporter {
       const r = evaluateWindow(this.#ctx, w);
       await writeWindowReport(this.#ctx.reportsDir, r, this.#ctx.baseline.constraintsBytes);
       reports.push(r);
-      this.#log.info(
-        { window_start: isoSeconds(r.startMs), window_end: isoSeconds(r.endMs), items: r.itemCount, violations: r.violations.length, folder: r.folder },
-        "window closed",
-      );
+      logEvent(this.#log, "window_closed", {
+        window_start: isoSeconds(r.startMs),
+        window_end: isoSeconds(r.endMs),
+        items: r.itemCount,
+        violations: r.violations.length,
+        folder: r.folder,
+      });
       this.#warnIfJsonKeysAreBaselineNames(r);
     }
     if (this.#post !== undefined && reports.length > 0) {
@@ -101,7 +102,7 @@ export class WindowReporter {
       outcomes.forEach((o, i) => {
         if (o.ok) return;
         this.postprocessFailures++;
-        this.#log.warn({ kind: o.kind, detail: o.detail, window_start: isoSeconds((reports[i] as WindowReport).startMs) }, "postprocess hook failed");
+        logEvent(this.#log, "postprocess_hook_failed", { kind: o.kind, detail: o.detail, window_start: isoSeconds((reports[i] as WindowReport).startMs) });
       });
     }
     if (reports.length > 0) {
@@ -109,7 +110,7 @@ export class WindowReporter {
         try {
           sink.publish(reports);
         } catch (e) {
-          this.#log.error({ err: e, sink: sink.name }, "report sink failed");
+          logEvent(this.#log, "report_sink_failed", { err: e, sink: sink.name });
         }
       }
     }

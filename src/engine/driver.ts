@@ -6,6 +6,7 @@ import type { Logger } from "../telemetry/logger.js";
 import type { MonitorMetrics } from "../telemetry/metrics.js";
 import type { ClosedWindow, WindowManager } from "../windows/WindowManager.js";
 import type { MonitorEngine } from "./MonitorEngine.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 /** `heartbeat`: the batch's, when a batch is in hand; the timers pass none. */
 export type Heartbeat = (() => Promise<void>) | undefined;
@@ -134,7 +135,7 @@ export class Driver {
     clearInterval(this.#timer);
     this.#o.source.pause();
     await this.#queue;
-    await this.#o.source.stop().catch((e: unknown) => this.#o.log.warn({ err: e }, "stopping the source failed"));
+    await this.#o.source.stop().catch((e: unknown) => logEvent(this.#o.log, "source_stop_failed", { err: e }));
     await this.#queue;
   }
 
@@ -158,10 +159,7 @@ export class Driver {
         await this.#handleBatch(batch);
       } catch (e) {
         if (!this.#o.source.bounded && !this.#stopping)
-          this.#o.log.error(
-            { err: e, topic: batch.partition.topic, partition: batch.partition.partition },
-            "batch failed: state reset to the committed offsets",
-          );
+          logEvent(this.#o.log, "batch_failed", { err: e, topic: batch.partition.topic, partition: batch.partition.partition });
         this.#reset();
         throw e;
       }
@@ -191,7 +189,13 @@ export class Driver {
       metrics.openWindows(wm.openWindowCount);
       metrics.batchDone(Date.now());
     }
-    log.debug({ topic: key.topic, partition: key.partition, records: batch.records.length, next: batch.next, open_windows: wm.openWindowCount }, "batch done");
+    logEvent(log, "batch_done", {
+      topic: key.topic,
+      partition: key.partition,
+      records: batch.records.length,
+      next: batch.next,
+      open_windows: wm.openWindowCount,
+    });
   }
 
   async #report(closed: readonly ClosedWindow[], closableAt: number, heartbeat: Heartbeat): Promise<void> {
@@ -232,7 +236,7 @@ export class Driver {
       this.#reset();
       for (const key of keys) this.#assigned.set(partitionId(key), key);
       await this.#restore(keys);
-    }).catch((e: unknown) => this.#o.log.warn({ err: e }, "restoring assigned partitions failed; retried on their first batch"));
+    }).catch((e: unknown) => logEvent(this.#o.log, "partitions_restore_failed", { err: e }));
   }
 
   /** End of a bounded source: held records decided, every open window closed and reported. */
@@ -259,12 +263,12 @@ export class Driver {
       const now = Date.now();
       let closed: ClosedWindow[];
       if (this.#o.idleCloseMs !== undefined && this.#o.source.quietFor(this.#o.idleCloseMs)) {
-        this.#o.log.info({ idle_close_seconds: this.#o.idleCloseMs / 1000 }, "no records: closing every open window");
+        logEvent(this.#o.log, "idle_close_all", { idle_close_seconds: this.#o.idleCloseMs / 1000 });
         closed = this.#engine.closeAll();
       } else {
         closed = windows.closeReady(this.#o.source.activePartitions());
         if (closed.length === 0) return;
-        this.#o.log.info({ windows: closed.length }, "windows closed by the watermark of the partitions still active");
+        logEvent(this.#o.log, "idle_windows_closed", { windows: closed.length });
       }
       await this.#report(closed, now, undefined);
       await this.#commit();
@@ -274,7 +278,7 @@ export class Driver {
       if (this.#o.isMembershipError?.(e) === true) {
         // the group moved on (this member's session expired): the source rejoins, and the state is
         // rebuilt from the commits on the new assignment
-        this.#o.log.warn({ err: e }, "idle close interrupted: the consumer must rejoin its group; state reset to the committed offsets");
+        logEvent(this.#o.log, "idle_close_interrupted", { err: e });
         this.#reset();
         return;
       }

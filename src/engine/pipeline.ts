@@ -16,6 +16,7 @@ import type { ReadHistory } from "../windows/ReadHistory.js";
 import type { PartitionKey } from "../records/SourceRecord.js";
 import { MonitorEngine } from "./MonitorEngine.js";
 import { WindowReporter } from "./WindowReporter.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 /**
  * What replay and monitor share: the loaded baseline, the column layout, the hook runners, a
@@ -105,7 +106,7 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
         fallbackToSourceTimestamp: config.fallback_to_source_timestamp,
         plausibility: { maxAheadMs: config.max_event_time_ahead_seconds * 1000, ...mode },
         preprocessor: pre?.has("preprocess") === true ? pre : undefined,
-        onHookError: (kind, detail, where) => log.warn({ kind, detail, position: where }, "preprocess hook failed"),
+        onHookError: (kind, detail, where) => logEvent(log, "preprocess_hook_failed", { kind, detail, position: where }),
       }),
     close: async () => {
       await reporter.closeSinks();

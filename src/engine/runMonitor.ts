@@ -17,6 +17,7 @@ import { Driver, type Deliver, type Heartbeat } from "./driver.js";
 import { kafkaSource } from "../sources/kafka/index.js";
 import type { WindowReport } from "../reports/WindowReport.js";
 import { ReportsLock } from "../sinks/reportsLock.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 /** A Node.js system error (it names its path and syscall itself). */
 function isSystemError(e: unknown): e is NodeJS.ErrnoException {
@@ -112,7 +113,7 @@ async function checkTopics(config: MonitorConfig, source: KafkaClient, log: Logg
       );
     }
     await source.createTopic(k.dead_letter_topic, DEAD_LETTER_PARTITIONS, { "retention.ms": String(7 * 86_400_000) });
-    log.info({ topic: k.dead_letter_topic, partitions: DEAD_LETTER_PARTITIONS }, "dead-letter topic created");
+    logEvent(log, "dead_letter_topic_created", { topic: k.dead_letter_topic, partitions: DEAD_LETTER_PARTITIONS });
     dlq = (await source.describeTopics([k.dead_letter_topic])).get(k.dead_letter_topic);
   }
   return dlq?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -132,7 +133,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const client = options.source ?? createKafkaClient(config.kafka, log, { maxRecordBytes: config.max_record_bytes, maxWaitTimeInMs: maxWaitMs });
   const pipeline = await openPipeline(config, log, { registry: metrics.registry, kafkaSend: (topic, messages) => client.send(topic, messages) });
   const { reporter } = pipeline;
-  for (const w of pipeline.baseline.warnings) log.warn(w);
+  for (const w of pipeline.baseline.warnings) logEvent(log, "baseline_warning", {}, w);
   const parts = new WindowPartStore(join(config.reports_dir, ".partials", config.endpoint, config.schedule), pipeline.sketchOptions, log);
   let deadLetters: DeadLetterSink | undefined;
   const recent: ReportSummary[] = [];
@@ -184,7 +185,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
         () =>
           parts.report(w, async (assembled) => {
             if (assembled.parts.length > w.parts.length)
-              log.info({ window_start: isoSeconds(w.startMs), partitions: partitionsOf(assembled) }, "window assembled with parts of other instances");
+              logEvent(log, "window_assembled", { window_start: isoSeconds(w.startMs), partitions: partitionsOf(assembled) });
             return reporter.report([assembled]);
           }),
         heartbeat,
@@ -225,12 +226,12 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     mayRestart: () => !stopping && crashes <= MAX_CONSUMER_RESTARTS,
     onCrash: (error, restarting) => {
       if (stopping) {
-        log.warn({ err: error }, "Kafka consumer failed while stopping; not restarted");
+        logEvent(log, "consumer_stop_failed", { err: error });
         return;
       }
       crashes++;
       metrics.consumerCrashed();
-      log.error({ err: error, restarting, crashes }, "Kafka consumer crashed");
+      logEvent(log, "consumer_crashed", { err: error, restarting, crashes });
       if (!restarting || crashes > MAX_CONSUMER_RESTARTS) {
         void shutdown(new Error(`Kafka consumer crashed${restarting ? ` ${crashes} times` : " and is not restarting"}: ${error.message}`));
       }
@@ -271,7 +272,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
         await source.close();
       })();
       const outcome = await Promise.race([work.then(() => "ok" as const), deadline]);
-      if (outcome === "timeout") log.warn({ shutdown_timeout_seconds: config.shutdown_timeout_seconds }, "shutdown timed out");
+      if (outcome === "timeout") logEvent(log, "shutdown_timed_out", { shutdown_timeout_seconds: config.shutdown_timeout_seconds });
       await server?.close().catch(() => {});
       await Promise.race([pipeline.close().catch(() => {}), new Promise((r) => setTimeout(r, 2_000).unref())]);
       await lock?.release().catch(() => {});
@@ -302,13 +303,13 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       e instanceof ConfigError || e instanceof InputError || isSystemError(e)
         ? e
         : new InputError(`Kafka brokers ${config.kafka.brokers.join(",")}`, `cannot start consuming ${config.kafka.topics.join(", ")}: ${rootCause(e)}`);
-    log.error({ err: e }, error.message);
+    logEvent(log, "monitor_start_failed", { err: e, reason: error.message });
     await shutdown(error);
     return done.then(() => {
       throw error;
     });
   }
-  log.info({ topics: config.kafka.topics, group_id: config.kafka.group_id }, "monitor started");
+  logEvent(log, "monitor_started", { topics: config.kafka.topics, group_id: config.kafka.group_id });
 
   return {
     url: server?.url,

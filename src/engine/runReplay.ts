@@ -9,6 +9,7 @@ import { Driver } from "./driver.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import type { Logger } from "../telemetry/logger.js";
 import { addCounts, emptyCounts, type WindowCounts } from "../windows/WindowCounts.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 export interface ReplaySummary {
   reports: WindowReport[];
@@ -30,7 +31,7 @@ export async function runReplay(
   config: RunConfig,
   inputs: readonly string[],
   log: Logger,
-  warn: (message: string) => void = (m) => log.warn(m),
+  warn: (message: string) => void = (m) => logEvent(log, "baseline_warning", {}, m),
 ): Promise<ReplaySummary> {
   // before anything is written: a second, unrelated writer of these reports is refused
   const lock = await ReportsLock.acquire(config.reports_dir, config.endpoint, config.schedule, { kind: "replay" });

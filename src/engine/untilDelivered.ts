@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelayMs, type RetryPolicy } from "../delivery/retryPolicy.js";
 import type { BlockingDestination, MonitorMetrics } from "../telemetry/metrics.js";
 import type { Logger } from "../telemetry/logger.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 /** Longest wait without a heartbeat (kafkajs sends one only when heartbeat_interval_ms has passed). */
 const HEARTBEAT_SLICE_MS = 1_000;
@@ -47,10 +48,12 @@ export async function untilDelivered<T>(attempt: () => Promise<T>, o: UntilDeliv
       if (since !== undefined) {
         o.metrics.blocked(o.destination, false);
         o.onBlocked(o.destination, undefined);
-        o.log.info(
-          { destination: o.destination, attempts: failures + 1, blocked_seconds: Math.round((Date.now() - since) / 1000) },
-          `unblocked: delivered to the ${o.description}`,
-        );
+        logEvent(o.log, "delivery_unblocked", {
+          destination: o.destination,
+          target: o.description,
+          attempts: failures + 1,
+          blocked_seconds: Math.round((Date.now() - since) / 1000),
+        });
       }
       return result;
     } catch (e) {
@@ -67,10 +70,7 @@ export async function untilDelivered<T>(attempt: () => Promise<T>, o: UntilDeliv
         since = Date.now();
         o.metrics.blocked(o.destination, true);
         o.onBlocked(o.destination, since);
-        o.log.error(
-          { err: e, destination: o.destination },
-          `blocked: delivering to the ${o.description} failed; retrying with backoff, committing nothing meanwhile`,
-        );
+        logEvent(o.log, "delivery_blocked", { err: e, destination: o.destination, target: o.description });
       }
       try {
         // the wait is cut in slices with a heartbeat after each, so that waiting longer than the
@@ -84,10 +84,12 @@ export async function untilDelivered<T>(attempt: () => Promise<T>, o: UntilDeliv
         // records are read again and the delivery retried by whoever owns them next)
         o.metrics.blocked(o.destination, false);
         o.onBlocked(o.destination, undefined);
-        o.log.warn(
-          { destination: o.destination, attempts: failures, reason: o.signal.aborted ? "stopping" : String((stop as Error).message ?? stop) },
-          `gave up delivering to the ${o.description} for now: nothing was committed, the records are read again`,
-        );
+        logEvent(o.log, "delivery_given_up", {
+          destination: o.destination,
+          target: o.description,
+          attempts: failures,
+          reason: o.signal.aborted ? "stopping" : String((stop as Error).message ?? stop),
+        });
         throw o.signal.aborted ? e : stop;
       }
     }

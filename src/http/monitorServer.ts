@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../telemetry/logger.js";
 import { secrets } from "../telemetry/redaction.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 /** What the server needs of the metrics: a `MonitorMetrics`, or anything exposing text the same way. */
 export interface MetricsSource {
@@ -52,7 +53,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
       try {
         state = readiness();
       } catch (err) {
-        log.warn({ err }, "readiness probe failed");
+        logEvent(log, "readiness_probe_failed", { err });
         sendJson(res, 503, { status: "not ready", reason: `readiness check failed: ${errorMessage(err)}` });
         return;
       }
@@ -64,7 +65,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
       try {
         body = await metrics.text();
       } catch (err) {
-        log.error({ err }, "metrics collection failed");
+        logEvent(log, "metrics_collection_failed", { err });
         sendJson(res, 500, { error: `metrics collection failed: ${errorMessage(err)}` });
         return;
       }
@@ -89,13 +90,13 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      log.error({ err, url: req.url }, "monitor server request failed");
+      logEvent(log, "http_request_failed", { err, url: req.url });
       if (!res.headersSent) sendJson(res, 500, { error: `internal error: ${errorMessage(err)}` });
       else res.destroy();
     });
   });
   server.on("clientError", (err, socket) => {
-    log.debug({ err }, "monitor server client error");
+    logEvent(log, "http_client_error", { err });
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
     else socket.destroy();
   });
@@ -108,11 +109,11 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
       resolve();
     });
   });
-  server.on("error", (err) => log.error({ err }, "monitor server error"));
+  server.on("error", (err) => logEvent(log, "http_server_error", { err }));
 
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
-  log.info({ url }, "monitor server listening");
+  logEvent(log, "http_server_listening", { url });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -120,7 +121,7 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
       server.close((err) => (err ? reject(err) : resolve()));
       // close() only stops accepting; keep-alive sockets would hold it open until they time out.
       server.closeAllConnections();
-    }).then(() => log.info({ url }, "monitor server closed"));
+    }).then(() => logEvent(log, "http_server_closed", { url }));
     return closing;
   };
 

@@ -7,6 +7,7 @@ import type { PartitionKey, Position } from "../records/SourceRecord.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { WindowCounts } from "../windows/WindowCounts.js";
 import { assembleWindow, type ClosedWindow, type WindowPart } from "../windows/WindowManager.js";
+import { logEvent } from "../telemetry/logEvents.js";
 
 /** Rewrites of one report while other instances keep adding parts, before giving up for now. */
 const MAX_ROUNDS = 20;
@@ -95,7 +96,7 @@ export class WindowPartStore {
       try {
         out.push(deserializePart(JSON.parse(await readFile(file, "utf8")), startMs));
       } catch (e) {
-        this.#log.error({ err: e, file }, "a window part written by another instance is unreadable: the window's report leaves it out");
+        logEvent(this.#log, "window_part_unreadable", { err: e, file });
       }
     }
     return out;

@@ -7,6 +7,7 @@ import type { ReportSink } from "../ReportSink.js";
 import type { Datum } from "./datums.js";
 import { emfEvents } from "./emf.js";
 import type { CloudWatchSinkMetrics } from "./sinkMetrics.js";
+import { logEvent } from "../../telemetry/logEvents.js";
 
 /**
  * Embedded Metric Format as JSON lines, for deployments that ship logs (CloudWatch agent, Fluent
@@ -38,7 +39,7 @@ export class EmfSink implements ReportSink {
     this.#log = log;
     file?.on("error", (e) => {
       this.#metrics.emfFailed(1);
-      if (!this.#broken) this.#log.error({ err: e, sink: "emf", path: file.path }, "EMF file write failed; no more EMF lines will be written");
+      if (!this.#broken) logEvent(this.#log, "emf_write_failed", { err: e, sink: "emf", path: file.path });
       this.#broken = true;
     });
   }
@@ -68,7 +69,7 @@ export class EmfSink implements ReportSink {
     try {
       for (const r of reports) lines.push(...emfEvents(this.#datums(r)));
     } catch (e) {
-      this.#log.error({ err: e, sink: "emf" }, "building EMF events failed");
+      logEvent(this.#log, "emf_build_failed", { err: e, sink: "emf" });
       return;
     }
     if (lines.length === 0) return;

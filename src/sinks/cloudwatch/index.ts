@@ -7,6 +7,7 @@ import { windowDatums, type Datum, type DatumOptions } from "./datums.js";
 import { EmfSink } from "./emfSink.js";
 import { CloudWatchPublisher } from "./publisher.js";
 import { CloudWatchSinkMetrics } from "./sinkMetrics.js";
+import { logEvent } from "../../telemetry/logEvents.js";
 
 /** The run's context, and the PutMetricData client to use instead of the AWS SDK's (tests: fakes). */
 export interface CloudWatchSinkContext extends ReportSinkContext {
@@ -85,7 +86,7 @@ export class CloudWatchSink implements ReportSink {
     try {
       for (const r of reports) this.#publisher.enqueue(this.#datums(r));
     } catch (e) {
-      this.#ctx.log.error({ err: e, sink: this.name }, "building CloudWatch datums failed");
+      logEvent(this.#ctx.log, "cloudwatch_datums_build_failed", { err: e, sink: this.name });
     }
   }
 
@@ -101,9 +102,11 @@ export class CloudWatchSink implements ReportSink {
       this.#release();
     }
     const m = this.#metrics;
-    this.#ctx.log.info(
-      { sink: this.name, datums_sent: m.sentTotal, datums_dropped: m.droppedSum, dropped_by_reason: m.droppedTotal },
-      "CloudWatch sink closed",
-    );
+    logEvent(this.#ctx.log, "cloudwatch_sink_closed", {
+      sink: this.name,
+      datums_sent: m.sentTotal,
+      datums_dropped: m.droppedSum,
+      dropped_by_reason: m.droppedTotal,
+    });
   }
 }

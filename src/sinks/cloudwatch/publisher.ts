@@ -6,6 +6,7 @@ import { takeBatch, type Batch } from "./batching.js";
 import type { Datum } from "./datums.js";
 import { invalidReason, PUT_METRIC_DATA_LIMITS, type PutMetricDataLimits } from "./limits.js";
 import type { CloudWatchSinkMetrics, DropReason } from "./sinkMetrics.js";
+import { logEvent } from "../../telemetry/logEvents.js";
 
 export interface PublisherOptions {
   readonly api: PutMetricDataApi;
@@ -64,24 +65,21 @@ export class CloudWatchPublisher {
           // a batch cut short by shutdown is counted, and summed up in the sink's close-time log line
           if (reason === "shutdown") return;
           const label: DropReason = reason === "attempts_exhausted" ? "retries_exhausted" : reason;
-          log.warn(
-            {
-              sink: "cloudwatch",
-              namespace: batch.namespace,
-              datums: batch.datums.length,
-              reason: label,
-              error: last?.detail ?? detail,
-              status: last?.status,
-              attempts,
-            },
-            "CloudWatch PutMetricData failed: datums dropped",
-          );
+          logEvent(log, "cloudwatch_put_failed", {
+            sink: "cloudwatch",
+            namespace: batch.namespace,
+            datums: batch.datums.length,
+            reason: label,
+            error: last?.detail ?? detail,
+            status: last?.status,
+            attempts,
+          });
         },
         dropped: (datums, reason) => {
           if (reason === "queue_full") {
-            log.warn({ sink: "cloudwatch", datums: datums.length, queue_max_datums: o.queueMaxDatums }, "CloudWatch queue full: oldest datums dropped");
+            logEvent(log, "cloudwatch_queue_full", { sink: "cloudwatch", datums: datums.length, queue_max_datums: o.queueMaxDatums });
           } else {
-            log.warn({ sink: "cloudwatch", datums: datums.length, reason }, "CloudWatch datums not sent before shutdown were dropped");
+            logEvent(log, "cloudwatch_dropped_at_shutdown", { sink: "cloudwatch", datums: datums.length, reason });
           }
         },
       },
@@ -106,7 +104,7 @@ export class CloudWatchPublisher {
     }
     for (const [reason, n] of invalid) {
       this.#o.metrics.dropped(reason, n);
-      this.#o.log.warn({ sink: "cloudwatch", reason, datums: n }, "datums CloudWatch would refuse were dropped");
+      logEvent(this.#o.log, "cloudwatch_datums_invalid", { sink: "cloudwatch", reason, datums: n });
     }
     this.#queue.push(valid);
   }

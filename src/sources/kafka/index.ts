@@ -5,6 +5,7 @@ import type { Source, SourceHandlers } from "../Source.js";
 import { decodeCheckpoint, encodeCheckpoint, repairCheckpoint } from "./checkpointCodec.js";
 import type { KafkaClient } from "./kafkaClient.js";
 import { checkpointOf, newLedger, restoreFromCheckpoint } from "./restartLedger.js";
+import { logEvent } from "../../telemetry/logEvents.js";
 
 export interface KafkaSourceOptions {
   /** kafka.idle_partition_seconds, in ms: a partition this long without records leaves the active ones. */
@@ -45,7 +46,7 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
     try {
       leaders = await client.leaders([...assigned.values()]);
     } catch (e) {
-      log.debug({ err: e }, "reading partition leaders failed; fetches from any broker count for every partition meanwhile");
+      logEvent(log, "partition_leaders_unreadable", { err: e });
       leaders = new Map();
     }
   };
@@ -80,7 +81,7 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
             assigned.delete(id);
             quietMs.delete(id);
             lastRecordAt.delete(id);
-            log.info({ topic: key.topic, partition: key.partition }, "partition revoked");
+            logEvent(log, "partition_revoked", { topic: key.topic, partition: key.partition });
           }
           for (const key of keys) {
             const id = partitionId(key);
@@ -95,7 +96,7 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
           const id = partitionId(batch.partition);
           if (!assigned.has(id)) {
             // a batch fetched before a rebalance took the partition away: its new owner reads it
-            log.debug({ topic: batch.partition.topic, partition: batch.partition.partition }, "batch of a partition no longer assigned: ignored");
+            logEvent(log, "stale_batch_ignored", { topic: batch.partition.topic, partition: batch.partition.partition });
             return;
           }
           lastRecordAt.set(id, Date.now());
@@ -121,23 +122,17 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
         const decoded = decodeCheckpoint(c?.metadata);
         if (decoded === undefined) {
           if (c?.metadata !== undefined && c.metadata !== null && c.metadata !== "")
-            log.warn(
-              { topic: key.topic, partition: key.partition, offset: c.offset },
-              "commit metadata is not a dqstream checkpoint: the partition starts fresh from its committed offset",
-            );
+            logEvent(log, "commit_metadata_foreign", { topic: key.topic, partition: key.partition, offset: c.offset });
           windows.dropPartition(key);
           continue;
         }
         const { checkpoint, repaired } = repairCheckpoint(decoded, ceiling);
         if (repaired.length > 0) {
           o.onCheckpointRepaired?.();
-          log.warn(
-            { topic: key.topic, partition: key.partition, offset: c?.offset, repaired },
-            "commit metadata holds implausible times: repaired, not trusted",
-          );
+          logEvent(log, "checkpoint_repaired", { topic: key.topic, partition: key.partition, offset: c?.offset, repaired });
         }
         restoreFromCheckpoint(windows, key, checkpoint, c?.offset);
-        log.info({ topic: key.topic, partition: key.partition, offset: c?.offset, checkpoint: c?.metadata }, "partition restored from its commit");
+        logEvent(log, "partition_restored", { topic: key.topic, partition: key.partition, offset: c?.offset, checkpoint: c?.metadata });
       }
     },
 

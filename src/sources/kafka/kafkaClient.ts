@@ -12,6 +12,7 @@ import { InputError } from "../../records/inputBytes.js";
 import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, NOT_UTF8, recordText } from "../../records/lineSplitter.js";
 import type { Logger } from "../../telemetry/logger.js";
 import { partitionId, type PartitionKey, type SourceRecord } from "../../records/SourceRecord.js";
+import { logEvent } from "../../telemetry/logEvents.js";
 
 /**
  * kafkajs's retry policy for every client dqstream makes (the admin, the consumer, the producer):
@@ -253,7 +254,7 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
         const assignment = e.payload.memberAssignment;
         const keys: PartitionKey[] = [];
         for (const [topic, partitions] of Object.entries(assignment)) for (const partition of partitions) keys.push({ topic, partition });
-        log.info({ assigned: keys.map((k) => `${k.topic}[${k.partition}]`) }, "partitions assigned");
+        logEvent(log, "partitions_assigned", { assigned: keys.map((k) => `${k.topic}[${k.partition}]`) });
         handlers.onAssignment(keys);
       });
       consumer.on(consumer.events.CRASH, (e) => {
@@ -372,7 +373,7 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
       try {
         consumer.pause(config.topics.map((topic) => ({ topic })));
       } catch (e) {
-        log.debug({ err: e }, "pausing the consumer failed");
+        logEvent(log, "consumer_pause_failed", { err: e });
       }
     },
 
