@@ -3,11 +3,15 @@ import { ValueKind } from "../records/valueType.js";
 import type { DatasetProfile } from "./DatasetProfile.js";
 import { inferredType } from "./toStatistics.js";
 
-/** The read side of a window's profile, as the checks take it. */
+/**
+ * The read side of a window's profile, as the checks take it. `distribution` and `categories` are
+ * computed when a check first reads them (a feature's categories are sorted counts of up to
+ * category_cap texts, read only for features the baseline has as String), then kept.
+ */
 export function currentView(profile: DatasetProfile): CurrentDataset {
   const features: CurrentFeature[] = [];
   for (const f of profile.features.values()) {
-    const summary = f.categorySummary();
+    let categories: CurrentFeature["categories"] | undefined;
     features.push({
       name: f.name,
       inferred_type: inferredType(f.kinds),
@@ -17,8 +21,16 @@ export function currentView(profile: DatasetProfile): CurrentDataset {
       fractional: f.kinds[ValueKind.Fractional] as number,
       boolean: f.kinds[ValueKind.Boolean] as number,
       string: f.kinds[ValueKind.String] as number,
-      distribution: f.moments.count > 0 ? f.kll.toDistribution() : undefined,
-      categories: { buckets: summary.buckets, total: summary.total, exact: summary.exact, unlisted: summary.unlisted },
+      get distribution() {
+        return f.moments.count > 0 ? f.kll.toDistribution() : undefined;
+      },
+      get categories() {
+        if (categories === undefined) {
+          const summary = f.categorySummary();
+          categories = { buckets: summary.buckets, total: summary.total, exact: summary.exact, unlisted: summary.unlisted };
+        }
+        return categories;
+      },
     });
   }
   const np = profile.notProfiled;

@@ -33,6 +33,8 @@ export class KllSketch implements Mergeable<KllSketch> {
   #size = 0;
   #capacityTotal = 0;
   #capacities: number[] = [];
+  /** toDistribution's result, until the next update (merge and deserialize make new sketches). */
+  #distribution: WeightedDistribution | undefined;
 
   constructor(k: number = KllSketch.DEFAULT_K, c: number = KllSketch.DEFAULT_C) {
     if (!Number.isInteger(k) || k < 2) throw new RangeError(`KLL k must be an integer ≥ 2, got ${k}`);
@@ -66,6 +68,7 @@ export class KllSketch implements Mergeable<KllSketch> {
 
   /** Adds one finite number. Callers filter non-finite values out before. */
   update(x: number): void {
+    this.#distribution = undefined;
     (this.#levels[0] as number[]).push(x);
     this.#size++;
     if (this.#size > this.#capacityTotal) this.#condense();
@@ -145,7 +148,9 @@ export class KllSketch implements Mergeable<KllSketch> {
    * among those up to index i).
    */
   toDistribution(): WeightedDistribution {
-    return WeightedDistribution.fromLevels(this.#levels);
+    // kept until the next update: a closed window's sketch is read by the checks and the statistics
+    this.#distribution ??= WeightedDistribution.fromLevels(this.#levels);
+    return this.#distribution;
   }
 
   serialize(): KllState {
@@ -227,13 +232,46 @@ export class WeightedDistribution {
     this.total = cumulative.length === 0 ? 0 : (cumulative[cumulative.length - 1] as number);
   }
 
+  /**
+   * The same as `fromWeighted` over the levels' items (weight 2^h on level h), built without a
+   * pair per item: each level sorted as doubles, then merged (there are few levels), equal values
+   * folded into one entry with their summed weight — so the result does not depend on the order of
+   * equal items, as `fromWeighted`'s does not.
+   */
   static fromLevels(levels: readonly (readonly number[])[]): WeightedDistribution {
-    const pairs: Array<[number, number]> = [];
-    levels.forEach((level, h) => {
-      const w = 2 ** h;
-      for (const x of level) pairs.push([x, w]);
+    const sorted = levels.map((l) => {
+      const a = Float64Array.from(l);
+      sortFloat64(a);
+      return a;
     });
-    return WeightedDistribution.fromWeighted(pairs);
+    let n = 0;
+    for (const a of sorted) n += a.length;
+    const values = new Float64Array(n);
+    const cumulative = new Float64Array(n);
+    const next = new Int32Array(sorted.length);
+    let m = 0;
+    let running = 0;
+    for (let t = 0; t < n; t++) {
+      let best = -1;
+      let x = 0;
+      for (let h = 0; h < sorted.length; h++) {
+        const a = sorted[h] as Float64Array;
+        const i = next[h] as number;
+        if (i < a.length && (best < 0 || (a[i] as number) < x)) {
+          best = h;
+          x = a[i] as number;
+        }
+      }
+      next[best] = (next[best] as number) + 1;
+      running += 2 ** best;
+      if (m > 0 && values[m - 1] === x) cumulative[m - 1] = running;
+      else {
+        values[m] = x;
+        cumulative[m] = running;
+        m++;
+      }
+    }
+    return new WeightedDistribution(values.slice(0, m), cumulative.slice(0, m));
   }
 
   static fromWeighted(pairs: Array<[number, number]>): WeightedDistribution {

@@ -115,10 +115,13 @@ export interface ClosedWindow {
  */
 export function assembleWindow(startMs: number, endMs: number, parts: readonly WindowPart[], sketch?: SketchOptions, limit?: FeatureLimit): ClosedWindow {
   const ordered = [...parts].sort((a, b) => comparePartitions(a.partition, b.partition));
-  let profile = new DatasetProfile(sketch, limit);
+  // one part (one partition, as in every replay): its profile is the window's, no longer written
+  // to (its partition's window was deleted when it closed), so it is not copied through a merge
+  // with the empty profile (merge's identity)
+  let profile = ordered.length === 1 ? (ordered[0] as WindowPart).profile : new DatasetProfile(sketch, limit);
   let counts = emptyCounts();
   for (const p of ordered) {
-    profile = profile.merge(p.profile);
+    if (ordered.length > 1) profile = profile.merge(p.profile);
     counts = addCounts(counts, p.counts);
   }
   return { startMs, endMs, profile, counts, inputs: ordered.map((p) => ({ partition: p.partition, first: p.first, last: p.last })), parts: ordered };

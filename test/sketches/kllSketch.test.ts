@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { KllSketch, WeightedDistribution, type KllState } from "../../src/sketches/kllSketch.js";
 import { SketchStateError } from "../../src/sketches/Sketch.js";
 import { kllOf, maxCdfError, prng } from "../laws/lawSupport.js";
@@ -280,4 +281,36 @@ describe("KllSketch.deserialize", () => {
       expect((caught as Error).message).toMatch(message);
     });
   }
+});
+
+describe("WeightedDistribution.fromLevels", () => {
+  it("is fromWeighted over the levels' items (weight 2^h), equal values folded, whatever their order", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })), { maxLength: 40 }),
+          {
+            maxLength: 8,
+          },
+        ),
+        (levels) => {
+          const pairs = levels.flatMap((level, h) => level.map((x) => [x, 2 ** h] as [number, number]));
+          const a = WeightedDistribution.fromLevels(levels);
+          const b = WeightedDistribution.fromWeighted(pairs);
+          expect(Array.from(a.cumulative)).toEqual(Array.from(b.cumulative));
+          expect(Array.from(a.values).map((x) => x + 0)).toEqual(Array.from(b.values).map((x) => x + 0)); // −0 and +0 fold into one value
+        },
+      ),
+    );
+  });
+
+  it("a sketch's distribution follows its updates (it is kept only until the next one)", () => {
+    const s = new KllSketch();
+    s.update(1);
+    expect(s.toDistribution().total).toBe(1);
+    expect(s.toDistribution()).toBe(s.toDistribution());
+    s.update(2);
+    expect(s.toDistribution().total).toBe(2);
+    expect(Array.from(s.toDistribution().values)).toEqual([1, 2]);
+  });
 });
