@@ -201,6 +201,25 @@ export class MonitorEngine {
 
   /** Phases 2 and 3: rows, by the hook (one round trip per batch) or the decoder; then, in order, counts. */
   async #count(pending: readonly Pending[], letters: Array<DeadLetter | undefined>): Promise<void> {
+    const { decoder, layout } = this.#o;
+    if (this.#o.preprocessor === undefined && decoder.rowsInto !== undefined) {
+      // the decoder's fast path: rows go into the window's profile as they are decoded
+      for (const p of pending) {
+        const r = decoder.rowsInto(p.record, layout, p.window.profile);
+        if (!r.ok) {
+          bump(p.window.counts.malformed, r.reason);
+          letters[p.slot] = deadLetter(p.source, r.reason, r.detail);
+          continue;
+        }
+        if (r.value === 0) {
+          bump(p.window.counts.skipped, SKIP_DROPPED);
+          continue;
+        }
+        p.window.counts.records++;
+        p.window.counts.items += r.value;
+      }
+      return;
+    }
     const rows = await this.#rows(pending);
     pending.forEach((p, i) => {
       const r = rows[i] as RowsOutcome;

@@ -67,6 +67,8 @@ function pretty(value: unknown, indent: string): string {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
+    // numbers (a KLL level's items): one native stringify, whose number texts hold no comma
+    if (value.every((v) => typeof v === "number")) return JSON.stringify(value).replaceAll(",", ", ");
     if (value.every((v) => v === null || typeof v !== "object")) return `[${value.map((v) => JSON.stringify(v) ?? "null").join(", ")}]`;
     return `[\n${value.map((v) => inner + pretty(v, inner)).join(",\n")}\n${indent}]`;
   }

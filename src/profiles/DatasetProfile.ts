@@ -122,6 +122,42 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
     }
   }
 
+  /**
+   * One row of positional fields named by `names` (past its end `_c<i>`): counted exactly as
+   * `addObjectRow` counts the object of those names and values, without building it. The columns
+   * are resolved once per layout and row length; a layout where the object would differ (a name
+   * given twice, or an array-index name, which objects order first) takes the object path.
+   */
+  addPositionalRow(names: readonly string[], fields: readonly RawValue[]): void {
+    let c = this.#positional;
+    if (c === undefined || c.names !== names || c.length !== fields.length) {
+      c = this.#resolvePositional(names, fields.length);
+      this.#positional = c;
+    }
+    if (c.columns === undefined) {
+      const row = Object.create(null) as Record<string, RawValue>;
+      for (let p = 0; p < fields.length; p++) row[p < names.length ? (names[p] as string) : `_c${p}`] = fields[p];
+      this.addObjectRow(row);
+      return;
+    }
+    this.itemCount++;
+    const columns = c.columns;
+    for (let p = 0; p < fields.length; p++) {
+      const f = columns[p];
+      if (f === undefined) this.notProfiled.add(p < names.length ? (names[p] as string) : `_c${p}`, 1);
+      else f.update(fields[p]);
+    }
+  }
+
+  #positional: { names: readonly string[]; length: number; columns: Array<FeatureProfile | undefined> | undefined } | undefined;
+
+  #resolvePositional(names: readonly string[], length: number) {
+    const resolved: string[] = [];
+    for (let p = 0; p < length; p++) resolved.push(p < names.length ? (names[p] as string) : `_c${p}`);
+    const safe = new Set(resolved).size === resolved.length && !resolved.some(isArrayIndex);
+    return { names, length, columns: safe ? resolved.map((n) => this.#admit(n)) : undefined };
+  }
+
   /** Adds a feature's accumulator as is (a merge result), or counts its values when past the limit. */
   #place(f: FeatureProfile): void {
     const limit = this.limit;
@@ -204,4 +240,9 @@ export interface DatasetProfileState {
   keyed?: string[];
   /** Values of features past the FeatureLimit (absent when none). */
   not_profiled?: { values: number; names: unknown };
+}
+
+/** Whether a property name is an array index, which objects list first, ascending (ECMA-262 OrdinaryOwnPropertyKeys). */
+function isArrayIndex(name: string): boolean {
+  return /^(0|[1-9]\d*)$/.test(name) && Number(name) < 2 ** 32 - 1;
 }

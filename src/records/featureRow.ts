@@ -28,3 +28,13 @@ export function objectKeysOf(row: FeatureRow): ReadonlySet<string> | "all" | und
 export function markObjectKeys(row: FeatureRow, keys: ReadonlySet<string> | "all"): void {
   objectKeys.set(row, keys);
 }
+
+/**
+ * Where a decoder can put rows without building an object per row (a window's profile): an
+ * object row as `addObjectRow`, or positional fields named by `names` (past its end `_c<i>`), which
+ * must count exactly as the object row of those names and values would.
+ */
+export interface RowSink {
+  addObjectRow(row: FeatureRow, keyed?: ReadonlySet<string> | "all"): void;
+  addPositionalRow(names: readonly string[], fields: readonly RawValue[]): void;
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { DatasetProfile } from "../../src/profiles/DatasetProfile.js";
 import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../../src/profiles/FeatureProfile.js";
 import { featureStatistics } from "../../src/profiles/toStatistics.js";
@@ -131,5 +132,38 @@ describe("DatasetProfile: options and state", () => {
     expect(() => DatasetProfile.deserialize({ v: 1, item_count: 1, features: {} })).toThrow(SketchStateError);
     expect(() => DatasetProfile.deserialize({ v: 1, item_count: 1, features: [{ v: 1 }] })).toThrow(/feature_profile state/);
     expect(() => DatasetProfile.deserialize([])).toThrow(SketchStateError);
+  });
+});
+
+describe("addPositionalRow", () => {
+  /** What addPositionalRow stands for: the object of the fields named by position. */
+  const asObject = (names: readonly string[], fields: readonly string[]) => {
+    const row = Object.create(null) as Record<string, string>;
+    fields.forEach((v, p) => (row[p < names.length ? (names[p] as string) : `_c${p}`] = v));
+    return row;
+  };
+  const name = fc.oneof(fc.constantFrom("a", "b", "_c3", "__proto__", "0", "7", "01", "constructor"), fc.string({ maxLength: 3 }));
+  const value = fc.oneof(fc.constantFrom("", "1", "2.5", "x", "NaN"), fc.double().map(String));
+
+  it("counts exactly as addObjectRow of the named fields (duplicate, index-like and extra names included), with and without a feature limit", () => {
+    fc.assert(
+      fc.property(
+        fc.array(name, { maxLength: 6 }),
+        fc.array(fc.array(value, { maxLength: 8 }), { maxLength: 12 }),
+        fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+        (names, rows, maxFeatures) => {
+          const limit = maxFeatures === undefined ? undefined : { maxFeatures, reserved: new Set<string>() };
+          const fast = new DatasetProfile(DEFAULT_SKETCH_OPTIONS, limit);
+          const slow = new DatasetProfile(DEFAULT_SKETCH_OPTIONS, limit);
+          for (const fields of rows) {
+            fast.addPositionalRow(names, fields);
+            slow.addObjectRow(asObject(names, fields));
+          }
+          expect(JSON.stringify(fast.serialize())).toBe(JSON.stringify(slow.serialize()));
+          expect(fast.notProfiled.values).toBe(slow.notProfiled.values);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { CsvParser } from "../../csvParser.js";
-import { markObjectKeys, type FeatureLayout, type FeatureRow } from "../../featureRow.js";
+import { markObjectKeys, objectKeysOf, type FeatureLayout, type FeatureRow, type RowSink } from "../../featureRow.js";
 import { flattenObject } from "../../flatten.js";
 import { isoTimeMs } from "../../isoTime.js";
 import { parseJsonBounded } from "../../jsonLimits.js";
@@ -150,6 +150,16 @@ function decodeJson(text: string): Decoded<PayloadRow[]> {
  * counts are a "row count mismatch"; a record without any row is an "invalid payload".
  */
 export function captureRows(record: CaptureRecord, layout: FeatureLayout): Decoded<FeatureRow[]> {
+  const rows: FeatureRow[] = [];
+  const r = captureRowsInto(record, layout, {
+    addObjectRow: (row) => rows.push(row),
+    addPositionalRow: (names, fields) => rows.push(positional(fields, names, 0)),
+  });
+  return r.ok ? { ok: true, value: rows } : r;
+}
+
+/** captureRows, each row put into `sink` (positional pairs without an object each); the number of rows. */
+export function captureRowsInto(record: CaptureRecord, layout: FeatureLayout, sink: RowSink): Decoded<number> {
   const input = record.captureData.endpointInput;
   const output = record.captureData.endpointOutput;
   const ins = input === undefined ? undefined : decodePayload(input);
@@ -163,13 +173,27 @@ export function captureRows(record: CaptureRecord, layout: FeatureLayout): Decod
   if (inRows.length > 0 && outRows.length > 0 && inRows.length !== outRows.length && outRows.length !== 1) {
     return { ok: false, reason: "row count mismatch", detail: `endpointInput has ${inRows.length} rows, endpointOutput has ${outRows.length}` };
   }
-  const rows: FeatureRow[] = [];
   for (let i = 0; i < n; i++) {
     const a = inRows[i];
     const b = outRows[outRows.length === 1 ? 0 : i];
-    rows.push(combine(a, b, layout));
+    if (a?.kind !== "object" && b?.kind !== "object") {
+      // positional only: the fields of the pair in layout order, named by the baseline
+      const inFields = a?.kind === "fields" ? a.fields : EMPTY;
+      const outFields = b?.kind === "fields" ? b.fields : EMPTY;
+      const start = layout.outputColumnsPosition === "START";
+      sink.addPositionalRow(layout.featureNames, start ? concat(outFields, inFields) : concat(inFields, outFields));
+    } else {
+      const row = combine(a, b, layout);
+      sink.addObjectRow(row, objectKeysOf(row));
+    }
   }
-  return { ok: true, value: rows };
+  return { ok: true, value: n };
+}
+
+const EMPTY: readonly RawValue[] = [];
+
+function concat(a: readonly RawValue[], b: readonly RawValue[]): readonly RawValue[] {
+  return a.length === 0 ? b : b.length === 0 ? a : [...a, ...b];
 }
 
 function combine(input: PayloadRow | undefined, output: PayloadRow | undefined, layout: FeatureLayout): FeatureRow {

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { RecordDecoder, RecordDecoderDefinition } from "../../RecordDecoder.js";
-import { captureRows, inferenceTimeMs, isShadowTraffic, parseCaptureRecord, type CaptureRecord } from "./captureRecord.js";
+import { captureRows, captureRowsInto, inferenceTimeMs, isShadowTraffic, parseCaptureRecord, type CaptureRecord } from "./captureRecord.js";
 
 /** Skip reason of shadow-variant traffic, which SageMaker's analyzer skips. */
 export const SKIP_SHADOW = "shadow traffic";
@@ -19,6 +19,7 @@ export const sagemakerCaptureDecoder: RecordDecoder<CaptureRecord> = {
     return t === undefined ? "no eventMetadata.inferenceTime and no source timestamp" : `unparsable eventMetadata.inferenceTime ${JSON.stringify(t)}`;
   },
   rows: captureRows,
+  rowsInto: captureRowsInto,
 };
 
 export const sagemakerCapture = {
