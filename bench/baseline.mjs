@@ -19,7 +19,7 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureDataset, OUT_DIR } from "./dataset.mjs";
-import { envInt, fmtInt, median, table } from "./lib.mjs";
+import { envInt, fmtInt, machineInfo, median, table } from "./lib.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const TARGET_RATIO = 0.5;
@@ -104,15 +104,7 @@ const summarize = (rs) => {
 const base = summarize(results.baseline);
 const parse = summarize(results.parse);
 const ratio = base.rowsPerSec / parse.rowsPerSec;
-const cpus = os.cpus();
-const machine = {
-  node: process.version,
-  cpu: cpus[0]?.model ?? "unknown",
-  cores: cpus.length,
-  memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-  platform: `${os.platform()} ${os.release()}`,
-  loadavg1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadAfter.toFixed(2)) },
-};
+const machine = machineInfo(loadBefore, loadAfter);
 
 console.log(`\ndqstream baseline benchmark — ${fmtInt(ROWS)} rows × 20 columns, ${(bytes / 1e6).toFixed(1)} MB CSV, median of ${RUNS} run(s)`);
 console.log(`machine: node ${machine.node}, ${machine.cpu} × ${machine.cores}, ${machine.memGiB} GiB, ${machine.platform}`);

@@ -1,4 +1,5 @@
 // Small helpers shared by the benchmarks.
+import os from "node:os";
 
 export function envInt(name, dflt) {
   const v = process.env[name];
@@ -43,4 +44,17 @@ export function timeRuns(runs, fn) {
     seconds.push((performance.now() - t) / 1000);
   }
   return { seconds: median(seconds), all: seconds, results };
+}
+
+/** The machine a benchmark ran on, with the 1-minute load average before and after it (other work skews the numbers). */
+export function machineInfo(loadBefore, loadAfter) {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    cpu: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    platform: `${os.platform()} ${os.release()}`,
+    loadavg1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadAfter.toFixed(2)) },
+  };
 }

@@ -30,7 +30,7 @@ import { readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { envInt, fmtInt, median, table } from "./lib.mjs";
+import { envInt, fmtInt, machineInfo, median, table } from "./lib.mjs";
 import { ensureCapture, ensureTraining, WIDTH_DIR } from "./widthData.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -151,15 +151,7 @@ for (const F of WIDTHS) {
 }
 const loadAfter = os.loadavg()[0];
 
-const cpus = os.cpus();
-const machine = {
-  node: process.version,
-  cpu: cpus[0]?.model ?? "unknown",
-  cores: cpus.length,
-  memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-  platform: `${os.platform()} ${os.release()}`,
-  loadavg1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadAfter.toFixed(2)) },
-};
+const machine = machineInfo(loadBefore, loadAfter);
 
 console.log(
   `\ndqstream replay at real widths — window ${WINDOW_SECONDS} s (~${fmtInt(PER_WINDOW)} records each), baseline from ${fmtInt(TRAIN_ROWS)} training rows, median of ${RUNS} run(s)`,
