@@ -201,28 +201,23 @@ export class MonitorEngine {
 
   /** Phases 2 and 3: rows, by the hook (one round trip per batch) or the decoder; then, in order, counts. */
   async #count(pending: readonly Pending[], letters: Array<DeadLetter | undefined>): Promise<void> {
-    const { decoder, layout } = this.#o;
-    if (this.#o.preprocessor === undefined && decoder.rowsInto !== undefined) {
-      // the decoder's fast path: rows go into the window's profile as they are decoded
-      for (const p of pending) {
-        const r = decoder.rowsInto(p.record, layout, p.window.profile);
-        if (!r.ok) {
-          bump(p.window.counts.malformed, r.reason);
-          letters[p.slot] = deadLetter(p.source, r.reason, r.detail);
-          continue;
-        }
-        if (r.value === 0) {
-          bump(p.window.counts.skipped, SKIP_DROPPED);
-          continue;
-        }
-        p.window.counts.records++;
-        p.window.counts.items += r.value;
-      }
-      return;
-    }
-    const rows = await this.#rows(pending);
+    const { decoder, layout, preprocessor } = this.#o;
+    // without a hook, the decoder's fast path (if it has one) puts rows into the window's profile as it decodes them
+    const into = preprocessor === undefined ? decoder.rowsInto?.bind(decoder) : undefined;
+    const rows = into === undefined ? await this.#rows(pending) : undefined;
     pending.forEach((p, i) => {
-      const r = rows[i] as RowsOutcome;
+      const profile = p.window.profile;
+      let r: CountedOutcome;
+      if (into !== undefined) {
+        const d = into(p.record, layout, profile);
+        r = d.ok ? { ok: true, rows: d.value } : { ok: false, hook: false, reason: d.reason, detail: d.detail };
+      } else {
+        const o = rows?.[i] as RowsOutcome;
+        // JSON object keys (marked by the decoder) are matched to the baseline at close (alignKeyedColumns); a preprocess
+        // hook's rows are matched by name, its contract (docs/monitoring.md, Hooks)
+        if (o.ok) for (const row of o.rows) profile.addObjectRow(row, preprocessor === undefined ? objectKeysOf(row) : undefined);
+        r = o.ok ? { ok: true, rows: o.rows.length } : o;
+      }
       const counts = p.window.counts;
       if (!r.ok) {
         if (r.hook) {
@@ -234,15 +229,12 @@ export class MonitorEngine {
         letters[p.slot] = deadLetter(p.source, r.reason, r.detail);
         return;
       }
-      if (r.rows.length === 0) {
+      if (r.rows === 0) {
         bump(counts.skipped, SKIP_DROPPED);
         return;
       }
       counts.records++;
-      counts.items += r.rows.length;
-      // JSON object keys (marked by the decoder) are matched to the baseline at close (alignKeyedColumns); a preprocess
-      // hook's rows are matched by name, its contract (docs/monitoring.md, Hooks)
-      for (const row of r.rows) p.window.profile.addObjectRow(row, this.#o.preprocessor === undefined ? objectKeysOf(row) : undefined);
+      counts.items += r.rows;
     });
   }
 
@@ -310,4 +302,7 @@ function deadLetter(s: SourceRecord, reason: string, detail: string): DeadLetter
   return letter;
 }
 
-type RowsOutcome = { ok: true; rows: FeatureRow[] } | { ok: false; hook: boolean; reason: string; detail: string };
+type RowsFailure = { ok: false; hook: boolean; reason: string; detail: string };
+type RowsOutcome = { ok: true; rows: FeatureRow[] } | RowsFailure;
+/** A record's rows once counted into its window's profile: how many, or why none. */
+type CountedOutcome = { ok: true; rows: number } | RowsFailure;

@@ -52,12 +52,6 @@ export interface DriverOptions {
   readonly onCrash?: (e: Error, restarting: boolean) => void;
 }
 
-/** What a run of the driver did. */
-export interface DriverState {
-  readonly windows: WindowManager;
-  readonly records: number;
-}
-
 /**
  * The one loop that drives the engine from a Source, for replay and monitor. Per batch: restore the
  * partition's window state if needed → process → dead letters delivered (durable) → reports of
@@ -98,15 +92,10 @@ export class Driver {
   }
 
   /** Runs a task after the ones before it (batches, assignment changes, ticks). */
-  serial<T>(task: () => Promise<T>): Promise<T> {
+  #serial<T>(task: () => Promise<T>): Promise<T> {
     const next = this.#queue.then(task);
     this.#queue = next.catch(() => {});
     return next;
-  }
-
-  /** Settles when every queued task has. */
-  get idle(): Promise<unknown> {
-    return this.#queue;
   }
 
   /**
@@ -154,7 +143,7 @@ export class Driver {
   }
 
   #onBatch(batch: SourceBatch): Promise<void> {
-    return this.serial(async () => {
+    return this.#serial(async () => {
       try {
         await this.#handleBatch(batch);
       } catch (e) {
@@ -226,7 +215,7 @@ export class Driver {
    */
   #onAssignment(keys: PartitionKey[]): void {
     this.#o.onAssignment?.(keys);
-    void this.serial(async () => {
+    void this.#serial(async () => {
       const ids = new Set(keys.map(partitionId));
       for (const [id, key] of [...this.#assigned]) {
         if (ids.has(id)) continue;
@@ -257,7 +246,7 @@ export class Driver {
     if (this.#stopping) return;
     const wm = this.#engine.windows;
     if (wm.openWindowCount === 0 || this.#assigned.size === 0) return;
-    void this.serial(async () => {
+    void this.#serial(async () => {
       const windows = this.#engine.windows;
       if (this.#stopping || windows.openWindowCount === 0) return;
       const now = Date.now();

@@ -1,6 +1,7 @@
 import { HyperLogLog } from "../sketches/hyperLogLog.js";
 import { expectVersion, SketchStateError, type Mergeable } from "../sketches/Sketch.js";
 import type { RawValue } from "../records/valueType.js";
+import { positionalRow } from "../records/featureRow.js";
 import { DEFAULT_SKETCH_OPTIONS, FeatureProfile, type SketchOptions } from "./FeatureProfile.js";
 
 /**
@@ -135,9 +136,7 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
       this.#positional = c;
     }
     if (c.columns === undefined) {
-      const row = Object.create(null) as Record<string, RawValue>;
-      for (let p = 0; p < fields.length; p++) row[p < names.length ? (names[p] as string) : `_c${p}`] = fields[p];
-      this.addObjectRow(row);
+      this.addObjectRow(positionalRow(fields, names));
       return;
     }
     this.itemCount++;

@@ -38,3 +38,16 @@ export interface RowSink {
   addObjectRow(row: FeatureRow, keyed?: ReadonlySet<string> | "all"): void;
   addPositionalRow(names: readonly string[], fields: readonly RawValue[]): void;
 }
+
+/**
+ * Positional fields as a row: field p named `names[p + offset]`, past the names' end `_c<p + offset>`.
+ * No prototype, so a name such as "__proto__" stays a feature.
+ */
+export function positionalRow(fields: readonly RawValue[], names: readonly string[], offset = 0): FeatureRow {
+  const row = Object.create(null) as FeatureRow;
+  for (let j = 0; j < fields.length; j++) {
+    const p = j + offset;
+    row[p < names.length ? (names[p] as string) : `_c${p}`] = fields[j];
+  }
+  return row;
+}

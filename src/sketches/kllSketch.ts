@@ -233,10 +233,9 @@ export class WeightedDistribution {
   }
 
   /**
-   * The same as `fromWeighted` over the levels' items (weight 2^h on level h), built without a
-   * pair per item: each level sorted as doubles, then merged (there are few levels), equal values
-   * folded into one entry with their summed weight — so the result does not depend on the order of
-   * equal items, as `fromWeighted`'s does not.
+   * The distribution of the levels' items (an item on level h weighs 2^h): each level sorted as
+   * doubles, then merged (there are few levels), equal values folded into one entry with their
+   * summed weight, so the result does not depend on the order of equal items.
    */
   static fromLevels(levels: readonly (readonly number[])[]): WeightedDistribution {
     const sorted = levels.map((l) => {
@@ -272,22 +271,6 @@ export class WeightedDistribution {
       }
     }
     return new WeightedDistribution(values.slice(0, m), cumulative.slice(0, m));
-  }
-
-  static fromWeighted(pairs: Array<[number, number]>): WeightedDistribution {
-    pairs.sort((p, q) => p[0] - q[0]);
-    const values: number[] = [];
-    const cumulative: number[] = [];
-    let running = 0;
-    for (const [x, w] of pairs) {
-      running += w;
-      if (values.length > 0 && values[values.length - 1] === x) cumulative[cumulative.length - 1] = running;
-      else {
-        values.push(x);
-        cumulative.push(running);
-      }
-    }
-    return new WeightedDistribution(Float64Array.from(values), Float64Array.from(cumulative));
   }
 
   /** Number of items ≤ x by weight (Deequ `getRank`). */

@@ -304,11 +304,6 @@ export class WindowManager {
     return oldest;
   }
 
-  /** Earliest first position among the open windows of a partition (what is safe to re-read from). */
-  oldestOpenPosition(key: PartitionKey): Position | undefined {
-    return this.oldestOpenWindow(key)?.first;
-  }
-
   /** A partition's state if it has one (unlike `partition`, creates none). */
   existingPartition(key: PartitionKey): PartitionState | undefined {
     return this.#partitions.get(partitionId(key));

@@ -299,22 +299,22 @@ describe("WindowManager: merge at close in (topic, partition) order", () => {
   });
 });
 
-describe("WindowManager: oldestOpenPosition", () => {
+describe("WindowManager: oldestOpenWindow (its first position)", () => {
   it("is the earliest first position over the partition's open windows, compared as offsets (not strings)", () => {
     const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 120 * S });
-    expect(wm.oldestOpenPosition(P0)).toBeUndefined(); // unknown partition
+    expect(wm.oldestOpenWindow(P0)?.first).toBeUndefined(); // unknown partition
     arrive(wm, P0, 70 * S, 9); // [60, 120) first = 9
     arrive(wm, P0, 10 * S, 10); // [0, 60) first = 10: "10" < "9" as strings
     arrive(wm, P0, 80 * S, 11);
-    expect(wm.oldestOpenPosition(P0)).toEqual(pos(P0, 9));
+    expect(wm.oldestOpenWindow(P0)?.first).toEqual(pos(P0, 9));
     arrive(wm, P0, 200 * S, 12); // watermark 80 s: [0, 60) closes
     expect(starts(wm.closeReady())).toEqual([0]);
-    expect(wm.oldestOpenPosition(P0)).toEqual(pos(P0, 9));
+    expect(wm.oldestOpenWindow(P0)?.first).toEqual(pos(P0, 9));
     arrive(wm, P0, 250 * S, 13); // watermark 130 s: [60, 120) closes
     expect(starts(wm.closeReady())).toEqual([60 * S]);
-    expect(wm.oldestOpenPosition(P0)).toEqual(pos(P0, 12));
+    expect(wm.oldestOpenWindow(P0)?.first).toEqual(pos(P0, 12));
     wm.closeAll();
-    expect(wm.oldestOpenPosition(P0)).toBeUndefined();
+    expect(wm.oldestOpenWindow(P0)?.first).toBeUndefined();
   });
 
   it("includes records waiting in pending, and orders file positions by file, then line", () => {
@@ -322,15 +322,15 @@ describe("WindowManager: oldestOpenPosition", () => {
     const replay: PartitionKey = { topic: "replay", partition: 0 };
     const s = wm.partition(replay);
     wm.touch(wm.attributionTarget(s), { file: "a.jsonl", line: 10 });
-    expect(wm.oldestOpenPosition(replay)).toEqual({ file: "a.jsonl", line: 10 });
+    expect(wm.oldestOpenWindow(replay)?.first).toEqual({ file: "a.jsonl", line: 10 });
     const w = wm.windowFor(s, 10 * S);
     wm.touch(w, { file: "a.jsonl", line: 11 });
     const w2 = wm.windowFor(s, 100 * S);
     wm.touch(w2, { file: "a.jsonl", line: 9 }); // an earlier line in a later window
-    expect(wm.oldestOpenPosition(replay)).toEqual({ file: "a.jsonl", line: 9 });
+    expect(wm.oldestOpenWindow(replay)?.first).toEqual({ file: "a.jsonl", line: 9 });
     const w3 = wm.windowFor(s, 200 * S);
     wm.touch(w3, { file: "0.jsonl", line: 50 });
-    expect(wm.oldestOpenPosition(replay)).toEqual({ file: "0.jsonl", line: 50 });
+    expect(wm.oldestOpenWindow(replay)?.first).toEqual({ file: "0.jsonl", line: 50 });
   });
 });
 
@@ -345,7 +345,7 @@ describe("WindowManager: dropPartition", () => {
     expect(starts(wm.closeReady())).toEqual([0]); // P1's watermark 70 s
     wm.dropPartition(P1);
     expect(wm.partitions().map((p) => p.key)).toEqual([P0]);
-    expect(wm.oldestOpenPosition(P1)).toBeUndefined();
+    expect(wm.oldestOpenWindow(P1)?.first).toBeUndefined();
     // P1 no longer holds windows back, and its [60, 120) share is gone (the new owner re-reads it)
     const closed = wm.closeReady();
     expect(starts(closed)).toEqual([60 * S]);

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { CsvParser } from "../../csvParser.js";
-import { markObjectKeys, objectKeysOf, type FeatureLayout, type FeatureRow, type RowSink } from "../../featureRow.js";
+import { markObjectKeys, objectKeysOf, positionalRow, type FeatureLayout, type FeatureRow, type RowSink } from "../../featureRow.js";
 import { flattenObject } from "../../flatten.js";
 import { isoTimeMs } from "../../isoTime.js";
 import { parseJsonBounded } from "../../jsonLimits.js";
@@ -153,7 +153,7 @@ export function captureRows(record: CaptureRecord, layout: FeatureLayout): Decod
   const rows: FeatureRow[] = [];
   const r = captureRowsInto(record, layout, {
     addObjectRow: (row) => rows.push(row),
-    addPositionalRow: (names, fields) => rows.push(positional(fields, names, 0)),
+    addPositionalRow: (names, fields) => rows.push(positionalRow(fields, names, 0)),
   });
   return r.ok ? { ok: true, value: rows } : r;
 }
@@ -205,7 +205,7 @@ function combine(input: PayloadRow | undefined, output: PayloadRow | undefined, 
   const outObj = output?.kind === "object" ? output.values : undefined;
   if (inObj === undefined && outObj === undefined) {
     const fields = start ? [...(outFields ?? []), ...(inFields ?? [])] : [...(inFields ?? []), ...(outFields ?? [])];
-    return positional(fields, names, 0);
+    return positionalRow(fields, names, 0);
   }
   // no prototype: a "__proto__" key of a JSON payload must stay a feature (as in flattenObject)
   const row = Object.create(null) as FeatureRow;
@@ -220,7 +220,7 @@ function combine(input: PayloadRow | undefined, output: PayloadRow | undefined, 
     }
     // a positional side next to an object side: outputs take the first (START) or last (END) names
     const offset = isOutput === start ? 0 : Math.max(0, names.length - side.fields.length);
-    Object.assign(row, positional(side.fields, names, offset));
+    Object.assign(row, positionalRow(side.fields, names, offset));
   };
   if (start) {
     place(output, true);
@@ -228,15 +228,6 @@ function combine(input: PayloadRow | undefined, output: PayloadRow | undefined, 
   } else {
     place(input, false);
     place(output, true);
-  }
-  return row;
-}
-
-function positional(fields: readonly RawValue[], names: readonly string[], offset: number): FeatureRow {
-  const row = Object.create(null) as FeatureRow;
-  for (let j = 0; j < fields.length; j++) {
-    const p = j + offset;
-    row[p < names.length ? (names[p] as string) : `_c${p}`] = fields[j];
   }
   return row;
 }
