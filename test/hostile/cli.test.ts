@@ -9,7 +9,7 @@ import { reportFailure } from "../../src/cli/program.js";
 import { ConfigError } from "../../src/config/loadConfig.js";
 import { FormatError, WriteError } from "../../src/formats/jsonFile.js";
 import { InputError } from "../../src/records/inputBytes.js";
-import { ensureBuilt, ROOT, runCli } from "../support/cli.js";
+import { ensureBuilt, ROOT, runCli, unreachableMonitorArgs } from "../support/cli.js";
 
 /**
  * The hostile-input suite, the command line: every error a user can cause is one `error: …` line
@@ -52,21 +52,7 @@ describe("16e: user errors are one line naming the flag or path, never a stack",
   it("16e: unwritable output folders (a file in the way, a file system that refuses it) exit 1 before any work", async () => {
     const under = join(aFile, "sub");
     const replay = (reports: string): string[] => ["replay", "--statistics", STATS, "--constraints", CONS, "--reports", reports, CAPTURE];
-    const monitor = (reports: string): string[] => [
-      "monitor",
-      "--brokers",
-      "127.0.0.1:1",
-      "--topic",
-      "capture",
-      "--statistics",
-      STATS,
-      "--constraints",
-      CONS,
-      "--reports",
-      reports,
-      "--http-port",
-      "0",
-    ];
+    const monitor = (reports: string): string[] => unreachableMonitorArgs({ statistics: STATS, constraints: CONS, reports: reports });
     const cases: Array<[string[], RegExp]> = [
       [
         ["baseline", "--dataset", SMALL_CSV, "--format", "csv", "--output", aFile],
@@ -130,21 +116,7 @@ describe("16e: user errors are one line naming the flag or path, never a stack",
       /^error: option '--log-level <level>' argument 'loud' is invalid\. Allowed choices are fatal, error, warn, info, debug, trace, silent\./,
     );
     expect(replay.stderr).not.toMatch(/\n\s+at /);
-    const monitor = [
-      "monitor",
-      "--brokers",
-      "127.0.0.1:1",
-      "--topic",
-      "capture",
-      "--statistics",
-      STATS,
-      "--constraints",
-      CONS,
-      "--reports",
-      join(tmp, "r5"),
-      "--http-port",
-      "0",
-    ];
+    const monitor = unreachableMonitorArgs({ statistics: STATS, constraints: CONS, reports: join(tmp, "r5") });
     expectOneLine(
       runCli(tmp, monitor, undefined, { DQSTREAM_LOG_LEVEL: "loud" }),
       2,

@@ -14,7 +14,7 @@ import { MonitorConfigSchema, type MonitorConfig } from "../../src/config/monito
 import { RunConfigSchema } from "../../src/config/schema.js";
 import { UsageError } from "../../src/cli/exitCodes.js";
 import { params } from "../laws/lawSupport.js";
-import { ensureBuilt, ROOT, runCli } from "../support/cli.js";
+import { ensureBuilt, ROOT, runCli, unreachableMonitorArgs } from "../support/cli.js";
 
 /**
  * The hostile-input suite, configuration: names, keys and values that must be refused with an
@@ -101,21 +101,7 @@ describe("12: endpoint and schedule become folder names", () => {
       "endpoint",
     );
     // port 1 on loopback: nothing listens, so getting past the configuration would show as a Kafka error, not exit 2
-    const monitor = (reports: string): string[] => [
-      "monitor",
-      "--brokers",
-      "127.0.0.1:1",
-      "--topic",
-      "capture",
-      "--statistics",
-      STATS,
-      "--constraints",
-      CONS,
-      "--reports",
-      reports,
-      "--http-port",
-      "0",
-    ];
+    const monitor = (reports: string): string[] => unreachableMonitorArgs({ statistics: STATS, constraints: CONS, reports: reports });
     const b = await freshCase();
     expectRefused(runCli(b.dir, monitor(b.reports), undefined, { DQSTREAM_SCHEDULE: ".partials" }), "DQSTREAM_SCHEDULE", "schedule");
     const c = await freshCase();

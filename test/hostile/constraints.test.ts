@@ -8,7 +8,7 @@ import { loadBaseline } from "../../src/baseline/loadBaseline.js";
 import { parseConstraints } from "../../src/formats/constraintsFormat.js";
 import { FormatError } from "../../src/formats/jsonFile.js";
 import { parseStatistics } from "../../src/formats/statisticsFormat.js";
-import { ensureBuilt, MAIN, ROOT, runCli } from "../support/cli.js";
+import { ensureBuilt, MAIN, ROOT, runCli, unreachableMonitorArgs } from "../support/cli.js";
 
 /**
  * The hostile-input suite, baseline files: constraints out of range, constraints for features the
@@ -144,21 +144,7 @@ describe("16a: constraint values outside their range", () => {
       "constraints.json",
       constraintsWith((c) => (c.monitoring_config["datatype_check_threshold"] = 7)),
     );
-    const r = runCli(tmp, [
-      "monitor",
-      "--brokers",
-      "127.0.0.1:1",
-      "--topic",
-      "capture",
-      "--statistics",
-      STATS,
-      "--constraints",
-      file,
-      "--reports",
-      join(tmp, "m"),
-      "--http-port",
-      "0",
-    ]);
+    const r = runCli(tmp, unreachableMonitorArgs({ statistics: STATS, constraints: file, reports: join(tmp, "m") }));
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toContain(`error: ${file}: $.monitoring_config.datatype_check_threshold: expected a number from 0 to 1, got 7\n`);
     expect(r.stderr).not.toMatch(/ECONNREFUSED|Kafka/);
@@ -196,24 +182,7 @@ describe("16b: constraints for features the statistics lack", () => {
     // nothing listens on port 1: the monitor retries; the warning comes first, then it is stopped
     const child = spawn(
       process.execPath,
-      [
-        MAIN,
-        "monitor",
-        "--brokers",
-        "127.0.0.1:1",
-        "--topic",
-        "capture",
-        "--statistics",
-        STATS,
-        "--constraints",
-        file,
-        "--reports",
-        join(tmp, "m2"),
-        "--http-port",
-        "0",
-        "--log-level",
-        "info",
-      ],
+      [MAIN, ...unreachableMonitorArgs({ statistics: STATS, constraints: file, reports: join(tmp, "m2") }), "--log-level", "info"],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));

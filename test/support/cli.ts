@@ -25,3 +25,26 @@ export function runCli(cwd: string, args: readonly string[], input?: string | Bu
     timeout: 60_000,
   });
 }
+
+/**
+ * `dqstream monitor` arguments against a broker nothing listens on (loopback port 1, HTTP on a free
+ * port): a run that gets past its configuration fails with a Kafka error, so a test can tell a
+ * refused configuration (exit 2, no Kafka in the message) from one that was accepted.
+ */
+export function unreachableMonitorArgs(o: { statistics: string; constraints: string; reports: string }): string[] {
+  return [
+    "monitor",
+    "--brokers",
+    "127.0.0.1:1",
+    "--topic",
+    "capture",
+    "--statistics",
+    o.statistics,
+    "--constraints",
+    o.constraints,
+    "--reports",
+    o.reports,
+    "--http-port",
+    "0",
+  ];
+}
