@@ -1,127 +1,563 @@
-// Throughput of `dqstream monitor` end to end against a real broker (Apache Kafka from its jars,
-// scripts/kafka-local.mjs): capture records produced to a 3-partition topic first, then one monitor
-// consumes them all (parse, window, sketch, check, report, commit), with alerts to a webhook on a
-// local HTTP server. Prints records/s, window close latency, alert delivery latency (webhook
-// received − window.json written) and peak RSS; asserts nothing.
-//   npm run bench:monitor                       200,000 records, 5,000 per 10-minute window
-//   BENCH_RECORDS=500000 npm run bench:monitor
-//   KAFKA_BROKERS=127.0.0.1:9092 npm run bench:monitor   (your broker; topics are created)
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { performance } from "node:perf_hooks";
-import { Kafka, logLevel, Partitioners } from "kafkajs";
+// `npm run bench:monitor`: `dqstream monitor` end to end against a real broker at 20 and 500
+// features, each beside two Kafka floors measured in the same run (issue 12, "Performance at real
+// widths"). Prints rates, window close p50/p99 and peak RSS with their targets; asserts nothing.
+//
+// Broker: Apache Kafka from its jars (scripts/kafka-local.mjs startLocalKafka, JVM -Xmx512m, on the
+// same 2 cores as everything else), or yours with KAFKA_BROKERS (topics are created and deleted).
+//
+// Per width F (features, counting the model output `label`):
+//   1. the seeded training CSV and capture file of bench/widthData.mjs (shared with bench:replay:
+//      text/csv envelope, inference times 0.72 s apart, so 5,000 records fall in each 1-hour
+//      window), and a baseline made with the built CLI (`node dist/cli/main.js baseline --format
+//      csv --header`);
+//   2. a topic of BENCH_PARTITIONS (4) partitions, the capture's records produced once, one record
+//      a message, no key, partition = record index mod 4 (round robin), in file order;
+//   3. BENCH_RUNS times, in this order, each in its own child process and with a fresh consumer
+//      group reading from the beginning:
+//        a. floor "consume only": kafkajs consumes every message, nothing per message
+//           (bench/kafkaFloorChild.mjs consume);
+//        b. floor "consume + parse": the same plus, per message, JSON.parse of the capture record,
+//           split of its CSV payload and Number() per field (bench/kafkaFloorChild.mjs parse, the
+//           parsing of bench/captureParseOnlyChild.mjs, shared in bench/captureParse.mjs);
+//        c. the monitor: `node dist/cli/main.js monitor --config <file> --log-level debug` as a
+//           child process — so its peak RSS is its own — with bench/rssOnExit.mjs and
+//           bench/closeLatencyProbe.mjs preloaded (node --import). Config: the baseline, a fresh
+//           reports folder, window_seconds 3600, idle_close_seconds 3600 (no idle close during a
+//           run), a dead-letter topic made beforehand, /metrics on a free port, and two report
+//           sinks so that a window close hands them their data: alerts (log channel) and
+//           CloudWatch Embedded Metric Format lines to a file (BENCH_SINKS=0: neither). Once it has
+//           consumed every record it gets SIGTERM and exits (the last window stays open: no later
+//           record closes it).
+//   Medians of the runs are reported.
+//
+// Measurements (same rule for the monitor and both floors):
+//   records/s  (records − the first batch's) ÷ (end of the batch that brings the count to
+//              `records` − end of the first batch). Monitor: from its `batch_done` debug log lines
+//              (pino `time`, ms; `records`), one per batch after its offsets are committed; floors:
+//              performance.now() after each batch is handled. Group join and the first fetch are
+//              left out of both.
+//   close      exact per-window values of the monitor's dqstream_window_close_latency_seconds (from
+//              the batch that made a window closable to its checks evaluated, report files and
+//              window parts written and report sinks handed the report), recorded by
+//              bench/closeLatencyProbe.mjs as the monitor observes them; p50/p99 (nearest rank) over
+//              every window closed in all runs. The histogram itself (read from /metrics at the
+//              end of each run; buckets 0.1, 0.25, 0.5, 1 s …) must agree: its count is checked, and
+//              the bucket holding its p99 is in the JSON line.
+//   peak RSS   the monitor child's process.resourceUsage().maxRSS at exit (bench/rssOnExit.mjs),
+//              the worst of the runs, MB = 10^6 bytes.
+//   Each run is checked: the monitor consumed every record (dqstream_records_consumed_total), no
+//   dead letters, no late/malformed/skipped records, every window but the last closed with 5,000
+//   items; the floors saw every record (and every field, when parsing).
+//
+// Environment:
+//   BENCH_WIDTHS           comma-separated widths (default 20,500)
+//   BENCH_RECORDS_<F>      records at width F (defaults 200000 at 20, 40000 at 500, 20000 otherwise)
+//   BENCH_RECORDS          records at every width (a BENCH_RECORDS_<F> still wins)
+//   BENCH_RUNS             runs of each pass (default 3)
+//   BENCH_SEED             PRNG seed (default 20240601; the capture uses seed + 1)
+//   BENCH_TRAIN_ROWS       training rows for the baseline (default 5000)
+//   BENCH_PARTITIONS       partitions of the topic (default 4)
+//   BENCH_SINKS            1 (default): alerts + EMF report sinks; 0: none
+//   KAFKA_BROKERS          use this broker instead of starting one
+//
+// Targets (issue 12): ratio to the consume+parse floor ≥ 0.5 at 20 features, ≥ 0.3 at 500; close
+// p99 ≤ 250 ms at 20, ≤ 1 s at 500; peak RSS ≤ 300 MB at 20, ≤ 500 MB at 500. Other widths: none.
+
+import { spawn } from "node:child_process";
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import kafkajs from "kafkajs";
 import { startLocalKafka } from "../scripts/kafka-local.mjs";
-import { MonitorConfigSchema } from "../dist/config/monitorSchema.js";
-import { startMonitor } from "../dist/engine/runMonitor.js";
-import { silentLogger } from "../dist/telemetry/logger.js";
+import { envInt, fmtInt, machineInfo, median, table } from "./lib.mjs";
+import { ensureCapture, ensureTraining, WIDTH_DIR } from "./widthData.mjs";
 
-const ROOT = resolve(import.meta.dirname, "..");
-const N = Number(process.env.BENCH_RECORDS ?? 200_000);
-const PER_WINDOW = Number(process.env.BENCH_PER_WINDOW ?? 5_000);
-const WINDOW_MS = 600_000;
-const T0 = Date.UTC(2026, 10, 1);
+const { Kafka, logLevel } = kafkajs;
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(HERE);
+const CLI = join(ROOT, "dist", "cli", "main.js");
 
-const local = process.env.KAFKA_BROKERS ? undefined : await startLocalKafka({ log: (m) => console.log(`[kafka] ${m}`) });
-const brokers = process.env.KAFKA_BROKERS?.split(",") ?? local.brokers;
-const kafka = new Kafka({ clientId: "dqstream-bench", brokers, logLevel: logLevel.NOTHING });
-const admin = kafka.admin();
-await admin.connect();
-const topic = `dq-bench-${Date.now().toString(36)}`;
-await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+const TARGETS = {
+  20: { ratio: 0.5, closeP99Ms: 250, rssMB: 300 },
+  500: { ratio: 0.3, closeP99Ms: 1000, rssMB: 500 },
+};
+const DEFAULT_RECORDS = { 20: 200_000, 500: 40_000 };
+const WINDOW_SECONDS = 3600;
 
-// The golden capture (13 features, CSV payloads), re-timed: PER_WINDOW records per window, in order.
-const template = (await readFile(join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl"), "utf8"))
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l));
-const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-await producer.connect();
-let bytes = 0;
-const produceStart = performance.now();
-for (let i = 0; i < N; i += 3000) {
-  const messages = [];
-  for (let j = i; j < Math.min(N, i + 3000); j++) {
-    const r = structuredClone(template[j % template.length]);
-    r.eventMetadata.inferenceTime = new Date(T0 + Math.floor((j * WINDOW_MS) / PER_WINDOW)).toISOString().replace(/\.\d{3}Z$/, "Z");
-    const value = JSON.stringify(r);
-    bytes += value.length;
-    messages.push({ partition: j % 3, value });
-  }
-  await producer.send({ topic, acks: -1, messages });
-}
-await producer.disconnect();
-console.log(`produced ${N.toLocaleString("en")} records (${(bytes / 1e6).toFixed(1)} MB) in ${((performance.now() - produceStart) / 1000).toFixed(1)} s`);
+const WIDTHS = (process.env.BENCH_WIDTHS || "20,500").split(",").map((s) => {
+  const n = Number(s.trim());
+  if (!Number.isInteger(n) || n < 2) throw new Error(`BENCH_WIDTHS: bad width "${s}"`);
+  return n;
+});
+const RUNS = envInt("BENCH_RUNS", 3);
+const SEED = envInt("BENCH_SEED", 20240601);
+const TRAIN_ROWS = envInt("BENCH_TRAIN_ROWS", 5000);
+const PARTITIONS = envInt("BENCH_PARTITIONS", 4);
+const PER_WINDOW = 5000;
+const SPACING_MS = (WINDOW_SECONDS * 1000) / PER_WINDOW;
+const SINKS = process.env.BENCH_SINKS !== "0";
+const recordsFor = (f) => envInt(`BENCH_RECORDS_${f}`, envInt("BENCH_RECORDS", DEFAULT_RECORDS[f] ?? 20_000));
 
-// The webhook: each alert's arrival time, by report folder.
-const arrivals = [];
-const hook = createServer((req, res) => {
-  let body = "";
-  req.on("data", (c) => (body += c));
-  req.on("end", () => {
-    arrivals.push({ at: Date.now(), event: JSON.parse(body) });
-    res.end("ok");
+const log = (msg) => process.stderr.write(`[bench:monitor] ${msg}\n`);
+const mb = (kib) => (kib * 1024) / 1e6;
+
+// ---------------------------------------------------------------------------------------------
+// Children
+
+/** Current child processes, killed if the benchmark is interrupted. */
+const children = new Set();
+
+/** Runs `node args…`; resolves with {stdout, stderr, seconds}. */
+function run(args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    children.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      children.delete(child);
+      if (code !== 0) reject(new Error(`node ${args.join(" ")} exited with ${code ?? signal}\n${stdout}\n${stderr}`));
+      else resolve({ stdout, stderr, seconds: (performance.now() - t) / 1000 });
+    });
   });
-});
-await new Promise((r) => hook.listen(0, "127.0.0.1", r));
-
-const reports = await mkdtemp(join(tmpdir(), "dq-bench-monitor-"));
-const config = MonitorConfigSchema.parse({
-  baseline: {
-    statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
-    constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
-  },
-  reports_dir: reports,
-  endpoint: "bench",
-  schedule: "ten-minutes",
-  window_seconds: WINDOW_MS / 1000,
-  // the monitor checks its topics at start (docs/deployment.md): let it create the dead-letter topic
-  kafka: { brokers, topics: [topic], group_id: `${topic}-group`, dead_letter_topic: `${topic}-dlq`, create_dead_letter_topic: true },
-  http: { host: "127.0.0.1", port: 0 },
-  idle_close_seconds: 3600,
-  alerts: { channels: { log: false, webhooks: [{ url: `http://127.0.0.1:${hook.address().port}/alerts` }] } },
-});
-const rssBefore = process.memoryUsage().rss;
-const started = performance.now();
-const m = await startMonitor(config, silentLogger(), { tickMs: 200, maxWaitTimeInMs: 200 });
-const consumed = async () =>
-  ((await m.metrics.registry.getSingleMetric("dqstream_records_consumed_total")?.get())?.values ?? []).reduce((n, v) => n + v.value, 0);
-let peakRss = rssBefore;
-let firstAt;
-for (;;) {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  const n = await consumed();
-  if (n > 0) firstAt ??= { t: performance.now(), n };
-  if (n >= N) break;
-  await new Promise((r) => setTimeout(r, 50));
 }
-const seconds = (performance.now() - started) / 1000;
-const steady = (performance.now() - firstAt.t) / 1000;
-const latency = (await m.metrics.registry.getSingleMetric("dqstream_window_close_latency_seconds")?.get())?.values ?? [];
-const sum = latency.find((v) => v.metricName?.endsWith("_sum"))?.value ?? Number.NaN;
-const count = latency.find((v) => v.metricName?.endsWith("_count"))?.value ?? Number.NaN;
-await m.stop();
-const delays = [];
-for (const a of arrivals) {
-  const written = (await stat(join(reports, a.event.report_folder, "window.json"))).mtimeMs;
-  delays.push(a.at - written);
-}
-delays.sort((a, b) => a - b);
-const pct = (q) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))]?.toFixed(0);
-console.log(
-  `alerts: ${arrivals.length} delivered to the webhook; window.json written → webhook received: median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${delays.at(-1)?.toFixed(0)} ms`,
-);
-console.log(
-  `monitor: ${N.toLocaleString("en")} records in ${seconds.toFixed(1)} s from start (group join included) = ${Math.round(N / seconds).toLocaleString("en")} records/s; after the first batch ${Math.round((N - firstAt.n) / steady).toLocaleString("en")} records/s`,
-);
-console.log(
-  `windows closed: ${m.reports.length} (the last stays open: no later record); mean window close latency ${((sum / count) * 1000).toFixed(1)} ms (checks + 4 report files + parts)`,
-);
-console.log(`peak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6).toFixed(0)} MB (the process also held the produced batches earlier)`);
 
-await admin.deleteTopics({ topics: [topic] }).catch(() => {});
-await admin.disconnect();
-await rm(reports, { recursive: true, force: true });
-hook.close();
-await local?.stop();
+const lastJson = (out) => JSON.parse(out.trim().split("\n").pop());
+
+/** Prometheus text → [{name, labels, value}]. */
+function parseMetrics(text) {
+  const out = [];
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (m === null) continue;
+    const labels = {};
+    for (const l of (m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
+    out.push({ name: m[1], labels, value: Number(m[3]) });
+  }
+  return out;
+}
+const metricSum = (ms, name, match = () => true) => ms.filter((m) => m.name === name && match(m.labels)).reduce((s, m) => s + m.value, 0);
+
+/**
+ * One `dqstream monitor` child: starts it, follows its JSON log lines on stderr, and once its
+ * batch_done lines add up to `records`, reads /metrics, sends SIGTERM and waits for it to exit.
+ */
+function runMonitor({ configFile, records, rssFile, closeFile, timeoutMs }) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+        "--import",
+        join(HERE, "rssOnExit.mjs"),
+        "--import",
+        join(HERE, "closeLatencyProbe.mjs"),
+        CLI,
+        "monitor",
+        "--config",
+        configFile,
+        "--log-level",
+        "debug",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, BENCH_RSS_FILE: rssFile, BENCH_CLOSE_FILE: closeFile } },
+    );
+    children.add(child);
+    const batches = [];
+    const windows = [];
+    const problems = [];
+    const tail = [];
+    let alerts = 0;
+    let url;
+    let consumed = 0;
+    let doneAt;
+    let metrics;
+    let stopping = false;
+    let failure;
+    const timer = setTimeout(() => {
+      failure = new Error(`the monitor did not consume ${records} records within ${timeoutMs / 1000} s (${consumed} consumed)`);
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    const stop = async () => {
+      stopping = true;
+      doneAt = performance.now();
+      try {
+        const res = await fetch(`${url}/metrics`);
+        metrics = parseMetrics(await res.text());
+      } catch (e) {
+        failure = new Error(`reading ${url}/metrics failed: ${e.message}`);
+      }
+      child.kill("SIGTERM");
+    };
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      let e;
+      try {
+        e = JSON.parse(line);
+      } catch {
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+        return;
+      }
+      if (e.event === "alert_open" || e.event === "alert_repeat") alerts++;
+      else if (e.level >= 40) problems.push(line.slice(0, 2000));
+      if (e.event === "http_server_listening") url = e.url;
+      else if (e.event === "batch_done") {
+        batches.push({ time: e.time, records: e.records });
+        consumed += e.records;
+        if (consumed >= records && !stopping) void stop();
+      } else if (e.event === "window_closed") windows.push({ time: e.time, items: e.items, violations: e.violations, start: e.window_start });
+    });
+    child.stdout.resume();
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      const wallSeconds = ((doneAt ?? performance.now()) - t0) / 1000;
+      if (failure === undefined && (code !== 0 || !stopping))
+        failure = new Error(`the monitor exited with ${code ?? signal} before consuming everything (${consumed}/${records})`);
+      if (failure !== undefined) {
+        failure.message += `\nlast problems:\n${problems.slice(-10).join("\n")}\nother output:\n${tail.join("\n")}`;
+        reject(failure);
+        return;
+      }
+      resolve({ batches, windows, problems, alerts, metrics, wallSeconds });
+    });
+  });
+}
+
+/** The batch_done rule: (records − first batch) ÷ (batch reaching `records` − first batch), by log time in ms. */
+function rateFromBatches(batches, records) {
+  const first = batches[0];
+  let n = 0;
+  for (const b of batches) {
+    n += b.records;
+    if (n >= records)
+      return { recPerSec: (records - first.records) / ((b.time - first.time) / 1000), seconds: (b.time - first.time) / 1000, firstBatchRecords: first.records };
+  }
+  throw new Error("not every record was consumed");
+}
+
+/** Nearest-rank quantile of sorted values. */
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+
+// ---------------------------------------------------------------------------------------------
+// Kafka
+
+const tmp = mkdtempSync(join(os.tmpdir(), "dq-bench-monitor-"));
+let local;
+let admin;
+const topics = [];
+let cleaning;
+/** Kills the children, deletes the topics, stops the broker, removes the temp folder; once (later calls share the first). */
+const cleanup = () => (cleaning ??= cleanupOnce());
+async function cleanupOnce() {
+  for (const c of children) c.kill("SIGKILL");
+  if (admin !== undefined) {
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 }).catch(() => {});
+    await admin.disconnect().catch(() => {});
+  }
+  await local?.stop().catch(() => {});
+  rmSync(tmp, { recursive: true, force: true });
+}
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    log(`${sig}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** Produces the first `records` lines of `file` to `topic`, partition = index mod PARTITIONS, in order. */
+async function produce(kafka, topic, file, records) {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const t = performance.now();
+  // a partition's record batch must stay under the broker's message.max.bytes (1 MB)
+  const chunkBytes = PARTITIONS * 512 * 1024;
+  let messages = [];
+  let bytes = 0;
+  let total = 0;
+  let i = 0;
+  for await (const line of createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity })) {
+    if (line === "") continue;
+    if (i >= records) break;
+    messages.push({ partition: i % PARTITIONS, value: line });
+    bytes += line.length;
+    i++;
+    if (bytes >= chunkBytes) {
+      await producer.send({ topic, acks: -1, messages });
+      total += bytes;
+      messages = [];
+      bytes = 0;
+    }
+  }
+  if (messages.length > 0) await producer.send({ topic, acks: -1, messages });
+  total += bytes;
+  await producer.disconnect();
+  if (i !== records) throw new Error(`${file} holds ${i} records, expected ${records}`);
+  return { seconds: (performance.now() - t) / 1000, bytes: total };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark
+
+const rows = [];
+let loadBefore;
+let loadAfter;
+let brokerNote;
+try {
+  // data and baselines first (no broker running yet)
+  const inputs = new Map();
+  for (const F of WIDTHS) {
+    const N = recordsFor(F);
+    const train = ensureTraining(F, TRAIN_ROWS, SEED, log);
+    const capture = ensureCapture(F, N, SPACING_MS, SEED + 1, log);
+    const baselineDir = join(tmp, `baseline-f${F}`);
+    log(`F=${F}: baseline of ${fmtInt(TRAIN_ROWS)} training rows …`);
+    await run([CLI, "baseline", "--dataset", train.file, "--format", "csv", "--header", "--output", baselineDir]);
+    inputs.set(F, { N, capture, baselineDir });
+  }
+
+  if (process.env.KAFKA_BROKERS) brokerNote = `broker ${process.env.KAFKA_BROKERS} (KAFKA_BROKERS)`;
+  else {
+    local = await startLocalKafka({ log: (m) => log(`[kafka] ${m}`) });
+    brokerNote = `local Apache Kafka ${local.version} from its jars (scripts/kafka-local.mjs), same machine`;
+  }
+  const brokers = process.env.KAFKA_BROKERS?.split(",") ?? local.brokers;
+  const kafka = new Kafka({ clientId: "dqstream-bench", brokers, logLevel: logLevel.NOTHING });
+  admin = kafka.admin();
+  await admin.connect();
+  const stamp = Date.now().toString(36);
+
+  loadBefore = os.loadavg()[0];
+  for (const F of WIDTHS) {
+    const { N, capture, baselineDir } = inputs.get(F);
+    const topic = `dq-bench-f${F}-${stamp}`;
+    const dlq = `${topic}-dlq`;
+    await admin.createTopics({
+      topics: [
+        { topic, numPartitions: PARTITIONS, replicationFactor: 1 },
+        { topic: dlq, numPartitions: 1, replicationFactor: 1 },
+      ],
+      waitForLeaders: true,
+    });
+    topics.push(topic, dlq);
+    log(`F=${F}: producing ${fmtInt(N)} records to ${topic} (${PARTITIONS} partitions, round robin) …`);
+    const produced = await produce(kafka, topic, capture.file, N);
+    log(`  ${(produced.bytes / 1e6).toFixed(1)} MB in ${produced.seconds.toFixed(1)} s`);
+
+    const windowsSpanned = Math.ceil(N / PER_WINDOW);
+    const floors = { consume: [], parse: [] };
+    const monitor = [];
+    for (let r = 1; r <= RUNS; r++) {
+      for (const mode of ["consume", "parse"]) {
+        log(`F=${F} run ${r}/${RUNS}: floor kafkajs ${mode === "consume" ? "consume only" : "consume + parse"} …`);
+        const p = lastJson((await run([join(HERE, "kafkaFloorChild.mjs"), brokers.join(","), topic, String(N), mode, `${topic}-floor-${mode}-${r}`])).stdout);
+        if (p.records !== N || (mode === "parse" && (p.parsedRecords !== N || p.fields !== N * F)))
+          throw new Error(`floor ${mode} saw ${p.records} records / ${p.fields} fields, expected ${N} / ${N * F}`);
+        floors[mode].push(p);
+        log(
+          `  ${fmtInt(p.recPerSec)} rec/s (${p.seconds.toFixed(2)} s after the first batch of ${p.firstBatchRecords}), peak RSS ${mb(p.maxRssKiB).toFixed(1)} MB`,
+        );
+      }
+
+      log(`F=${F} run ${r}/${RUNS}: dqstream monitor …`);
+      const dir = join(tmp, `f${F}-run${r}`);
+      const reportsDir = join(dir, "reports");
+      const configFile = join(dir, "monitor.json");
+      const rssFile = join(dir, "rss.json");
+      const closeFile = join(dir, "close.json");
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const config = {
+        baseline: { statistics: join(baselineDir, "statistics.json"), constraints: join(baselineDir, "constraints.json") },
+        reports_dir: reportsDir,
+        endpoint: "bench",
+        schedule: `f${F}`,
+        window_seconds: WINDOW_SECONDS,
+        idle_close_seconds: 3600,
+        kafka: { brokers, topics: [topic], group_id: `${topic}-monitor-${r}`, dead_letter_topic: dlq },
+        http: { host: "127.0.0.1", port: 0 },
+        ...(SINKS ? { alerts: { channels: { log: true } }, cloudwatch: { emf: { enabled: true, path: join(dir, "emf.log") } } } : {}),
+      };
+      writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+      const m = await runMonitor({ configFile, records: N, rssFile, closeFile, timeoutMs: 120_000 + (N / 200) * 1000 });
+      const rate = rateFromBatches(m.batches, N);
+      const rss = JSON.parse(readFileSync(rssFile, "utf8"));
+      const close = JSON.parse(readFileSync(closeFile, "utf8")).closeSeconds;
+      // checks: everything consumed and counted, nothing dead-lettered, every window but the last closed with PER_WINDOW items
+      const ms = m.metrics;
+      const consumed = metricSum(ms, "dqstream_records_consumed_total");
+      const dead = metricSum(ms, "dqstream_dead_letters_total");
+      const bad = metricSum(ms, "dqstream_records_total", (l) => l.outcome !== "counted");
+      const closedTotal = metricSum(ms, "dqstream_windows_closed_total");
+      const histCount = metricSum(ms, "dqstream_window_close_latency_seconds_count");
+      if (consumed !== N || dead !== 0 || bad !== 0)
+        throw new Error(`monitor run: ${consumed} consumed (expected ${N}), ${dead} dead letters, ${bad} records not counted\n${m.problems.join("\n")}`);
+      const closedAtMetrics = m.windows.slice(0, closedTotal);
+      if (closedTotal !== windowsSpanned - 1 || closedAtMetrics.some((w) => w.items !== PER_WINDOW))
+        log(`  warning: ${closedTotal} windows closed (expected ${windowsSpanned - 1}), items ${closedAtMetrics.map((w) => w.items).join(",")}`);
+      if (histCount !== closedTotal || close.length < closedTotal)
+        throw new Error(`close latency: histogram count ${histCount}, probe ${close.length} values, ${closedTotal} windows closed`);
+      const buckets = ms
+        .filter((x) => x.name === "dqstream_window_close_latency_seconds_bucket")
+        .map((x) => ({ le: x.labels.le === "+Inf" ? Infinity : Number(x.labels.le), count: x.value }))
+        .sort((a, b) => a.le - b.le);
+      const closeAtMetrics = close.slice(0, closedTotal);
+      monitor.push({
+        ...rate,
+        wallSeconds: m.wallSeconds,
+        maxRssKiB: rss.maxRssKiB,
+        windowsClosed: closedTotal,
+        violations: m.windows.reduce((s, w) => s + w.violations, 0),
+        closeSeconds: closeAtMetrics,
+        buckets,
+        alerts: m.alerts,
+        warnings: m.problems.length,
+      });
+      const sorted = [...closeAtMetrics].sort((a, b) => a - b);
+      log(
+        `  ${fmtInt(rate.recPerSec)} rec/s (${rate.seconds.toFixed(2)} s after the first batch of ${rate.firstBatchRecords}; ${m.wallSeconds.toFixed(1)} s from spawn), ` +
+          `${closedTotal} windows closed, close p50 ${(quantile(sorted, 0.5) * 1000).toFixed(1)} ms max ${(sorted.at(-1) * 1000).toFixed(1)} ms, peak RSS ${mb(rss.maxRssKiB).toFixed(1)} MB`,
+      );
+      if (m.problems.length > 0) log(`  ${m.problems.length} warning/error log line(s), the first: ${m.problems[0]}`);
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    const monitorRate = median(monitor.map((x) => x.recPerSec));
+    const parseRate = median(floors.parse.map((x) => x.recPerSec));
+    const consumeRate = median(floors.consume.map((x) => x.recPerSec));
+    const closes = monitor.flatMap((x) => x.closeSeconds).sort((a, b) => a - b);
+    // the pooled histogram: bucket counts summed over the runs; the smallest bound holding 99 %
+    const pooled = monitor[0].buckets.map((b, i) => ({ le: b.le, count: monitor.reduce((s, x) => s + (x.buckets[i]?.count ?? 0), 0) }));
+    const histP99 = pooled.find((b) => b.count >= 0.99 * closes.length)?.le;
+    const target = TARGETS[F];
+    const row = {
+      features: F,
+      records: N,
+      partitions: PARTITIONS,
+      windowsClosedPerRun: monitor.map((x) => x.windowsClosed),
+      closesMeasured: closes.length,
+      monitorRecPerSec: monitorRate,
+      floorParseRecPerSec: parseRate,
+      floorConsumeRecPerSec: consumeRate,
+      ratio: monitorRate / parseRate,
+      ratioToConsumeOnly: monitorRate / consumeRate,
+      closeP50Ms: quantile(closes, 0.5) * 1000,
+      closeP99Ms: quantile(closes, 0.99) * 1000,
+      closeMaxMs: closes.at(-1) * 1000,
+      closeHistogramP99LeMs: histP99 === undefined ? null : histP99 * 1000,
+      monitorPeakRssMB: mb(Math.max(...monitor.map((x) => x.maxRssKiB))),
+      floorParsePeakRssMB: mb(Math.max(...floors.parse.map((x) => x.maxRssKiB))),
+      floorConsumePeakRssMB: mb(Math.max(...floors.consume.map((x) => x.maxRssKiB))),
+      captureBytes: produced.bytes,
+      produceSeconds: produced.seconds,
+      violationsPerRun: monitor.map((x) => x.violations),
+      alertsPerRun: monitor.map((x) => x.alerts),
+      warningsPerRun: monitor.map((x) => x.warnings),
+      monitorRecPerSecAll: monitor.map((x) => Math.round(x.recPerSec)),
+      monitorWallSecondsAll: monitor.map((x) => Number(x.wallSeconds.toFixed(2))),
+      floorParseRecPerSecAll: floors.parse.map((x) => Math.round(x.recPerSec)),
+      floorConsumeRecPerSecAll: floors.consume.map((x) => Math.round(x.recPerSec)),
+      monitorPeakRssMBAll: monitor.map((x) => Number(mb(x.maxRssKiB).toFixed(1))),
+      target,
+    };
+    if (target !== undefined) {
+      row.targetMet = { ratio: row.ratio >= target.ratio, closeP99: row.closeP99Ms <= target.closeP99Ms, rss: row.monitorPeakRssMB <= target.rssMB };
+    }
+    rows.push(row);
+    await admin.deleteTopics({ topics: [topic, dlq], timeout: 10_000 }).catch(() => {});
+    topics.splice(0, topics.length);
+  }
+  loadAfter = os.loadavg()[0];
+} finally {
+  await cleanup();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const machine = machineInfo(loadBefore, loadAfter);
+const met = (ok) => (ok ? "MET" : "NOT MET");
+const cell = (ok, text) => (ok === undefined ? "–" : `${text}: ${met(ok)}`);
+console.log(
+  `\ndqstream monitor end to end — ${PARTITIONS} partitions, window ${WINDOW_SECONDS} s (${fmtInt(PER_WINDOW)} records each), baseline from ${fmtInt(TRAIN_ROWS)} training rows, ` +
+    `report sinks: ${SINKS ? "alerts (log) + CloudWatch EMF (file)" : "none"}, median of ${RUNS} run(s)`,
+);
+console.log(`machine: node ${machine.node}, ${machine.cpu} × ${machine.cores}, ${machine.memGiB} GiB, ${machine.platform}`);
+console.log(`load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} (the broker shares the 2 cores)`);
+console.log(`broker: ${brokerNote}; data: ${WIDTH_DIR}\n`);
+console.log(
+  table(
+    [
+      "features",
+      "records",
+      "monitor rec/s",
+      "floor consume+parse rec/s",
+      "ratio",
+      "consume-only rec/s",
+      "close p50 ms",
+      "close p99 ms",
+      "windows closed",
+      "peak RSS MB",
+      "ratio target",
+      "close p99 target",
+      "RSS target",
+    ],
+    rows.map((r) => [
+      String(r.features),
+      fmtInt(r.records),
+      fmtInt(r.monitorRecPerSec),
+      fmtInt(r.floorParseRecPerSec),
+      r.ratio.toFixed(3),
+      fmtInt(r.floorConsumeRecPerSec),
+      r.closeP50Ms.toFixed(1),
+      r.closeP99Ms.toFixed(1),
+      `${r.closesMeasured}`,
+      r.monitorPeakRssMB.toFixed(1),
+      cell(r.targetMet?.ratio, `≥ ${r.target?.ratio}`),
+      cell(r.targetMet?.closeP99, `≤ ${r.target?.closeP99Ms} ms`),
+      cell(r.targetMet?.rss, `≤ ${r.target?.rssMB} MB`),
+    ]),
+  ),
+);
+console.log(
+  "\nrec/s: (records − first batch) ÷ time from the end of the first batch to the end of the last, median of the runs; ratio = monitor ÷ consume+parse floor. " +
+    "close: the monitor's own window close latency (checks, report files, sinks handed the report), every value, p50/p99 by nearest rank over the windows closed in all runs (column `windows closed`). " +
+    "peak RSS: the monitor child's maxRSS, worst run.\n",
+);
+console.log(
+  JSON.stringify({
+    bench: "monitor",
+    runs: RUNS,
+    partitions: PARTITIONS,
+    windowSeconds: WINDOW_SECONDS,
+    recordsPerWindow: PER_WINDOW,
+    trainRows: TRAIN_ROWS,
+    seed: SEED,
+    sinks: SINKS ? ["alerts:log", "cloudwatch:emf-file"] : [],
+    broker: brokerNote,
+    widths: rows.map((r) => ({
+      ...r,
+      monitorRecPerSec: Math.round(r.monitorRecPerSec),
+      floorParseRecPerSec: Math.round(r.floorParseRecPerSec),
+      floorConsumeRecPerSec: Math.round(r.floorConsumeRecPerSec),
+      ratio: Number(r.ratio.toFixed(4)),
+      ratioToConsumeOnly: Number(r.ratioToConsumeOnly.toFixed(4)),
+      closeP50Ms: Number(r.closeP50Ms.toFixed(1)),
+      closeP99Ms: Number(r.closeP99Ms.toFixed(1)),
+      closeMaxMs: Number(r.closeMaxMs.toFixed(1)),
+      monitorPeakRssMB: Number(r.monitorPeakRssMB.toFixed(1)),
+      floorParsePeakRssMB: Number(r.floorParsePeakRssMB.toFixed(1)),
+      floorConsumePeakRssMB: Number(r.floorConsumePeakRssMB.toFixed(1)),
+      produceSeconds: Number(r.produceSeconds.toFixed(2)),
+    })),
+    machine,
+  }),
+);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `dqstream` executable: runs the CLI and sets the exit code (see program.ts).
+import { applyHeapTuning } from "./heapTuning.js";
 import { main, reportFailure } from "./program.js";
 
 // An error no command awaited (an event handler's, a stray promise's) ends the process the same
@@ -10,4 +11,9 @@ const fail = (e: unknown): void => {
 process.on("uncaughtException", fail);
 process.on("unhandledRejection", fail);
 
+try {
+  applyHeapTuning();
+} catch (e) {
+  fail(e);
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -9,7 +9,7 @@ export const TEST_PREFIX = "DQSTREAM_TEST_";
 
 /**
  * DQSTREAM_… variables that are not config keys: dqstream's own switches for logging, the local
- * Kafka broker and the baseline's worker threads; and every DQSTREAM_TEST_… variable (the test
+ * Kafka broker, the baseline's worker threads and the heap's growth; and every DQSTREAM_TEST_… variable (the test
  * setup's switches: no config key starts with `test`). Any other DQSTREAM_ variable is
  * a config key, so a typo is an error that names it rather than a setting silently ignored.
  */
@@ -20,6 +20,7 @@ export const NON_CONFIG_VARIABLES: ReadonlySet<string> = new Set([
   "DQSTREAM_KAFKA_JAVA_OPTS",
   "DQSTREAM_CACHE_DIR",
   "DQSTREAM_WORKER_YOUNG_MB",
+  "DQSTREAM_HEAP_GROWING_PERCENT",
 ]);
 
 /**

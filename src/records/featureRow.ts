@@ -32,7 +32,9 @@ export function markObjectKeys(row: FeatureRow, keys: ReadonlySet<string> | "all
 /**
  * Where a decoder can put rows without building an object per row (a window's profile): an
  * object row as `addObjectRow`, or positional fields named by `names` (past its end `_c<i>`), which
- * must count exactly as the object row of those names and values would.
+ * must count exactly as the object row of those names and values would. The sink may keep `fields`
+ * (a profile holds a block of rows before counting them): the caller hands it over and must not
+ * change it afterwards.
  */
 export interface RowSink {
   addObjectRow(row: FeatureRow, keyed?: ReadonlySet<string> | "all"): void;

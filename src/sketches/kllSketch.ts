@@ -1,5 +1,4 @@
 import { expectVersion, SketchStateError, type Mergeable } from "./Sketch.js";
-import { sortFloat64 } from "./sortFloat64.js";
 
 /**
  * KLL-style quantile sketch, ported from Deequ's `QuantileNonSample` / `NonSampleCompactor`
@@ -79,31 +78,35 @@ export class KllSketch implements Mergeable<KllSketch> {
       const level = this.#levels[h] as number[];
       if (level.length >= this.#capacity(h)) {
         if (h + 1 >= this.#levels.length) this.#expand();
-        const up = this.#levels[h + 1] as number[];
         const before = level.length;
-        const emitted = this.#compact(h);
-        for (let i = 0; i < emitted.length; i++) up.push(emitted[i] as number);
-        this.#size += emitted.length - (before - (this.#levels[h] as number[]).length);
+        const emitted = this.#compact(h, this.#levels[h + 1] as number[]);
+        this.#size += emitted - (before - (this.#levels[h] as number[]).length);
         return;
       }
     }
   }
 
-  /** NonSampleCompactor.compact: sort the even-length prefix, emit every second item from offset. */
-  #compact(h: number): Float64Array {
+  /**
+   * NonSampleCompactor.compact: sort the even-length prefix, append every second item from offset
+   * to `up` (the next level). Returns how many items moved up.
+   */
+  #compact(h: number, up: number[]): number {
     const buffer = this.#levels[h] as number[];
     const items = buffer.length;
     const len = items - (items % 2);
     const n = this.#compactions[h] as number;
     // offset after n compactions of the sequence 0,1,1,0,0,1,1,…
     const offset = Math.floor((n + 1) / 2) % 2;
-    const sorted = Float64Array.from(buffer.length === len ? buffer : buffer.slice(0, len));
-    sortFloat64(sorted);
-    const out = new Float64Array(len / 2);
-    for (let i = offset, j = 0; i < len; i += 2, j++) out[j] = sorted[i] as number;
+    if (compactScratch.length < len) compactScratch = new Float64Array(Math.max(len, 2 * compactScratch.length));
+    const sorted = compactScratch.subarray(0, len);
+    for (let i = 0; i < len; i++) sorted[i] = buffer[i] as number;
+    // Float64Array#sort: numeric order, −0 before +0 (no NaN is ever inserted); V8's native sort,
+    // faster on these ~2,000-item buffers than the LSD radix sort it replaced (bench/README.md)
+    sorted.sort();
+    for (let i = offset; i < len; i += 2) up.push(sorted[i] as number);
     this.#levels[h] = items % 2 === 1 ? [buffer[items - 1] as number] : [];
     this.#compactions[h] = n + 1;
-    return out;
+    return len >> 1;
   }
 
   /** Total weight represented: the number of values inserted. */
@@ -195,6 +198,9 @@ export interface KllState {
   compactions: number[];
 }
 
+/** The compaction's sort buffer, reused: a sketch's compactions never overlap (one thread, no await). */
+let compactScratch = new Float64Array(4096);
+
 /** Orders two sketches by content so that merge(a, b) and merge(b, a) build the same levels. */
 function canonicalOrder(a: KllSketch, b: KllSketch): [KllSketch, KllSketch] {
   const la = a.levels();
@@ -238,11 +244,7 @@ export class WeightedDistribution {
    * summed weight, so the result does not depend on the order of equal items.
    */
   static fromLevels(levels: readonly (readonly number[])[]): WeightedDistribution {
-    const sorted = levels.map((l) => {
-      const a = Float64Array.from(l);
-      sortFloat64(a);
-      return a;
-    });
+    const sorted = levels.map((l) => Float64Array.from(l).sort());
     let n = 0;
     for (const a of sorted) n += a.length;
     const values = new Float64Array(n);

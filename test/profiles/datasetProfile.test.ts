@@ -4,6 +4,7 @@ import { DatasetProfile } from "../../src/profiles/DatasetProfile.js";
 import { DEFAULT_SKETCH_OPTIONS, type SketchOptions } from "../../src/profiles/FeatureProfile.js";
 import { featureStatistics } from "../../src/profiles/toStatistics.js";
 import { SketchStateError } from "../../src/sketches/Sketch.js";
+import { mulberry32 } from "../support/random.js";
 
 function common(p: DatasetProfile, name: string): unknown {
   const f = p.features.get(name);
@@ -165,5 +166,54 @@ describe("addPositionalRow", () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("holds rows in column blocks: positional rows, object rows and reads in any order count as row by row", () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("positional" as const), fields: fc.array(value, { minLength: 2, maxLength: 4 }) }),
+      fc.record({ kind: fc.constant("object" as const), fields: fc.array(value, { minLength: 1, maxLength: 3 }) }),
+      fc.record({ kind: fc.constant("read" as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const names = ["a", "b", "c"];
+        const fast = new DatasetProfile();
+        const slow = new DatasetProfile();
+        for (const o of ops) {
+          if (o.kind === "read") {
+            expect(JSON.stringify(fast.serialize())).toBe(JSON.stringify(slow.serialize()));
+          } else if (o.kind === "positional") {
+            fast.addPositionalRow(names, o.fields);
+            slow.addObjectRow(asObject(names, o.fields));
+          } else {
+            const row = asObject(["b", "z", "a"], o.fields);
+            fast.addObjectRow(row);
+            slow.addObjectRow(row);
+          }
+        }
+        expect(fast.itemCount).toBe(slow.itemCount);
+        expect(JSON.stringify(fast.serialize())).toBe(JSON.stringify(slow.serialize()));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("flushes full blocks and partial ones alike: 5,000 rows read at 2,500 and at the end equal row by row", () => {
+    const names = ["x", "y"];
+    const fast = new DatasetProfile();
+    const slow = new DatasetProfile();
+    const rng = mulberry32(7);
+    for (let i = 0; i < 5000; i++) {
+      const fields = [(rng() * 100).toFixed(2), i % 13 === 0 ? "n/a" : String(Math.floor(rng() * 40))];
+      fast.addPositionalRow(names, fields);
+      slow.addObjectRow(asObject(names, fields));
+      if (i === 2499) expect(JSON.stringify(fast.serialize())).toBe(JSON.stringify(slow.serialize()));
+    }
+    expect(fast.features.get("y")?.kinds[4]).toBe(385);
+    expect(JSON.stringify(fast.serialize())).toBe(JSON.stringify(slow.serialize()));
+    fast.addPositionalRow(names, ["1", "2"]);
+    slow.addObjectRow(asObject(names, ["1", "2"]));
+    // a merge reads every held row too
+    expect(JSON.stringify(new DatasetProfile().merge(fast).serialize())).toBe(JSON.stringify(new DatasetProfile().merge(slow).serialize()));
   });
 });
