@@ -236,6 +236,11 @@ lines.push(
 lines.push(
   "- monitor: kafkajs consuming the same 4-partition topic in a fresh group, with the same per-record parse (bench/kafkaFloorChild.mjs parse), and with nothing per message (consume-only); all three rates from the end of the first batch to the end of the last.",
 );
+const sketchFloors = (replay?.widths ?? []).filter((w) => w.sketchFloorRatio !== undefined);
+if (sketchFloors.length > 0)
+  lines.push(
+    `- replay's sketch floor (the parse floor plus every value into its FeatureProfile: the per-value work the statistics need, no engine, close or reports; bench/sketchFloorChild.mjs) ÷ parse floor: ${sketchFloors.map((w) => `${w.sketchFloorRatio.toFixed(3)} at ${w.features}`).join(", ")} features — the most one thread can reach.`,
+  );
 lines.push(
   "close: the monitor's window close latency (checks, report files, report sinks handed the report), exact values, nearest-rank p50/p99 over every window closed in all runs. Peak RSS: the worst run's maxRSS of the dqstream child.",
 );

@@ -89,6 +89,7 @@ for (const F of WIDTHS) {
   await run([CLI, "baseline", "--dataset", train.file, "--format", "csv", "--header", "--output", baselineDir]);
 
   const parse = [];
+  const sketch = [];
   const replay = [];
   for (let r = 1; r <= RUNS; r++) {
     log(`F=${F} run ${r}/${RUNS}: parse-only floor over ${fmtInt(N)} records …`);
@@ -96,6 +97,12 @@ for (const F of WIDTHS) {
     if (p.records !== N || p.fields !== N * F) throw new Error(`parse-only read ${p.records} records / ${p.fields} fields, expected ${N} / ${N * F}`);
     parse.push(p);
     log(`  ${p.seconds.toFixed(2)} s, ${fmtInt(p.records / p.seconds)} rec/s, peak RSS ${mb(p.maxRssKiB).toFixed(1)} MB`);
+
+    log(`F=${F} run ${r}/${RUNS}: sketch floor (parse + FeatureProfile updates) …`);
+    const k = lastJson((await run([join(HERE, "sketchFloorChild.mjs"), capture.file, String(WINDOW_SECONDS)])).stdout);
+    if (k.records !== N || k.fields !== N * F) throw new Error(`sketch floor read ${k.records} records / ${k.fields} fields, expected ${N} / ${N * F}`);
+    sketch.push(k);
+    log(`  ${k.seconds.toFixed(2)} s, ${fmtInt(k.records / k.seconds)} rec/s, ${k.windows} windows`);
 
     log(`F=${F} run ${r}/${RUNS}: dqstream replay …`);
     rmSync(reportsDir, { recursive: true, force: true });
@@ -131,8 +138,10 @@ for (const F of WIDTHS) {
   }
   const replaySeconds = median(replay.map((x) => x.seconds));
   const parseSeconds = median(parse.map((x) => x.seconds));
+  const sketchSeconds = median(sketch.map((x) => x.seconds));
   const replayRate = N / replaySeconds;
   const floorRate = N / parseSeconds;
+  const sketchRate = N / sketchSeconds;
   rows.push({
     features: F,
     records: N,
@@ -143,10 +152,13 @@ for (const F of WIDTHS) {
     floorSeconds: parseSeconds,
     floorRecPerSec: floorRate,
     ratio: replayRate / floorRate,
+    sketchFloorRecPerSec: sketchRate,
+    sketchFloorRatio: sketchRate / floorRate,
     replayPeakRssMB: mb(Math.max(...replay.map((x) => x.maxRssKiB))),
     floorPeakRssMB: mb(Math.max(...parse.map((x) => x.maxRssKiB))),
     replaySecondsAll: replay.map((x) => Number(x.seconds.toFixed(3))),
     floorSecondsAll: parse.map((x) => Number(x.seconds.toFixed(3))),
+    sketchFloorSecondsAll: sketch.map((x) => Number(x.seconds.toFixed(3))),
   });
 }
 const loadAfter = os.loadavg()[0];
@@ -161,7 +173,7 @@ console.log(`load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loa
 console.log(`data: ${WIDTH_DIR}\n`);
 console.log(
   table(
-    ["features", "records", "dqstream s", "rec/s", "floor rec/s", "ratio", "peak RSS MB", `target ≥ ${TARGET_RATIO}`],
+    ["features", "records", "dqstream s", "rec/s", "floor rec/s", "ratio", "sketch floor rec/s", "sketch floor ÷ floor", "peak RSS MB", `target ≥ ${TARGET_RATIO}`],
     rows.map((r) => [
       String(r.features),
       fmtInt(r.records),
@@ -169,13 +181,15 @@ console.log(
       fmtInt(r.replayRecPerSec),
       fmtInt(r.floorRecPerSec),
       r.ratio.toFixed(3),
+      fmtInt(r.sketchFloorRecPerSec),
+      r.sketchFloorRatio.toFixed(3),
       r.replayPeakRssMB.toFixed(1),
       r.ratio >= TARGET_RATIO ? "MET" : "NOT MET",
     ]),
   ),
 );
 console.log(
-  "\ndqstream s: wall time of `node dist/cli/main.js replay` (start-up included); floor: JSON.parse + split + Number() per record, timed inside its child; peak RSS: the replay child's maxRSS, worst of the runs.\n",
+  "\ndqstream s: wall time of `node dist/cli/main.js replay` (start-up included); floor: JSON.parse + split + Number() per record, timed inside its child; sketch floor: the floor plus every value into its column's FeatureProfile (bench/sketchFloorChild.mjs), the per-value work the statistics need with no engine, close or reports — what one thread can at best approach; peak RSS: the replay child's maxRSS, worst of the runs.\n",
 );
 console.log(
   JSON.stringify({
@@ -194,10 +208,13 @@ console.log(
       replayRecPerSec: Math.round(r.replayRecPerSec),
       floorRecPerSec: Math.round(r.floorRecPerSec),
       ratio: Number(r.ratio.toFixed(4)),
+      sketchFloorRecPerSec: Math.round(r.sketchFloorRecPerSec),
+      sketchFloorRatio: Number(r.sketchFloorRatio.toFixed(4)),
       replayPeakRssMB: Number(r.replayPeakRssMB.toFixed(1)),
       floorPeakRssMB: Number(r.floorPeakRssMB.toFixed(1)),
       replaySecondsAll: r.replaySecondsAll,
       floorSecondsAll: r.floorSecondsAll,
+      sketchFloorSecondsAll: r.sketchFloorSecondsAll,
       targetMet: r.ratio >= TARGET_RATIO,
     })),
     target: { ratio: TARGET_RATIO },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `dqstream` executable: runs the CLI and sets the exit code (see program.ts).
-import { applyHeapTuning } from "./heapTuning.js";
+import { applyHeapSetting } from "../config/heapTuning.js";
 import { main, reportFailure } from "./program.js";
 
 // An error no command awaited (an event handler's, a stray promise's) ends the process the same
@@ -12,7 +12,7 @@ process.on("uncaughtException", fail);
 process.on("unhandledRejection", fail);
 
 try {
-  applyHeapTuning();
+  applyHeapSetting();
 } catch (e) {
   fail(e);
 }

