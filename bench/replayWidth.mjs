@@ -173,7 +173,18 @@ console.log(`load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loa
 console.log(`data: ${WIDTH_DIR}\n`);
 console.log(
   table(
-    ["features", "records", "dqstream s", "rec/s", "floor rec/s", "ratio", "sketch floor rec/s", "sketch floor ÷ floor", "peak RSS MB", `target ≥ ${TARGET_RATIO}`],
+    [
+      "features",
+      "records",
+      "dqstream s",
+      "rec/s",
+      "floor rec/s",
+      "ratio",
+      "sketch floor rec/s",
+      "sketch floor ÷ floor",
+      "peak RSS MB",
+      `target ≥ ${TARGET_RATIO}`,
+    ],
     rows.map((r) => [
       String(r.features),
       fmtInt(r.records),
