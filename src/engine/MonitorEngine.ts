@@ -236,6 +236,14 @@ export class MonitorEngine {
       counts.records++;
       counts.items += r.rows;
     });
+    // the profiles hold positional rows in column blocks (DatasetProfile.addPositionalRow): count
+    // them now, with the batch, rather than in the close of their window
+    let last: PartitionWindow | undefined;
+    for (const p of pending) {
+      if (p.window === last) continue;
+      last = p.window;
+      p.window.profile.flush();
+    }
   }
 
   /**

@@ -91,7 +91,7 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
    * whoever reads a feature sees every row added before.
    */
   get features(): Map<string, FeatureProfile> {
-    this.#flush();
+    this.flush();
     return this.#features;
   }
 
@@ -111,7 +111,7 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
 
   /** A feature's accumulator, created if needed; past the limit, a throw-away one that counts nowhere. */
   feature(name: string): FeatureProfile {
-    this.#flush();
+    this.flush();
     return this.#admit(name) ?? new FeatureProfile(name, this.options);
   }
 
@@ -122,7 +122,7 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
 
   /** One row of text fields, positionally matched to `columns`. Extra fields are ignored. */
   addTextRow(columns: readonly FeatureProfile[], fields: readonly string[]): void {
-    this.#flush();
+    this.flush();
     this.itemCount++;
     const n = Math.min(columns.length, fields.length);
     for (let i = 0; i < n; i++) (columns[i] as FeatureProfile).updateString(fields[i] as string);
@@ -133,7 +133,7 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
    * profiled. `keyed` says which names are object keys (all of them, or those in the set).
    */
   addObjectRow(row: Readonly<Record<string, RawValue>>, keyed?: ReadonlySet<string> | "all"): void {
-    this.#flush();
+    this.flush();
     this.itemCount++;
     for (const key of Object.keys(row)) {
       const f = this.#admit(key);
@@ -159,7 +159,7 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
   addPositionalRow(names: readonly string[], fields: readonly RawValue[]): void {
     let c = this.#positional;
     if (c === undefined || c.names !== names || c.length !== fields.length) {
-      this.#flush();
+      this.flush();
       c = this.#resolvePositional(names, fields.length);
       this.#positional = c;
     }
@@ -171,14 +171,18 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
     this.itemCount++;
     for (const p of c.unprofiled) this.notProfiled.add(p < names.length ? (names[p] as string) : `_c${p}`, 1);
     this.#held.push(fields);
-    if (this.#held.length >= c.blockRows) this.#flush();
+    if (this.#held.length >= c.blockRows) this.flush();
   }
 
   /** Held positional rows, all of the layout `#positional`. */
   #held: Array<readonly RawValue[]> = [];
 
-  /** Puts the held rows' values into their features, column by column. */
-  #flush(): void {
+  /**
+   * Puts the held rows' values into their features, column by column. Readers need not call it
+   * (every read does); the engine calls it after each batch, so that a window's close does not
+   * do the counting of its last rows.
+   */
+  flush(): void {
     const rows = this.#held;
     if (rows.length === 0) return;
     this.#held = [];

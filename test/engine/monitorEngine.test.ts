@@ -1,6 +1,7 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MonitorEngine } from "../../src/engine/MonitorEngine.js";
+import { FeatureProfile } from "../../src/profiles/FeatureProfile.js";
 import type { FeatureLayout } from "../../src/records/featureRow.js";
 import { sagemakerCaptureDecoder, SKIP_SHADOW } from "../../src/records/decoders/sagemakerCapture/index.js";
 import { toStatistics } from "../../src/profiles/toStatistics.js";
@@ -595,3 +596,19 @@ describe("MonitorEngine: nothing is lost", () => {
 function deadInPending(e: MonitorEngine): number {
   return e.windows.partitions().reduce((n, p) => n + (p.pending === undefined ? 0 : p.pending.counts.late + totalOf(p.pending.counts.malformed)), 0);
 }
+
+describe("MonitorEngine: column blocks", () => {
+  it("counts every row of a batch before process() returns, so a window's close does not count its last rows", async () => {
+    const e = engine();
+    const update = vi.spyOn(FeatureProfile.prototype, "update");
+    try {
+      await e.process(fileRecords([captureLine({ input: "5,a", output: "1", time: at(5) }), captureLine({ input: "6,b", output: "0", time: at(6) })]));
+      // every value counted (2 rows × label, x, c) though nothing read the profile yet
+      expect(update).toHaveBeenCalledTimes(6);
+      const w = e.windows.oldestOpenWindow(REPLAY);
+      expect(w?.profile.features.get("x")?.numPresent).toBe(2);
+    } finally {
+      update.mockRestore();
+    }
+  });
+});
