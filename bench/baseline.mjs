@@ -13,13 +13,12 @@
 // its peak RSS (process.resourceUsage().maxRSS) is its own. The generated CSV is cached in
 // bench/out/ and reused while rows, seed and generator version are unchanged.
 
-import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureDataset, OUT_DIR } from "./dataset.mjs";
-import { envInt, fmtInt, machineInfo, median, table } from "./lib.mjs";
+import { envInt, fmtInt, lastJson, machineInfo, median, runNode, table } from "./lib.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const TARGET_RATIO = 0.5;
@@ -31,28 +30,14 @@ const SEED = envInt("BENCH_SEED", 20240601);
 
 const log = (msg) => process.stderr.write(`[bench:baseline] ${msg}\n`);
 
-/** Runs `node script args…` and resolves with the JSON line it printed. */
-function runChild(script, args, nodeFlags = []) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, join(HERE, script), ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      if (code !== 0) {
-        reject(new Error(`${script} exited with ${code ?? signal}\n${err}`));
-        return;
-      }
-      const line = out.trim().split("\n").pop();
-      try {
-        resolve(JSON.parse(line));
-      } catch {
-        reject(new Error(`${script} printed no JSON result:\n${out}\n${err}`));
-      }
-    });
-  });
+/** Runs `node [nodeFlags] script args…` and resolves with the JSON line it printed. */
+async function runChild(script, args, nodeFlags = []) {
+  const { stdout, stderr } = await runNode([...nodeFlags, join(HERE, script), ...args]);
+  try {
+    return lastJson(stdout);
+  } catch {
+    throw new Error(`${script} printed no JSON result:\n${stdout}\n${stderr}`);
+  }
 }
 
 const mb = (kib) => (kib * 1024) / 1e6;
@@ -86,8 +71,7 @@ if (process.env.BENCH_PROFILE === "1") {
   log(`profiling the baseline child (node --cpu-prof) into ${join(profDir, name)} …`);
   rmSync(outputDir, { recursive: true, force: true });
   await runChild("baselineChild.mjs", [file, outputDir], ["--cpu-prof", `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}`]);
-  const top = spawn(process.execPath, [join(HERE, "cpuprofTop.mjs"), join(profDir, name), "25"], { stdio: ["ignore", "inherit", "inherit"] });
-  await new Promise((resolve) => top.on("close", resolve));
+  process.stdout.write((await runNode([join(HERE, "cpuprofTop.mjs"), join(profDir, name), "25"])).stdout);
 }
 
 const summarize = (rs) => {

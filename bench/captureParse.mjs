@@ -3,6 +3,27 @@
 // bench:monitor): JSON.parse the SageMaker capture record, split the endpointInput CSV payload on
 // "," (the generated payloads have no quotes), Number() every input value and the endpointOutput
 // label, summing the finite ones (so the work is not dead code). No windows, sketches or reports.
+import { createReadStream } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+
+/** Calls `handle(line)` for every line of `file`, read in 1 MiB chunks; resolves with the bytes read. */
+export async function forEachLine(file, handle) {
+  let bytes = 0;
+  const decoder = new StringDecoder("utf8");
+  let rest = "";
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    bytes += chunk.length;
+    const text = rest + decoder.write(chunk);
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+      handle(text.slice(start, nl));
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  handle(rest + decoder.end());
+  return bytes;
+}
 
 /** A parser keeping its counts; `handle(text)` takes one capture record (one JSON line). */
 export function createCaptureParser() {

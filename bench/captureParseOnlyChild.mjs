@@ -4,9 +4,7 @@
 // value and on the endpointOutput label, summing the finite ones (so the work is not dead code).
 // No windows, no sketches, no reports. Prints one JSON line {records, fields, seconds, maxRssKiB, ...}.
 // Usage: node bench/captureParseOnlyChild.mjs <capture.jsonl>
-import { createReadStream } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
-import { createCaptureParser } from "./captureParse.mjs";
+import { createCaptureParser, forEachLine } from "./captureParse.mjs";
 
 const [file] = process.argv.slice(2);
 if (file === undefined) {
@@ -16,20 +14,7 @@ if (file === undefined) {
 const started = performance.now();
 const parser = createCaptureParser();
 const handle = parser.handle;
-let bytes = 0;
-const decoder = new StringDecoder("utf8");
-let rest = "";
-for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-  bytes += chunk.length;
-  const text = rest + decoder.write(chunk);
-  let start = 0;
-  for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
-    handle(text.slice(start, nl));
-    start = nl + 1;
-  }
-  rest = text.slice(start);
-}
-handle(rest + decoder.end());
+const bytes = await forEachLine(file, handle);
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(
   `${JSON.stringify({ pass: "parse-only", records: parser.records, fields: parser.fields, checksum: parser.checksum, bytes, seconds, maxRssKiB: process.resourceUsage().maxRSS })}\n`,

@@ -1,4 +1,5 @@
 // Small helpers shared by the benchmarks.
+import { spawn } from "node:child_process";
 import os from "node:os";
 
 export function envInt(name, dflt) {
@@ -58,3 +59,38 @@ export function machineInfo(loadBefore, loadAfter) {
     loadavg1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadAfter.toFixed(2)) },
   };
 }
+
+/** BENCH_WIDTHS-style list of widths (integers ≥ 2) from the environment, else `dflt`. */
+export function envWidths(name, dflt) {
+  return (process.env[name] || dflt).split(",").map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n) || n < 2) throw new Error(`${name}: bad width "${s}"`);
+    return n;
+  });
+}
+
+/**
+ * Runs `node args…` with `env` added; resolves with {stdout, stderr, seconds} (wall time around
+ * the child), rejects naming the command when it fails. `children`, when given, holds the child
+ * while it runs (for a caller that kills them on interrupt).
+ */
+export function runNode(args, env = {}, children = undefined) {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    children?.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      children?.delete(child);
+      if (code !== 0) reject(new Error(`node ${args.join(" ")} exited with ${code ?? signal}\n${stdout}\n${stderr}`));
+      else resolve({ stdout, stderr, seconds: (performance.now() - t) / 1000 });
+    });
+  });
+}
+
+/** The JSON object a child printed on its last line. */
+export const lastJson = (out) => JSON.parse(out.trim().split("\n").pop());

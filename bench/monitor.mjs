@@ -58,6 +58,7 @@
 //   BENCH_TRAIN_ROWS       training rows for the baseline (default 5000)
 //   BENCH_PARTITIONS       partitions of the topic (default 4)
 //   BENCH_SINKS            1 (default): alerts + EMF report sinks; 0: none
+//   BENCH_PROFILE_DIR      a folder: the monitor child runs under node --cpu-prof into it
 //   KAFKA_BROKERS          use this broker instead of starting one
 //
 // Targets (issue 12): ratio to the consume+parse floor ≥ 0.5 at 20 features, ≥ 0.3 at 500; close
@@ -71,7 +72,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import kafkajs from "kafkajs";
 import { startLocalKafka } from "../scripts/kafka-local.mjs";
-import { envInt, fmtInt, machineInfo, median, table } from "./lib.mjs";
+import { envInt, envWidths, fmtInt, lastJson, machineInfo, median, runNode, table } from "./lib.mjs";
 import { ensureCapture, ensureTraining, WIDTH_DIR } from "./widthData.mjs";
 
 const { Kafka, logLevel } = kafkajs;
@@ -86,11 +87,7 @@ const TARGETS = {
 const DEFAULT_RECORDS = { 20: 200_000, 500: 40_000 };
 const WINDOW_SECONDS = 3600;
 
-const WIDTHS = (process.env.BENCH_WIDTHS || "20,500").split(",").map((s) => {
-  const n = Number(s.trim());
-  if (!Number.isInteger(n) || n < 2) throw new Error(`BENCH_WIDTHS: bad width "${s}"`);
-  return n;
-});
+const WIDTHS = envWidths("BENCH_WIDTHS", "20,500");
 const RUNS = envInt("BENCH_RUNS", 3);
 const SEED = envInt("BENCH_SEED", 20240601);
 const TRAIN_ROWS = envInt("BENCH_TRAIN_ROWS", 5000);
@@ -108,27 +105,7 @@ const mb = (kib) => (kib * 1024) / 1e6;
 
 /** Current child processes, killed if the benchmark is interrupted. */
 const children = new Set();
-
-/** Runs `node args…`; resolves with {stdout, stderr, seconds}. */
-function run(args, env = {}) {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-    children.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      children.delete(child);
-      if (code !== 0) reject(new Error(`node ${args.join(" ")} exited with ${code ?? signal}\n${stdout}\n${stderr}`));
-      else resolve({ stdout, stderr, seconds: (performance.now() - t) / 1000 });
-    });
-  });
-}
-
-const lastJson = (out) => JSON.parse(out.trim().split("\n").pop());
+const run = (args, env = {}) => runNode(args, env, children);
 
 /** Prometheus text → [{name, labels, value}]. */
 function parseMetrics(text) {

@@ -25,12 +25,11 @@
 // reading the baseline, writing every window's reports); the floor is timed inside its child
 // around the work only. Both therefore favour the floor slightly.
 
-import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { envInt, fmtInt, machineInfo, median, table } from "./lib.mjs";
+import { envInt, envWidths, fmtInt, lastJson, machineInfo, median, runNode as run, table } from "./lib.mjs";
 import { ensureCapture, ensureTraining, WIDTH_DIR } from "./widthData.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -39,11 +38,7 @@ const CLI = join(ROOT, "dist", "cli", "main.js");
 const TARGET_RATIO = 0.5;
 const DEFAULT_N = { 20: 200_000, 100: 100_000, 500: 20_000 };
 
-const WIDTHS = (process.env.BENCH_WIDTHS || "20,100,500").split(",").map((s) => {
-  const n = Number(s.trim());
-  if (!Number.isInteger(n) || n < 2) throw new Error(`BENCH_WIDTHS: bad width "${s}"`);
-  return n;
-});
+const WIDTHS = envWidths("BENCH_WIDTHS", "20,100,500");
 const RUNS = envInt("BENCH_RUNS", 3);
 const SEED = envInt("BENCH_SEED", 20240601);
 const TRAIN_ROWS = envInt("BENCH_TRAIN_ROWS", 5000);
@@ -54,26 +49,6 @@ const recordsFor = (f) => envInt(`BENCH_N_${f}`, envInt("BENCH_N", DEFAULT_N[f] 
 
 const log = (msg) => process.stderr.write(`[bench:replay] ${msg}\n`);
 const mb = (kib) => (kib * 1024) / 1e6;
-
-/** Runs `node args…`; resolves with {stdout, stderr, seconds} (wall time around the child). */
-function run(args, env = {}) {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      const seconds = (performance.now() - t) / 1000;
-      if (code !== 0) reject(new Error(`node ${args.join(" ")} exited with ${code ?? signal}\n${stdout}\n${stderr}`));
-      else resolve({ stdout, stderr, seconds });
-    });
-  });
-}
-
-const lastJson = (out) => JSON.parse(out.trim().split("\n").pop());
 
 const loadBefore = os.loadavg()[0];
 const rows = [];

@@ -6,9 +6,8 @@
 // window of BENCH_WINDOW_SECONDS by inferenceTime. No engine, no window close, no checks, no
 // reports: what a replay can at best approach on one thread. Prints one JSON line like the floor.
 // Usage: node bench/sketchFloorChild.mjs <capture.jsonl> <windowSeconds>
-import { createReadStream } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
 import { FeatureProfile } from "../dist/profiles/FeatureProfile.js";
+import { forEachLine } from "./captureParse.mjs";
 
 const [file, windowSecondsText] = process.argv.slice(2);
 const windowMs = Number(windowSecondsText) * 1000;
@@ -38,19 +37,6 @@ const handle = (line) => {
   records++;
   fields += parts.length + 1;
 };
-let bytes = 0;
-const decoder = new StringDecoder("utf8");
-let rest = "";
-for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-  bytes += chunk.length;
-  const text = rest + decoder.write(chunk);
-  let start = 0;
-  for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
-    handle(text.slice(start, nl));
-    start = nl + 1;
-  }
-  rest = text.slice(start);
-}
-handle(rest + decoder.end());
+const bytes = await forEachLine(file, handle);
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(`${JSON.stringify({ pass: "sketch-floor", records, fields, windows, bytes, seconds, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
