@@ -95,11 +95,10 @@ export async function expandInputs(inputs: readonly string[]): Promise<string[]>
 export function formatReplaySummary(config: RunConfig, files: readonly string[], s: ReplaySummary): string {
   const t = s.totals;
   const lines: string[] = [];
-  const first = s.reports[0];
-  const last = s.reports[s.reports.length - 1];
-  const span = first !== undefined && last !== undefined ? ` (${isoSeconds(first.startMs)} … ${isoSeconds(last.endMs)})` : "";
+  const w = s.windows;
+  const span = w.firstStartMs !== undefined && w.lastEndMs !== undefined ? ` (${isoSeconds(w.firstStartMs)} … ${isoSeconds(w.lastEndMs)})` : "";
   lines.push(
-    `replay: ${files.length} input${files.length === 1 ? "" : "s"}, ${formatCount(s.reports.length)} window${s.reports.length === 1 ? "" : "s"} of ${config.window_seconds} s${span}`,
+    `replay: ${files.length} input${files.length === 1 ? "" : "s"}, ${formatCount(w.windows)} window${w.windows === 1 ? "" : "s"} of ${config.window_seconds} s${span}`,
   );
   lines.push(
     `records: ${formatCount(t.records)} counted (${formatCount(t.items)} rows), ${formatCount(totalOf(t.skipped))} skipped, ${formatCount(t.late)} late, ${formatCount(totalOf(t.malformed))} malformed, ${formatCount(totalOf(t.hook_errors))} hook errors`,
@@ -115,16 +114,9 @@ export function formatReplaySummary(config: RunConfig, files: readonly string[],
   const orphans = totalOf(s.unattributed.malformed) + totalOf(s.unattributed.skipped) + s.unattributed.late;
   if (orphans > 0) lines.push(`  ${formatCount(orphans)} of them in no window's report: no record had a usable event time`);
   if (s.deadLetterFile !== undefined) lines.push(`dead letters: ${formatCount(s.deadLetters)} in ${s.deadLetterFile}`);
-  const violations = s.reports.flatMap((r) => r.violations);
-  const flagged = s.reports.filter((r) => r.violations.length > 0);
-  lines.push(`violations: ${formatCount(violations.length)} in ${flagged.length} of ${s.reports.length} windows`);
-  if (violations.length > 0) {
-    const byKey = new Map<string, number>();
-    for (const v of violations) {
-      const key = `${v.constraint_check_type}\u0000${v.feature_name}`;
-      byKey.set(key, (byKey.get(key) ?? 0) + 1);
-    }
-    const rows = [...byKey.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  lines.push(`violations: ${formatCount(w.violations)} in ${w.flagged} of ${w.windows} windows`);
+  if (w.violations > 0) {
+    const rows = [...w.byCheck.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const shown = rows.slice(0, 12);
     const w1 = Math.max(10, ...shown.map(([k]) => (k.split("\u0000")[0] as string).length));
     const w2 = Math.max(7, ...shown.map(([k]) => (k.split("\u0000")[1] as string).length));
@@ -134,9 +126,8 @@ export function formatReplaySummary(config: RunConfig, files: readonly string[],
       lines.push(`  ${type.padEnd(w1)}  ${feature.padEnd(w2)}  ${n}`);
     }
     if (rows.length > shown.length) lines.push(`  … and ${rows.length - shown.length} more (check type, feature) pairs`);
-    const worst = [...flagged].sort((a, b) => b.violations.length - a.violations.length || a.startMs - b.startMs).slice(0, 5);
     lines.push(`windows with the most violations:`);
-    for (const r of worst) lines.push(`  ${isoSeconds(r.startMs)}  ${r.violations.length}  ${r.folder}`);
+    for (const r of w.worst) lines.push(`  ${isoSeconds(r.startMs)}  ${r.violations}  ${r.folder}`);
   }
   if (s.postprocessFailures > 0) lines.push(`postprocess hook failures: ${s.postprocessFailures}`);
   lines.push(`reports: ${config.reports_dir}/${config.endpoint}/${config.schedule}/`);

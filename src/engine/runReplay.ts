@@ -8,11 +8,13 @@ import { boundedSourceFor } from "../sources/registry.js";
 import { Driver } from "./driver.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import type { Logger } from "../telemetry/logger.js";
-import { addCounts, emptyCounts, type WindowCounts } from "../windows/WindowCounts.js";
+import { addCounts, type WindowCounts } from "../windows/WindowCounts.js";
+import { ReplayTally } from "./replayTally.js";
 import { logEvent } from "../telemetry/logEvents.js";
 
 export interface ReplaySummary {
-  reports: WindowReport[];
+  /** The windows reported, tallied (nothing per window is kept: see ReplayTally). */
+  windows: ReplayTally;
   /** Counts over all windows, plus the unattributed ones. */
   totals: WindowCounts;
   /** Records counted in no window: no record of their partition had a usable event time. */
@@ -26,12 +28,14 @@ export interface ReplaySummary {
 /**
  * `dqstream replay`: the engine over capture files, in order, as one partition; every window is
  * closed at the end of input. The baseline loader's warnings go to `warn` (default: the log). The same input and baseline give byte-identical reports.
+ * `onReport` sees each window's report once it is written (tests; the summary keeps none).
  */
 export async function runReplay(
   config: RunConfig,
   inputs: readonly string[],
   log: Logger,
   warn: (message: string) => void = (m) => logEvent(log, "baseline_warning", {}, m),
+  onReport?: (report: WindowReport) => void,
 ): Promise<ReplaySummary> {
   // before anything is written: a second, unrelated writer of these reports is refused
   const lock = await ReportsLock.acquire(config.reports_dir, config.endpoint, config.schedule, { kind: "replay" });
@@ -44,7 +48,7 @@ export async function runReplay(
   }
   for (const w of pipeline.baseline.warnings) warn(w);
   const deadLetters = await createDeadLetterSink("file", config, { reportsDir: config.reports_dir, endpoint: config.endpoint, schedule: config.schedule });
-  const reports: WindowReport[] = [];
+  const tally = new ReplayTally();
   const { reporter } = pipeline;
   const driver = new Driver({
     source: boundedSourceFor(inputs, { maxRecordBytes: config.max_record_bytes }),
@@ -59,7 +63,10 @@ export async function runReplay(
     // a replay fails at the first delivery that fails: nothing is retried
     deliver: (_destination, _description, attempt) => attempt(),
     log,
-    onReport: (r) => reports.push(r),
+    onReport: (r) => {
+      tally.add(r);
+      onReport?.(r);
+    },
   });
   try {
     await driver.run();
@@ -76,11 +83,8 @@ export async function runReplay(
   }
   const windows = driver.windows;
   return {
-    reports,
-    totals: addCounts(
-      reports.reduce((t, r) => addCounts(t, r.counts), emptyCounts()),
-      windows.unattributedCounts(),
-    ),
+    windows: tally,
+    totals: addCounts(tally.counts, windows.unattributedCounts()),
     unattributed: windows.unattributedCounts(),
     deadLetters: deadLetters.count,
     deadLetterFile: deadLetters.count > 0 ? deadLetterFile(config.reports_dir, config.endpoint, config.schedule) : undefined,

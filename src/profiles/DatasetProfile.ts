@@ -20,7 +20,7 @@ export interface FeatureLimit {
  * in rows. Updating column by column over a block of rows keeps one feature's sketches in cache
  * while its values go in; row by row, a wide profile touches every feature's state per row (at
  * 500 features that is megabytes of Maps and KLL levels, and most updates miss the cache).
- * Measured in bench/README.md ("Column blocks").
+ * Measured in bench/README.md ("Issue 12": exact counts' share of the monitor 22.9 → 12.9 %).
  */
 const BLOCK_VALUES = 1 << 16;
 const BLOCK_ROWS = 256;
@@ -152,7 +152,8 @@ export class DatasetProfile implements Mergeable<DatasetProfile> {
    * given twice, or an array-index name, which objects order first) takes the object path.
    *
    * The row is held (the profile keeps `fields`: the caller must not change it afterwards) and its
-   * values go into the features a block of rows at a time, column by column (BLOCK_VALUES), or
+   * values go into the features a block of rows at a time, column by column (BLOCK_VALUES and
+   * BLOCK_ROWS bound a block), or
    * when anything reads or adds otherwise. Each feature still takes its values in row order, so
    * the result is the same, bit for bit, as row by row.
    */

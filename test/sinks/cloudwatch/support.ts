@@ -27,8 +27,9 @@ export async function csvStartReports(): Promise<{ reports: WindowReport[]; base
       endpoint: "churn",
       schedule: "ten-minutes",
     });
-    const summary = await runReplay(config, [CSV_START_INPUT], silentLogger());
-    return { reports: summary.reports, baseline: await loadBaseline(STATISTICS, CONSTRAINTS) };
+    const reports: WindowReport[] = [];
+    await runReplay(config, [CSV_START_INPUT], silentLogger(), undefined, (r) => reports.push(r));
+    return { reports, baseline: await loadBaseline(STATISTICS, CONSTRAINTS) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
