@@ -36,23 +36,11 @@ export function heapGrowingFlag(setting: HeapGrowing, features: number | undefin
 }
 
 /**
- * At start-up: checks the variable (a bad value is a configuration error (exit 2) before any work) and applies a
- * fixed percentage. `auto` waits for the baseline's width (tuneHeapForWidth).
+ * Applies DQSTREAM_HEAP_GROWING_PERCENT: at start-up (no width yet: a bad value is a configuration
+ * error, exit 2, before any work; a fixed percentage applies now), and again once the baseline is
+ * loaded, when `auto` gives wide baselines the ×1.5 growth. Setting the same flag twice is harmless.
  */
-export function applyHeapSetting(env: NodeJS.ProcessEnv = process.env): void {
-  const flag = heapGrowingFlag(heapGrowingSetting(env), undefined);
-  if (flag !== undefined) setFlagsFromString(flag);
-}
-
-/** Once the baseline is loaded: under `auto`, wide baselines get the ×1.5 growth. */
-export function tuneHeapForWidth(features: number, env: NodeJS.ProcessEnv = process.env): void {
-  let setting: HeapGrowing;
-  try {
-    setting = heapGrowingSetting(env);
-  } catch {
-    return; // the CLI refused it at start-up; an embedding caller keeps V8's default
-  }
-  if (setting !== "auto") return;
-  const flag = heapGrowingFlag(setting, features);
+export function applyHeapSetting(features?: number, env: NodeJS.ProcessEnv = process.env): void {
+  const flag = heapGrowingFlag(heapGrowingSetting(env), features);
   if (flag !== undefined) setFlagsFromString(flag);
 }

@@ -238,12 +238,7 @@ export class MonitorEngine {
     });
     // the profiles hold positional rows in column blocks (DatasetProfile.addPositionalRow): count
     // them now, with the batch, rather than in the close of their window
-    let last: PartitionWindow | undefined;
-    for (const p of pending) {
-      if (p.window === last) continue;
-      last = p.window;
-      p.window.profile.flush();
-    }
+    for (const p of pending) p.window.profile.flush();
   }
 
   /**

@@ -1,7 +1,7 @@
 import { access } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { loadBaseline, type LoadedBaseline } from "../baseline/loadBaseline.js";
-import { tuneHeapForWidth } from "../config/heapTuning.js";
+import { applyHeapSetting } from "../config/heapTuning.js";
 import type { RunConfig } from "../config/schema.js";
 import { outputColumnsPosition, readBaselineManifest } from "../formats/baselineManifestFormat.js";
 import { HookRunner } from "../hooks/HookRunner.js";
@@ -43,7 +43,7 @@ export type PipelineExtras = Pick<ReportSinkContext, "registry" | "kafkaSend">;
 
 export async function openPipeline(config: RunConfig, log: Logger, extras: PipelineExtras = {}): Promise<Pipeline> {
   const baseline = await loadBaseline(config.baseline.statistics, config.baseline.constraints);
-  tuneHeapForWidth(baseline.featureNames.length);
+  applyHeapSetting(baseline.featureNames.length);
   const position = config.output_columns_position ?? (await positionFromManifest(config.baseline.statistics)) ?? "START";
   const pre = config.preprocessor === undefined ? undefined : await HookRunner.start(config.preprocessor.module, config.preprocessor.timeout_ms);
   const post =
