@@ -73,7 +73,7 @@ import { fileURLToPath } from "node:url";
 import kafkajs from "kafkajs";
 import { startLocalKafka } from "../scripts/kafka-local.mjs";
 import { envInt, envWidths, fmtInt, lastJson, machineInfo, median, runNode, table } from "./lib.mjs";
-import { ensureCapture, ensureTraining, WIDTH_DIR } from "./widthData.mjs";
+import { ensureCapture, makeBaseline, WIDTH_DIR } from "./widthData.mjs";
 
 const { Kafka, logLevel } = kafkajs;
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -293,11 +293,8 @@ try {
   const inputs = new Map();
   for (const F of WIDTHS) {
     const N = recordsFor(F);
-    const train = ensureTraining(F, TRAIN_ROWS, SEED, log);
     const capture = ensureCapture(F, N, SPACING_MS, SEED + 1, log);
-    const baselineDir = join(tmp, `baseline-f${F}`);
-    log(`F=${F}: baseline of ${fmtInt(TRAIN_ROWS)} training rows …`);
-    await run([CLI, "baseline", "--dataset", train.file, "--format", "csv", "--header", "--output", baselineDir]);
+    const baselineDir = await makeBaseline(F, TRAIN_ROWS, SEED, join(tmp, `baseline-f${F}`), log);
     inputs.set(F, { N, capture, baselineDir });
   }
 

@@ -30,7 +30,7 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { envInt, envWidths, fmtInt, lastJson, machineInfo, median, runNode as run, table } from "./lib.mjs";
-import { ensureCapture, ensureTraining, WIDTH_DIR } from "./widthData.mjs";
+import { ensureCapture, makeBaseline, WIDTH_DIR } from "./widthData.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
@@ -54,14 +54,10 @@ const loadBefore = os.loadavg()[0];
 const rows = [];
 for (const F of WIDTHS) {
   const N = recordsFor(F);
-  const train = ensureTraining(F, TRAIN_ROWS, SEED, log);
   const capture = ensureCapture(F, N, SPACING_MS, SEED + 1, log);
-  const baselineDir = join(WIDTH_DIR, `baseline-f${F}-r${TRAIN_ROWS}-s${SEED}`);
+  const baselineDir = await makeBaseline(F, TRAIN_ROWS, SEED, join(WIDTH_DIR, `baseline-f${F}-r${TRAIN_ROWS}-s${SEED}`), log);
   const reportsDir = join(WIDTH_DIR, `reports-f${F}`);
   const rssFile = join(WIDTH_DIR, `replay-rss-f${F}.json`);
-  log(`F=${F}: baseline of ${TRAIN_ROWS} training rows …`);
-  rmSync(baselineDir, { recursive: true, force: true });
-  await run([CLI, "baseline", "--dataset", train.file, "--format", "csv", "--header", "--output", baselineDir]);
 
   const parse = [];
   const sketch = [];

@@ -15,8 +15,10 @@
 //    "eventMetadata":{"eventId":"<uuid>","inferenceTime":"<ISO>"},"eventVersion":"0"}
 // Inference times start at 2026-11-01T00:00:00Z and advance by `spacingMs` per record.
 
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runNode } from "./lib.mjs";
 import { normalSource, OUT_DIR, sfc32 } from "./dataset.mjs";
 
 export const WIDTH_DIR = join(OUT_DIR, "replay-width");
@@ -106,6 +108,20 @@ function writeFile(file, meta, next) {
   renameSync(tmp, file);
   writeFileSync(`${file}.meta.json`, `${JSON.stringify({ ...meta, bytes }, null, 2)}\n`);
   return bytes;
+}
+
+const CLI = join(dirname(dirname(fileURLToPath(import.meta.url))), "dist", "cli", "main.js");
+
+/**
+ * The baseline of width F's training CSV (ensureTraining), made afresh into `outputDir` with the
+ * built CLI (`dqstream baseline --format csv --header`); resolves with `outputDir`.
+ */
+export async function makeBaseline(features, rows, seed, outputDir, log = () => {}) {
+  const train = ensureTraining(features, rows, seed, log);
+  log(`F=${features}: baseline of ${rows.toLocaleString("en-US")} training rows …`);
+  rmSync(outputDir, { recursive: true, force: true });
+  await runNode([CLI, "baseline", "--dataset", train.file, "--format", "csv", "--header", "--output", outputDir]);
+  return outputDir;
 }
 
 /** Training CSV (header + `rows` rows) for width F; generated once, then reused. */
