@@ -88,6 +88,8 @@ describe("dqstream monitor under failure (integration)", () => {
     expect((await last.exited).code, last.stderr().slice(-2000)).toBe(0);
 
     const reference = await uninterruptedReports({ ...options, deadLetterTopic: uniqueName("dq-crash-ref-dlq") }, 7);
+    // a mismatch below names no seed: print it, so DQSTREAM_TEST_SEED can replay the kill points
+    console.info(`monitorResilience: seed ${seed}, killed after ${killedAfter.join(", ")} batches`);
     await expectSameReports(join(dir, "reports"), reference);
     const counted = [...(await windowJsons(join(dir, "reports", "churn", "ten-minutes"))).values()];
     expect(
