@@ -6,7 +6,7 @@ import type { AlertChannel } from "./AlertChannel.js";
 import { AlertMetrics } from "./alertMetrics.js";
 import { AlertSink } from "./AlertSink.js";
 import { openAlerts, replay } from "./lifecycle.js";
-import { readRecentWindows } from "./reportsOnDisk.js";
+import { readRecentWindows } from "./recentReports.js";
 import type { AlertChannelDefinition } from "./channels/definition.js";
 import { ALERT_CHANNELS } from "./channels/registry.js";
 import { logEvent } from "../telemetry/logEvents.js";
@@ -27,7 +27,7 @@ export async function alertSinks(config: AlertsConfig | undefined, ctx: ReportSi
     if (section !== undefined)
       channels.push(...(await channel.create(section, { metrics, log: ctx.log, ...(ctx.kafkaSend === undefined ? {} : { kafkaSend: ctx.kafkaSend }) })));
   }
-  const windows = await readRecentWindows(ctx.reportsDir, ctx.endpoint, ctx.schedule, config.lifecycle.rebuild_windows, ctx.log);
+  const windows = await readRecentWindows(ctx.store, ctx.endpoint, ctx.schedule, config.lifecycle.rebuild_windows, ctx.log);
   const state = replay(config.lifecycle, windows);
   const open = openAlerts(state);
   if (windows.length > 0) {

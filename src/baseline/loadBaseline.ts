@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import type { Baseline, BaselineFeature } from "../checks/Check.js";
 import { applyOverrides, parseConstraints, type Constraints } from "../formats/constraintsFormat.js";
 import { FormatError } from "../formats/jsonFile.js";
 import { distributionOf, parseStatistics, type StatisticsFile } from "../formats/statisticsFormat.js";
+import { locationReader, readRequired, type LocationReader } from "../storage/readLocation.js";
 
 export interface LoadedBaseline {
   baseline: Baseline;
@@ -31,9 +31,13 @@ const LISTED_NAMES = 20;
  * and distributions; constraints.json the rules. A feature in constraints but not in statistics is
  * still a baseline feature (after the statistics ones); its drift check is skipped for want of a
  * distribution, and `warnings` says so. Any unreadable or invalid file is a FormatError naming it.
+ * The files may be local paths or s3:// URIs (`read`: default, local files and S3 with the `s3`
+ * section's defaults).
  */
-export async function loadBaseline(statisticsFile: string, constraintsFile: string): Promise<LoadedBaseline> {
-  const [statsBytes, consBytes] = await Promise.all([readBytes(statisticsFile), readBytes(constraintsFile)]);
+export async function loadBaseline(statisticsFile: string, constraintsFile: string, read: LocationReader = locationReader(undefined)): Promise<LoadedBaseline> {
+  const [statsBytes, consBytes] = await Promise.all([readRequired(read, statisticsFile), readRequired(read, constraintsFile)]).then(
+    (files) => files.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)) as [Buffer, Buffer],
+  );
   const statistics = parseStatistics(statisticsFile, parseJson(statisticsFile, statsBytes));
   const constraints = parseConstraints(constraintsFile, parseJson(constraintsFile, consBytes));
   const { baseline, featureNames, withoutStatistics } = buildBaseline(statistics, constraints);
@@ -94,14 +98,6 @@ export function buildBaseline(
     });
   }
   return { baseline: { features, constraints }, featureNames: features.map((f) => f.name), withoutStatistics };
-}
-
-async function readBytes(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (e) {
-    throw new FormatError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }
 
 function parseJson(file: string, bytes: Buffer): unknown {

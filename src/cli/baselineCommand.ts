@@ -13,7 +13,7 @@ import { toStatistics } from "../profiles/toStatistics.js";
 import type { DatasetFormat } from "../records/datasetReader.js";
 import { InputError, openInputBytes, type InputBytes } from "../records/inputBytes.js";
 import type { SkipLog } from "../records/skipLog.js";
-import { checkOutputFolder } from "./outputFolder.js";
+import { checkOutputFolder } from "../formats/outputFolder.js";
 import { formatBytes, formatCount, ProgressLine } from "./progress.js";
 
 export interface BaselineCommandOptions {

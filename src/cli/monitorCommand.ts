@@ -3,7 +3,7 @@ import { MonitorConfigSchema, redact, type MonitorConfig } from "../config/monit
 import { startMonitor } from "../engine/runMonitor.js";
 import { createLogger } from "../telemetry/logger.js";
 import { logLevelFromEnv, logLevelOption } from "./logLevel.js";
-import { checkOutputFolder } from "./outputFolder.js";
+import { checkReportStore } from "../sinks/reportStore/openReportStore.js";
 import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
 import { logEvent } from "../telemetry/logEvents.js";
 
@@ -73,7 +73,7 @@ export function registerMonitor(program: Command): void {
       const config = await resolveMonitorConfig(flags, process.env);
       const log = createLogger(flags.logLevel ?? logLevelFromEnv(process.env));
       logEvent(log, "monitor_configuration", { config: redact(config) });
-      await checkOutputFolder(config.reports_dir, flags.reports === undefined ? "reports_dir" : "--reports", true);
+      await checkReportStore(config.reports_dir, config.s3, flags.reports === undefined ? "reports_dir" : "--reports");
       const monitor = await startMonitor(config, log);
       const onSignal = (signal: NodeJS.Signals): void => {
         logEvent(log, "monitor_stopping", { signal });

@@ -6,7 +6,7 @@ import { createLogger } from "../telemetry/logger.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import { totalOf } from "../windows/WindowCounts.js";
 import { logLevelOption } from "./logLevel.js";
-import { checkOutputFolder } from "./outputFolder.js";
+import { checkReportStore } from "../sinks/reportStore/openReportStore.js";
 import { resolveCommandConfig, type FlagKey } from "./commandConfig.js";
 import { UsageError } from "./exitCodes.js";
 import { formatCount } from "./progress.js";
@@ -65,7 +65,7 @@ export function registerReplay(program: Command): void {
     .action(async (inputs: string[], flags: ReplayFlags) => {
       const config = await resolveReplayConfig(flags);
       const files = await expandInputs(inputs);
-      await checkOutputFolder(config.reports_dir, flags.reports === undefined ? "reports_dir" : "--reports", true);
+      await checkReportStore(config.reports_dir, config.s3, flags.reports === undefined ? "reports_dir" : "--reports");
       const summary = await runReplay(config, files, createLogger(flags.logLevel ?? "warn"), (warning) => process.stderr.write(`warning: ${warning}\n`));
       process.stdout.write(formatReplaySummary(config, files, summary));
     });

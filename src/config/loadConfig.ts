@@ -165,6 +165,8 @@ export function validateConfig<S extends z.ZodType>(schema: S, value: unknown, o
 
 /** Values of path keys that are not paths: "-" is standard output (cloudwatch.emf.path). */
 const NOT_A_PATH: ReadonlySet<string> = new Set(["-"]);
+/** Values of path keys that are URIs, not relative paths: `s3://bucket/prefix` (src/storage/location.ts). */
+const URI = /^[a-z][a-z0-9+.-]*:\/\//;
 
 /**
  * Reads a config file (readConfigFile) with its relative paths resolved against its folder: the
@@ -176,7 +178,7 @@ export async function readConfigFileResolved(file: string, schema: z.ZodType): P
   const dir = dirname(file);
   for (const path of markedPaths(schema, "path")) {
     for (const at of keysAt(out, path)) {
-      if (typeof at.value === "string" && !isAbsolute(at.value) && !NOT_A_PATH.has(at.value))
+      if (typeof at.value === "string" && !isAbsolute(at.value) && !NOT_A_PATH.has(at.value) && !URI.test(at.value))
         (at.container as Record<string, unknown>)[at.key] = join(dir, at.value);
     }
   }

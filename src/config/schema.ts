@@ -2,6 +2,8 @@ import * as z from "zod";
 import type { ConfigSection } from "../components/Component.js";
 import { REPORT_SINKS } from "../components/registry.js";
 import { FilePath } from "./pathSchema.js";
+import { Location } from "../storage/location.js";
+import { S3Schema } from "../storage/s3Schema.js";
 import { JSON_COLUMN_MATCHINGS } from "../profiles/alignKeyedColumns.js";
 import { RECORD_DECODER_SECTIONS, RecordFormatSchema } from "../records/decoders/index.js";
 import { MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, REPORT_FOLDER_TIMES } from "../windows/tumblingWindows.js";
@@ -60,11 +62,14 @@ export const RunConfigSchema = z
   .strictObject({
     baseline: z
       .strictObject({
-        statistics: FilePath.describe("Baseline statistics.json (dqstream's or SageMaker's)."),
-        constraints: FilePath.describe("Baseline constraints.json."),
+        statistics: Location.describe("Baseline statistics.json (dqstream's or SageMaker's): a path or an s3:// URI."),
+        constraints: Location.describe("Baseline constraints.json: a path or an s3:// URI."),
       })
       .describe("The baseline the windows are checked against (`dqstream baseline`'s output, or SageMaker's)."),
-    reports_dir: FilePath.describe("Reports folder: `<reports_dir>/<endpoint>/<schedule>/YYYY/MM/DD/HH[/mm]/`."),
+    reports_dir: Location.describe(
+      "Where reports go: a local folder, or `s3://bucket/prefix` (docs/configuration.md#reports-in-s3). Layout: `<reports_dir>/<endpoint>/<schedule>/YYYY/MM/DD/HH[/mm]/`.",
+    ),
+    s3: S3Schema.optional().describe("How S3 locations (reports_dir, baseline files) are reached: region, endpoint, timeouts."),
     record_format: RecordFormatSchema.describe("How records are read: the decoders of src/records/decoders/ (docs/monitoring.md, Input formats)."),
     report_folder_time: z
       .enum(REPORT_FOLDER_TIMES)

@@ -1,9 +1,9 @@
-import { join, resolve } from "node:path";
 import type { HookRunner } from "../hooks/HookRunner.js";
 import { writeWindowReport } from "../sinks/reportWriter.js";
 import { evaluateWindow, type EvaluationContext } from "./evaluateWindow.js";
 import type { WindowReport } from "../reports/WindowReport.js";
 import type { ReportSink } from "../sinks/ReportSink.js";
+import type { ReportStore } from "../sinks/reportStore/ReportStore.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
@@ -17,7 +17,7 @@ import { logEvent } from "../telemetry/logEvents.js";
  */
 /** What the reporter needs: the evaluation context and where the report files go. */
 export interface ReportContext extends EvaluationContext {
-  readonly reportsDir: string;
+  readonly store: ReportStore;
 }
 
 export class WindowReporter {
@@ -66,7 +66,7 @@ export class WindowReporter {
     const reports: WindowReport[] = [];
     for (const w of windows) {
       const r = evaluateWindow(this.#ctx, w);
-      await writeWindowReport(this.#ctx.reportsDir, r, this.#ctx.baseline.constraintsBytes);
+      await writeWindowReport(this.#ctx.store, r, this.#ctx.baseline.constraintsBytes);
       reports.push(r);
       logEvent(this.#log, "window_closed", {
         window_start: isoSeconds(r.startMs),
@@ -81,16 +81,16 @@ export class WindowReporter {
       const outcomes = await this.#post.call(
         "postprocess",
         reports.map((r) => {
-          const dir = resolve(this.#ctx.reportsDir, r.folder);
+          const at = (file: string): string => this.#ctx.store.locate(`${r.folder}/${file}`);
           return {
             arg: {
               window_start: isoSeconds(r.startMs),
               window_end: isoSeconds(r.endMs),
-              folder: dir,
+              folder: this.#ctx.store.locate(r.folder),
               files: {
-                statistics: join(dir, "statistics.json"),
-                constraint_violations: join(dir, "constraint_violations.json"),
-                window: join(dir, "window.json"),
+                statistics: at("statistics.json"),
+                constraint_violations: at("constraint_violations.json"),
+                window: at("window.json"),
               },
               item_count: r.itemCount,
               violations: r.violations,

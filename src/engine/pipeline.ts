@@ -1,9 +1,11 @@
-import { access } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { loadBaseline, type LoadedBaseline } from "../baseline/loadBaseline.js";
 import { applyHeapSetting } from "../config/heapTuning.js";
 import type { RunConfig } from "../config/schema.js";
-import { outputColumnsPosition, readBaselineManifest } from "../formats/baselineManifestFormat.js";
+import { BaselineManifestSchema, outputColumnsPosition } from "../formats/baselineManifestFormat.js";
+import { parseJsonText } from "../formats/jsonFile.js";
+import { besideLocation, locationReader, type LocationReader } from "../storage/readLocation.js";
+import { openReportStore } from "../sinks/reportStore/openReportStore.js";
+import type { ReportStore } from "../sinks/reportStore/ReportStore.js";
 import { HookRunner } from "../hooks/HookRunner.js";
 import { createRecordDecoder } from "../records/decoders/index.js";
 import { ConfigError } from "../config/loadConfig.js";
@@ -30,6 +32,8 @@ export interface Pipeline {
   readonly windowMs: number;
   readonly sketchOptions: SketchOptions;
   readonly reporter: WindowReporter;
+  /** Where the reports go (reports_dir: a local folder or S3). */
+  readonly store: ReportStore;
   /**
    * An engine over fresh windows; `confirmJumps` for replay (see eventTimePlausibility.ts);
    * `history`: the source's ReadHistory per partition (Source.history).
@@ -42,9 +46,11 @@ export interface Pipeline {
 export type PipelineExtras = Pick<ReportSinkContext, "registry" | "kafkaSend">;
 
 export async function openPipeline(config: RunConfig, log: Logger, extras: PipelineExtras = {}): Promise<Pipeline> {
-  const baseline = await loadBaseline(config.baseline.statistics, config.baseline.constraints);
+  const read = locationReader(config.s3);
+  const baseline = await loadBaseline(config.baseline.statistics, config.baseline.constraints, read);
   applyHeapSetting(baseline.featureNames.length);
-  const position = config.output_columns_position ?? (await positionFromManifest(config.baseline.statistics)) ?? "START";
+  const position = config.output_columns_position ?? (await positionFromManifest(config.baseline.statistics, read)) ?? "START";
+  const store = await openReportStore(config.reports_dir, config.s3);
   const pre = config.preprocessor === undefined ? undefined : await HookRunner.start(config.preprocessor.module, config.preprocessor.timeout_ms);
   const post =
     config.postprocessor === undefined
@@ -65,7 +71,7 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
   const sketchOptions: SketchOptions = { ...DEFAULT_SKETCH_OPTIONS, category_cap: config.category_cap };
   const reporter = new WindowReporter(
     {
-      reportsDir: config.reports_dir,
+      store,
       endpoint: config.endpoint,
       schedule: config.schedule,
       windowMs,
@@ -82,7 +88,7 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
     endpoint: config.endpoint,
     schedule: config.schedule,
     windowMs,
-    reportsDir: config.reports_dir,
+    store,
     baseline,
     log,
     ...extras,
@@ -94,6 +100,7 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
     windowMs,
     sketchOptions,
     reporter,
+    store,
     newEngine: (mode, history) =>
       new MonitorEngine({
         windows: new WindowManager({
@@ -118,13 +125,9 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
   };
 }
 
-/** output_columns_position from baseline.json beside the statistics file, if there is one. */
-async function positionFromManifest(statisticsFile: string): Promise<"START" | "END" | undefined> {
-  const file = join(dirname(statisticsFile), "baseline.json");
-  try {
-    await access(file);
-  } catch {
-    return undefined;
-  }
-  return outputColumnsPosition(await readBaselineManifest(file));
+/** output_columns_position from baseline.json beside the statistics file (local or S3), if there is one. */
+async function positionFromManifest(statisticsFile: string, read: LocationReader): Promise<"START" | "END" | undefined> {
+  const file = besideLocation(statisticsFile, "baseline.json");
+  const bytes = await read(file);
+  return bytes === undefined ? undefined : outputColumnsPosition(parseJsonText(file, Buffer.from(bytes).toString("utf8"), BaselineManifestSchema));
 }

@@ -1,6 +1,5 @@
 import type { MonitorConfig } from "../config/monitorSchema.js";
 import { startMonitorServer, type MonitorServer } from "../http/monitorServer.js";
-import { join } from "node:path";
 import { partitionsOf, WindowPartStore } from "../sinks/windowPartStore.js";
 import { isoSeconds } from "../windows/tumblingWindows.js";
 import { InputError } from "../records/inputBytes.js";
@@ -134,7 +133,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const pipeline = await openPipeline(config, log, { registry: metrics.registry, kafkaSend: (topic, messages) => client.send(topic, messages) });
   const { reporter } = pipeline;
   for (const w of pipeline.baseline.warnings) logEvent(log, "baseline_warning", {}, w);
-  const parts = new WindowPartStore(join(config.reports_dir, ".partials", config.endpoint, config.schedule), pipeline.sketchOptions, log);
+  const parts = new WindowPartStore(pipeline.store, `.partials/${config.endpoint}/${config.schedule}`, pipeline.sketchOptions, log);
   let deadLetters: DeadLetterSink | undefined;
   const recent: ReportSummary[] = [];
   let reportsWritten = 0;
@@ -181,7 +180,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     for (const w of closed) {
       const reports = await deliver(
         "reports",
-        `reports folder ${config.reports_dir}`,
+        pipeline.store.description,
         () =>
           parts.report(w, async (assembled) => {
             if (assembled.parts.length > w.parts.length)
@@ -203,7 +202,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       return deadLetters as DeadLetterSink;
     },
     report,
-    reportsDescription: `reports folder ${config.reports_dir}`,
+    reportsDescription: pipeline.store.description,
     deliver,
     log,
     metrics,
@@ -284,14 +283,17 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
 
   let lock: ReportsLock | undefined;
   try {
-    lock = await ReportsLock.acquire(config.reports_dir, config.endpoint, config.schedule, {
-      kind: "monitor",
-      group_id: config.kafka.group_id,
-      topics: config.kafka.topics,
-    });
+    // a folder lock: local folders only (docs/configuration.md#reports-in-s3)
+    const root = pipeline.store.localRoot;
+    if (root !== undefined)
+      lock = await ReportsLock.acquire(root, config.endpoint, config.schedule, {
+        kind: "monitor",
+        group_id: config.kafka.group_id,
+        topics: config.kafka.topics,
+      });
     const maxMessageBytes = await checkTopics(config, client, log);
     deadLetters = await createDeadLetterSink("kafka", config, {
-      reportsDir: config.reports_dir,
+      store: pipeline.store,
       endpoint: config.endpoint,
       schedule: config.schedule,
       kafka: client,

@@ -1,7 +1,7 @@
 import type { RunConfig } from "../config/schema.js";
 import { openPipeline } from "./pipeline.js";
-import { deadLetterFile } from "../sinks/fileDeadLetterSink.js";
 import { createDeadLetterSink } from "../components/registry.js";
+import { deadLetterKey } from "../sinks/fileDeadLetterSink.js";
 import { ReportsLock } from "../sinks/reportsLock.js";
 import type { WindowReport } from "../reports/WindowReport.js";
 import { boundedSourceFor } from "../sources/registry.js";
@@ -37,17 +37,20 @@ export async function runReplay(
   warn: (message: string) => void = (m) => logEvent(log, "baseline_warning", {}, m),
   onReport?: (report: WindowReport) => void,
 ): Promise<ReplaySummary> {
-  // before anything is written: a second, unrelated writer of these reports is refused
-  const lock = await ReportsLock.acquire(config.reports_dir, config.endpoint, config.schedule, { kind: "replay" });
   let pipeline;
+  let lock: ReportsLock | undefined;
   try {
     pipeline = await openPipeline(config, log);
+    // before anything is written: a second, unrelated writer of these reports is refused (a
+    // folder lock, so local folders only: docs/configuration.md#reports-in-s3)
+    const root = pipeline.store.localRoot;
+    if (root !== undefined) lock = await ReportsLock.acquire(root, config.endpoint, config.schedule, { kind: "replay" });
   } catch (e) {
-    await lock.release();
+    await pipeline?.close();
     throw e;
   }
   for (const w of pipeline.baseline.warnings) warn(w);
-  const deadLetters = await createDeadLetterSink("file", config, { reportsDir: config.reports_dir, endpoint: config.endpoint, schedule: config.schedule });
+  const deadLetters = await createDeadLetterSink("file", config, { store: pipeline.store, endpoint: config.endpoint, schedule: config.schedule });
   const tally = new ReplayTally();
   const { reporter } = pipeline;
   const driver = new Driver({
@@ -59,7 +62,7 @@ export async function runReplay(
       const rs = await reporter.report(closed);
       rs.forEach((r, i) => written(closed[i] as ClosedWindow, r));
     },
-    reportsDescription: `reports folder ${config.reports_dir}`,
+    reportsDescription: pipeline.store.description,
     // a replay fails at the first delivery that fails: nothing is retried
     deliver: (_destination, _description, attempt) => attempt(),
     log,
@@ -77,7 +80,7 @@ export async function runReplay(
       try {
         await pipeline.close();
       } finally {
-        await lock.release();
+        await lock?.release();
       }
     }
   }
@@ -87,7 +90,7 @@ export async function runReplay(
     totals: addCounts(tally.counts, windows.unattributedCounts()),
     unattributed: windows.unattributedCounts(),
     deadLetters: deadLetters.count,
-    deadLetterFile: deadLetters.count > 0 ? deadLetterFile(config.reports_dir, config.endpoint, config.schedule) : undefined,
+    deadLetterFile: deadLetters.count > 0 ? pipeline.store.locate(deadLetterKey(config.endpoint, config.schedule)) : undefined,
     postprocessFailures: reporter.postprocessFailures,
     outputColumnsPosition: pipeline.outputColumnsPosition,
   };

@@ -42,6 +42,11 @@ export async function readJsonFile<S extends z.ZodType>(file: string, schema: S)
   } catch (e) {
     throw new FormatError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  return parseJsonText(file, text, schema);
+}
+
+/** JSON text read from `file` (a path or an s3:// URI), validated by `schema`; FormatErrors name the file. */
+export function parseJsonText<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
   let value: unknown;
   try {
     value = JSON.parse(text);

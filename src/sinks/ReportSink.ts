@@ -1,3 +1,4 @@
+import type { ReportStore } from "./reportStore/ReportStore.js";
 import type * as z from "zod";
 import type { ComponentDefinition } from "../components/Component.js";
 import type { Registry } from "prom-client";
@@ -27,7 +28,8 @@ export interface ReportSinkContext {
   readonly endpoint: string;
   readonly schedule: string;
   readonly windowMs: number;
-  readonly reportsDir: string;
+  /** Where the reports are written (alerts read the latest back at start). */
+  readonly store: ReportStore;
   readonly baseline: LoadedBaseline;
   readonly log: Logger;
   /** The monitor's prom-client registry (absent in replay): sinks register their counters here. */

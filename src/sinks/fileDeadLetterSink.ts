@@ -1,34 +1,36 @@
 import { createWriteStream, type WriteStream } from "node:fs";
-import { randomBytes } from "node:crypto";
-import { rename, rm } from "node:fs/promises";
-import { describeFsError, makeFolder, WriteError } from "../formats/jsonFile.js";
-import { basename, dirname, join } from "node:path";
+import { describeFsError, WriteError } from "../formats/jsonFile.js";
 import type { DeadLetter, DeadLetterSink } from "./DeadLetterSink.js";
+import type { ReportStore, StagedFile } from "./reportStore/ReportStore.js";
 
-/** Where replay's dead letters of an endpoint and schedule go. */
-export function deadLetterFile(reportsDir: string, endpoint: string, schedule: string): string {
-  return join(reportsDir, "dead-letter", endpoint, schedule, "dead-letter.jsonl");
+/** Where replay's dead letters of an endpoint and schedule go, as a key of the report store. */
+export function deadLetterKey(endpoint: string, schedule: string): string {
+  return `dead-letter/${endpoint}/${schedule}/dead-letter.jsonl`;
 }
 
 /**
  * Dead letters of one replay run as JSON lines ({reason, detail, position, record}; see fileEntry) in
- * `<reports>/dead-letter/<endpoint>/<schedule>/dead-letter.jsonl`. Written to a temporary file as
- * they come (memory stays bounded) and renamed into place when the run ends, so the file is always
+ * `<reports>/dead-letter/<endpoint>/<schedule>/dead-letter.jsonl`. Written to a staged local file
+ * as they come (memory stays bounded; ReportStore.stage: beside the target in a local folder, a
+ * temporary folder for S3) and made the target whole when the run ends, so the file is always
  * complete and a run repeated on the same input writes the same bytes. One run, one file: a later
  * run replaces it. With no dead letters, no file is left.
  */
 export class FileDeadLetterSink implements DeadLetterSink {
+  /** The file's path or s3:// URI. */
   readonly file: string;
-  readonly #tmp: string;
+  readonly #store: ReportStore;
+  readonly #key: string;
+  #staged: StagedFile | undefined;
   #out: WriteStream | undefined;
   /** The first error of the stream (a full disk), reported by the next write or close. */
   #failed: Error | undefined;
   #count = 0;
 
-  constructor(reportsDir: string, endpoint: string, schedule: string) {
-    this.file = deadLetterFile(reportsDir, endpoint, schedule);
-    // unique per run, as every temporary file in a folder that several machines may share
-    this.#tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  constructor(store: ReportStore, endpoint: string, schedule: string) {
+    this.#store = store;
+    this.#key = deadLetterKey(endpoint, schedule);
+    this.file = store.locate(this.#key);
   }
 
   get description(): string {
@@ -42,9 +44,10 @@ export class FileDeadLetterSink implements DeadLetterSink {
   async write(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     if (this.#out === undefined) {
-      await makeFolder(dirname(this.file), this.file);
-      const out = createWriteStream(this.#tmp, { flags: "wx" });
+      const staged = await this.#store.stage(this.#key);
+      const out = createWriteStream(staged.file, { flags: "wx" });
       out.on("error", (e) => (this.#failed ??= e));
+      this.#staged = staged;
       this.#out = out;
     }
     const text = letters.map((l) => `${JSON.stringify(fileEntry(l))}\n`).join("");
@@ -63,20 +66,22 @@ export class FileDeadLetterSink implements DeadLetterSink {
     await this.#check();
   }
 
-  /** Completes the file (rename into place); removes a previous run's file when this run had none. */
+  /** Completes the file (staged file committed); removes a previous run's file when this run had none. */
   async close(): Promise<void> {
     const out = this.#out;
-    if (out === undefined) {
-      await rm(this.file, { force: true });
+    const staged = this.#staged;
+    if (out === undefined || staged === undefined) {
+      await this.#store.delete(this.#key);
       return;
     }
     this.#out = undefined;
+    this.#staged = undefined;
     try {
       await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
       await this.#check();
-      await rename(this.#tmp, this.file);
+      await staged.commit();
     } catch (e) {
-      await rm(this.#tmp, { force: true }).catch(() => undefined);
+      await staged.discard().catch(() => undefined);
       throw e instanceof WriteError
         ? e
         : new WriteError(this.file, `cannot write: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
@@ -88,7 +93,8 @@ export class FileDeadLetterSink implements DeadLetterSink {
     if (e === undefined) return;
     this.#out?.destroy();
     this.#out = undefined;
-    await rm(this.#tmp, { force: true }).catch(() => undefined);
+    await this.#staged?.discard().catch(() => undefined);
+    this.#staged = undefined;
     throw new WriteError(this.file, `cannot write: ${describeFsError(e)}`, { systemCode: (e as NodeJS.ErrnoException).code, cause: e });
   }
 }

@@ -1,6 +1,3 @@
-import { readdir, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { writeFileAtomic } from "../formats/jsonFile.js";
 import { DatasetProfile } from "../profiles/DatasetProfile.js";
 import type { SketchOptions } from "../profiles/FeatureProfile.js";
 import type { PartitionKey, Position } from "../records/SourceRecord.js";
@@ -8,12 +5,13 @@ import type { Logger } from "../telemetry/logger.js";
 import type { WindowCounts } from "../windows/WindowCounts.js";
 import { assembleWindow, type ClosedWindow, type WindowPart } from "../windows/WindowManager.js";
 import { logEvent } from "../telemetry/logEvents.js";
+import type { ReportStore } from "./reportStore/ReportStore.js";
 
 /** Rewrites of one report while other instances keep adding parts, before giving up for now. */
 const MAX_ROUNDS = 20;
 
 /**
- * Window parts shared by the instances of one consumer group through the reports folder, so that
+ * Window parts shared by the instances of one consumer group through the report store, so that
  * a window whose partitions several instances own still gets one complete report
  * (docs/design-monitor.md, "Several instances"). Layout:
  * `<reports>/.partials/<endpoint>/<schedule>/<window start ms>/<topic>@<partition>.json`, each the
@@ -27,11 +25,14 @@ const MAX_ROUNDS = 20;
  * the final report equals the one a single instance owning every partition would write.
  */
 export class WindowPartStore {
+  readonly #store: ReportStore;
   readonly #root: string;
   readonly #sketch: SketchOptions | undefined;
   readonly #log: Logger;
 
-  constructor(root: string, sketch: SketchOptions | undefined, log: Logger) {
+  /** `root`: the parts' folder in `store` (`.partials/<endpoint>/<schedule>`). */
+  constructor(store: ReportStore, root: string, sketch: SketchOptions | undefined, log: Logger) {
+    this.#store = store;
     this.#root = root;
     this.#sketch = sketch;
     this.#log = log;
@@ -40,7 +41,7 @@ export class WindowPartStore {
   async report<R>(w: ClosedWindow, write: (assembled: ClosedWindow) => Promise<R>): Promise<R> {
     const dir = this.#dir(w.startMs);
     // compact JSON: parts are read by instances, not people, and the sketches' arrays are long
-    for (const p of w.parts) await writeFileAtomic(join(dir, partFile(p.partition)), JSON.stringify(serializePart(w.startMs, p)));
+    for (const p of w.parts) await this.#store.put(`${dir}/${partFile(p.partition)}`, JSON.stringify(serializePart(w.startMs, p)));
     const own = new Set(w.parts.map((p) => partFile(p.partition)));
     let names = await this.#list(w.startMs);
     for (let round = 1; ; round++) {
@@ -58,45 +59,35 @@ export class WindowPartStore {
 
   /** Removes the parts of windows that ended at or before `beforeMs`. */
   async prune(beforeMs: number, windowMs: number): Promise<number> {
-    let entries: string[];
-    try {
-      entries = await readdir(this.#root);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return 0;
-      throw e;
-    }
     let removed = 0;
-    for (const name of entries) {
+    for (const name of await this.#store.folders(this.#root)) {
       const start = Number(name);
       if (!/^-?\d+$/.test(name) || start + windowMs > beforeMs) continue;
-      await rm(join(this.#root, name), { recursive: true, force: true });
+      await this.#store.deleteFolder(`${this.#root}/${name}`);
       removed++;
     }
     return removed;
   }
 
   #dir(startMs: number): string {
-    return join(this.#root, String(startMs));
+    return `${this.#root}/${startMs}`;
   }
 
   async #list(startMs: number): Promise<string[]> {
-    try {
-      return (await readdir(this.#dir(startMs))).filter((n) => n.endsWith(".json")).sort();
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw e;
-    }
+    return (await this.#store.list(this.#dir(startMs))).filter((n) => n.endsWith(".json") && !n.includes("/"));
   }
 
   /** Parts written by other instances; an unreadable one is logged and left out (the report's input list shows it missing). */
   async #read(startMs: number, names: readonly string[]): Promise<WindowPart[]> {
     const out: WindowPart[] = [];
     for (const name of names) {
-      const file = join(this.#dir(startMs), name);
+      const key = `${this.#dir(startMs)}/${name}`;
       try {
-        out.push(deserializePart(JSON.parse(await readFile(file, "utf8")), startMs));
+        const bytes = await this.#store.read(key);
+        if (bytes === undefined) continue; // pruned meanwhile by another instance
+        out.push(deserializePart(JSON.parse(Buffer.from(bytes).toString("utf8")), startMs));
       } catch (e) {
-        logEvent(this.#log, "window_part_unreadable", { err: e, file });
+        logEvent(this.#log, "window_part_unreadable", { err: e, file: this.#store.locate(key) });
       }
     }
     return out;

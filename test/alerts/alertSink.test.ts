@@ -11,7 +11,7 @@ import type { AlertEvent } from "../../src/alerts/alertEvent.js";
 import { alertSinks } from "../../src/alerts/index.js";
 import { openAlerts } from "../../src/alerts/lifecycle.js";
 import type { AlertSink } from "../../src/alerts/AlertSink.js";
-import { readRecentWindows, folderTimeMs } from "../../src/alerts/reportsOnDisk.js";
+import { readRecentWindows, folderTimeMs } from "../../src/alerts/recentReports.js";
 import type { LoadedBaseline } from "../../src/baseline/loadBaseline.js";
 import { AlertsSchema } from "../../src/alerts/alertsSchema.js";
 import { ConfigError } from "../../src/config/loadConfig.js";
@@ -19,6 +19,7 @@ import type { ReportSinkContext } from "../../src/sinks/ReportSink.js";
 import { createLogger } from "../../src/telemetry/logger.js";
 import { T0, report, w, writeReportFiles } from "./support.js";
 import type { WindowOutcome } from "../../src/alerts/lifecycle.js";
+import { LocalReportStore } from "../../src/sinks/reportStore/localReportStore.js";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -44,7 +45,7 @@ async function logSink(reportsDir: string, alerts: unknown = {}, extra: Partial<
     endpoint: "ep",
     schedule: "sch",
     windowMs: 3_600_000,
-    reportsDir,
+    store: new LocalReportStore(reportsDir),
     baseline: {} as LoadedBaseline,
     log: createLogger("info", stream),
     ...extra,
@@ -154,7 +155,7 @@ describe("reports on disk", () => {
         },
       }),
     );
-    const windows = await readRecentWindows(dir, "ep", "sch", 4, log);
+    const windows = await readRecentWindows(new LocalReportStore(dir), "ep", "sch", 4, log);
     expect(windows.map((x) => (x.startMs - T0) / 3_600_000)).toEqual([3, 4, 6]);
     expect(windows[0]).toMatchObject({
       folder: "ep/sch/2026/11/01/03",
@@ -162,13 +163,13 @@ describe("reports on disk", () => {
       violations: [{ feature_name: "a", constraint_check_type: "baseline_drift_check" }],
     });
     expect(warnings.join("")).toContain("ep/sch/2026/11/01/05/constraint_violations.json: not valid JSON");
-    expect(await readRecentWindows(join(dir, "nothing-here"), "ep", "sch", 4, log)).toEqual([]);
+    expect(await readRecentWindows(new LocalReportStore(join(dir, "nothing-here")), "ep", "sch", 4, log)).toEqual([]);
   });
 
   it("a window without data is read as such", async () => {
     const dir = await tempDir();
     await writeReportFiles(dir, w(0, null));
-    const [x] = await readRecentWindows(dir, "ep", "sch", 10, createLogger("silent"));
+    const [x] = await readRecentWindows(new LocalReportStore(dir), "ep", "sch", 10, createLogger("silent"));
     expect(x?.hasData).toBe(false);
   });
 

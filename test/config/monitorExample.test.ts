@@ -141,7 +141,7 @@ function uncommentOptions(text: string): string {
   return text
     .split("\n")
     .map((line) => {
-      const m = /^(\s*)# (\s*(?:- )?([a-z_]+):(?:\s.*)?)$/.exec(line);
+      const m = /^(\s*)# (\s*(?:- )?([a-z_][a-z0-9_]*):(?:\s.*)?)$/.exec(line);
       return m && KEY_NAMES.has(m[3] as string) ? `${m[1]}${m[2]}` : line;
     })
     .join("\n");
@@ -159,7 +159,7 @@ function keyLines(lines: readonly string[]): Map<string, number> {
     while (stack.length > 0 && (stack[stack.length - 1] as { indent: number }).indent >= indent) stack.pop();
   };
   lines.forEach((line, i) => {
-    const m = /^(\s*)(- )?([a-z_]+):/.exec(line);
+    const m = /^(\s*)(- )?([a-z_][a-z0-9_]*):/.exec(line);
     if (!m) return;
     let indent = (m[1] as string).length;
     if (m[2] !== undefined) {

@@ -16,6 +16,7 @@ import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
 import type { ClosedWindow } from "../../src/windows/WindowManager.js";
 import { WindowManager } from "../../src/windows/WindowManager.js";
 import { sagemakerCaptureDecoder } from "../../src/records/decoders/sagemakerCapture/index.js";
+import { LocalReportStore } from "../../src/sinks/reportStore/localReportStore.js";
 
 // a hook that hangs must fail its test quickly, not after the suite-wide 60 s
 vi.setConfig({ testTimeout: 15_000 });
@@ -61,7 +62,7 @@ async function startHook(module: string, log: string | undefined, timeoutMs = 20
 
 function context(reportsDir: string): ReportContext {
   return {
-    reportsDir,
+    store: new LocalReportStore(reportsDir),
     endpoint: "churn-endpoint",
     schedule: "hourly",
     windowMs: HOUR,

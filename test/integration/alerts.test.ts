@@ -20,6 +20,7 @@ import { silentLogger } from "../../src/telemetry/logger.js";
 import { report, w } from "../alerts/support.js";
 import { startWebhookServer } from "../alerts/webhookServer.js";
 import { kafkaBrokers, testKafka, uniqueName } from "../setup/kafka.js";
+import { LocalReportStore } from "../../src/sinks/reportStore/localReportStore.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
@@ -97,7 +98,7 @@ describe("alerts to Kafka (integration)", () => {
       endpoint: "ep",
       schedule: "sch",
       windowMs: 3_600_000,
-      reportsDir: await tempDir(),
+      store: new LocalReportStore(await tempDir()),
       baseline: {} as LoadedBaseline,
       log: silentLogger(),
       kafkaSend: (t, messages) => source.send(t, messages),

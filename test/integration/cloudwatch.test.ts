@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { motoUrl, readBackClient, useFakeAwsCredentials } from "../setup/moto.js";
 import { ensureBuilt, runCli } from "../support/cli.js";
-import { CONSTRAINTS, recentCaptures, recentStart, reportsOnDisk, STATISTICS, uniqueEndpoint, WINDOW_MS } from "./cloudwatchFixtures.js";
+import { CONSTRAINTS, recentCaptures, recentStart, recentReports, STATISTICS, uniqueEndpoint, WINDOW_MS } from "./cloudwatchFixtures.js";
 
 const NS = "aws/sagemaker/Endpoints/data-metrics";
 
@@ -87,7 +87,7 @@ describe("replay → CloudWatch (moto)", () => {
   it("replay succeeds and writes every window's report", async () => {
     expect(replay.stderr).toBe("");
     expect(replay.status).toBe(0);
-    expect([...(await reportsOnDisk(join(tmp, "reports"))).keys()].sort()).toEqual(windowStarts);
+    expect([...(await recentReports(join(tmp, "reports"))).keys()].sort()).toEqual(windowStarts);
   });
 
   it("ListMetrics has the three SageMaker metrics per feature with the Endpoint and MonitoringSchedule dimensions", async () => {
@@ -115,7 +115,7 @@ describe("replay → CloudWatch (moto)", () => {
   });
 
   it("feature_data_ carries each window's SampleCount, Sum, Minimum and Maximum from its statistics.json, at the window end", async () => {
-    const onDisk = await reportsOnDisk(join(tmp, "reports"));
+    const onDisk = await recentReports(join(tmp, "reports"));
     const [sum, count, min, max] = (await metricData(NS, "feature_data_day_mins", ["Sum", "SampleCount", "Minimum", "Maximum"])).map(series);
     expect([...(sum as Map<number, number>).keys()].sort()).toEqual(windowStarts.map((w) => w + WINDOW_MS));
     for (const w of windowStarts) {
@@ -134,7 +134,7 @@ describe("replay → CloudWatch (moto)", () => {
   });
 
   it("feature_baseline_drift_ is each window's drift distance from window.json, and shows the drifted window", async () => {
-    const onDisk = await reportsOnDisk(join(tmp, "reports"));
+    const onDisk = await recentReports(join(tmp, "reports"));
     const drift = series((await metricData(NS, "feature_baseline_drift_day_mins", ["Maximum"]))[0]);
     for (const w of windowStarts) {
       const checks = onDisk.get(w)?.window["checks"] as Array<{ feature_name: string; constraint_check_type: string; value: number }>;
@@ -149,7 +149,7 @@ describe("replay → CloudWatch (moto)", () => {
   });
 
   it("dqstream's own metrics count records and violations per check type", async () => {
-    const onDisk = await reportsOnDisk(join(tmp, "reports"));
+    const onDisk = await recentReports(join(tmp, "reports"));
     const counted = series((await metricData("dqstream", "records_counted", ["Sum"]))[0]);
     const violations = series((await metricData("dqstream", "violations", ["Sum"]))[0]);
     const drift = series((await metricData("dqstream", "violations", ["Sum"], [{ Name: "CheckType", Value: "baseline_drift_check" }]))[0]);

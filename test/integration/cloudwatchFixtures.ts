@@ -48,7 +48,7 @@ export function recentStart(nowMs = Date.now()): number {
 }
 
 /** statistics.json files under a reports folder, by window start (read from window.json). */
-export async function reportsOnDisk(
+export async function recentReports(
   reportsDir: string,
 ): Promise<Map<number, { statistics: Record<string, unknown>; window: Record<string, unknown>; folder: string }>> {
   const out = new Map<number, { statistics: Record<string, unknown>; window: Record<string, unknown>; folder: string }>();

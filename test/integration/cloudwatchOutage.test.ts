@@ -18,7 +18,7 @@ import { windowDatums } from "../../src/sinks/cloudwatch/datums.js";
 import { readCaptureFiles } from "../../src/sources/file/captureFiles.js";
 import { silentLogger } from "../../src/telemetry/logger.js";
 import { privateMoto, readBackClient, useFakeAwsCredentials, type PrivateMoto } from "../setup/moto.js";
-import { CONSTRAINTS, recentCaptures, recentStart, reportsOnDisk, STATISTICS, uniqueEndpoint, WINDOW_MS } from "./cloudwatchFixtures.js";
+import { CONSTRAINTS, recentCaptures, recentStart, recentReports, STATISTICS, uniqueEndpoint, WINDOW_MS } from "./cloudwatchFixtures.js";
 
 let tmp: string;
 let moto: PrivateMoto;
@@ -146,5 +146,5 @@ it("keeps reporting through a CloudWatch outage, counts what it gave up, and res
   expect(await metric(registry, "dqstream_cloudwatch_datums_dropped_total", { reason: "shutdown" })).toBe(0);
   expect(await metric(registry, "dqstream_cloudwatch_queue_datums")).toBe(0);
   // no report was lost or held up
-  expect([...(await reportsOnDisk(join(tmp, "reports"))).keys()].sort()).toEqual(windowStarts.slice(0, 4));
+  expect([...(await recentReports(join(tmp, "reports"))).keys()].sort()).toEqual(windowStarts.slice(0, 4));
 });

@@ -1,7 +1,9 @@
-// What CloudWatch integration tests use: the run's moto server (test/setup/motoServer.ts), an SDK
-// client for reading back, private moto instances for outage tests, and fake credentials. Tests
-// fail, never skip, when there is no emulator.
+// What CloudWatch and S3 integration tests use: the run's moto server (test/setup/motoServer.ts),
+// SDK clients for reading back, fresh buckets, private moto instances for outage tests, and fake
+// credentials. Tests fail, never skip, when there is no emulator.
+import { randomBytes } from "node:crypto";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { inject } from "vitest";
 
 export const TEST_REGION = "us-east-1";
@@ -28,6 +30,40 @@ export function motoUrl(): string {
 /** An SDK client on `url` (default: the run's moto) for reading metrics and alarms back. */
 export function readBackClient(url: string = motoUrl()): CloudWatchClient {
   return new CloudWatchClient({ region: TEST_REGION, endpoint: url, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+}
+
+/** An S3 client on the run's moto, for making buckets and reading objects back. */
+export function s3ReadBackClient(url: string = motoUrl()): S3Client {
+  return new S3Client({ region: TEST_REGION, endpoint: url, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+}
+
+/** A new, empty bucket on the run's moto (unique name: tests share the server). */
+export async function newBucket(label = "dq"): Promise<string> {
+  const name = `${label}-${randomBytes(6).toString("hex")}`;
+  await s3ReadBackClient().send(new CreateBucketCommand({ Bucket: name }));
+  return name;
+}
+
+/** Every object under a prefix as key → bytes (keys relative to the prefix). */
+export async function readObjects(bucket: string, prefix: string): Promise<Map<string, Buffer>> {
+  const s3 = s3ReadBackClient();
+  const out = new Map<string, Buffer>();
+  const base = prefix === "" ? "" : `${prefix}/`;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: base, ...(token === undefined ? {} : { ContinuationToken: token }) }));
+    for (const o of page.Contents ?? []) {
+      const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
+      out.set((o.Key as string).slice(base.length), Buffer.from(await (body.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()));
+    }
+    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return out;
+}
+
+/** Puts one object (a baseline file, say). */
+export async function putObject(bucket: string, key: string, body: string | Uint8Array): Promise<void> {
+  await s3ReadBackClient().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 }
 
 /** A moto of the test's own, which it may stop and start (the shared one must stay up for others). */

@@ -12,6 +12,7 @@ import { CloudWatchCallError } from "../../src/sinks/cloudwatch/api.js";
 import type { DeadLetterSinkContext } from "../../src/sinks/deadLetter/definition.js";
 import type { ReportSinkContext } from "../../src/sinks/ReportSink.js";
 import { silentLogger } from "../../src/telemetry/logger.js";
+import { LocalReportStore } from "../../src/sinks/reportStore/localReportStore.js";
 
 /** A destination that fails every call, and what it was asked. */
 export interface FailingDestination {
@@ -68,7 +69,7 @@ export const REPORT_SINK_FIXTURES: Record<string, ReportSinkFixture> = {
 /** The run context of a report sink over a fresh reports folder. */
 export async function reportSinkContext(baseline: LoadedBaseline): Promise<ReportSinkContext> {
   const reportsDir = await mkdtemp(join(tmpdir(), "dqstream-conformance-"));
-  return { endpoint: "churn", schedule: "ten-minutes", windowMs: 600_000, reportsDir, baseline, log: silentLogger() };
+  return { endpoint: "churn", schedule: "ten-minutes", windowMs: 600_000, store: new LocalReportStore(reportsDir), baseline, log: silentLogger() };
 }
 
 export interface DeadLetterSinkFixture {
@@ -86,7 +87,7 @@ const produced = new WeakMap<DeadLetterSinkContext, OutgoingMessage[]>();
 export const DEAD_LETTER_SINK_FIXTURES: Record<string, DeadLetterSinkFixture> = {
   file: {
     section: (reportsDir) => reportsDir,
-    context: (reportsDir) => ({ reportsDir, endpoint: "churn", schedule: "ten-minutes" }),
+    context: (reportsDir) => ({ store: new LocalReportStore(reportsDir), endpoint: "churn", schedule: "ten-minutes" }),
     readBack: async (reportsDir) => {
       const text = await readFile(join(reportsDir, "dead-letter", "churn", "ten-minutes", "dead-letter.jsonl"), "utf8");
       return text
@@ -101,7 +102,7 @@ export const DEAD_LETTER_SINK_FIXTURES: Record<string, DeadLetterSinkFixture> = 
     context: (reportsDir, { delayMs, failing }) => {
       const sent: OutgoingMessage[] = [];
       const ctx: DeadLetterSinkContext = {
-        reportsDir,
+        store: new LocalReportStore(reportsDir),
         endpoint: "churn",
         schedule: "ten-minutes",
         kafka: {

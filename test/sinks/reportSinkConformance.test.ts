@@ -24,9 +24,10 @@ async function open(definition: ReportSinkDefinition): Promise<{ sinks: readonly
   const fixture = REPORT_SINK_FIXTURES[definition.name];
   if (fixture === undefined) throw new Error(`no conformance fixture for report sink ${definition.name} (test/sinks/conformance.ts)`);
   const base: ReportSinkContext = await reportSinkContext(baseline);
-  folders.push(base.reportsDir);
+  const reportsDir = base.store.localRoot as string;
+  folders.push(reportsDir);
   const failing: FailingDestination = { calls: 0 };
-  const section = definition.schema.parse(fixture.section(base.reportsDir));
+  const section = definition.schema.parse(fixture.section(reportsDir));
   return { sinks: await definition.create(section, fixture.context(base, failing) as unknown as ReportSinkContext), failing };
 }
 

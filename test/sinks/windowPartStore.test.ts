@@ -14,6 +14,7 @@ import type { PartitionKey, SourceRecord } from "../../src/records/SourceRecord.
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
 import { WindowManager, type ClosedWindow } from "../../src/windows/WindowManager.js";
 import { mulberry32 } from "../support/random.js";
+import { LocalReportStore } from "../../src/sinks/reportStore/localReportStore.js";
 
 const T0 = Date.UTC(2026, 10, 1);
 const W = 60_000;
@@ -79,8 +80,8 @@ describe("WindowPartStore", () => {
     const root = await mkdtemp(join(tmpdir(), "dq-parts-"));
     const last = new Map<number, string>();
     const write = async (w: ClosedWindow): Promise<void> => void last.set(w.startMs, bytes(w));
-    const storeA = new WindowPartStore(root, undefined, silent);
-    const storeB = new WindowPartStore(root, undefined, silent);
+    const storeA = new WindowPartStore(new LocalReportStore(root), "parts", undefined, silent);
+    const storeB = new WindowPartStore(new LocalReportStore(root), "parts", undefined, silent);
     for (const w of a) await storeA.report(w, write);
     for (const w of b) await storeB.report(w, write);
     expect([...last.keys()].sort()).toEqual([...single.keys()].sort());
@@ -93,8 +94,8 @@ describe("WindowPartStore", () => {
     const [both] = await closeAllOf([KEYS[0], KEYS[1]] as PartitionKey[]);
     if (wa === undefined || wb === undefined || both === undefined) throw new Error("no window");
     const root = await mkdtemp(join(tmpdir(), "dq-parts-"));
-    const storeA = new WindowPartStore(root, undefined, silent);
-    const storeB = new WindowPartStore(root, undefined, silent);
+    const storeA = new WindowPartStore(new LocalReportStore(root), "parts", undefined, silent);
+    const storeB = new WindowPartStore(new LocalReportStore(root), "parts", undefined, silent);
     const writes: string[] = [];
     let raced = false;
     await storeA.report(wa, async (w) => {
@@ -114,8 +115,8 @@ describe("WindowPartStore", () => {
     const [wa] = await closeAllOf([KEYS[0] as PartitionKey]);
     if (wa === undefined) throw new Error("no window");
     const root = await mkdtemp(join(tmpdir(), "dq-parts-"));
-    await mkdir(join(root, String(wa.startMs)), { recursive: true });
-    await writeFile(join(root, String(wa.startMs), partFile(KEYS[1] as PartitionKey)), "{ truncated");
+    await mkdir(join(root, "parts", String(wa.startMs)), { recursive: true });
+    await writeFile(join(root, "parts", String(wa.startMs), partFile(KEYS[1] as PartitionKey)), "{ truncated");
     const lines: string[] = [];
     const log = createLogger(
       "error",
@@ -127,7 +128,7 @@ describe("WindowPartStore", () => {
       }),
     );
     let got: ClosedWindow | undefined;
-    await new WindowPartStore(root, undefined, log).report(wa, async (w) => void (got = w));
+    await new WindowPartStore(new LocalReportStore(root), "parts", undefined, log).report(wa, async (w) => void (got = w));
     expect(got?.parts.map((p) => p.partition.partition)).toEqual([0]);
     expect(lines.join("")).toMatch(/unreadable/);
     expect(lines.join("")).toContain(partFile(KEYS[1] as PartitionKey));
@@ -136,10 +137,10 @@ describe("WindowPartStore", () => {
   it("prunes the parts of windows that ended before the horizon", async () => {
     const closed = await closeAllOf([KEYS[0] as PartitionKey]);
     const root = await mkdtemp(join(tmpdir(), "dq-parts-"));
-    const store = new WindowPartStore(root, undefined, silent);
+    const store = new WindowPartStore(new LocalReportStore(root), "parts", undefined, silent);
     for (const w of closed) await store.report(w, async () => undefined);
     const starts = closed.map((w) => w.startMs);
     expect(await store.prune((starts[1] as number) + W, W)).toBe(2);
-    expect((await readdir(root)).map(Number).sort()).toEqual(starts.slice(2).sort());
+    expect((await readdir(join(root, "parts"))).map(Number).sort()).toEqual(starts.slice(2).sort());
   });
 });

@@ -11,6 +11,7 @@ import {
 import type { Batch } from "./batching.js";
 import type { Datum } from "./datums.js";
 import { ConfigError } from "../../config/loadConfig.js";
+import { quietAwsSdkNodeWarning } from "../../config/awsSdk.js";
 import { classifyError, type AlarmSpec, type AlarmsApi, type ExistingAlarm, type PutMetricDataApi } from "./api.js";
 
 export interface CloudWatchClientOptions {
@@ -23,22 +24,12 @@ export interface CloudWatchClientOptions {
 }
 
 /**
- * @aws-sdk/client-cloudwatch prints a NodeVersionSupportWarning on Node < 22 because SDK versions
- * published after early January 2027 will need Node 22. dqstream pins a range that supports Node
- * 20 (package.json), so the warning only adds noise to every run's stderr; the SDK's own switch
- * turns it off unless the user set it.
- */
-function quietNodeVersionWarning(): void {
-  process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
-}
-
-/**
  * A CloudWatch client with credentials from the SDK's default provider chain (environment, shared
  * files, SSO, web identity, ECS/EC2 metadata), one attempt per call (retries belong to the
  * publisher, which counts them) and the given timeout.
  */
 function newClient(o: CloudWatchClientOptions): CloudWatchClient {
-  quietNodeVersionWarning();
+  quietAwsSdkNodeWarning();
   return new CloudWatchClient({
     ...(o.region === undefined ? {} : { region: o.region }),
     ...(o.endpointUrl === undefined ? {} : { endpoint: o.endpointUrl }),

@@ -2,10 +2,12 @@ import type * as z from "zod";
 import type { ComponentDefinition } from "../../components/Component.js";
 import type { KafkaClient } from "../../sources/kafka/kafkaClient.js";
 import type { DeadLetterSink } from "../DeadLetterSink.js";
+import type { ReportStore } from "../reportStore/ReportStore.js";
 
 /** What the dead-letter sinks may use besides their own config section. */
 export interface DeadLetterSinkContext {
-  readonly reportsDir: string;
+  /** Where the run's reports go (replay writes its dead-letter file there). */
+  readonly store: ReportStore;
   readonly endpoint: string;
   readonly schedule: string;
   /** Produces to a Kafka topic (monitor only; acks = all). */

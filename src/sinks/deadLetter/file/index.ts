@@ -1,4 +1,4 @@
-import { FilePath } from "../../../config/pathSchema.js";
+import { Location } from "../../../storage/location.js";
 import { FileDeadLetterSink } from "../../fileDeadLetterSink.js";
 import type { DeadLetterSinkDefinition } from "../definition.js";
 
@@ -7,6 +7,7 @@ export const fileDeadLetters = {
   kind: "dead_letter_sink",
   name: "file",
   configKey: "reports_dir",
-  schema: FilePath,
-  create: (reportsDir, ctx) => new FileDeadLetterSink(reportsDir, ctx.endpoint, ctx.schedule),
-} as const satisfies DeadLetterSinkDefinition<typeof FilePath, "reports_dir">;
+  schema: Location,
+  // the store opened from reports_dir (local folder or S3)
+  create: (_reportsDir, ctx) => new FileDeadLetterSink(ctx.store, ctx.endpoint, ctx.schedule),
+} as const satisfies DeadLetterSinkDefinition<typeof Location, "reports_dir">;

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { access, open, rm, rmdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { describeFsError, makeFolder, WriteError } from "../formats/jsonFile.js";
+import { describeFsError, makeFolder, WriteError } from "./jsonFile.js";
 
 /**
  * Checks, before a command does its work, that its output folder can be written, so that an

@@ -1,8 +1,7 @@
-import { readdir } from "node:fs/promises";
-import { join, sep } from "node:path";
 import * as z from "zod";
 import { CHECK_TYPES } from "../checks/index.js";
-import { readJsonFile } from "../formats/jsonFile.js";
+import { FormatError, parseJsonText } from "../formats/jsonFile.js";
+import type { ReportStore } from "../sinks/reportStore/ReportStore.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { WindowOutcome } from "./lifecycle.js";
 import { logEvent } from "../telemetry/logEvents.js";
@@ -31,7 +30,7 @@ const ViolationsJson = z.looseObject({
  * without reading every file; the lifecycle then uses window.json's own window_start.
  */
 export function folderTimeMs(relativeFolder: string): number | undefined {
-  const parts = relativeFolder.split(sep).join("/").split("/");
+  const parts = relativeFolder.split("/");
   if (parts.length !== 4 && parts.length !== 5) return undefined;
   if (!parts.every((p) => /^\d+$/.test(p))) return undefined;
   const [y, mo, d, h, mi] = parts.map(Number) as [number, number, number, number, number | undefined];
@@ -39,45 +38,43 @@ export function folderTimeMs(relativeFolder: string): number | undefined {
 }
 
 /**
- * The latest `limit` complete window reports under `<reportsDir>/<endpoint>/<schedule>/`, oldest
+ * The latest `limit` complete window reports under `<store>/<endpoint>/<schedule>/`, oldest
  * first, as lifecycle input. A report is complete when its window.json exists (it is written last).
  * A report that cannot be read (unreadable or invalid window.json or constraint_violations.json)
  * is skipped with a warning naming the file: one damaged folder must not stop the monitor, and
  * the lifecycle then treats it as a missing window. No folder yet: no windows.
  */
-export async function readRecentWindows(reportsDir: string, endpoint: string, schedule: string, limit: number, log: Logger): Promise<WindowOutcome[]> {
-  const root = join(reportsDir, endpoint, schedule);
-  let entries: string[];
-  try {
-    entries = await readdir(root, { recursive: true });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw e;
-  }
-  const folders = entries
-    .filter((p) => p === "window.json" || p.endsWith(`${sep}window.json`))
-    .map((p) => p.slice(0, -"window.json".length).replace(/[\\/]$/, ""))
+export async function readRecentWindows(store: ReportStore, endpoint: string, schedule: string, limit: number, log: Logger): Promise<WindowOutcome[]> {
+  const root = `${endpoint}/${schedule}`;
+  const folders = (await store.list(root))
+    .filter((p) => p === "window.json" || p.endsWith("/window.json"))
+    .map((p) => p.slice(0, -"window.json".length).replace(/\/$/, ""))
     .map((folder) => ({ folder, timeMs: folderTimeMs(folder) }))
     .filter((f): f is { folder: string; timeMs: number } => f.timeMs !== undefined)
     .sort((a, b) => a.timeMs - b.timeMs || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0))
     .slice(-limit);
 
+  const readJson = async <S extends z.ZodType>(key: string, schema: S): Promise<z.output<S>> => {
+    const bytes = await store.read(key);
+    if (bytes === undefined) throw new FormatError(store.locate(key), "cannot read: it is gone");
+    return parseJsonText(store.locate(key), Buffer.from(bytes).toString("utf8"), schema);
+  };
   const windows: WindowOutcome[] = [];
   for (const { folder } of folders) {
-    const dir = join(root, folder);
+    const dir = `${root}/${folder}`;
     try {
-      const w = await readJsonFile(join(dir, "window.json"), WindowJson);
-      const v = await readJsonFile(join(dir, "constraint_violations.json"), ViolationsJson);
+      const w = await readJson(`${dir}/window.json`, WindowJson);
+      const v = await readJson(`${dir}/constraint_violations.json`, ViolationsJson);
       windows.push({
         startMs: Date.parse(w.window_start),
         endMs: Date.parse(w.window_end),
-        folder: [endpoint, schedule, ...folder.split(sep)].join("/"),
+        folder: dir,
         hasData: w.item_count > 0,
         violations: v.violations.map((x) => ({ feature_name: x.feature_name, constraint_check_type: x.constraint_check_type, description: x.description })),
         evaluations: [],
       });
     } catch (e) {
-      logEvent(log, "alert_report_unreadable", { err: e instanceof Error ? e.message : String(e), folder: dir });
+      logEvent(log, "alert_report_unreadable", { err: e instanceof Error ? e.message : String(e), folder: store.locate(dir) });
     }
   }
   return windows.sort((a, b) => a.startMs - b.startMs);
