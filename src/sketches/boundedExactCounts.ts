@@ -72,18 +72,31 @@ export class BoundedExactCounts implements Mergeable<BoundedExactCounts> {
     return out;
   }
 
-  serialize(): { v: 1; cap: number; total: number; counts: Array<[string, number]> | null } {
-    return { v: 1, cap: this.cap, total: this.#total, counts: this.#counts === undefined ? null : sorted(this.#counts) };
+  /**
+   * `{ v: 1, cap, total, by_count }` with the values grouped by count, counts descending, values
+   * in code unit order within a group: `[[3, ["1.5"]], [1, ["0.25", "2"]]]` (an entry per value
+   * costs its text and a comma, not a pair; most values of a numeric column are seen once).
+   * Overflowed: `counts: null`. Earlier versions wrote `counts: [[value, count], …]`, still read.
+   */
+  serialize(): { v: 1; cap: number; total: number; counts: null } | { v: 1; cap: number; total: number; by_count: Array<[number, string[]]> } {
+    if (this.#counts === undefined) return { v: 1, cap: this.cap, total: this.#total, counts: null };
+    return { v: 1, cap: this.cap, total: this.#total, by_count: groupedByCount(this.#counts) };
   }
 
   static deserialize(state: unknown): BoundedExactCounts {
     const s = expectVersion("bounded_exact_counts", state, 1);
-    const { cap, total, counts } = s;
+    const { cap, total } = s;
     if (!Number.isInteger(cap) || (cap as number) < 1 || typeof total !== "number") {
       throw new SketchStateError("bounded_exact_counts", "cap (a positive integer) and total are required");
     }
     const out = new BoundedExactCounts(cap as number);
     out.#total = total;
+    if ("by_count" in s) {
+      if ("counts" in s) throw new SketchStateError("bounded_exact_counts", "counts and by_count are exclusive");
+      out.#counts = fromGroups(s["by_count"], cap as number);
+      return out;
+    }
+    const counts = s["counts"];
     if (counts === null) {
       out.#counts = undefined;
       return out;
@@ -99,20 +112,47 @@ export class BoundedExactCounts implements Mergeable<BoundedExactCounts> {
   }
 }
 
-/**
- * (value, count) by descending count, then value in UTF-16 code unit order. Values are grouped by
- * count and each group sorted by the default sort (which compares strings by code units, as `<`
- * does): about 1.5× faster than one comparator sort on the 1,000 mostly-distinct values of a
- * numeric column, and serialize() runs per feature and partition at every window close.
- */
-function sorted(m: Map<string, number>): Array<[string, number]> {
+/** by_count → the counts; strict: counts descending positive integers, values ascending and distinct, at most `cap`. */
+function fromGroups(groups: unknown, cap: number): Map<string, number> {
+  const fail = (why: string): never => {
+    throw new SketchStateError("bounded_exact_counts", `by_count: ${why}`);
+  };
+  if (!Array.isArray(groups)) return fail("expected [count, [values]] groups");
+  const m = new Map<string, number>();
+  let lastCount = Infinity;
+  for (const g of groups as unknown[]) {
+    if (!Array.isArray(g) || g.length !== 2 || !Array.isArray(g[1])) return fail("expected [count, [values]] groups");
+    const [count, values] = g as [unknown, unknown[]];
+    if (!Number.isInteger(count) || (count as number) < 1 || (count as number) >= lastCount)
+      return fail("counts must be positive integers in descending order");
+    lastCount = count as number;
+    let last: string | undefined;
+    for (const v of values) {
+      if (typeof v !== "string" || (last !== undefined && !(last < v))) return fail("values must be strings in ascending order");
+      if (m.has(v)) return fail(`value "${v}" listed twice`);
+      m.set(v, count as number);
+      last = v;
+    }
+    if (values.length === 0) return fail("a group without values");
+  }
+  if (m.size > cap) return fail(`more than cap (${cap}) values`);
+  return m;
+}
+
+/** The counts grouped by count, descending; each group's values sorted by the default sort (code units, as `<`). */
+function groupedByCount(m: Map<string, number>): Array<[number, string[]]> {
   const byCount = new Map<number, string[]>();
   for (const [value, count] of m) {
     const group = byCount.get(count);
     if (group === undefined) byCount.set(count, [value]);
     else group.push(value);
   }
+  return [...byCount.keys()].sort((a, b) => b - a).map((count) => [count, (byCount.get(count) as string[]).sort()]);
+}
+
+/** (value, count) by descending count, then value in UTF-16 code unit order (entries()). */
+function sorted(m: Map<string, number>): Array<[string, number]> {
   const out: Array<[string, number]> = [];
-  for (const count of [...byCount.keys()].sort((a, b) => b - a)) for (const value of (byCount.get(count) as string[]).sort()) out.push([value, count]);
+  for (const [count, values] of groupedByCount(m)) for (const value of values) out.push([value, count]);
   return out;
 }

@@ -136,21 +136,39 @@ export class DeequHyperLogLog implements Mergeable<DeequHyperLogLog> {
     return new DeequHyperLogLog(out);
   }
 
-  /** `{ v: 1, registers }`: the 512 one-byte registers in base64 (all zeros when empty). */
-  serialize(): { v: 1; registers: string } {
-    const r = this.#registers ?? ZERO_REGISTERS;
-    return { v: 1, registers: Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString("base64") };
+  /**
+   * `{ v: 1, registers }`, the 512 one-byte registers in base64, or, when fewer than 256 registers
+   * are set, `{ v: 1, sparse }`: the set ones as big-endian 16-bit words `index << 6 | value` in
+   * index order, in base64 ("" when empty). Sparse is smaller exactly then (2 bytes per register
+   * against 512), which is most features' case: values counted exactly leave the sketch empty
+   * (FeatureProfile). A function of the registers, so equal sketches serialize to equal bytes.
+   */
+  serialize(): { v: 1; registers: string } | { v: 1; sparse: string } {
+    const r = this.#registers;
+    if (r === undefined) return { v: 1, sparse: "" };
+    let set = 0;
+    for (let i = 0; i < M; i++) if (r[i] !== 0) set++;
+    if (set * 2 >= M) return { v: 1, registers: Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString("base64") };
+    const words = Buffer.alloc(set * 2);
+    let at = 0;
+    for (let i = 0; i < M; i++) {
+      const v = r[i] as number;
+      if (v === 0) continue;
+      words.writeUInt16BE((i << 6) | v, at);
+      at += 2;
+    }
+    return { v: 1, sparse: words.toString("base64") };
   }
 
   static deserialize(state: unknown): DeequHyperLogLog {
     const s = expectVersion(NAME, state, 1);
     for (const key of Object.keys(s)) {
-      if (key !== "v" && key !== "registers") throw new SketchStateError(NAME, `unexpected field "${key}"`);
+      if (key !== "v" && key !== "registers" && key !== "sparse") throw new SketchStateError(NAME, `unexpected field "${key}"`);
     }
+    if ("sparse" in s) return DeequHyperLogLog.#fromSparse(s["sparse"], "registers" in s);
     const r = s["registers"];
     if (typeof r !== "string") throw new SketchStateError(NAME, "registers (a base64 string) is required");
-    const bytes = Buffer.from(r, "base64");
-    if (bytes.toString("base64") !== r) throw new SketchStateError(NAME, "registers is not canonical base64");
+    const bytes = canonicalBase64(r, "registers");
     if (bytes.length !== M) throw new SketchStateError(NAME, `expected ${M} registers, found ${bytes.length}`);
     let any = false;
     for (const x of bytes) {
@@ -161,6 +179,34 @@ export class DeequHyperLogLog implements Mergeable<DeequHyperLogLog> {
     }
     return new DeequHyperLogLog(any ? new Uint8Array(bytes) : undefined);
   }
+
+  static #fromSparse(sparse: unknown, alsoDense: boolean): DeequHyperLogLog {
+    if (alsoDense) throw new SketchStateError(NAME, "registers and sparse are exclusive");
+    if (typeof sparse !== "string") throw new SketchStateError(NAME, "sparse must be a base64 string");
+    const words = canonicalBase64(sparse, "sparse");
+    if (words.length % 2 !== 0) throw new SketchStateError(NAME, "sparse must hold 16-bit words");
+    if (words.length === 0) return new DeequHyperLogLog();
+    const registers = new Uint8Array(M);
+    let last = -1;
+    for (let at = 0; at < words.length; at += 2) {
+      const w = words.readUInt16BE(at);
+      const idx = w >>> 6;
+      const v = w & 63;
+      if (idx <= last) throw new SketchStateError(NAME, "sparse registers must be in increasing index order");
+      if (v === 0 || v > DeequHyperLogLog.MAX_REGISTER)
+        throw new SketchStateError(NAME, `sparse register value ${v} is not in 1…${DeequHyperLogLog.MAX_REGISTER}`);
+      registers[idx] = v;
+      last = idx;
+    }
+    return new DeequHyperLogLog(registers);
+  }
+}
+
+/** Decodes base64 that is exactly what Buffer prints (one encoding per state: equal states, equal bytes). */
+function canonicalBase64(text: string, field: string): Buffer {
+  const bytes = Buffer.from(text, "base64");
+  if (bytes.toString("base64") !== text) throw new SketchStateError(NAME, `${field} is not canonical base64`);
+  return bytes;
 }
 
 const NAME = "deequ-hyperloglog";

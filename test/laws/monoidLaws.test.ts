@@ -513,8 +513,10 @@ describe("BoundedExactCounts", () => {
   const expected = (c: number, xs: readonly string[]): string => {
     const m = new Map<string, number>();
     for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
-    const counts = m.size <= c ? [...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : null;
-    return JSON.stringify({ v: 1, cap: c, total: xs.length, counts });
+    if (m.size > c) return JSON.stringify({ v: 1, cap: c, total: xs.length, counts: null });
+    // serialized grouped by count (descending), values in code unit order within a group
+    const byCount = [...new Set(m.values())].sort((a, b) => b - a).map((n) => [n, [...m.keys()].filter((k) => m.get(k) === n).sort()]);
+    return JSON.stringify({ v: 1, cap: c, total: xs.length, by_count: byCount });
   };
 
   it("identity, commutativity and associativity hold bit for bit", () => {

@@ -190,7 +190,7 @@ describe("DeequHyperLogLog estimates", () => {
   it("keeps registers within 0…56 and allocates none until the first add", () => {
     const empty = DeequHyperLogLog.empty();
     expect(empty.estimate()).toBe(0);
-    expect(empty.serialize()).toStrictEqual({ v: 1, registers: Buffer.alloc(512).toString("base64") });
+    expect(empty.serialize()).toStrictEqual({ v: 1, sparse: "" });
     const h = sketchOf(Array.from({ length: 200_000 }, (_, i) => `r-${i}`));
     expect(Math.max(...h.registers)).toBeLessThanOrEqual(DeequHyperLogLog.MAX_REGISTER);
     expect(Math.min(...h.registers)).toBeGreaterThanOrEqual(1);
@@ -310,9 +310,31 @@ describe("DeequHyperLogLog serialize/deserialize", () => {
     expect(e.merge(sketchOf(STATES)).estimate()).toBe(53);
   });
 
+  it("serializes sparsely below 256 set registers, densely from there, and reads both back to the same sketch", () => {
+    const withSet = (n: number): Uint8Array => Uint8Array.from({ length: 512 }, (_, i) => (i % 2 === 1 && (i - 1) / 2 < n ? 1 + (i % 56) : 0));
+    const sparse = fromRegisters(withSet(255)).serialize();
+    const dense = fromRegisters(withSet(256)).serialize();
+    expect(Object.keys(sparse)).toEqual(["v", "sparse"]);
+    expect(Object.keys(dense)).toEqual(["v", "registers"]);
+    expect(DeequHyperLogLog.empty().serialize()).toStrictEqual({ v: 1, sparse: "" });
+    // 255 two-byte words, against 512 bytes dense
+    expect(Buffer.from((sparse as { sparse: string }).sparse, "base64").length).toBe(510);
+    for (const n of [0, 1, 54, 255, 256, 400, 256 + 255]) {
+      const r = withSet(Math.min(n, 256));
+      const back = DeequHyperLogLog.deserialize(viaJson(fromRegisters(r).serialize()));
+      expect(n === 0 ? back.estimate() : [...back.registers], String(n)).toEqual(n === 0 ? 0 : [...r]);
+    }
+    // the old dense form of a sparse sketch still reads (parts written by earlier versions)
+    const r = withSet(10);
+    const old = { v: 1, registers: Buffer.from(r).toString("base64") };
+    expect(DeequHyperLogLog.deserialize(old).serialize()).toStrictEqual(fromRegisters(r).serialize());
+  });
+
   it("rejects states it cannot read", () => {
-    const good = sketchOf(STATES).serialize();
+    const good = fromRegisters(Uint8Array.from({ length: 512 }, (_, i) => 1 + (i % 56))).serialize() as { v: 1; registers: string };
+    const sparse = sketchOf(STATES).serialize() as { v: 1; sparse: string };
     const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
+    const words = (...w: number[]): string => b64(Uint8Array.from(w.flatMap((x) => [x >>> 8, x & 255])));
     const bad: unknown[] = [
       null,
       "x",
@@ -328,6 +350,14 @@ describe("DeequHyperLogLog serialize/deserialize", () => {
       { v: 1, registers: good.registers.replace(/=+$/, "") },
       { v: 1, registers: ` ${good.registers}` },
       { ...good, precision: 9 },
+      { v: 1, sparse: 42 },
+      { v: 1, sparse: sparse.sparse, registers: good.registers },
+      { v: 1, sparse: b64(Uint8Array.from([1, 2, 3])) },
+      { v: 1, sparse: words((5 << 6) | 1, (5 << 6) | 2) },
+      { v: 1, sparse: words((6 << 6) | 1, (5 << 6) | 2) },
+      { v: 1, sparse: words(5 << 6) },
+      { v: 1, sparse: words((5 << 6) | 57) },
+      { v: 1, sparse: ` ${sparse.sparse}` },
     ];
     for (const state of bad) expect(() => DeequHyperLogLog.deserialize(state), JSON.stringify(state)).toThrow(SketchStateError);
   });
