@@ -211,7 +211,6 @@ function canonicalBase64(text: string, field: string): Buffer {
 
 const NAME = "deequ-hyperloglog";
 const M = DeequHyperLogLog.M;
-const ZERO_REGISTERS = new Uint8Array(M);
 /** DeequHyperLogLogPlusPlusUtils.ALPHA_M2 for P ≥ 7, evaluated in the same order. */
 const ALPHA_M2 = (0.7213 / (1.0 + 1.079 / M)) * M * M;
 /** HLLConstants.K */
