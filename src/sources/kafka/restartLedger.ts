@@ -32,9 +32,17 @@ interface Restored {
 /**
  * A Kafka partition's read history (see ReadHistory): the offset after the last record seen, and
  * `closes`, entries `[from offset, closed up to ms]`, each applying to the records from its offset
- * to the next entry's — how far windows were closed when those records were processed. The entries
- * since the commit offset go into the commit's metadata, and records re-read after a restart are
- * classified with them (docs/design-monitor.md). Offsets are Kafka's: decimal strings below 2^63.
+ * to the next entry's — how far windows were closed when those records were FIRST processed. The
+ * entries since the commit offset go into the commit's metadata, and records re-read after a
+ * restart are classified with them (docs/design-monitor.md). Offsets are Kafka's: decimal strings
+ * below 2^63.
+ *
+ * Invariant: a record's entry never changes once it was first processed. After a restart, the
+ * records before the restored `processedTo` were first processed by an earlier run, so windows
+ * closing while they are re-read apply from `processedTo` on (the first record this run reads for
+ * the first time), and `processedTo` carries over into the next checkpoint until the re-read
+ * passes it. Without that, a close during a re-read rewrote their history and a second restart
+ * classified records that had been on time as late (test/sources/kafka/restartLedger.test.ts).
  */
 export class PartitionLedger implements ReadHistory {
   /** Offset after the last record seen. */
@@ -48,6 +56,16 @@ export class PartitionLedger implements ReadHistory {
     if (commitOffset !== undefined && BigInt(commitOffset) >= 0n) this.nextOffset = BigInt(commitOffset);
   }
 
+  /**
+   * The offset after the last record processed by this run or, before it, by the runs it was
+   * restored from (metadata without `processed_to` carries nothing).
+   */
+  get processedTo(): bigint | undefined {
+    const carried = this.#restored?.processedTo;
+    if (carried === undefined || carried === MAX_OFFSET) return this.nextOffset;
+    return this.nextOffset === undefined || carried > this.nextOffset ? carried : this.nextOffset;
+  }
+
   seen(position: Position, closedUpToMs: number): void {
     if (!("offset" in position)) return;
     const offset = BigInt(position.offset);
@@ -56,10 +74,11 @@ export class PartitionLedger implements ReadHistory {
   }
 
   closed(closedUpToMs: number): void {
-    if (this.nextOffset === undefined) return;
+    const from = this.processedTo;
+    if (from === undefined) return;
     const last = this.closes[this.closes.length - 1];
-    if (last !== undefined && last[0] === this.nextOffset) last[1] = closedUpToMs;
-    else this.closes.push([this.nextOffset, closedUpToMs]);
+    if (last !== undefined && last[0] === from) last[1] = closedUpToMs;
+    else this.closes.push([from, closedUpToMs]);
   }
 
   closedWhenFirstRead(position: Position | undefined): number | undefined {
@@ -101,13 +120,14 @@ export function checkpointOf(windows: WindowManager, key: PartitionKey, nextOffs
   const closedUpToMs = s?.closedUpToMs ?? windows.closedUpToMs;
   if (s === undefined) return { offset: nextOffset, checkpoint: { maxEventMs: Number.NEGATIVE_INFINITY, closedUpToMs, processedTo: nextOffset, closes: [] } };
   const ledger = s.history instanceof PartitionLedger ? s.history : undefined;
+  // records up to here were processed, by this run or (still being re-read) by an earlier one
+  const carried = ledger?.processedTo;
+  const next = carried !== undefined && carried > BigInt(nextOffset) ? carried : BigInt(nextOffset);
   const oldest = windows.oldestOpenWindow(key);
-  if (oldest === undefined || oldest.first === undefined || !("offset" in oldest.first)) {
-    if (ledger !== undefined) ledger.closes = [[BigInt(nextOffset), closedUpToMs]];
-    return { offset: nextOffset, checkpoint: { maxEventMs: s.maxEventMs, closedUpToMs, processedTo: nextOffset, closes: [] } };
-  }
-  const commit = BigInt(oldest.first.offset);
-  const next = BigInt(nextOffset);
+  const open = oldest !== undefined && oldest.first !== undefined && "offset" in oldest.first ? oldest : undefined;
+  const commitOffset = open?.first !== undefined && "offset" in open.first ? open.first.offset : nextOffset;
+  const maxEventMs = open !== undefined ? (open.maxEventBeforeMs ?? Number.NEGATIVE_INFINITY) : s.maxEventMs;
+  const commit = BigInt(commitOffset);
   let base = Number.NEGATIVE_INFINITY;
   const later: Array<[bigint, number]> = [];
   const history = ledger?.closes ?? [];
@@ -115,12 +135,14 @@ export function checkpointOf(windows: WindowManager, key: PartitionKey, nextOffs
     if (from <= commit) base = closed;
     else if (from < next) later.push([from, closed]);
   }
+  if (open === undefined && commit >= next) {
+    // everything processed is reported: nothing to re-read, no history to carry
+    if (ledger !== undefined) ledger.closes = [[next, closedUpToMs]];
+    return { offset: commitOffset, checkpoint: { maxEventMs, closedUpToMs, processedTo: next.toString(), closes: [] } };
+  }
   if (ledger !== undefined) ledger.closes = [[commit, base], ...later, ...history.filter(([from]) => from >= next)];
   const closes = [[commit, base] as const, ...later].map(([from, closed]) => [from.toString(), closed] as const);
-  return {
-    offset: oldest.first.offset,
-    checkpoint: { maxEventMs: oldest.maxEventBeforeMs ?? Number.NEGATIVE_INFINITY, closedUpToMs, processedTo: nextOffset, closes },
-  };
+  return { offset: commitOffset, checkpoint: { maxEventMs, closedUpToMs, processedTo: next.toString(), closes } };
 }
 
 /**

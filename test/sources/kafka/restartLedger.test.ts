@@ -102,6 +102,36 @@ describe("Kafka checkpoints of window state (restartLedger)", () => {
     expect(fresh.attributionIsReread(fresh.partition(P), pos(0))).toBe(false);
   });
 
+  it("a second restart classifies re-read records as they were first read, whatever closed while they were re-read", () => {
+    const NEG = Number.NEGATIVE_INFINITY;
+    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 0, history: newLedger });
+    // run 0 processed offsets 10–19 with every window open, committed at 10, and crashed
+    restoreFromCheckpoint(wm, P, { maxEventMs: NEG, closedUpToMs: NEG, processedTo: "20", closes: [["10", NEG]] }, "10");
+    // run 1 re-reads 10–12; window [0, 60 s) closes after offset 11 (in run 0 it had not closed by offset 19)
+    arrive(wm, 10_000, 10);
+    arrive(wm, 70_000, 11);
+    expect(wm.closeReady([P]).map((w) => w.startMs)).toEqual([0]);
+    arrive(wm, 75_000, 12);
+    // its commit: offsets 11–19 were first read with every window open, whatever run 1 closed meanwhile; from 20 on, records are new
+    expect(checkpointOf(wm, P, "13")).toEqual({ offset: "11", checkpoint: { maxEventMs: 10_000, closedUpToMs: W, processedTo: "20", closes: [["11", NEG]] } });
+
+    // run 2 restores that: offset 15 (first read in run 0 with the window open) is not late, and counted in a reported window: a re-read
+    const wm2 = new WindowManager({ windowMs: W, allowedLatenessMs: 0, history: newLedger });
+    const s2 = restoreFromCheckpoint(wm2, P, checkpointOf(wm, P, "13").checkpoint, "11");
+    expect(wm2.isLate(s2, 30_000, pos(15))).toBe(false);
+    expect(wm2.isReread(s2, 30_000, pos(15))).toBe(true);
+    expect(wm2.isLate(s2, 30_000, pos(20))).toBe(true); // never read before: late by today's closed windows
+  });
+
+  it("a commit with every window closed while re-reading keeps the first reads' history up to processed_to", () => {
+    const NEG = Number.NEGATIVE_INFINITY;
+    const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 0, history: newLedger });
+    restoreFromCheckpoint(wm, P, { maxEventMs: NEG, closedUpToMs: NEG, processedTo: "20", closes: [["10", NEG]] }, "10");
+    arrive(wm, 10_000, 10);
+    wm.closeAll();
+    expect(checkpointOf(wm, P, "11")).toEqual({ offset: "11", checkpoint: { maxEventMs: 10_000, closedUpToMs: W, processedTo: "20", closes: [["11", NEG]] } });
+  });
+
   it("reads metadata written before processed_to existed as before (every re-read record processed, history unknown)", () => {
     const wm = new WindowManager({ windowMs: W, allowedLatenessMs: 10_000, history: newLedger });
     const s = restoreFromCheckpoint(wm, P, { maxEventMs: 65_000, closedUpToMs: W });
