@@ -121,6 +121,45 @@ describe("MonitorEngine: restart from a committed checkpoint", () => {
   }
 });
 
+describe("MonitorEngine: chained restarts (a run restored from a commit crashes while re-reading)", () => {
+  // 405 and 431 failed before the ledger kept first-read history through re-reads (of seeds 101–500)
+  for (const seed of [...Array.from({ length: 60 }, (_, i) => i + 101), 405, 431]) {
+    it(`three crashes give the windows of an uninterrupted run (seed ${seed})`, async () => {
+      const rs = records(seed, 400);
+      const expected = await uninterrupted(rs, seed);
+      const rand = mulberry32(seed * 17);
+      const final = new Map<number, string>();
+      let commit: { offset: string; metadata: string } | undefined;
+      for (let run = 0; run <= 3; run++) {
+        const e = engine();
+        if (commit !== undefined) {
+          const checkpoint = decodeCheckpoint(commit.metadata);
+          if (checkpoint === undefined) throw new Error("checkpoint unreadable");
+          restoreFromCheckpoint(e.windows, P, checkpoint, commit.offset);
+        }
+        // each run reads from the commit in batches of its own: windows close at other offsets than before
+        const bs = batches(rs.slice(commit === undefined ? 0 : Number(commit.offset)), seed + 1000 * run);
+        // runs 0–2 crash a few batches in, committing after each batch until then; run 3 goes to the end
+        const crashAfter = run === 3 ? bs.length : 1 + Math.floor(rand() * 8);
+        for (const [i, b] of bs.entries()) {
+          if (i > crashAfter) break;
+          for (const w of (await e.process(b, [P])).closed) {
+            const was = final.get(w.startMs);
+            if (was !== undefined) expect(bytes(w), `run ${run}: ${new Date(w.startMs).toISOString()} rewritten differently`).toBe(was);
+            final.set(w.startMs, bytes(w));
+          }
+          const last = b[b.length - 1] as SourceRecord;
+          const c = checkpointOf(e.windows, P, String(Number((last.position as { offset: string }).offset) + 1));
+          commit = { offset: c.offset, metadata: encodeCheckpoint(c.checkpoint) };
+        }
+        if (run === 3) for (const w of e.closeAll()) final.set(w.startMs, bytes(w));
+      }
+      expect([...final.keys()].sort()).toEqual([...expected.keys()].sort());
+      for (const [start, b] of expected) expect(final.get(start), new Date(start).toISOString()).toBe(b);
+    });
+  }
+});
+
 /**
  * Two partitions whose windows also close by each other's watermark and by idle closes: whether a
  * record finds its window closed then depends on how the partitions interleaved, which the commit
