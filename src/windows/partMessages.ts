@@ -74,7 +74,7 @@ export class PartMessageError extends Error {
 
 const header = (m: IncomingPartsMessage, name: string): string | undefined => {
   const h = m.headers?.[name];
-  const v = Array.isArray(h) ? h[h.length - 1] : h;
+  const v: Buffer | string | undefined = Array.isArray(h) ? (h as ReadonlyArray<Buffer | string>)[h.length - 1] : (h as Buffer | string | undefined);
   return v === undefined ? undefined : Buffer.isBuffer(v) ? v.toString("utf8") : String(v);
 };
 
