@@ -19,6 +19,8 @@ export interface AlertSinkOptions {
   readonly metrics: AlertMetrics;
   readonly log: Logger;
   readonly closeTimeoutMs: number;
+  /** The state rebuilt again from the latest reports (the monitor's stage 2 calls it when this instance becomes the reporting one). */
+  readonly rebuild?: () => Promise<LifecycleState>;
 }
 
 export function windowOutcome(r: WindowReport): WindowOutcome {
@@ -70,6 +72,11 @@ export class AlertSink implements ReportSink {
         }
       }
     }
+  }
+
+  /** Replaces the lifecycle state with one rebuilt from the latest reports (another instance may have reported windows meanwhile). */
+  async resync(): Promise<void> {
+    if (this.#o.rebuild !== undefined) this.#state = await this.#o.rebuild();
   }
 
   async close(): Promise<void> {

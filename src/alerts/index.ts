@@ -5,7 +5,7 @@ import { isoSeconds } from "../windows/tumblingWindows.js";
 import type { AlertChannel } from "./AlertChannel.js";
 import { AlertMetrics } from "./alertMetrics.js";
 import { AlertSink } from "./AlertSink.js";
-import { openAlerts, replay } from "./lifecycle.js";
+import { openAlerts, replay, type LifecycleState } from "./lifecycle.js";
 import { readRecentWindows } from "./recentReports.js";
 import type { AlertChannelDefinition } from "./channels/definition.js";
 import { ALERT_CHANNELS } from "./channels/registry.js";
@@ -27,16 +27,20 @@ export async function alertSinks(config: AlertsConfig | undefined, ctx: ReportSi
     if (section !== undefined)
       channels.push(...(await channel.create(section, { metrics, log: ctx.log, ...(ctx.kafkaSend === undefined ? {} : { kafkaSend: ctx.kafkaSend }) })));
   }
-  const windows = await readRecentWindows(ctx.store, ctx.endpoint, ctx.schedule, config.lifecycle.rebuild_windows, ctx.log);
-  const state = replay(config.lifecycle, windows);
-  const open = openAlerts(state);
-  if (windows.length > 0) {
-    logEvent(ctx.log, "alert_state_rebuilt", {
-      windows: windows.length,
-      last_window_start: state.lastWindowStartMs === undefined ? null : isoSeconds(state.lastWindowStartMs),
-      open_alerts: open.map((a) => `${a.checkType}/${a.feature}`),
-    });
-  }
+  const rebuild = async (): Promise<LifecycleState> => {
+    const windows = await readRecentWindows(ctx.store, ctx.endpoint, ctx.schedule, config.lifecycle.rebuild_windows, ctx.log);
+    const state = replay(config.lifecycle, windows);
+    const open = openAlerts(state);
+    if (windows.length > 0) {
+      logEvent(ctx.log, "alert_state_rebuilt", {
+        windows: windows.length,
+        last_window_start: state.lastWindowStartMs === undefined ? null : isoSeconds(state.lastWindowStartMs),
+        open_alerts: open.map((a) => `${a.checkType}/${a.feature}`),
+      });
+    }
+    return state;
+  };
+  const state = await rebuild();
 
   return [
     new AlertSink({
@@ -48,6 +52,7 @@ export async function alertSinks(config: AlertsConfig | undefined, ctx: ReportSi
       metrics,
       log: ctx.log,
       closeTimeoutMs: config.close_timeout_ms,
+      rebuild,
     }),
   ];
 }

@@ -23,15 +23,22 @@ export const MonitorConfigSchema = RunConfigSchema.extend({
     .max(7 * 86_400)
     .default(300)
     .describe("Close every open window after this long without records, so a quiet stream still gets its report."),
-  partials_retention_seconds: z
+  max_window_wait_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(600)
+    .describe(
+      "How long the reporting instance waits for every input partition to pass a window's end, counted from the window's first part: then the window is reported incomplete, naming the partitions missing, and corrected when they catch up (docs/design-monitor.md).",
+    ),
+  max_correctable_windows: z
     .number()
     .int()
     .min(0)
-    .max(90 * 86_400)
-    .default(86_400)
-    .describe(
-      "How long each partition's share of a closed window is kept under `<reports_dir>/.partials/`, counted back from the latest closed window's end: instances of one group that own different partitions assemble a window's report from these (docs/design-monitor.md).",
-    ),
+    .max(10_000)
+    .default(24)
+    .describe("Windows reported incomplete that are kept (parts in memory) for their correction; past this the oldest is given up."),
   shutdown_timeout_seconds: z
     .number()
     .int()

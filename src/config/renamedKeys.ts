@@ -9,8 +9,16 @@ export const RENAMED_KEYS: ReadonlyMap<string, { readonly to: string; readonly s
   ["cloudwatch.retry_max_delay_ms", { to: "cloudwatch.backoff_max_ms", since: "0.3" }],
 ]);
 
-/** The error text for an unknown key that is a renamed one, or undefined. */
+/** Config keys removed between releases, with what replaced them. */
+export const REMOVED_KEYS: ReadonlyMap<string, { readonly why: string; readonly since: string }> = new Map([
+  // the shared-folder window parts gave way to the parts topic (docs/design-monitor.md)
+  ["partials_retention_seconds", { why: "window parts go through the parts topic now (kafka.parts_retention_ms)", since: "0.4" }],
+]);
+
+/** The error text for an unknown key that is a renamed or removed one, or undefined. */
 export function renamedKeyMessage(key: string): string | undefined {
   const r = RENAMED_KEYS.get(key);
-  return r === undefined ? undefined : `${key} was renamed to ${r.to} in ${r.since} (docs/deployment.md, "Upgrading")`;
+  if (r !== undefined) return `${key} was renamed to ${r.to} in ${r.since} (docs/deployment.md, "Upgrading")`;
+  const d = REMOVED_KEYS.get(key);
+  return d === undefined ? undefined : `${key} was removed in ${d.since}: ${d.why} (docs/deployment.md, "Upgrading")`;
 }

@@ -39,6 +39,11 @@ export class WindowReporter {
     this.#sinks.push(sink);
   }
 
+  /** Lets every sink rebuild what it keeps of earlier windows from the report store. */
+  async resyncSinks(): Promise<void> {
+    for (const sink of this.#sinks) await sink.resync?.();
+  }
+
   /** Closes the sinks (each delivers what it can in its own bounded time). */
   async closeSinks(): Promise<void> {
     const sinks = this.#sinks.splice(0);
@@ -105,10 +110,13 @@ export class WindowReporter {
         logEvent(this.#log, "postprocess_hook_failed", { kind: o.kind, detail: o.detail, window_start: isoSeconds((reports[i] as WindowReport).startMs) });
       });
     }
-    if (reports.length > 0) {
+    // a correction rewrites the report; the sinks had the window already (CloudWatch would add its
+    // datums twice, alerts decided on it): docs/design-monitor.md
+    const toSinks = reports.filter((_, i) => windows[i]?.completeness?.correction !== true);
+    if (toSinks.length > 0) {
       for (const sink of this.#sinks) {
         try {
-          sink.publish(reports);
+          sink.publish(toSinks);
         } catch (e) {
           logEvent(this.#log, "report_sink_failed", { err: e, sink: sink.name });
         }

@@ -73,6 +73,14 @@ export function evaluateWindow(ctx: EvaluationContext, w: ClosedWindow): WindowR
       constraints: { file: ctx.constraintsFile, sha256: ctx.baseline.sha256.constraints },
     },
     input: w.inputs.map((i) => positionRange(i.first, i.last)),
+    // the monitor's windows: whether every input partition contributed (docs/design-monitor.md)
+    ...(w.completeness === undefined
+      ? {}
+      : {
+          complete: w.completeness.complete,
+          ...(w.completeness.complete ? {} : { missing_partitions: w.completeness.missing.map((k) => ({ topic: k.topic, partition: k.partition })) }),
+          ...(w.completeness.correction ? { correction: true } : {}),
+        }),
   };
   return {
     startMs: w.startMs,

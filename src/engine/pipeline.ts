@@ -31,6 +31,8 @@ export interface Pipeline {
   readonly outputColumnsPosition: "START" | "END";
   readonly windowMs: number;
   readonly sketchOptions: SketchOptions;
+  /** max_features over the baseline's features (window profiles, and the monitor's stage 2 merging parts). */
+  readonly featureLimit: FeatureLimit;
   readonly reporter: WindowReporter;
   /** Where the reports go (reports_dir: a local folder or S3). */
   readonly store: ReportStore;
@@ -99,6 +101,7 @@ export async function openPipeline(config: RunConfig, log: Logger, extras: Pipel
     outputColumnsPosition: position,
     windowMs,
     sketchOptions,
+    featureLimit,
     reporter,
     store,
     newEngine: (mode, history) =>

@@ -1,7 +1,7 @@
 import type { MonitorConfig } from "../config/monitorSchema.js";
+import type { WindowReport } from "../reports/WindowReport.js";
+import type { ClosedWindow } from "../windows/WindowManager.js";
 import { startMonitorServer, type MonitorServer } from "../http/monitorServer.js";
-import { partitionsOf, WindowPartStore } from "../sinks/windowPartStore.js";
-import { isoSeconds } from "../windows/tumblingWindows.js";
 import { InputError } from "../records/inputBytes.js";
 import type { DeadLetterSink } from "../sinks/DeadLetterSink.js";
 import { createDeadLetterSink } from "../components/registry.js";
@@ -9,12 +9,13 @@ import { createKafkaClient, DEFAULT_MAX_MESSAGE_BYTES, membershipError, type Kaf
 import { ConfigError } from "../config/loadConfig.js";
 import type { Logger } from "../telemetry/logger.js";
 import { MonitorMetrics } from "../telemetry/metrics.js";
-import type { ClosedWindow } from "../windows/WindowManager.js";
 import { openPipeline } from "./pipeline.js";
 import { untilDelivered } from "./untilDelivered.js";
-import { Driver, type Deliver, type Heartbeat } from "./driver.js";
+import { Driver, type Deliver } from "./driver.js";
 import { kafkaSource } from "../sources/kafka/index.js";
-import type { WindowReport } from "../reports/WindowReport.js";
+import { partsTopicOf } from "../sources/kafka/config.js";
+import { PartsOutbox } from "../sources/kafka/partsOutbox.js";
+import { AssemblerStage } from "./assemblerStage.js";
 import { ReportsLock } from "../sinks/reportsLock.js";
 import { logEvent } from "../telemetry/logEvents.js";
 
@@ -119,6 +120,30 @@ async function checkTopics(config: MonitorConfig, source: KafkaClient, log: Logg
 }
 
 /**
+ * The parts topic (docs/design-monitor.md), created on first start like Kafka Streams' internal
+ * topics: one partition (one instance reports every window, in order), deletion after
+ * kafka.parts_retention_ms, the broker's replication factor. Returns its message size limit, which
+ * parts are cut to.
+ */
+async function ensurePartsTopic(config: MonitorConfig, source: KafkaClient, log: Logger): Promise<number> {
+  const topic = partsTopicOf(config.kafka);
+  let info = (await source.describeTopics([topic])).get(topic);
+  if (info === undefined) {
+    try {
+      await source.createTopic(topic, 1, { "retention.ms": String(config.kafka.parts_retention_ms), "cleanup.policy": "delete" });
+      logEvent(log, "parts_topic_created", { topic, retention_ms: config.kafka.parts_retention_ms });
+    } catch (e) {
+      // another instance of the group created it first
+      if (!/already exists/i.test(rootCause(e))) throw e;
+    }
+    info = (await source.describeTopics([topic])).get(topic);
+  }
+  if (info !== undefined && info.partitions !== 1)
+    throw new ConfigError(`kafka.parts_topic: "${topic}" has ${info.partitions} partitions; the parts topic needs exactly 1 (docs/design-monitor.md)`);
+  return info?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+}
+
+/**
  * `dqstream monitor`: the engine over a Kafka consumer group (docs/design-monitor.md). Per batch:
  * process → dead letters produced (acknowledged) → reports of closed windows written → offsets
  * committed per partition at the first offset of the oldest open window (else the next to read),
@@ -133,7 +158,8 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const pipeline = await openPipeline(config, log, { registry: metrics.registry, kafkaSend: (topic, messages) => client.send(topic, messages) });
   const { reporter } = pipeline;
   for (const w of pipeline.baseline.warnings) logEvent(log, "baseline_warning", {}, w);
-  const parts = new WindowPartStore(pipeline.store, `.partials/${config.endpoint}/${config.schedule}`, pipeline.sketchOptions, log);
+  /** Stage 1's parts, published with each input partition's commit (docs/design-monitor.md). */
+  const outbox = new PartsOutbox(DEFAULT_MAX_MESSAGE_BYTES);
   let deadLetters: DeadLetterSink | undefined;
   const recent: ReportSummary[] = [];
   let reportsWritten = 0;
@@ -171,33 +197,46 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       // the latest window end a plausible event time can reach now (eventTimePlausibility.ts)
       plausibleCeilingMs: () => Date.now() + config.max_event_time_ahead_seconds * 1000 + config.window_seconds * 1000,
       onCheckpointRepaired: () => metrics.checkpointRepaired(),
+      parts: { topic: partsTopicOf(config.kafka), outbox },
     },
     log,
   );
 
-  /** Each closed window is assembled with the parts other instances of the group wrote for it, then reported. */
-  const report = async (closed: readonly ClosedWindow[], heartbeat: Heartbeat, written: (w: ClosedWindow, r: WindowReport) => void): Promise<void> => {
-    for (const w of closed) {
-      const reports = await deliver(
-        "reports",
-        pipeline.store.description,
-        () =>
-          parts.report(w, async (assembled) => {
-            if (assembled.parts.length > w.parts.length)
-              logEvent(log, "window_assembled", { window_start: isoSeconds(w.startMs), partitions: partitionsOf(assembled) });
-            return reporter.report([assembled]);
-          }),
-        heartbeat,
-      );
-      // closing many windows may take longer than the session timeout: the member stays alive
-      await heartbeat?.();
-      for (const r of reports) written(w, r);
-    }
+  /**
+   * Stage 1: the windows this instance closed go to the outbox, by input partition, and out with
+   * each partition's next commit; stage 2 (whichever instance owns the parts topic) reports them.
+   */
+  const report = (closed: readonly ClosedWindow[]): Promise<void> => {
+    for (const w of closed) metrics.recordOutcomes(w.counts); // this instance's records only
+    outbox.add(closed);
+    return Promise.resolve();
   };
+
+  const onReport = (r: WindowReport): void => {
+    reportsWritten++;
+    recent.push({ startMs: r.startMs, endMs: r.endMs, folder: r.folder, itemCount: r.itemCount, violations: r.violations.length });
+    if (recent.length > (options.recentReports ?? RECENT_REPORTS)) recent.shift();
+  };
+
+  const stage2 = new AssemblerStage({
+    client,
+    config,
+    pipeline,
+    deliver,
+    log,
+    metrics,
+    tickMs: options.tickMs ?? 1000,
+    onReport,
+    onFatal: (e) => void shutdown(e),
+  });
 
   const driver: Driver = new Driver({
     source,
-    newEngine: () => pipeline.newEngine({ confirmJumps: false, now: Date.now }, source.history),
+    // the window state is rebuilt from the commits: what stage 1 had not published goes with it
+    newEngine: () => {
+      outbox.clear();
+      return pipeline.newEngine({ confirmJumps: false, now: Date.now }, source.history);
+    },
     get deadLetters() {
       return deadLetters as DeadLetterSink;
     },
@@ -208,15 +247,6 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     metrics,
     idleCloseMs: config.idle_close_seconds * 1000,
     tickMs: options.tickMs ?? 1000,
-    onReport: (r) => {
-      reportsWritten++;
-      recent.push({ startMs: r.startMs, endMs: r.endMs, folder: r.folder, itemCount: r.itemCount, violations: r.violations.length });
-      if (recent.length > (options.recentReports ?? RECENT_REPORTS)) recent.shift();
-    },
-    afterReports: async (windows) => {
-      const horizon = windows.closedUpToMs - config.partials_retention_seconds * 1000;
-      if (Number.isFinite(horizon)) await parts.prune(horizon, windows.windowMs);
-    },
     onAssignment: () => {
       joined = true;
     },
@@ -266,6 +296,8 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
         // a delivery blocked on an outage is given up (uncommitted, so re-read after the restart)
         stopSignal.abort();
         await driver.stop();
+        // stage 2 reports what stage 1 just published, within half the remaining time
+        await stage2.stop((config.shutdown_timeout_seconds * 1000) / 2);
         // the sinks deliver what they hold (alerts to Kafka need the producer) before it goes
         await reporter.closeSinks();
         await source.close();
@@ -292,6 +324,8 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
         topics: config.kafka.topics,
       });
     const maxMessageBytes = await checkTopics(config, client, log);
+    outbox.maxMessageBytes = await ensurePartsTopic(config, client, log);
+    await stage2.start();
     deadLetters = await createDeadLetterSink("kafka", config, {
       store: pipeline.store,
       endpoint: config.endpoint,

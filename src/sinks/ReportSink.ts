@@ -20,6 +20,8 @@ export interface ReportSink {
   /** For logs and metrics labels, e.g. "cloudwatch", "emf", "alerts". */
   readonly name: string;
   publish(reports: readonly WindowReport[]): void;
+  /** Rebuilds what the sink keeps of earlier windows from the report store (the monitor's stage 2, when this instance takes over reporting). */
+  resync?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -119,15 +119,55 @@ export const LOG_EVENTS = {
     msg: "idle close interrupted: the consumer must rejoin its group; state reset to the committed offsets",
     when: "a rebalance cut an idle close short; `err`",
   },
-  window_assembled: {
+  reporting_taken_over: {
     level: "info",
-    msg: "window assembled with parts of other instances",
-    when: "a window's report merges the parts other instances wrote; `window_start`, `partitions`",
+    msg: "this instance reports the windows now",
+    when: "stage 2's group gave this instance the parts topic's partition; `parts_topic`, `offset`, `emitted_up_to`",
   },
-  window_part_unreadable: {
+  reporting_handed_over: {
+    level: "info",
+    msg: "another instance reports the windows now",
+    when: "stage 2's group moved the parts topic's partition away from this instance; `parts_topic`",
+  },
+  window_incomplete: {
+    level: "warn",
+    msg: "window reported incomplete: input partitions did not pass its end within max_window_wait_seconds",
+    when: "stage 2 gave up waiting; `window_start`, `missing_partitions`, `max_window_wait_seconds`",
+  },
+  window_corrected: {
+    level: "info",
+    msg: "window reported again, complete: the partitions it missed caught up",
+    when: "an incomplete window's correction; `window_start`, `missing_partitions` (none)",
+  },
+  parts_message_unreadable: {
     level: "error",
-    msg: "a window part written by another instance is unreadable: the window's report leaves it out",
-    when: "a part file under reports_dir/.partials cannot be read; `err`, `file`",
+    msg: "a parts-topic message is unreadable: skipped",
+    when: "stage 2 could not read a message of the parts topic; `err`, `topic`, `offset`",
+  },
+  parts_restore_failed: {
+    level: "error",
+    msg: "stage 2 could not restore its state from the parts topic's commit",
+    when: "reading stage 2's committed position failed after an assignment; `err`",
+  },
+  parts_consumer_crashed: {
+    level: "error",
+    msg: "the parts consumer crashed",
+    when: "stage 2's consumer failed; `err`, `restarting`",
+  },
+  parts_tick_failed: {
+    level: "error",
+    msg: "stage 2's timer failed",
+    when: "reporting windows past max_window_wait_seconds failed (it is tried again at the next tick); `err`",
+  },
+  partitions_unreadable: {
+    level: "warn",
+    msg: "the input topics' partitions could not be read again",
+    when: "refreshing the partitions stage 2 waits for failed (the last known are kept); `err`",
+  },
+  parts_topic_created: {
+    level: "info",
+    msg: "parts topic created",
+    when: "the parts topic did not exist and was created; `topic`, `retention_ms`",
   },
   window_closed: {
     level: "info",

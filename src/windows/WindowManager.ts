@@ -106,6 +106,17 @@ export interface ClosedWindow {
   readonly inputs: ReadonlyArray<{ partition: PartitionKey; first: Position | undefined; last: Position | undefined }>;
   /** The partitions' shares it was assembled from, in (topic, partition) order. */
   readonly parts: readonly WindowPart[];
+  /**
+   * Set by the monitor's stage 2 (WindowAssembler): whether every input partition had passed the
+   * window's end, which had not, and whether this report corrects one that went out incomplete.
+   */
+  readonly completeness?: WindowCompleteness;
+}
+
+export interface WindowCompleteness {
+  readonly complete: boolean;
+  readonly missing: readonly PartitionKey[];
+  readonly correction: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FeatureLimit } from "../profiles/DatasetProfile.js";
 import type { SketchOptions } from "../profiles/FeatureProfile.js";
 import { comparePartitions, partitionId, type PartitionKey } from "../records/SourceRecord.js";
-import { assembleWindow, type ClosedWindow, type WindowPart } from "./WindowManager.js";
+import { assembleWindow, type ClosedWindow, type WindowCompleteness, type WindowPart } from "./WindowManager.js";
 
 /**
  * Stage 2 of the monitor (docs/design-monitor.md, "Two stages over Kafka"): window parts and
@@ -28,11 +28,9 @@ export interface AssemblerOptions {
 }
 
 /** A window going out: complete, or not (then `missing` names the partitions it waits for), and whether it corrects an earlier incomplete one. */
-export interface AssembledWindow {
+export interface AssembledWindow extends WindowCompleteness {
+  /** The window, its `completeness` set. */
   readonly window: ClosedWindow;
-  readonly complete: boolean;
-  readonly missing: readonly PartitionKey[];
-  readonly correction: boolean;
 }
 
 /** What a restart needs (JSON in the commit metadata: -∞ as null; see assemblerCheckpoint.ts). */
@@ -137,8 +135,9 @@ export class WindowAssembler {
   #emit(p: Pending, missing: readonly PartitionKey[], correction: boolean): AssembledWindow {
     const endMs = p.startMs + this.#o.windowMs;
     if (endMs > this.#emittedUpToMs) this.#emittedUpToMs = endMs;
-    const window = assembleWindow(p.startMs, endMs, [...p.parts.values()], this.#o.sketch, this.#o.limit);
-    return { window, complete: missing.length === 0, missing, correction };
+    const completeness = { complete: missing.length === 0, missing, correction };
+    const window = { ...assembleWindow(p.startMs, endMs, [...p.parts.values()], this.#o.sketch, this.#o.limit), completeness };
+    return { window, ...completeness };
   }
 
   /** Gives up the oldest incomplete windows past maxCorrectable. */
@@ -157,7 +156,7 @@ export class WindowAssembler {
    * still held (waiting, or incomplete and correctable), else the offset after the last message
    * read; and the state `restore` needs. Undefined before anything was read.
    */
-  checkpoint(): { offset: bigint; state: AssemblerState } | undefined {
+  checkpoint(): { offset: bigint; next: bigint; state: AssemblerState } | undefined {
     if (this.#next === undefined) return undefined;
     let offset = this.#next;
     for (const p of this.#pending.values()) if (p.firstOffset >= 0n && p.firstOffset < offset) offset = p.firstOffset;
@@ -166,6 +165,6 @@ export class WindowAssembler {
       .sort((a, b) => a.startMs - b.startMs)
       .map((p) => [p.startMs, this.#missing(p.startMs + this.#o.windowMs)] as const);
     const progress = [...this.#progress.values()].sort((a, b) => comparePartitions(a.key, b.key)).map((p) => [p.key, p.ms] as const);
-    return { offset, state: { emittedUpToMs: this.#emittedUpToMs, progress, incomplete } };
+    return { offset, next: this.#next, state: { emittedUpToMs: this.#emittedUpToMs, progress, incomplete } };
   }
 }

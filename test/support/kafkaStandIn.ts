@@ -2,16 +2,23 @@
 // without a broker (the real broker is in test/integration/ and test/hostile/).
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { KafkaBatch, KafkaClient, KafkaClientHandlers } from "../../src/sources/kafka/kafkaClient.js";
+import type { ConsumedMessage, KafkaBatch, KafkaClient, KafkaClientHandlers, PartsConsumerHandlers } from "../../src/sources/kafka/kafkaClient.js";
 import type { PartitionKey } from "../../src/records/SourceRecord.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
 const P: PartitionKey = { topic: "captures", partition: 0 };
 
-/** A KafkaClient that delivers the given batches when started; `stop` hangs when told to. */
+/**
+ * A KafkaClient that delivers the given batches when started; `stop` hangs when told to. Its parts
+ * topic is an array: a transaction appends its messages and records its commit, and stage 2's
+ * consumer is handed what was appended (one partition, owned by this instance).
+ */
 export function standIn(batches: KafkaBatch[], o: { hangOnStop: boolean; batchGate?: Promise<void> }) {
   const commits: Array<{ offset: string; metadata: string }> = [];
+  const parts: ConsumedMessage[] = [];
+  let partsCommit: { offset: string; metadata: string | null } = { offset: "-1", metadata: null };
+  let partsTimer: NodeJS.Timeout | undefined;
   let handlers: KafkaClientHandlers | undefined;
   let delivered: Promise<void> = Promise.resolve();
   const calls: string[] = [];
@@ -33,6 +40,40 @@ export function standIn(batches: KafkaBatch[], o: { hangOnStop: boolean; batchGa
       return new Map();
     },
     async send() {},
+    async transact(_input, _topic, messages, offset) {
+      for (const m of messages)
+        parts.push({
+          offset: String(parts.length),
+          key: m.key === undefined ? null : Buffer.from(m.key),
+          value: Buffer.from(m.value),
+          headers: { ...m.headers },
+        });
+      if (offset !== undefined) commits.push(offset);
+    },
+    async startParts(_topic, _group, h: PartsConsumerHandlers) {
+      h.onAssignment([0]);
+      let read = 0;
+      let busy = false;
+      partsTimer = setInterval(() => {
+        if (busy || read >= parts.length) return;
+        busy = true;
+        const messages = parts.slice(read);
+        read = parts.length;
+        void h.onBatch({ partition: 0, messages, heartbeat: async () => {} }).finally(() => (busy = false));
+      }, 5);
+    },
+    async commitParts(_topic, _partition, offset, metadata) {
+      partsCommit = { offset, metadata };
+    },
+    async committedParts() {
+      return partsCommit;
+    },
+    async partsEnd() {
+      return String(parts.length);
+    },
+    async stopParts() {
+      clearInterval(partsTimer);
+    },
     async describeTopics(topics) {
       return new Map(topics.map((t) => [t, { partitions: 1, maxMessageBytes: 1_048_588 }]));
     },

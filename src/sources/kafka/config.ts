@@ -52,6 +52,27 @@ export const KafkaSchema = z
     heartbeat_interval_ms: z.number().int().min(100).default(3_000).describe("Group heartbeat interval: lower than a third of `session_timeout_ms`."),
     max_bytes_per_partition: z.number().int().min(1024).default(1_048_576).describe("Fetch size per partition."),
     idle_partition_seconds: z.number().int().min(1).default(60).describe("A partition without records for this long does not hold the watermark back."),
+    parts_topic: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,249}$/, "expected a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-'")
+      .optional()
+      .describe(
+        "The internal topic carrying each input partition's share of every closed window to the instance that reports it (default `<group_id>-dqstream-parts`; created at start: 1 partition, compaction off, `parts_retention_ms`).",
+      ),
+    parts_retention_ms: z
+      .number()
+      .int()
+      .min(3_600_000)
+      .default(7 * 86_400_000)
+      .describe(
+        "retention.ms of the parts topic when the monitor creates it: longer than a window plus its allowed lateness plus the longest outage to ride out.",
+      ),
+    transactional_id_prefix: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Prefix of the transactional ids, one per input partition (default `dqstream-<group_id>-`): what a transactional-id ACL must allow."),
   })
   .refine((k) => k.heartbeat_interval_ms < k.session_timeout_ms / 3, {
     message: "heartbeat_interval_ms must be lower than a third of session_timeout_ms",
@@ -60,6 +81,25 @@ export const KafkaSchema = z
   .refine((k) => k.tls === undefined || (k.tls.cert_file === undefined) === (k.tls.key_file === undefined), {
     message: "tls.cert_file and tls.key_file go together",
     path: ["tls"],
+  })
+  .refine((k) => k.parts_topic !== undefined || /^[A-Za-z0-9._-]{1,233}$/.test(k.group_id), {
+    message: "the default parts topic `<group_id>-dqstream-parts` is not a valid topic name for this group_id: set kafka.parts_topic",
+    path: ["parts_topic"],
   });
 
 export type KafkaConfig = z.output<typeof KafkaSchema>;
+
+/** The parts topic: kafka.parts_topic, else `<group_id>-dqstream-parts` (as Kafka Streams names its internal topics after the application). */
+export function partsTopicOf(k: Pick<KafkaConfig, "parts_topic" | "group_id">): string {
+  return k.parts_topic ?? `${k.group_id}-dqstream-parts`;
+}
+
+/** Stage 2's consumer group on the parts topic. */
+export function assemblerGroupOf(k: Pick<KafkaConfig, "group_id">): string {
+  return `${k.group_id}-dqstream-assembler`;
+}
+
+/** The prefix of the transactional ids (one per input partition). */
+export function transactionalIdPrefixOf(k: Pick<KafkaConfig, "transactional_id_prefix" | "group_id">): string {
+  return k.transactional_id_prefix ?? `dqstream-${k.group_id}-`;
+}

@@ -5,6 +5,7 @@ import type { Source, SourceHandlers } from "../Source.js";
 import { decodeCheckpoint, encodeCheckpoint, repairCheckpoint } from "./checkpointCodec.js";
 import type { KafkaClient } from "./kafkaClient.js";
 import { checkpointOf, newLedger, restoreFromCheckpoint } from "./restartLedger.js";
+import type { PartsOutbox } from "./partsOutbox.js";
 import { logEvent } from "../../telemetry/logEvents.js";
 
 export interface KafkaSourceOptions {
@@ -16,6 +17,11 @@ export interface KafkaSourceOptions {
   readonly plausibleCeilingMs: () => number;
   /** A checkpoint was repaired (metrics). */
   readonly onCheckpointRepaired?: () => void;
+  /**
+   * Stage 1 (docs/design-monitor.md): commits publish each partition's pending parts and progress
+   * to this topic in one transaction with its offset. Absent: plain commits (tests of the source alone).
+   */
+  readonly parts?: { readonly topic: string; readonly outbox: PartsOutbox };
 }
 
 /** How often partition leaders are re-read (they move when brokers restart). */
@@ -137,11 +143,32 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
     },
 
     async commit(progress, windows: WindowManager): Promise<void> {
-      const offsets = progress.map(({ partition, next }) => {
-        const { offset, checkpoint } = checkpointOf(windows, partition, next);
-        return { partition, offset, metadata: encodeCheckpoint(checkpoint) };
-      });
-      await client.commit(offsets);
+      const offsets = new Map(
+        progress.map(({ partition, next }) => {
+          const { offset, checkpoint } = checkpointOf(windows, partition, next);
+          return [partitionId(partition), { partition, offset, metadata: encodeCheckpoint(checkpoint), closedUpToMs: checkpoint.closedUpToMs }] as const;
+        }),
+      );
+      const parts = o.parts;
+      if (parts === undefined) {
+        await client.commit([...offsets.values()]);
+        return;
+      }
+      // every assigned partition says how far its windows are closed, with records or without:
+      // stage 2 waits for all of them
+      const plain = [];
+      for (const [id, key] of assigned) {
+        const c = offsets.get(id);
+        const closedUpToMs = c?.closedUpToMs ?? windows.existingPartition(key)?.closedUpToMs ?? windows.closedUpToMs;
+        const messages = parts.outbox.pending(key, closedUpToMs);
+        if (messages.length === 0) {
+          if (c !== undefined) plain.push(c);
+          continue;
+        }
+        await client.transact(key, parts.topic, messages, c === undefined ? undefined : { offset: c.offset, metadata: c.metadata });
+        parts.outbox.published(key, closedUpToMs);
+      }
+      await client.commit(plain);
     },
 
     activePartitions(): PartitionKey[] | undefined {

@@ -7,7 +7,7 @@ import { isIP } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import kafkajs, { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, type Producer, type Admin, type SASLOptions } from "kafkajs";
 import { ConfigError } from "../../config/loadConfig.js";
-import type { KafkaConfig as KafkaSectionConfig } from "./config.js";
+import { transactionalIdPrefixOf, type KafkaConfig as KafkaSectionConfig } from "./config.js";
 import { InputError } from "../../records/inputBytes.js";
 import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, NOT_UTF8, recordText } from "../../records/lineSplitter.js";
 import type { Logger } from "../../telemetry/logger.js";
@@ -70,6 +70,23 @@ export interface OutgoingMessage {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+/** A message of the parts topic as consumed, with its offset. */
+export interface ConsumedMessage {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, Buffer | string | ReadonlyArray<Buffer | string> | undefined>;
+}
+
+/** Stage 2's consumer of the parts topic (see KafkaClient.startParts). */
+export interface PartsConsumerHandlers {
+  /** One fetched batch of one parts-topic partition; the next is not delivered before this resolves. */
+  onBatch(batch: { partition: number; messages: readonly ConsumedMessage[]; heartbeat: () => Promise<void> }): Promise<void>;
+  /** The parts-topic partitions this member owns after each (re)join of its group. */
+  onAssignment(partitions: number[]): void;
+  onCrash(error: Error, restarting: boolean): void;
+}
+
 /** What the monitor needs of Kafka. */
 export interface KafkaClient {
   start(handlers: KafkaClientHandlers): Promise<void>;
@@ -78,6 +95,24 @@ export interface KafkaClient {
   committed(keys: readonly PartitionKey[]): Promise<Map<string, CommittedOffset>>;
   /** Produces messages, resolving once every in-sync replica has them (acks = all). */
   send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /**
+   * Produces `messages` to `topic` and, when given, commits the input partition's `offset` (with
+   * its metadata) for the group, in ONE Kafka transaction, through a transactional producer of
+   * this input partition's own (transactional.id `<prefix><topic>-<partition>`): a new owner of
+   * the partition fences the old one's producer, so a zombie cannot add parts after a rebalance.
+   * All or nothing; a read_committed consumer sees the messages only once committed.
+   */
+  transact(input: PartitionKey, topic: string, messages: readonly OutgoingMessage[], offset: { offset: string; metadata: string } | undefined): Promise<void>;
+  /** Starts stage 2's consumer of the parts topic: its own group, read_committed, commits by the handler only. */
+  startParts(topic: string, groupId: string, handlers: PartsConsumerHandlers): Promise<void>;
+  /** Commits stage 2's position on a parts-topic partition, with metadata. */
+  commitParts(topic: string, partition: number, offset: string, metadata: string): Promise<void>;
+  /** Stage 2's committed position on a parts-topic partition (offset −1 when none). */
+  committedParts(topic: string, groupId: string, partition: number): Promise<CommittedOffset>;
+  /** The offset after the last message of a parts-topic partition (its high watermark). */
+  partsEnd(topic: string, partition: number): Promise<string>;
+  /** Stops stage 2's consumer (the input consumer is stopped by `stop`). */
+  stopParts(): Promise<void>;
   /** The topics that exist, with their partition count and message size limit (absent: no such topic). */
   describeTopics(topics: readonly string[]): Promise<Map<string, TopicInfo>>;
   /** Creates a topic with the broker's default replication factor. */
@@ -231,6 +266,10 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
     retry: KAFKA_RETRY,
   });
   const admin: Admin = kafka.admin();
+  /** Transactional producers, one per input partition this instance ever published for. */
+  const transactional = new Map<string, Promise<Producer>>();
+  let partsConsumer: Consumer | undefined;
+  let mayRestartParts: (error: Error) => boolean = () => true;
   let producerConnected: Promise<void> | undefined;
   let adminConnected: Promise<void> | undefined;
   let started = false;
@@ -323,6 +362,127 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
       });
     },
 
+    async transact(input, topic, messages, offset) {
+      const id = `${transactionalIdPrefixOf(config)}${input.topic}-${input.partition}`;
+      const producerOf = (): Promise<Producer> => {
+        let connected = transactional.get(id);
+        if (connected === undefined) {
+          const p = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: KAFKA_RETRY });
+          connected = (async () => {
+            await checkCertificate();
+            await p.connect(); // initializes the producer id: fences an earlier producer of this id
+            return p;
+          })();
+          connected.catch(() => transactional.delete(id));
+          transactional.set(id, connected);
+        }
+        return connected;
+      };
+      const attempt = async (): Promise<void> => {
+        const producer = await producerOf();
+        let txn: Awaited<ReturnType<Producer["transaction"]>> | undefined;
+        try {
+          txn = await producer.transaction();
+          if (messages.length > 0)
+            await txn.send({
+              topic,
+              acks: -1,
+              messages: messages.map((m) => ({ ...(m.key === undefined ? {} : { key: m.key }), value: m.value, headers: { ...m.headers } })),
+            });
+          if (offset !== undefined)
+            await txn.sendOffsets({
+              consumerGroupId: config.group_id,
+              topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset: offset.offset, metadata: offset.metadata } as never] }],
+            });
+          await txn.commit();
+        } catch (e) {
+          await txn?.abort().catch(() => undefined);
+          // a fenced or broken producer is made again: its connect fences whoever holds the id now
+          transactional.delete(id);
+          await producer.disconnect().catch(() => undefined);
+          throw e;
+        }
+      };
+      try {
+        await attempt();
+      } catch (first) {
+        if (!isFenced(first)) throw membershipError(first) ?? retriable(first);
+        // this instance owns the partition now (its consumer was assigned it), and an earlier
+        // owner's producer — or its own from before a rebalance gave the partition away and
+        // back — holds the id: a new producer takes it over
+        try {
+          await attempt();
+        } catch (second) {
+          throw membershipError(second) ?? retriable(second);
+        }
+      }
+    },
+
+    async startParts(topic, groupId, handlers) {
+      const c = kafka.consumer({
+        groupId,
+        sessionTimeout: config.session_timeout_ms,
+        heartbeatInterval: config.heartbeat_interval_ms,
+        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
+        readUncommitted: false,
+        allowAutoTopicCreation: false,
+        retry: { ...KAFKA_RETRY, restartOnFailure: (e) => Promise.resolve(mayRestartParts(e)) },
+      });
+      partsConsumer = c;
+      c.on(c.events.GROUP_JOIN, (e) => handlers.onAssignment(e.payload.memberAssignment[topic] ?? []));
+      c.on(c.events.CRASH, (e) => {
+        if (e.payload.restart === false) mayRestartParts = () => false;
+        handlers.onCrash(e.payload.error, e.payload.restart);
+      });
+      await checkCertificate();
+      await c.connect();
+      await c.subscribe({ topics: [topic], fromBeginning: true });
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        // eslint-disable-next-line @typescript-eslint/unbound-method
+        eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
+          const last = batch.messages[batch.messages.length - 1];
+          if (last === undefined) return;
+          await handlers.onBatch({
+            partition: batch.partition,
+            messages: batch.messages.map((m) => ({ offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {} })),
+            heartbeat,
+          });
+          resolveOffset(last.offset);
+          await heartbeat();
+        },
+      });
+    },
+
+    async commitParts(topic, partition, offset, metadata) {
+      if (partsConsumer === undefined) throw new Error("the parts consumer is not started");
+      try {
+        await partsConsumer.commitOffsets([{ topic, partition, offset, metadata }]);
+      } catch (e) {
+        throw membershipError(e) ?? e;
+      }
+    },
+
+    async committedParts(topic, groupId, partition) {
+      await connectAdmin();
+      const fetched = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const p = fetched.find((t) => t.topic === topic)?.partitions.find((x) => x.partition === partition);
+      return { offset: p?.offset ?? "-1", metadata: p?.metadata ?? null };
+    },
+
+    async partsEnd(topic, partition) {
+      await connectAdmin();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.find((o) => o.partition === partition)?.high ?? "0";
+    },
+
+    async stopParts() {
+      mayRestartParts = () => false;
+      await partsConsumer?.stop();
+    },
+
     async describeTopics(topics) {
       await connectAdmin();
       const existing = new Set(await admin.listTopics());
@@ -384,11 +544,32 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
     async disconnect() {
       await Promise.allSettled([
         started ? consumer.disconnect() : Promise.resolve(),
+        partsConsumer?.disconnect() ?? Promise.resolve(),
+        ...[...transactional.values()].map(async (p) => (await p).disconnect()),
         producerConnected === undefined ? Promise.resolve() : producer.disconnect(),
         adminConnected === undefined ? Promise.resolve() : admin.disconnect(),
       ]);
     },
   };
+}
+
+/** A producer whose transactional id was taken over by a newer producer (or whose transaction the broker expired). */
+function isFenced(e: unknown): boolean {
+  for (let current: unknown = e, depth = 0; current instanceof Error && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const type = String((current as { type?: unknown }).type);
+    if (type === "INVALID_PRODUCER_EPOCH" || type === "PRODUCER_FENCED" || type === "INVALID_PRODUCER_ID_MAPPING") return true;
+  }
+  return false;
+}
+
+/**
+ * A failed transaction as an error kafkajs restarts the consumer on (it re-reads from the commits,
+ * which the failed transaction did not move): without a cause, since kafkajs judges by the
+ * innermost cause, which for a protocol error says "not retriable".
+ */
+function retriable(e: unknown): Error {
+  const out = new Error(`publishing window parts failed: ${e instanceof Error ? e.message : String(e)}`);
+  return Object.assign(out, { retriable: true, name: "KafkaJSError" });
 }
 
 /** Broker answers that mean the member must rejoin its group (kafkajs's runner rejoins on these types). */
