@@ -169,7 +169,7 @@ export class AssemblerStage {
         logEvent(this.#o.log, "parts_message_unreadable", { err: e.message, topic: this.#topic, offset: m.offset });
       }
     }
-    await this.#emit(a, heartbeat);
+    await this.#emit(a, heartbeat, now);
   }
 
   async #tick(): Promise<void> {
@@ -177,21 +177,24 @@ export class AssemblerStage {
     if (Date.now() - this.#expectedAt > EXPECTED_REFRESH_MS)
       await this.#refreshExpected().catch((e: unknown) => logEvent(this.#o.log, "partitions_unreadable", { err: e }));
     const a = this.#assembler;
-    if (a !== undefined && a.pendingCount > 0) await this.#emit(a, undefined);
+    if (a !== undefined && a.pendingCount > 0) await this.#emit(a, undefined, Date.now());
   }
 
-  /** Reports what is ready, then commits the position with the state (reports first: a crash between reports them again, never loses one). */
-  async #emit(a: WindowAssembler, heartbeat: Heartbeat): Promise<void> {
+  /**
+   * Reports what is ready, then commits the position with the state (reports first: a crash
+   * between reports them again, never loses one). `since`: when the batch that made them ready was
+   * received (or the tick ran): the close latency runs from there to the sinks handed the report.
+   */
+  async #emit(a: WindowAssembler, heartbeat: Heartbeat, since: number): Promise<void> {
     const ready = a.ready(Date.now());
     const { pipeline, deliver, metrics } = this.#o;
     for (const w of ready) {
-      const readyAt = Date.now();
       const [report] = await deliver("reports", pipeline.store.description, () => pipeline.reporter.report([w.window]), heartbeat);
       await heartbeat?.();
       if (report === undefined) continue;
       this.#log(w);
       if (!w.correction) {
-        metrics.windowClosed(report.violations, (Date.now() - readyAt) / 1000);
+        metrics.windowClosed(report.violations, (Date.now() - since) / 1000);
         this.#o.onReport(report);
       }
     }

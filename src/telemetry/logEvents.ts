@@ -119,6 +119,11 @@ export const LOG_EVENTS = {
     msg: "idle close interrupted: the consumer must rejoin its group; state reset to the committed offsets",
     when: "a rebalance cut an idle close short; `err`",
   },
+  commit_not_yet_visible: {
+    level: "warn",
+    msg: "the last transactional commit is not visible yet: restoring from the one before",
+    when: "a restore still read the commit before this instance's last one after 5 s; `partitions`",
+  },
   reporting_taken_over: {
     level: "info",
     msg: "this instance reports the windows now",

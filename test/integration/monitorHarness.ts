@@ -1,6 +1,7 @@
 // What the monitor's integration tests share: the run's broker (test/setup/kafkaBroker.ts), topics
 // and temporary folders cleaned up after each test, the golden capture produced on 3 partitions,
 // a monitor config, and readers for reports and committed offsets.
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -200,4 +201,34 @@ export async function expectCommittedToEnd(topic: string, groupId: string): Prom
   const commits = new Map(committed?.partitions.map((p) => [p.partition, p.offset]) ?? []);
   expect(commits).toEqual(highs);
   return committed?.partitions.map((p) => p.metadata) ?? [];
+}
+
+/** A `dqstream monitor` child process (test/integration/monitor*.disruptive.test.ts). */
+export interface Child {
+  readonly process: ChildProcess;
+  /** "batch done" log lines so far. */
+  batches(): number;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
+}
+
+/** `dqstream monitor --config <file>` as a child process in `cwd`, logging at debug level (one line per batch), with `env` added. */
+export function spawnMonitor(configFile: string, env: NodeJS.ProcessEnv = {}, cwd?: string): Child {
+  const child = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "monitor", "--config", configFile], {
+    env: { PATH: process.env["PATH"], DQSTREAM_LOG_LEVEL: "debug", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+    ...(cwd === undefined ? {} : { cwd }),
+  });
+  let err = "";
+  let batches = 0;
+  child.stderr?.on("data", (d: Buffer) => {
+    const text = d.toString();
+    err += text;
+    batches += text.split('"msg":"batch done"').length - 1;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("exit", (code, signal) => r({ code, signal })));
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  return { process: child, batches: () => batches, exited, stderr: () => err };
 }

@@ -1,7 +1,6 @@
 // `dqstream monitor` under failure, against the run's real Kafka broker: the monitor process killed
 // with SIGKILL at random points and started again, and the broker restarted under a running
 // monitor. Either way the final reports are the uninterrupted run's, byte for byte.
-import { spawn, type ChildProcess } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -18,39 +17,11 @@ import {
   monitorConfig,
   monitorConfigInput,
   produceCapture,
-  ROOT,
+  spawnMonitor,
   tempDir,
   uninterruptedReports,
   windowJsons,
 } from "./monitorHarness.js";
-
-interface Child {
-  readonly process: ChildProcess;
-  /** "batch done" log lines so far. */
-  batches(): number;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr(): string;
-}
-
-/** `dqstream monitor --config <file>` as a child process, logging at debug level (one line per batch). */
-function spawnMonitor(configFile: string): Child {
-  const child = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "monitor", "--config", configFile], {
-    env: { PATH: process.env["PATH"], DQSTREAM_LOG_LEVEL: "debug" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let err = "";
-  let batches = 0;
-  child.stderr?.on("data", (d: Buffer) => {
-    const text = d.toString();
-    err += text;
-    batches += text.split('"msg":"batch done"').length - 1;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("exit", (code, signal) => r({ code, signal })));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  });
-  return { process: child, batches: () => batches, exited, stderr: () => err };
-}
 
 describe("dqstream monitor under failure (integration)", () => {
   it("killed with SIGKILL at random points three times and started again each time: the uninterrupted run's reports, byte for byte", async () => {

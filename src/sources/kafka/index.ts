@@ -24,6 +24,9 @@ export interface KafkaSourceOptions {
   readonly parts?: { readonly topic: string; readonly outbox: PartsOutbox };
 }
 
+/** How long a restore waits for this instance's own last transactional commit to become visible. */
+const STABLE_WAIT_MS = 5_000;
+
 /** How often partition leaders are re-read (they move when brokers restart). */
 const LEADERS_REFRESH_MS = 60_000;
 
@@ -69,6 +72,33 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
       if (now > from) quietMs.set(id, (quietMs.get(id) ?? 0) + (now - from));
     }
     if (now - leadersAt > LEADERS_REFRESH_MS && assigned.size > 0) void refreshLeaders();
+  };
+
+  /**
+   * Offsets committed in a transaction become visible to OffsetFetch only once the transaction's
+   * markers reach the group coordinator, a moment after the commit returns; kafkajs's OffsetFetch
+   * cannot ask for stable offsets (KIP-447's require_stable). So the source remembers its own last
+   * transactional commit per partition and the one before: a fetch still showing the one before is
+   * that moment, and is read again (for at most STABLE_WAIT_MS) instead of restoring a partition
+   * from a commit it has already passed.
+   */
+  const ownCommits = new Map<string, { last: string; before: string | undefined }>();
+  const commitKey = (offset: string, metadata: string | null | undefined): string => `${offset}\u0000${metadata ?? ""}`;
+  const stableCommits = async (keys: readonly PartitionKey[]) => {
+    const deadline = Date.now() + STABLE_WAIT_MS;
+    for (;;) {
+      const committed = await client.committed(keys);
+      const stale = keys.filter((k) => {
+        const own = ownCommits.get(partitionId(k));
+        const c = committed.get(partitionId(k));
+        return own !== undefined && c !== undefined && commitKey(c.offset, c.metadata) === own.before && own.before !== own.last;
+      });
+      if (stale.length === 0 || Date.now() >= deadline) {
+        if (stale.length > 0) logEvent(log, "commit_not_yet_visible", { partitions: stale.map((k) => `${k.topic}@${k.partition}`) });
+        return committed;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
   };
 
   return {
@@ -121,7 +151,7 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
 
     async restore(keys: readonly PartitionKey[], windows: WindowManager): Promise<void> {
       if (keys.length === 0) return;
-      const committed = await client.committed(keys);
+      const committed = await stableCommits(keys);
       const ceiling = o.plausibleCeilingMs();
       for (const key of keys) {
         const c = committed.get(partitionId(key));
@@ -167,8 +197,14 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
         }
         await client.transact(key, parts.topic, messages, c === undefined ? undefined : { offset: c.offset, metadata: c.metadata });
         parts.outbox.published(key, closedUpToMs);
+        if (c !== undefined) {
+          const was = ownCommits.get(id);
+          ownCommits.set(id, { last: commitKey(c.offset, c.metadata), before: was?.last });
+        }
       }
       await client.commit(plain);
+      // a plain commit is visible at once: nothing to wait for on this partition
+      for (const c of plain) ownCommits.delete(partitionId(c.partition));
     },
 
     activePartitions(): PartitionKey[] | undefined {
