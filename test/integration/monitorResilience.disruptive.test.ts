@@ -7,7 +7,6 @@ import { describe, expect, it, vi } from "vitest";
 import { restartKafka, uniqueName } from "../setup/kafka.js";
 import { mulberry32 } from "../support/random.js";
 import {
-  cleanups,
   createTopic,
   expectCommittedToEnd,
   expectSameReports,
