@@ -65,7 +65,7 @@
 // p99 ≤ 250 ms at 20, ≤ 1 s at 500; peak RSS ≤ 300 MB at 20, ≤ 500 MB at 500. Other widths: none.
 
 import { spawn } from "node:child_process";
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -74,6 +74,7 @@ import kafkajs from "kafkajs";
 import { startLocalKafka } from "../scripts/kafka-local.mjs";
 import { envInt, envWidths, fmtInt, lastJson, machineInfo, median, runNode, table } from "./lib.mjs";
 import { ensureCapture, makeBaseline, WIDTH_DIR } from "./widthData.mjs";
+import { produceLines } from "./kafkaBench.mjs";
 
 const { Kafka, logLevel } = kafkajs;
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -250,37 +251,6 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-/** Produces the first `records` lines of `file` to `topic`, partition = index mod PARTITIONS, in order. */
-async function produce(kafka, topic, file, records) {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  const t = performance.now();
-  // a partition's record batch must stay under the broker's message.max.bytes (1 MB)
-  const chunkBytes = PARTITIONS * 512 * 1024;
-  let messages = [];
-  let bytes = 0;
-  let total = 0;
-  let i = 0;
-  for await (const line of createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity })) {
-    if (line === "") continue;
-    if (i >= records) break;
-    messages.push({ partition: i % PARTITIONS, value: line });
-    bytes += line.length;
-    i++;
-    if (bytes >= chunkBytes) {
-      await producer.send({ topic, acks: -1, messages });
-      total += bytes;
-      messages = [];
-      bytes = 0;
-    }
-  }
-  if (messages.length > 0) await producer.send({ topic, acks: -1, messages });
-  total += bytes;
-  await producer.disconnect();
-  if (i !== records) throw new Error(`${file} holds ${i} records, expected ${records}`);
-  return { seconds: (performance.now() - t) / 1000, bytes: total };
-}
-
 // ---------------------------------------------------------------------------------------------
 // The benchmark
 
@@ -323,7 +293,7 @@ try {
     });
     topics.push(topic, dlq);
     log(`F=${F}: producing ${fmtInt(N)} records to ${topic} (${PARTITIONS} partitions, round robin) …`);
-    const produced = await produce(kafka, topic, capture.file, N);
+    const produced = await produceLines(kafka, topic, capture.file, N, PARTITIONS);
     log(`  ${(produced.bytes / 1e6).toFixed(1)} MB in ${produced.seconds.toFixed(1)} s`);
 
     const windowsSpanned = Math.ceil(N / PER_WINDOW);

@@ -119,10 +119,15 @@ export const LOG_EVENTS = {
     msg: "idle close interrupted: the consumer must rejoin its group; state reset to the committed offsets",
     when: "a rebalance cut an idle close short; `err`",
   },
+  seek_to_commit_failed: {
+    level: "error",
+    msg: "could not move the consumer back to the commits after a failed batch",
+    when: "reading the committed offsets or seeking failed after a batch failed; `err` (kafkajs then reads on from the failed batch)",
+  },
   commit_not_yet_visible: {
     level: "warn",
     msg: "the last transactional commit is not visible yet: restoring from the one before",
-    when: "a restore still read the commit before this instance's last one after 5 s; `partitions`",
+    when: "a restore still read the commit before this instance's last one after 30 s; `partitions`",
   },
   reporting_taken_over: {
     level: "info",

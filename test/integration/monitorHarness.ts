@@ -171,10 +171,20 @@ export async function produceCapture(topic: string, from = 0, to = lines.length,
 }
 
 /** The report files under a folder, sorted; the window parts under `.partials/` are left out. */
+/**
+ * The report files under `dir`, as readers see them: hidden entries (a staging folder a SIGKILL
+ * left behind mid-publish, src/formats/publishFolder.ts; the reports lock) are not reports.
+ */
 export async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile() && !relative(dir, e.parentPath).split("/").includes(".partials"))
+    .filter(
+      (e) =>
+        e.isFile() &&
+        !relative(dir, join(e.parentPath, e.name))
+          .split("/")
+          .some((s) => s.startsWith(".")),
+    )
     .map((e) => relative(dir, join(e.parentPath, e.name)))
     .sort();
 }

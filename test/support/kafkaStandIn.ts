@@ -71,6 +71,7 @@ export function standIn(batches: KafkaBatch[], o: { hangOnStop: boolean; batchGa
     async partsEnd() {
       return String(parts.length);
     },
+    async seekToCommitted() {},
     async stopParts() {
       clearInterval(partsTimer);
     },

@@ -24,8 +24,12 @@ export interface KafkaSourceOptions {
   readonly parts?: { readonly topic: string; readonly outbox: PartsOutbox };
 }
 
-/** How long a restore waits for this instance's own last transactional commit to become visible. */
-const STABLE_WAIT_MS = 5_000;
+/**
+ * How long a restore waits for this instance's own last transactional commit to become visible:
+ * after a broker restart the transaction coordinator completes the commits it had prepared only
+ * once it has loaded its state again.
+ */
+const STABLE_WAIT_MS = 30_000;
 
 /** How often partition leaders are re-read (they move when brokers restart). */
 const LEADERS_REFRESH_MS = 60_000;
@@ -129,6 +133,18 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
           h.onAssignment(keys);
         },
         async onBatch(batch) {
+          // the Source contract: a rejected batch resumes from the last commit. kafkajs retries a
+          // failed batch from the batch itself (its fetch position), so the assigned partitions are
+          // moved back to their commits first; the state was reset to those commits.
+          const deliver = async (b: Parameters<typeof h.onBatch>[0]): Promise<void> => {
+            try {
+              await h.onBatch(b);
+            } catch (e) {
+              const keys = [...assigned.values()];
+              await client.seekToCommitted(keys, await stableCommits(keys)).catch((err: unknown) => logEvent(log, "seek_to_commit_failed", { err }));
+              throw e;
+            }
+          };
           const id = partitionId(batch.partition);
           if (!assigned.has(id)) {
             // a batch fetched before a rebalance took the partition away: its new owner reads it
@@ -138,7 +154,7 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
           lastRecordAt.set(id, Date.now());
           quietMs.set(id, 0);
           const next = (BigInt(batch.lastOffset) + 1n).toString();
-          await h.onBatch({
+          await deliver({
             partition: batch.partition,
             records: batch.records,
             next,

@@ -113,6 +113,12 @@ export interface KafkaClient {
   partsEnd(topic: string, partition: number): Promise<string>;
   /** Stops stage 2's consumer (the input consumer is stopped by `stop`). */
   stopParts(): Promise<void>;
+  /**
+   * Moves the input consumer's fetch position of these partitions back to their committed offsets
+   * (the earliest or latest offset, by kafka.start_from, where nothing is committed): after a
+   * failed batch, the records since the commit are read again.
+   */
+  seekToCommitted(keys: readonly PartitionKey[], committed: ReadonlyMap<string, CommittedOffset>): Promise<void>;
   /** The topics that exist, with their partition count and message size limit (absent: no such topic). */
   describeTopics(topics: readonly string[]): Promise<Map<string, TopicInfo>>;
   /** Creates a topic with the broker's default replication factor. */
@@ -476,6 +482,19 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
       await connectAdmin();
       const offsets = await admin.fetchTopicOffsets(topic);
       return offsets.find((o) => o.partition === partition)?.high ?? "0";
+    },
+
+    async seekToCommitted(keys, committed) {
+      if (!started) return;
+      await connectAdmin();
+      for (const key of keys) {
+        let offset = committed.get(partitionId(key))?.offset ?? "-1";
+        if (offset === "-1") {
+          const bounds = (await admin.fetchTopicOffsets(key.topic)).find((o) => o.partition === key.partition);
+          offset = (config.start_from === "earliest" ? bounds?.low : bounds?.high) ?? "0";
+        }
+        consumer.seek({ topic: key.topic, partition: key.partition, offset });
+      }
     },
 
     async stopParts() {
