@@ -1,9 +1,7 @@
 import type { PartitionKey } from "../../records/SourceRecord.js";
 import type { AssemblerState } from "../../windows/windowAssembler.js";
-import { MAX_METADATA_BYTES } from "./checkpointCodec.js";
+import { MAX_METADATA_BYTES, MAX_TIME_MS } from "./checkpointCodec.js";
 
-/** Milliseconds of a time that JavaScript dates can hold (±8.64e15). */
-const MAX_TIME_MS = 8.64e15;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
 /**

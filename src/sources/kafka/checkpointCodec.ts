@@ -26,7 +26,7 @@ export function encodeCheckpoint(c: PartitionCheckpoint, maxBytes = MAX_METADATA
 }
 
 /** Milliseconds of a time that JavaScript dates can hold (±8.64e15). */
-const MAX_TIME_MS = 8.64e15;
+export const MAX_TIME_MS = 8.64e15;
 
 /**
  * Reads commit metadata back; undefined when absent, not ours, or not a consistent checkpoint (the

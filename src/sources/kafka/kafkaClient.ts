@@ -574,11 +574,21 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
 
 /** A producer whose transactional id was taken over by a newer producer (or whose transaction the broker expired). */
 function isFenced(e: unknown): boolean {
-  for (let current: unknown = e, depth = 0; current instanceof Error && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
-    const type = String((current as { type?: unknown }).type);
-    if (type === "INVALID_PRODUCER_EPOCH" || type === "PRODUCER_FENCED" || type === "INVALID_PRODUCER_ID_MAPPING") return true;
+  return errorOfType(e, FENCED_ERRORS) !== undefined;
+}
+
+const FENCED_ERRORS: ReadonlySet<string> = new Set(["INVALID_PRODUCER_EPOCH", "PRODUCER_FENCED", "INVALID_PRODUCER_ID_MAPPING"]);
+
+/** The first error of a chain (kafkajs wraps the broker's answer in retry errors: `cause`, `originalError`) whose protocol `type` is one of `types`. */
+function errorOfType(e: unknown, types: ReadonlySet<string>): Error | undefined {
+  for (
+    let current: unknown = e, depth = 0;
+    current instanceof Error && depth < 5;
+    current = (current as { cause?: unknown; originalError?: unknown }).cause ?? (current as { originalError?: unknown }).originalError, depth++
+  ) {
+    if (types.has(String((current as { type?: unknown }).type))) return current;
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -596,12 +606,5 @@ const MEMBERSHIP_ERRORS: ReadonlySet<string> = new Set(["REBALANCE_IN_PROGRESS",
 
 /** The error of a chain that says the member must rejoin its group, if there is one. */
 export function membershipError(e: unknown): Error | undefined {
-  for (
-    let current: unknown = e, depth = 0;
-    current instanceof Error && depth < 5;
-    current = (current as { cause?: unknown; originalError?: unknown }).cause ?? (current as { originalError?: unknown }).originalError, depth++
-  ) {
-    if (MEMBERSHIP_ERRORS.has(String((current as { type?: unknown }).type))) return current;
-  }
-  return undefined;
+  return errorOfType(e, MEMBERSHIP_ERRORS);
 }
