@@ -17,6 +17,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: "main",
+          // most files wait on Kafka, moto and child processes more than they compute: three at a
+          // time on two cores (vitest's default here is one)
+          maxWorkers: 3,
           include: ["test/**/*.test.ts"],
           exclude: ["test/**/*.disruptive.test.ts", "**/node_modules/**"],
           globalSetup: ["test/setup/kafkaBroker.ts", "test/setup/motoServer.ts"],

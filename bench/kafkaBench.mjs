@@ -32,3 +32,16 @@ export async function produceLines(kafka, topic, file, records, partitions) {
   if (i !== records) throw new Error(`${file} holds ${i} records, expected ${records}`);
   return { seconds: (performance.now() - t) / 1000, bytes: total };
 }
+
+/** Creates `topic` with `partitions` partitions and its dead-letter topic `<topic>-dlq` (1 partition); returns the dead-letter topic's name. */
+export async function createTopicWithDeadLetters(admin, topic, partitions) {
+  const dlq = `${topic}-dlq`;
+  await admin.createTopics({
+    topics: [
+      { topic, numPartitions: partitions, replicationFactor: 1 },
+      { topic: dlq, numPartitions: 1, replicationFactor: 1 },
+    ],
+    waitForLeaders: true,
+  });
+  return dlq;
+}

@@ -74,7 +74,7 @@ import kafkajs from "kafkajs";
 import { startLocalKafka } from "../scripts/kafka-local.mjs";
 import { envInt, envWidths, fmtInt, lastJson, machineInfo, median, runNode, table } from "./lib.mjs";
 import { ensureCapture, makeBaseline, WIDTH_DIR } from "./widthData.mjs";
-import { produceLines } from "./kafkaBench.mjs";
+import { createTopicWithDeadLetters, produceLines } from "./kafkaBench.mjs";
 
 const { Kafka, logLevel } = kafkajs;
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -283,14 +283,7 @@ try {
   for (const F of WIDTHS) {
     const { N, capture, baselineDir } = inputs.get(F);
     const topic = `dq-bench-f${F}-${stamp}`;
-    const dlq = `${topic}-dlq`;
-    await admin.createTopics({
-      topics: [
-        { topic, numPartitions: PARTITIONS, replicationFactor: 1 },
-        { topic: dlq, numPartitions: 1, replicationFactor: 1 },
-      ],
-      waitForLeaders: true,
-    });
+    const dlq = await createTopicWithDeadLetters(admin, topic, PARTITIONS);
     topics.push(topic, dlq);
     log(`F=${F}: producing ${fmtInt(N)} records to ${topic} (${PARTITIONS} partitions, round robin) …`);
     const produced = await produceLines(kafka, topic, capture.file, N, PARTITIONS);

@@ -26,7 +26,7 @@ export const WIDTH_DIR = join(OUT_DIR, "replay-width");
 /** Bump when the generators' output changes, so stale caches are not reused. */
 export const WIDTH_GENERATOR_VERSION = 1;
 
-const START_MS = Date.parse("2026-11-01T00:00:00Z");
+export const START_MS = Date.parse("2026-11-01T00:00:00Z");
 const CATEGORY_WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"];
 
 /** The column layout for width F: derived from the column index only (not the seed), so training and capture agree. */

@@ -52,6 +52,8 @@ export class AssemblerStage {
   #queue: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #stopping = false;
+  /** The last checkpoint committed (offset and metadata), by this owner. */
+  #committed: string | undefined;
 
   constructor(o: AssemblerStageOptions) {
     this.#o = o;
@@ -121,8 +123,10 @@ export class AssemblerStage {
 
   async #assign(partitions: readonly number[]): Promise<void> {
     this.#decoder.clear();
+    this.#committed = undefined;
     if (!partitions.includes(PARTS_PARTITION)) {
-      if (this.#assembler !== undefined) logEvent(this.#o.log, "reporting_handed_over", { parts_topic: this.#topic });
+      if (this.#assembler === undefined) logEvent(this.#o.log, "reporting_elsewhere", { parts_topic: this.#topic });
+      else logEvent(this.#o.log, "reporting_handed_over", { parts_topic: this.#topic });
       this.#assembler = undefined;
       return;
     }
@@ -142,6 +146,7 @@ export class AssemblerStage {
       state,
     );
     assembler.expect(this.#expected);
+    if (state?.readTo !== undefined) assembler.endsAt(BigInt(await this.#o.client.partsEnd(this.#topic, PARTS_PARTITION)));
     this.#assembler = assembler;
     // another instance may have reported windows: the alert lifecycle reads them again
     await this.#o.pipeline.reporter.resyncSinks();
@@ -181,25 +186,43 @@ export class AssemblerStage {
   }
 
   /**
-   * Reports what is ready, then commits the position with the state (reports first: a crash
-   * between reports them again, never loses one). `since`: when the batch that made them ready was
-   * received (or the tick ran): the close latency runs from there to the sinks handed the report.
+   * Reports what is ready, one window at a time, committing the position with the state after each
+   * (report first: a crash in between reports that one window again, never loses one). `since`:
+   * when the batch that made them ready was received (or the tick ran): the close latency runs from
+   * there to the sinks handed the report.
    */
   async #emit(a: WindowAssembler, heartbeat: Heartbeat, since: number): Promise<void> {
-    const ready = a.ready(Date.now());
     const { pipeline, deliver, metrics } = this.#o;
-    for (const w of ready) {
-      const [report] = await deliver("reports", pipeline.store.description, () => pipeline.reporter.report([w.window]), heartbeat);
-      await heartbeat?.();
-      if (report === undefined) continue;
-      this.#log(w);
-      if (!w.correction) {
-        metrics.windowClosed(report.violations, (Date.now() - since) / 1000);
-        this.#o.onReport(report);
+    for (;;) {
+      const [w] = a.ready(Date.now(), 1);
+      if (w !== undefined) {
+        const [report] = await deliver("reports", pipeline.store.description, () => pipeline.reporter.report([w.window]), heartbeat);
+        if (report !== undefined) {
+          this.#log(w);
+          if (!w.correction) {
+            metrics.windowClosed(report.violations, (Date.now() - since) / 1000);
+            this.#o.onReport(report);
+          }
+        }
       }
+      // committed before the heartbeat: a heartbeat that says the group is rebalancing fails the
+      // batch, and the next owner would report this window again (a commit while the rebalance
+      // waits for this member is accepted)
+      await this.#commit(a);
+      if (w === undefined) return;
+      await heartbeat?.();
     }
+  }
+
+  /** Commits the assembler's checkpoint unless it is the one last committed (ticks change nothing most of the time). */
+  async #commit(a: WindowAssembler): Promise<void> {
     const c = a.checkpoint();
-    if (c !== undefined) await this.#o.client.commitParts(this.#topic, PARTS_PARTITION, c.offset.toString(), encodeAssemblerState(c.state));
+    if (c === undefined) return;
+    const metadata = encodeAssemblerState(c.state);
+    const key = `${c.offset}\u0000${metadata}`;
+    if (key === this.#committed) return;
+    await this.#o.client.commitParts(this.#topic, PARTS_PARTITION, c.offset.toString(), metadata);
+    this.#committed = key;
   }
 
   #log(w: AssembledWindow): void {

@@ -160,7 +160,9 @@ export class Driver {
     const key = batch.partition;
     const id = partitionId(key);
     if (!this.#assigned.has(id)) return;
-    await this.#restore([key]);
+    // every assigned partition, not only the batch's: a commit says how far each one's windows are
+    // closed, and a partition without its state would borrow the others'
+    await this.#restore([...this.#assigned.values()]);
     const result = await this.#engine.process(batch.records, this.#o.source.activePartitions());
     const closableAt = Date.now();
     const sink = this.#o.deadLetters;
@@ -248,7 +250,8 @@ export class Driver {
     if (wm.openWindowCount === 0 || this.#assigned.size === 0) return;
     void this.#serial(async () => {
       const windows = this.#engine.windows;
-      if (this.#stopping || windows.openWindowCount === 0) return;
+      // after a reset, the next batch restores the partitions first (see #handleBatch)
+      if (this.#stopping || windows.openWindowCount === 0 || [...this.#assigned.keys()].some((id) => !this.#restored.has(id))) return;
       const now = Date.now();
       let closed: ClosedWindow[];
       if (this.#o.idleCloseMs !== undefined && this.#o.source.quietFor(this.#o.idleCloseMs)) {

@@ -18,7 +18,10 @@ export interface UntilDeliveredOptions {
   readonly metrics: MonitorMetrics;
   /** Told when the monitor becomes blocked on this destination and when it is not any more (readiness). */
   readonly onBlocked: (destination: BlockingDestination, since: number | undefined) => void;
-  /** Keeps the consumer's group membership while waiting; a rejection (rebalance) gives the delivery up. */
+  /**
+   * Keeps the consumer's group membership while waiting; a rejection (rebalance) gives the delivery
+   * up when the attempt fails or between attempts, not when the attempt succeeds (it was delivered).
+   */
   readonly heartbeat?: (() => Promise<void>) | undefined;
   /** Aborted when the monitor stops: the delivery is given up (nothing after it was committed). */
   readonly signal: AbortSignal;
@@ -43,8 +46,10 @@ export async function untilDelivered<T>(attempt: () => Promise<T>, o: UntilDeliv
     const beat = o.heartbeat;
     const beats = beat === undefined ? undefined : setInterval(() => void beat().catch((e: unknown) => (lost ??= e)), HEARTBEAT_SLICE_MS);
     try {
+      // a heartbeat lost meanwhile does not undo a delivery that succeeded: the caller goes on to
+      // commit it, and meets the rebalance at its next heartbeat (stage 2 would otherwise have the
+      // next owner report the window again)
       const result = await attempt().finally(() => clearInterval(beats));
-      if (lost !== undefined) throw lost instanceof Error ? lost : new Error(`heartbeat failed: ${JSON.stringify(lost)}`);
       if (since !== undefined) {
         o.metrics.blocked(o.destination, false);
         o.onBlocked(o.destination, undefined);

@@ -139,6 +139,11 @@ export const LOG_EVENTS = {
     msg: "another instance reports the windows now",
     when: "stage 2's group moved the parts topic's partition away from this instance; `parts_topic`",
   },
+  reporting_elsewhere: {
+    level: "info",
+    msg: "another instance reports the windows",
+    when: "stage 2's group gave the parts topic's partition to another instance, and this one was not reporting; `parts_topic`",
+  },
   window_incomplete: {
     level: "warn",
     msg: "window reported incomplete: input partitions did not pass its end within max_window_wait_seconds",

@@ -41,6 +41,11 @@ export interface AssemblerState {
   readonly progress: ReadonlyArray<readonly [PartitionKey, number]>;
   /** Windows that went out incomplete and may still be corrected: start, and the partitions missing then. */
   readonly incomplete: ReadonlyArray<readonly [number, readonly PartitionKey[]]>;
+  /**
+   * The offset after the last message read. Restored, nothing goes out until the re-read gets
+   * there: the restored progress may already complete a window whose parts are not read again yet.
+   */
+  readonly readTo?: bigint;
 }
 
 interface Pending {
@@ -62,11 +67,14 @@ export class WindowAssembler {
   #emittedUpToMs = Number.NEGATIVE_INFINITY;
   /** Offset after the last message read. */
   #next: bigint | undefined;
+  /** After a restore: nothing goes out before the re-read reaches this offset (AssemblerState.readTo). */
+  #holdUntil: bigint | undefined;
 
   constructor(o: AssemblerOptions, restored?: AssemblerState) {
     this.#o = o;
     if (restored === undefined) return;
     this.#emittedUpToMs = restored.emittedUpToMs;
+    this.#holdUntil = restored.readTo;
     for (const [key, ms] of restored.progress) this.#progress.set(partitionId(key), { key, ms });
     // incomplete windows come back as they are re-read; until then they are placeholders that
     // hold nothing and are replaced by the first part read
@@ -77,6 +85,11 @@ export class WindowAssembler {
   /** The input partitions every window waits for (all partitions of the input topics). */
   expect(partitions: readonly PartitionKey[]): void {
     this.#expected = [...partitions].sort(comparePartitions);
+  }
+
+  /** The parts topic's partition ends at `end` now: a restored hold past it (the topic was truncated or made again) is dropped. */
+  endsAt(end: bigint): void {
+    if (this.#holdUntil !== undefined && this.#holdUntil > end) this.#holdUntil = end;
   }
 
   /** Notes the offset of a message read that is neither a part nor progress (a bad one, skipped). */
@@ -111,11 +124,20 @@ export class WindowAssembler {
     return this.#expected.filter((k) => (this.#progress.get(partitionId(k))?.ms ?? Number.NEGATIVE_INFINITY) < endMs);
   }
 
-  /** Windows to report now, in start order (see the class comment). */
-  ready(nowMs: number): AssembledWindow[] {
+  /**
+   * Windows to report now, in start order (see the class comment), at most `limit`: with 1, the
+   * checkpoint taken after each counts exactly the windows handed out so far, so an owner that
+   * commits after each report delivers at most one window again after a crash.
+   */
+  ready(nowMs: number, limit = Number.POSITIVE_INFINITY): AssembledWindow[] {
     const out: AssembledWindow[] = [];
     if (this.#expected.length === 0) return out; // the input topics' partitions are not known yet
+    if (this.#holdUntil !== undefined) {
+      if ((this.#next ?? -1n) < this.#holdUntil) return out;
+      this.#holdUntil = undefined;
+    }
     for (const p of [...this.#pending.values()].sort((a, b) => a.startMs - b.startMs)) {
+      if (out.length >= limit) break;
       const endMs = p.startMs + this.#o.windowMs;
       const missing = this.#missing(endMs);
       if (missing.length === 0) {
@@ -165,6 +187,6 @@ export class WindowAssembler {
       .sort((a, b) => a.startMs - b.startMs)
       .map((p) => [p.startMs, this.#missing(p.startMs + this.#o.windowMs)] as const);
     const progress = [...this.#progress.values()].sort((a, b) => comparePartitions(a.key, b.key)).map((p) => [p.key, p.ms] as const);
-    return { offset, next: this.#next, state: { emittedUpToMs: this.#emittedUpToMs, progress, incomplete } };
+    return { offset, next: this.#next, state: { emittedUpToMs: this.#emittedUpToMs, progress, incomplete, readTo: this.#next } };
   }
 }

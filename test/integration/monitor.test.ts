@@ -219,7 +219,7 @@ describe("dqstream monitor (integration)", () => {
     expect(starts.length).toBe(7);
     expect(new Set(starts).size).toBe(7);
 
-    const reference = await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-rebalance-ref-dlq"), idleCloseSeconds: 20 }, 7);
+    const reference = await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-rebalance-ref-dlq") }, 7);
     await expectSameReports(shared, reference);
     const counted = [...(await windowJsons(join(shared, "churn", "ten-minutes"))).values()];
     expect(counted.reduce((n, w) => n + (w["item_count"] as number), 0)).toBe(lines.length);

@@ -14,7 +14,15 @@ const P: PartitionKey = { topic: "captures", partition: 0 };
  * topic is an array: a transaction appends its messages and records its commit, and stage 2's
  * consumer is handed what was appended (one partition, owned by this instance).
  */
-export function standIn(batches: KafkaBatch[], o: { hangOnStop: boolean; batchGate?: Promise<void> }) {
+export function standIn(
+  batches: KafkaBatch[],
+  o: {
+    hangOnStop: boolean;
+    batchGate?: Promise<void>;
+    /** The parts consumer's first heartbeats that fail as during a rebalance: its batch is then rejected, and the member rejoins and reads again from its commit (as kafkajs does). */
+    partsHeartbeatFailures?: number;
+  },
+) {
   const commits: Array<{ offset: string; metadata: string }> = [];
   const parts: ConsumedMessage[] = [];
   let partsCommit: { offset: string; metadata: string | null } = { offset: "-1", metadata: null };
@@ -54,12 +62,22 @@ export function standIn(batches: KafkaBatch[], o: { hangOnStop: boolean; batchGa
       h.onAssignment([0]);
       let read = 0;
       let busy = false;
+      let failures = o.partsHeartbeatFailures ?? 0;
+      const heartbeat = async (): Promise<void> => {
+        if (failures-- > 0) throw new Error("The group is rebalancing, so a rejoin is needed");
+      };
       partsTimer = setInterval(() => {
         if (busy || read >= parts.length) return;
         busy = true;
         const messages = parts.slice(read);
         read = parts.length;
-        void h.onBatch({ partition: 0, messages, heartbeat: async () => {} }).finally(() => (busy = false));
+        void h
+          .onBatch({ partition: 0, messages, heartbeat })
+          .catch(() => {
+            h.onAssignment([0]);
+            read = Math.max(0, Number(partsCommit.offset));
+          })
+          .finally(() => (busy = false));
       }, 5);
     },
     async commitParts(_topic, _partition, offset, metadata) {

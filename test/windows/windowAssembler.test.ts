@@ -164,6 +164,48 @@ describe("WindowAssembler (stage 2)", () => {
     }
   });
 
+  it("handing out one window at a time, a crash between a window's report and its commit reports that window again and no other", async () => {
+    const all = (await closeAllOf(KEYS)).map(bytes);
+    const log = await partsLog(41);
+    const toState = (c: ReturnType<WindowAssembler["checkpoint"]>) => {
+      const state = c === undefined ? undefined : decodeAssemblerState(encodeAssemblerState(c.state));
+      if (c === undefined || state === undefined) throw new Error("no checkpoint");
+      return { offset: Number(c.offset), state };
+    };
+    // the whole log read in one batch: every window is ready at once
+    for (let crashAfter = 0; crashAfter < all.length; crashAfter++) {
+      const d = new PartsDecoder();
+      const b0 = new WindowAssembler(options);
+      b0.expect(KEYS);
+      const delivered: string[] = [];
+      let committed = toState(
+        (() => {
+          for (let i = 0; i < log.length; i++) {
+            const m = d.push(log[i] as OutgoingPartsMessage);
+            if (m?.kind === "part") b0.part(m.startMs, m.part, BigInt(i), 0);
+            else if (m?.kind === "progress") b0.progress(m.partition, m.closedUpToMs, BigInt(i));
+            else b0.read(BigInt(i));
+          }
+          return b0.checkpoint();
+        })(),
+      );
+      // window by window: report, then commit; the crash comes after report number crashAfter, before its commit
+      for (let k = 0; ; k++) {
+        const [w] = b0.ready(0, 1);
+        if (w === undefined) break;
+        delivered.push(bytes(w.window));
+        if (k === crashAfter) break;
+        committed = toState(b0.checkpoint());
+      }
+      const b1 = new WindowAssembler(options, committed.state);
+      b1.expect(KEYS);
+      delivered.push(...feed(b1, new PartsDecoder(), log, committed.offset, log.length, 0).map((o) => bytes(o.window)));
+      const again = delivered.filter((x, i) => delivered.indexOf(x) !== i);
+      expect(again, `crash after report ${crashAfter}`).toEqual([all[crashAfter]]);
+      expect([...new Set(delivered)]).toEqual(all);
+    }
+  });
+
   it("a restart keeps an incomplete window correctable", async () => {
     const all = await closeAllOf(KEYS);
     const full = await partsLog(31);
@@ -239,6 +281,7 @@ describe("stage 2's commit metadata", () => {
       [{ topic: "b.x", partition: 10 }, Number.NEGATIVE_INFINITY],
     ] as const,
     incomplete: [[T0 + 4 * W, [{ topic: "b.x", partition: 10 }]]] as const,
+    readTo: 1234n,
   };
 
   it("round-trips, progress grouped by time", () => {
@@ -246,6 +289,7 @@ describe("stage 2's commit metadata", () => {
     expect(JSON.parse(text)).toEqual({
       v: 1,
       emitted_up_to_ms: T0 + 5 * W,
+      read_to: "1234",
       progress: [
         [T0 + 6 * W, ["a@0", "a@1"]],
         [null, ["b.x@10"]],
@@ -267,6 +311,8 @@ describe("stage 2's commit metadata", () => {
     "[]",
     "{",
     '{"v":1,"emitted_up_to_ms":"x","progress":[],"incomplete":[]}',
+    '{"v":1,"emitted_up_to_ms":1,"read_to":-1,"progress":[],"incomplete":[]}',
+    '{"v":1,"emitted_up_to_ms":1,"read_to":"1e3","progress":[],"incomplete":[]}',
     '{"v":1,"emitted_up_to_ms":1,"progress":[[1,["nope"]]],"incomplete":[]}',
     '{"v":1,"emitted_up_to_ms":1,"progress":[],"incomplete":[[null,[]]]}',
   ])("reads %s as nothing", (text) => expect(decodeAssemblerState(text)).toBeUndefined());

@@ -6,7 +6,7 @@ const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
 /**
  * Stage 2's commit metadata on the parts topic (docs/design-monitor.md):
- * `{"v": 1, "emitted_up_to_ms": …, "progress": [[ms, ["topic@p", …]], …], "incomplete": [[start, ["topic@p", …]], …]}`,
+ * `{"v": 1, "emitted_up_to_ms": …, "read_to": "offset", "progress": [[ms, ["topic@p", …]], …], "incomplete": [[start, ["topic@p", …]], …]}`,
  * progress grouped by time (most partitions share one), −∞ as null. Should it pass Kafka's
  * offset.metadata.max.bytes (thousands of input partitions), progress is left out: it is read
  * again from the progress messages after the commit offset, and a window whose partitions all
@@ -22,7 +22,7 @@ export function encodeAssemblerState(s: AssemblerState, maxBytes = MAX_METADATA_
     else g.push(id(k));
   }
   const incomplete = s.incomplete.map(([start, missing]) => [start, missing.map(id)] as const);
-  const base = { v: 1, emitted_up_to_ms: num(s.emittedUpToMs) };
+  const base = { v: 1, emitted_up_to_ms: num(s.emittedUpToMs), ...(s.readTo === undefined ? {} : { read_to: s.readTo.toString() }) };
   const full = JSON.stringify({ ...base, progress: [...groups.entries()], incomplete });
   if (Buffer.byteLength(full) <= maxBytes) return full;
   const noProgress = JSON.stringify({ ...base, progress: [], incomplete });
@@ -52,6 +52,8 @@ export function decodeAssemblerState(text: string | null | undefined): Assembler
   };
   const emittedUpToMs = time(r["emitted_up_to_ms"]);
   if (emittedUpToMs === undefined || !Array.isArray(r["progress"]) || !Array.isArray(r["incomplete"])) return undefined;
+  const readTo = r["read_to"];
+  if (readTo !== undefined && (typeof readTo !== "string" || !/^\d{1,19}$/.test(readTo))) return undefined;
   const progress: Array<readonly [PartitionKey, number]> = [];
   for (const g of r["progress"] as unknown[]) {
     if (!Array.isArray(g) || g.length !== 2 || !Array.isArray(g[1])) return undefined;
@@ -71,5 +73,5 @@ export function decodeAssemblerState(text: string | null | undefined): Assembler
     if (start === undefined || !Number.isFinite(start) || missing.some((k) => k === undefined)) return undefined;
     incomplete.push([start, missing as PartitionKey[]]);
   }
-  return { emittedUpToMs, progress, incomplete };
+  return { emittedUpToMs, progress, incomplete, ...(readTo === undefined ? {} : { readTo: BigInt(readTo) }) };
 }

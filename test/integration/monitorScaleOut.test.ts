@@ -140,7 +140,7 @@ describe("dqstream monitor scaled out over Kafka (three processes, reports in S3
     await stop(i2);
     await stop(i3);
 
-    const reference = await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-scale-ref-dlq"), idleCloseSeconds: 20 }, 7);
+    const reference = await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-scale-ref-dlq") }, 7);
     const got = await download(c.bucket);
     // the reference ran under the harness's endpoint name (churn): the same folders under another
     await expectSameReportsUnder(join(got, endpoint), join(reference, "churn"));
@@ -214,7 +214,7 @@ describe("dqstream monitor scaled out over Kafka (three processes, reports in S3
     await vi.waitFor(() => expectCommittedToEnd(topic, groupId), { timeout: 150_000, interval: 500 });
     await vi.waitFor(async () => expect(await windowJsonCount(c.bucket)).toBe(7), { timeout: 150_000, interval: 500 });
     for (const child of running.values()) await stop(child);
-    const reference = await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-scale-kill-ref-dlq"), idleCloseSeconds: 20 }, 7);
+    const reference = await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-scale-kill-ref-dlq") }, 7);
     await expectSameReports(await download(c.bucket), reference);
   }, 480_000);
 });
@@ -232,39 +232,45 @@ describe("a partition whose instance stops longer than max_window_wait_seconds",
     const one = await c.start("one");
     await vi.waitFor(() => expect(one.stderr()).toContain('"event":"reporting_taken_over"'), { timeout: 60_000, interval: 100 });
     const two = await c.start("two");
-    const assignedToTwo = (): number[] => {
-      const m = [...two.stderr().matchAll(/"event":"partitions_assigned","assigned":(\[[^\n]*?\]),"msg"/g)].at(-1);
+    const assignedTo = (child: Child): number[] => {
+      const m = [...child.stderr().matchAll(/"event":"partitions_assigned","assigned":(\[[^\n]*?\]),"msg"/g)].at(-1);
       return m === undefined ? [] : (JSON.parse(m[1] as string) as string[]).map((p) => Number(/\[(\d+)\]$/.exec(p)?.[1]));
     };
-    await vi.waitFor(() => expect(assignedToTwo().length, two.stderr().slice(-3000)).toBeGreaterThan(0), { timeout: 60_000, interval: 100 });
+    await vi.waitFor(() => expect(assignedTo(two).length, two.stderr().slice(-3000)).toBeGreaterThan(0), { timeout: 60_000, interval: 100 });
     await vi.waitFor(() => expect(one.stderr().split('"event":"partitions_assigned"').length).toBeGreaterThanOrEqual(3), { timeout: 60_000, interval: 100 });
-    const frozen = assignedToTwo().sort();
+    // stage 2's group gave its one partition to one of them: the other is the one frozen
+    await vi.waitFor(() => expect(two.stderr()).toMatch(/"event":"reporting_(taken_over|elsewhere)"/), { timeout: 60_000, interval: 100 });
+    const [reporter, idle] = two.stderr().includes('"event":"reporting_taken_over"') ? [two, one] : [one, two];
+    const frozen = assignedTo(idle).sort();
     await produce(topic, 0, lineAtWindow(2));
     await vi.waitFor(async () => expect(await windowJsonCount(c.bucket)).toBeGreaterThanOrEqual(1), { timeout: 60_000, interval: 250 });
 
-    two.process.kill("SIGSTOP");
+    idle.process.kill("SIGSTOP");
     await produce(topic, lineAtWindow(2), lineAtWindow(5));
-    // windows 2–3 close on one's partitions; two's say nothing: after 3 s, reported incomplete
+    // windows 2–3 close on the reporter's partitions; the frozen one's say nothing: after 3 s, reported incomplete
     const incomplete = async (): Promise<Array<Record<string, unknown>>> =>
       [...(await readObjects(c.bucket, "reports"))]
         .filter(([k]) => k.endsWith("window.json"))
         .map(([, v]) => JSON.parse(v.toString("utf8")) as Record<string, unknown>)
         .filter((w) => w["complete"] === false);
-    await vi.waitFor(async () => expect((await incomplete()).length).toBeGreaterThanOrEqual(1), { timeout: 30_000, interval: 250 });
+    await vi.waitFor(async () => expect((await incomplete()).length, reporter.stderr().slice(-3000)).toBeGreaterThanOrEqual(1), {
+      timeout: 30_000,
+      interval: 250,
+    });
     const first = (await incomplete())[0] as Record<string, unknown>;
     expect((first["missing_partitions"] as Array<{ partition: number }>).map((p) => p.partition).sort()).toEqual(frozen);
-    expect(one.stderr()).toContain('"event":"window_incomplete"');
+    expect(reporter.stderr()).toContain('"event":"window_incomplete"');
 
-    // two is gone for good: after its session times out, one takes its partitions over from their commits and the windows are corrected
-    two.process.kill("SIGKILL");
+    // the frozen instance is gone for good: after its session times out, the reporter takes its partitions over from their commits and the windows are corrected
+    idle.process.kill("SIGKILL");
     await produce(topic, lineAtWindow(5), shifted.length);
     await vi.waitFor(() => expectCommittedToEnd(topic, groupId), { timeout: 120_000, interval: 500 });
     await vi.waitFor(async () => expect(await windowJsonCount(c.bucket)).toBe(7), { timeout: 120_000, interval: 500 });
     await vi.waitFor(async () => expect(await incomplete()).toEqual([]), { timeout: 60_000, interval: 500 });
-    expect(one.stderr()).toContain('"event":"window_corrected"');
-    await stop(one);
+    expect(reporter.stderr()).toContain('"event":"window_corrected"');
+    await stop(reporter);
 
-    const reference = await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-scale-wait-ref-dlq"), idleCloseSeconds: 30 }, 7);
+    const reference = await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-scale-wait-ref-dlq") }, 7);
     const got = await download(c.bucket);
     // the corrected windows' files equal the reference's; their window.json says it is a correction
     const corrected: string[] = [];

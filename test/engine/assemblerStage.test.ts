@@ -1,0 +1,45 @@
+// Stage 2's delivery contract (docs/design-monitor.md, "Each window once"): a window reported is
+// committed before anything else can fail. A rebalance of the parts topic's group shows up as a
+// failing heartbeat in the batch; the member then rejoins and reads again from its commit, so a
+// window reported but not yet committed would go to the report sinks (CloudWatch, alerts) twice.
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
+import { startMonitor } from "../../src/engine/runMonitor.js";
+import { Writable } from "node:stream";
+import { createLogger } from "../../src/telemetry/logger.js";
+import { batchOf, standIn } from "../support/kafkaStandIn.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+describe("stage 2 (AssemblerStage)", () => {
+  it("a rebalance signalled right after a window's report does not report that window again", async () => {
+    const config = MonitorConfigSchema.parse({
+      baseline: {
+        statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
+        constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
+      },
+      reports_dir: await mkdtemp(join(tmpdir(), "dq-stage2-")),
+      window_seconds: 600,
+      kafka: { brokers: ["127.0.0.1:1"], topics: ["captures"] },
+    });
+    // the whole capture in one batch: six windows close at once, and stage 2 reads their parts in one batch
+    const s = standIn([await batchOf(560)], { hangOnStop: false, partsHeartbeatFailures: 1 });
+    const lines: string[] = [];
+    const log = createLogger("info", new Writable({ write: (c: Buffer, _e, done) => void (lines.push(c.toString()), done()) }));
+    // each report written and handed to the report sinks logs window_closed once
+    const reported = (): string[] =>
+      lines
+        .join("")
+        .split("\n")
+        .filter((l) => l.includes('"event":"window_closed"'))
+        .map((l) => (JSON.parse(l) as { window_start: string }).window_start);
+    const m = await startMonitor(config, log, { source: s.source, http: false });
+    await vi.waitFor(() => expect(new Set(reported()).size).toBe(6), { timeout: 20_000, interval: 20 });
+    await m.stop();
+    await m.done;
+    expect(reported().length, `reported: ${reported().join(", ")}`).toBe(6);
+  });
+});
