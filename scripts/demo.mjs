@@ -3,7 +3,7 @@
 // replays the bundled capture files against it, both with the real CLI, then prints what it found
 // and where the reports are.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -87,22 +87,10 @@ const replay = spawnSync(
 );
 if (replay.status !== 0) process.exit(replay.status ?? 1);
 
-console.log("\nPer window (reports in " + rel(join(reports, "churn-endpoint/hourly")) + "/YYYY/MM/DD/HH/ of the window's end):\n");
-const hours = readdirSync(join(reports, "churn-endpoint/hourly/2026/11/01")).sort();
-for (const h of hours) {
-  const dir = join(reports, "churn-endpoint/hourly/2026/11/01", h);
-  const w = JSON.parse(readFileSync(join(dir, "window.json"), "utf8"));
-  const v = JSON.parse(readFileSync(join(dir, "constraint_violations.json"), "utf8")).violations;
-  const extras = [
-    w.records.late ? `${w.records.late} late` : "",
-    w.records.malformed ? `${w.records.malformed} malformed` : "",
-    w.records.skipped ? `${w.records.skipped} skipped` : "",
-  ]
-    .filter(Boolean)
-    .join(", ");
-  const found = v.length === 0 ? "clean" : v.map((x) => `${x.constraint_check_type} on ${x.feature_name}`).join("; ");
-  console.log(`  ${w.window_start}  ${String(w.item_count).padStart(4)} rows${extras ? ` (${extras})` : ""}  ${found}`);
-}
+// What the windows found, as `dqstream report` prints it (exit 3: the latest window has violations).
+console.log(`\n$ dqstream report --reports ${rel(reports)}\n`);
+const report = spawnSync(process.execPath, [cli, "report", "--reports", reports], { stdio: "inherit" });
+if (report.status !== 0 && report.status !== 3) process.exit(report.status ?? 1);
 console.log(
   `\nEach window folder holds statistics.json, constraint_violations.json, constraints.json and window.json; dead letters: ${rel(join(reports, "dead-letter/churn-endpoint/hourly/dead-letter.jsonl"))}`,
 );

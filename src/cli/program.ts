@@ -5,6 +5,7 @@ import { runBaseline } from "./baselineCommand.js";
 import { registerAlarms } from "./alarmsCommand.js";
 import { registerMonitor } from "./monitorCommand.js";
 import { registerReplay } from "./replayCommand.js";
+import { registerReport } from "./reportCommand.js";
 import { MAX_CATEGORY_CAP } from "../config/schema.js";
 import { ExitCode, UsageError } from "./exitCodes.js";
 import { VERSION } from "./version.js";
@@ -19,7 +20,12 @@ function intInRange(name: string, min: number, max: number) {
   };
 }
 
-export function buildProgram(): Command {
+/** What a command that decides its own exit code (`report`: 3 for violations) sets; the others leave it 0. */
+export interface CommandOutcome {
+  exitCode: number;
+}
+
+export function buildProgram(outcome: CommandOutcome = { exitCode: ExitCode.Ok }): Command {
   const program = new Command("dqstream")
     .description("Streaming data-quality monitoring for ML inference traffic, compatible with SageMaker Model Monitor's files")
     .version(VERSION)
@@ -77,6 +83,7 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerMonitor(program);
   registerAlarms(program);
+  registerReport(program, outcome);
 
   return program;
 }
@@ -84,10 +91,11 @@ export function buildProgram(): Command {
 /** Runs the CLI and returns the exit code (0 done, 1 unreadable input or failure, 2 bad arguments). */
 export async function main(argv: string[]): Promise<number> {
   secrets.addEnvironment(process.env);
-  const program = buildProgram();
+  const outcome: CommandOutcome = { exitCode: ExitCode.Ok };
+  const program = buildProgram(outcome);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return ExitCode.Ok;
+    return outcome.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       // commander printed its message; help and version are "errors" to it with exit code 0

@@ -11,7 +11,8 @@ import type { AlertEvent } from "../../src/alerts/alertEvent.js";
 import { alertSinks } from "../../src/alerts/index.js";
 import { openAlerts } from "../../src/alerts/lifecycle.js";
 import type { AlertSink } from "../../src/alerts/AlertSink.js";
-import { readRecentWindows, folderTimeMs } from "../../src/alerts/recentReports.js";
+import { readRecentWindows } from "../../src/alerts/recentReports.js";
+import { folderTimeMs } from "../../src/reports/readReports.js";
 import type { LoadedBaseline } from "../../src/baseline/loadBaseline.js";
 import { AlertsSchema } from "../../src/alerts/alertsSchema.js";
 import { ConfigError } from "../../src/config/loadConfig.js";
@@ -178,5 +179,8 @@ describe("reports on disk", () => {
     expect(folderTimeMs("2026/11/01/02/30")).toBe(Date.UTC(2026, 10, 1, 2, 30));
     expect(folderTimeMs("2026/11/01")).toBeUndefined();
     expect(folderTimeMs("hooks/out/x/y")).toBeUndefined();
+    // a store rooted one level too deep (at the endpoint) sees "11/01/00/10": not a window folder
+    expect(folderTimeMs("11/01/00/10")).toBeUndefined();
+    expect(folderTimeMs("2026/1/01/00")).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 // `dqstream replay` with its reports and its baseline in S3 (the run's moto): the same bytes as
-// the golden reports a local folder gets, dead letters beside them, and clear errors for a
-// missing bucket, a missing baseline object and a missing region.
+// the golden reports a local folder gets, dead letters beside them, `dqstream report` reading them
+// back, and clear errors for a missing bucket, a missing baseline object and a missing region.
 import { readdir, readFile, rm, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,6 +103,15 @@ describe("reports and baseline in S3", () => {
       s3Manifest.baseline.constraints.file = localManifest.baseline.constraints.file;
       expect(s3Manifest, key).toEqual(localManifest);
     }
+
+    // `dqstream report` reads them back from S3 as from the folder (the dead-letter folder is no schedule)
+    const fromS3 = runCli(tmp, ["report", "--config", join(tmp, "s3.yaml"), "--reports", `s3://${bucket}/dq/reports`, "--json"], undefined, awsEnv());
+    const fromFolder = runCli(tmp, ["report", "--reports", local, "--json"], undefined, awsEnv());
+    expect(fromS3.status, fromS3.stderr).toBe(3);
+    expect(fromFolder.status, fromFolder.stderr).toBe(3);
+    expect(fromS3.stdout.replaceAll(`s3://${bucket}/dq/reports`, local)).toBe(fromFolder.stdout);
+    const parsed = JSON.parse(fromS3.stdout) as { schedules: Array<{ endpoint: string; schedule: string; windows: unknown[] }> };
+    expect(parsed.schedules.map((x) => [x.endpoint, x.schedule, x.windows.length])).toEqual([["churn", "ten-minutes", 7]]);
   });
 
   it("a bucket that does not exist: exit 1 before any work, one line naming the flag, the URI and S3's reason", () => {
