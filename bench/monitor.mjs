@@ -125,9 +125,11 @@ const metricSum = (ms, name, match = () => true) => ms.filter((m) => m.name === 
 
 /**
  * One `dqstream monitor` child: starts it, follows its JSON log lines on stderr, and once its
- * batch_done lines add up to `records`, reads /metrics, sends SIGTERM and waits for it to exit.
+ * batch_done lines add up to `records` and `windows` windows were reported (stage 2 reports the
+ * windows the last batches closed a moment after them: at most 30 s more), reads /metrics, sends
+ * SIGTERM and waits for it to exit. The rate is taken from the batch_done lines, not from then.
  */
-function runMonitor({ configFile, records, rssFile, closeFile, timeoutMs }) {
+function runMonitor({ configFile, records, windows: expectedWindows, rssFile, closeFile, timeoutMs }) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(
@@ -158,6 +160,7 @@ function runMonitor({ configFile, records, rssFile, closeFile, timeoutMs }) {
     let doneAt;
     let metrics;
     let stopping = false;
+    let allConsumedAt;
     let failure;
     const timer = setTimeout(() => {
       failure = new Error(`the monitor did not consume ${records} records within ${timeoutMs / 1000} s (${consumed} consumed)`);
@@ -165,7 +168,7 @@ function runMonitor({ configFile, records, rssFile, closeFile, timeoutMs }) {
     }, timeoutMs);
     const stop = async () => {
       stopping = true;
-      doneAt = performance.now();
+      doneAt = allConsumedAt ?? performance.now();
       try {
         const res = await fetch(`${url}/metrics`);
         metrics = parseMetrics(await res.text());
@@ -189,8 +192,12 @@ function runMonitor({ configFile, records, rssFile, closeFile, timeoutMs }) {
       else if (e.event === "batch_done") {
         batches.push({ time: e.time, records: e.records });
         consumed += e.records;
-        if (consumed >= records && !stopping) void stop();
+        if (consumed >= records && allConsumedAt === undefined) {
+          allConsumedAt = performance.now();
+          setTimeout(() => void (stopping ? undefined : stop()), 30_000);
+        }
       } else if (e.event === "window_closed") windows.push({ time: e.time, items: e.items, violations: e.violations, start: e.window_start });
+      if (allConsumedAt !== undefined && windows.length >= expectedWindows && !stopping) void stop();
     });
     child.stdout.resume();
     child.on("error", reject);
@@ -324,7 +331,7 @@ try {
         ...(SINKS ? { alerts: { channels: { log: true } }, cloudwatch: { emf: { enabled: true, path: join(dir, "emf.log") } } } : {}),
       };
       writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
-      const m = await runMonitor({ configFile, records: N, rssFile, closeFile, timeoutMs: 120_000 + (N / 200) * 1000 });
+      const m = await runMonitor({ configFile, records: N, windows: windowsSpanned - 1, rssFile, closeFile, timeoutMs: 120_000 + (N / 200) * 1000 });
       const rate = rateFromBatches(m.batches, N);
       const rss = JSON.parse(readFileSync(rssFile, "utf8"));
       const close = JSON.parse(readFileSync(closeFile, "utf8")).closeSeconds;

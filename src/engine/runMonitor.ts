@@ -125,6 +125,9 @@ async function checkTopics(config: MonitorConfig, source: KafkaClient, log: Logg
  * kafka.parts_retention_ms, the broker's replication factor. Returns its message size limit, which
  * parts are cut to.
  */
+/** The least max.message.bytes a parts topic may have (docs/design-monitor.md: parts go out in chunks of it). */
+const MIN_PARTS_MESSAGE_BYTES = 4096;
+
 async function ensurePartsTopic(config: MonitorConfig, source: KafkaClient, log: Logger): Promise<number> {
   const topic = partsTopicOf(config.kafka);
   let info = (await source.describeTopics([topic])).get(topic);
@@ -140,7 +143,13 @@ async function ensurePartsTopic(config: MonitorConfig, source: KafkaClient, log:
   }
   if (info !== undefined && info.partitions !== 1)
     throw new ConfigError(`kafka.parts_topic: "${topic}" has ${info.partitions} partitions; the parts topic needs exactly 1 (docs/design-monitor.md)`);
-  return info?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const maxMessageBytes = info?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  // a part is cut into chunks of max.message.bytes less 1 kB of framing, one record batch each
+  if (maxMessageBytes < MIN_PARTS_MESSAGE_BYTES)
+    throw new ConfigError(
+      `kafka.parts_topic: "${topic}" has max.message.bytes ${maxMessageBytes}; the parts topic needs at least ${MIN_PARTS_MESSAGE_BYTES} (the broker's default, 1048588, is right for most)`,
+    );
+  return maxMessageBytes;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { formatPosition } from "../records/SourceRecord.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, type KafkaClient, type OutgoingMessage } from "../sources/kafka/kafkaClient.js";
+import { BATCH_OVERHEAD_BYTES, messageBytes, produceRequests } from "../sources/kafka/produceRequests.js";
 import { deadLetterBytes, type DeadLetter, type DeadLetterSink } from "./DeadLetterSink.js";
 
 /** Header names of a dead letter produced to Kafka. */
@@ -15,12 +16,6 @@ export const DEAD_LETTER_HEADERS = {
   truncated: "dqstream.truncated",
 } as const;
 
-/**
- * Room a produce request keeps for framing: a record batch's header (61 bytes in format v2) and
- * each record's varint lengths and attributes (at most a few dozen bytes), with a margin.
- */
-const BATCH_OVERHEAD_BYTES = 512;
-const RECORD_OVERHEAD_BYTES = 64;
 /** A detail header longer than this is cut (details are generated text, never the record). */
 const MAX_DETAIL_CHARS = 1024;
 
@@ -58,32 +53,15 @@ export class KafkaDeadLetterSink implements DeadLetterSink {
 
   async write(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
-    const budget = this.maxMessageBytes - BATCH_OVERHEAD_BYTES;
-    let request: OutgoingMessage[] = [];
-    let bytes = 0;
-    for (const l of letters) {
-      const m = toMessage(l, this.maxMessageBytes);
-      const size = messageBytes(m);
-      if (request.length > 0 && bytes + size > budget) {
-        await this.#kafka.send(this.topic, request);
-        request = [];
-        bytes = 0;
-      }
-      request.push(m);
-      bytes += size;
-    }
-    await this.#kafka.send(this.topic, request);
+    for (const request of produceRequests(
+      letters.map((l) => toMessage(l, this.maxMessageBytes)),
+      this.maxMessageBytes,
+    ))
+      await this.#kafka.send(this.topic, request);
     this.#count += letters.length;
   }
 
   async close(): Promise<void> {}
-}
-
-/** A message's size in a record batch, framing included (an upper bound). */
-function messageBytes(m: OutgoingMessage): number {
-  let n = RECORD_OVERHEAD_BYTES + Buffer.byteLength(m.key ?? "") + (typeof m.value === "string" ? Buffer.byteLength(m.value) : m.value.length);
-  for (const [k, v] of Object.entries(m.headers)) n += Buffer.byteLength(k) + Buffer.byteLength(v) + 8;
-  return n;
 }
 
 /** A dead letter as a message that fits in a batch of `maxMessageBytes` (see KafkaDeadLetterSink). */

@@ -147,7 +147,7 @@ describe("hostile traffic against a real broker", () => {
     await m.stop();
   }, 120_000);
 
-  it("6: a missing dead-letter topic (or capture topic) stops the start with a configuration error naming the key; create_dead_letter_topic creates it", async () => {
+  it("6: a missing dead-letter topic (or capture topic), or a parts topic made with 2 partitions or a tiny max.message.bytes, stops the start with a configuration error naming the key; create_dead_letter_topic creates it", async () => {
     const topic = uniqueName("dq-h-dlq");
     await createTopic(topic, 1);
     const reports = await tempDir();
@@ -175,6 +175,23 @@ describe("hostile traffic against a real broker", () => {
       (e: unknown) => e,
     );
     expect((noCapture as Error).message).toMatch(/^kafka.topics: "dq-h-nope-.*" does not exist/);
+    // a parts topic made beforehand that stage 2 cannot use: refused at the start, naming it
+    for (const [partitions, config, message] of [
+      [2, {}, /^kafka.parts_topic: ".*" has 2 partitions; the parts topic needs exactly 1/],
+      [1, { "max.message.bytes": "2048" }, /^kafka.parts_topic: ".*" has max.message.bytes 2048; the parts topic needs at least 4096/],
+    ] as const) {
+      const groupId = uniqueName("dq-h-parts-group");
+      await createTopic(`${groupId}-dqstream-parts`, partitions, config);
+      const refused = await startMonitor(monitorConfig({ topic, groupId, reports, deadLetterTopic: dlq, createDeadLetterTopic: true }), silentLogger(), {
+        maxWaitTimeInMs: 200,
+        tickMs: 200,
+      }).then(
+        (m) => m.stop().then(() => undefined),
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect((refused as Error).message).toMatch(message);
+    }
     const m = await start({ create: true });
     cleanups.push(() => admin.deleteTopics({ topics: [dlq] }));
     cleanups.push(() => m.stop());

@@ -34,6 +34,24 @@ import {
 } from "./monitorHarness.js";
 
 describe("dqstream monitor (integration)", () => {
+  it("publishes parts larger than the parts topic's max.message.bytes in chunks, in requests the broker accepts: the reports of an uninterrupted run", async () => {
+    const topic = uniqueName("dq-chunks");
+    const groupId = uniqueName("dq-chunks-group");
+    const deadLetterTopic = uniqueName("dq-chunks-dlq");
+    await createTopic(topic, 3);
+    await createTopic(deadLetterTopic, 1);
+    // the parts topic made beforehand with a 4 kB limit: every window part is several chunks, and
+    // one transaction's chunks together pass the limit a record batch must keep
+    await createTopic(`${groupId}-dqstream-parts`, 1, { "max.message.bytes": "4096" });
+    await produceCapture(topic);
+    const reports = await tempDir();
+    const m = await monitor(monitorConfig({ topic, groupId, reports, deadLetterTopic }));
+    await vi.waitFor(() => expect(m.reports.length).toBe(7), { timeout: 60_000, interval: 200 });
+    await m.stop();
+    await expect(m.done).resolves.toMatchObject({ records: lines.length });
+    await expectSameReports(reports, await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-chunks-ref-dlq") }, 7));
+  });
+
   it("reports every window of records spread over 3 partitions, like replay, and commits to the end", async () => {
     const topic = uniqueName("dq-mon");
     const groupId = uniqueName("dq-mon-group");

@@ -51,8 +51,9 @@ export async function send(topic: string, messages: Array<{ partition?: number; 
   }
 }
 
-export async function createTopic(topic: string, numPartitions: number): Promise<void> {
-  await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
+export async function createTopic(topic: string, numPartitions: number, config: Record<string, string> = {}): Promise<void> {
+  const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
+  await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1, configEntries }], waitForLeaders: true });
   cleanups.push(() => admin.deleteTopics({ topics: [topic] }));
 }
 

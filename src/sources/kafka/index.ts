@@ -211,7 +211,13 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
           if (c !== undefined) plain.push(c);
           continue;
         }
-        await client.transact(key, parts.topic, messages, c === undefined ? undefined : { offset: c.offset, metadata: c.metadata });
+        await client.transact(
+          key,
+          parts.topic,
+          messages,
+          c === undefined ? undefined : { offset: c.offset, metadata: c.metadata },
+          parts.outbox.maxMessageBytes,
+        );
         parts.outbox.published(key, closedUpToMs);
         if (c !== undefined) {
           const was = ownCommits.get(id);

@@ -13,6 +13,7 @@ import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, NOT_UTF8, recordText } from "..
 import type { Logger } from "../../telemetry/logger.js";
 import { partitionId, type PartitionKey, type SourceRecord } from "../../records/SourceRecord.js";
 import { logEvent } from "../../telemetry/logEvents.js";
+import { produceRequests } from "./produceRequests.js";
 
 /**
  * kafkajs's retry policy for every client dqstream makes (the admin, the consumer, the producer):
@@ -100,9 +101,17 @@ export interface KafkaClient {
    * its metadata) for the group, in ONE Kafka transaction, through a transactional producer of
    * this input partition's own (transactional.id `<prefix><topic>-<partition>`): a new owner of
    * the partition fences the old one's producer, so a zombie cannot add parts after a rebalance.
-   * All or nothing; a read_committed consumer sees the messages only once committed.
+   * All or nothing; a read_committed consumer sees the messages only once committed. The messages
+   * go in produce requests whose record batch stays within `maxMessageBytes` (the topic's
+   * max.message.bytes; produceRequests).
    */
-  transact(input: PartitionKey, topic: string, messages: readonly OutgoingMessage[], offset: { offset: string; metadata: string } | undefined): Promise<void>;
+  transact(
+    input: PartitionKey,
+    topic: string,
+    messages: readonly OutgoingMessage[],
+    offset: { offset: string; metadata: string } | undefined,
+    maxMessageBytes: number,
+  ): Promise<void>;
   /** Starts stage 2's consumer of the parts topic: its own group, read_committed, commits by the handler only. */
   startParts(topic: string, groupId: string, handlers: PartsConsumerHandlers): Promise<void>;
   /** Commits stage 2's position on a parts-topic partition, with metadata. */
@@ -368,7 +377,7 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
       });
     },
 
-    async transact(input, topic, messages, offset) {
+    async transact(input, topic, messages, offset, maxMessageBytes) {
       const id = `${transactionalIdPrefixOf(config)}${input.topic}-${input.partition}`;
       const producerOf = (): Promise<Producer> => {
         let connected = transactional.get(id);
@@ -389,11 +398,11 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
         let txn: Awaited<ReturnType<Producer["transaction"]>> | undefined;
         try {
           txn = await producer.transaction();
-          if (messages.length > 0)
+          for (const request of produceRequests(messages, maxMessageBytes))
             await txn.send({
               topic,
               acks: -1,
-              messages: messages.map((m) => ({ ...(m.key === undefined ? {} : { key: m.key }), value: m.value, headers: { ...m.headers } })),
+              messages: request.map((m) => ({ ...(m.key === undefined ? {} : { key: m.key }), value: m.value, headers: { ...m.headers } })),
             });
           if (offset !== undefined)
             await txn.sendOffsets({
