@@ -4,6 +4,7 @@ import type { RunConfig } from "../config/schema.js";
 import { MonitorConfigSchema } from "../config/monitorSchema.js";
 import { RunConfigSchema } from "../config/schema.js";
 import { InputError } from "../records/inputBytes.js";
+import { partitionName } from "../records/SourceRecord.js";
 import { readWindow, schedulesIn, windowFolders, type ReportedViolation, type StoredWindow } from "../reports/readReports.js";
 import { openReportStore } from "../sinks/reportStore/openReportStore.js";
 import type { S3Config } from "../storage/s3Schema.js";
@@ -205,6 +206,8 @@ export function violationSummary(violations: readonly ReportedViolation[]): stri
   return [...byCheck.entries()].map(([check, features]) => `${check}: ${features.join(", ")}`).join("; ");
 }
 
+const missingText = (w: ReportRow): string => (w.missing_partitions ?? []).map(partitionName).join(", ");
+
 const minute = (iso: string): string => iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, "Z");
 
 function scheduleText(s: ScheduleReport, o: ReportOptions): string {
@@ -216,7 +219,7 @@ function scheduleText(s: ScheduleReport, o: ReportOptions): string {
     String(w.item_count),
     String(w.late),
     String(w.malformed),
-    ...(anyIncomplete ? [w.complete === false ? `no (${(w.missing_partitions ?? []).map((p) => `${p.topic}@${p.partition}`).join(", ")})` : "yes"] : []),
+    ...(anyIncomplete ? [w.complete === false ? `no (${missingText(w)})` : "yes"] : []),
     w.violations.length === 0 ? "–" : `${w.violations.length}  ${violationSummary(w.violations)}`,
   ]);
   const header = ["window start (UTC)", "items", "late", "malformed", ...(anyIncomplete ? ["complete"] : []), "violations"];
@@ -233,7 +236,7 @@ async function reportWindow(location: string, s3: S3Config | undefined, o: Repor
   }
   const lines = [
     `window ${w.window_start} – ${w.window_end}  (${w.location})`,
-    `items ${w.item_count} · late ${w.late} · malformed ${w.malformed}${w.complete === undefined ? "" : ` · complete: ${w.complete ? "yes" : `no, missing ${(w.missing_partitions ?? []).map((p) => `${p.topic}@${p.partition}`).join(", ")}`}`}`,
+    `items ${w.item_count} · late ${w.late} · malformed ${w.malformed}${w.complete === undefined ? "" : ` · complete: ${w.complete ? "yes" : `no, missing ${missingText(w)}`}`}`,
     w.violations.length === 0
       ? `no violations${o.feature === undefined ? "" : ` of ${o.feature}`}`
       : `${w.violations.length} violation${w.violations.length === 1 ? "" : "s"}${o.feature === undefined ? "" : ` of ${o.feature}`}:\n${renderTable(

@@ -1,6 +1,6 @@
 import type { MonitorConfig } from "../config/monitorSchema.js";
 import type { WindowReport } from "../reports/WindowReport.js";
-import type { PartitionKey } from "../records/SourceRecord.js";
+import { partitionName, type PartitionKey } from "../records/SourceRecord.js";
 import { decodeAssemblerState, encodeAssemblerState } from "../sources/kafka/assemblerCheckpoint.js";
 import { assemblerGroupOf, partsTopicOf } from "../sources/kafka/config.js";
 import type { ConsumedMessage, KafkaClient } from "../sources/kafka/kafkaClient.js";
@@ -94,8 +94,7 @@ export class AssemblerStage {
       const deadline = Date.now() + drainMs;
       try {
         const end = BigInt(await this.#o.client.partsEnd(this.#topic, PARTS_PARTITION));
-        while (Date.now() < deadline && this.#assembler !== undefined && (this.#assembler.checkpoint()?.next ?? 0n) < end)
-          await new Promise((r) => setTimeout(r, 20));
+        while (Date.now() < deadline && this.#assembler !== undefined && (this.#assembler.readTo ?? 0n) < end) await new Promise((r) => setTimeout(r, 20));
       } catch (e) {
         logEvent(this.#o.log, "parts_tick_failed", { err: e });
       }
@@ -228,7 +227,7 @@ export class AssemblerStage {
   #log(w: AssembledWindow): void {
     const fields = {
       window_start: isoSeconds(w.window.startMs),
-      missing_partitions: w.missing.map((k) => `${k.topic}@${k.partition}`),
+      missing_partitions: w.missing.map(partitionName),
       max_window_wait_seconds: this.#o.config.max_window_wait_seconds,
     };
     if (w.correction) logEvent(this.#o.log, "window_corrected", fields);

@@ -119,14 +119,15 @@ async function checkTopics(config: MonitorConfig, source: KafkaClient, log: Logg
   return dlq?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
 }
 
+/** The least max.message.bytes a parts topic may have (docs/design-monitor.md: parts go out in chunks of it). */
+const MIN_PARTS_MESSAGE_BYTES = 4096;
+
 /**
  * The parts topic (docs/design-monitor.md), created on first start like Kafka Streams' internal
  * topics: one partition (one instance reports every window, in order), deletion after
  * kafka.parts_retention_ms, the broker's replication factor. Returns its message size limit, which
  * parts are cut to.
  */
-/** The least max.message.bytes a parts topic may have (docs/design-monitor.md: parts go out in chunks of it). */
-const MIN_PARTS_MESSAGE_BYTES = 4096;
 
 async function ensurePartsTopic(config: MonitorConfig, source: KafkaClient, log: Logger): Promise<number> {
   const topic = partsTopicOf(config.kafka);

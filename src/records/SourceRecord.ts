@@ -40,6 +40,11 @@ export function comparePartitions(a: PartitionKey, b: PartitionKey): number {
   return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
 }
 
+/** A partition as people and dqstream's own messages name it: `topic@partition`. */
+export function partitionName(p: PartitionKey): string {
+  return `${p.topic}@${p.partition}`;
+}
+
 export function formatPosition(p: Position): string {
   return "file" in p ? `${p.file}:${p.line}` : `${p.topic}[${p.partition}]@${p.offset}`;
 }

@@ -168,6 +168,11 @@ export class WindowAssembler {
     for (const p of held.slice(0, Math.max(0, held.length - this.#o.maxCorrectable))) this.#pending.delete(p.startMs);
   }
 
+  /** The offset after the last message read (undefined before anything was read). */
+  get readTo(): bigint | undefined {
+    return this.#next;
+  }
+
   /** Windows read and not yet gone out complete. */
   get pendingCount(): number {
     return this.#pending.size;
@@ -178,7 +183,7 @@ export class WindowAssembler {
    * still held (waiting, or incomplete and correctable), else the offset after the last message
    * read; and the state `restore` needs. Undefined before anything was read.
    */
-  checkpoint(): { offset: bigint; next: bigint; state: AssemblerState } | undefined {
+  checkpoint(): { offset: bigint; state: AssemblerState } | undefined {
     if (this.#next === undefined) return undefined;
     let offset = this.#next;
     for (const p of this.#pending.values()) if (p.firstOffset >= 0n && p.firstOffset < offset) offset = p.firstOffset;
@@ -187,6 +192,6 @@ export class WindowAssembler {
       .sort((a, b) => a.startMs - b.startMs)
       .map((p) => [p.startMs, this.#missing(p.startMs + this.#o.windowMs)] as const);
     const progress = [...this.#progress.values()].sort((a, b) => comparePartitions(a.key, b.key)).map((p) => [p.key, p.ms] as const);
-    return { offset, next: this.#next, state: { emittedUpToMs: this.#emittedUpToMs, progress, incomplete, readTo: this.#next } };
+    return { offset, state: { emittedUpToMs: this.#emittedUpToMs, progress, incomplete, readTo: this.#next } };
   }
 }

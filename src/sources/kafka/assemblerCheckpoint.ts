@@ -1,4 +1,4 @@
-import type { PartitionKey } from "../../records/SourceRecord.js";
+import { partitionName, type PartitionKey } from "../../records/SourceRecord.js";
 import type { AssemblerState } from "../../windows/windowAssembler.js";
 import { MAX_METADATA_BYTES, MAX_TIME_MS } from "./checkpointCodec.js";
 
@@ -14,14 +14,13 @@ const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
  */
 export function encodeAssemblerState(s: AssemblerState, maxBytes = MAX_METADATA_BYTES): string {
   const num = (n: number): number | null => (Number.isFinite(n) ? n : null);
-  const id = (k: PartitionKey): string => `${k.topic}@${k.partition}`;
   const groups = new Map<number | null, string[]>();
   for (const [k, ms] of s.progress) {
     const g = groups.get(num(ms));
-    if (g === undefined) groups.set(num(ms), [id(k)]);
-    else g.push(id(k));
+    if (g === undefined) groups.set(num(ms), [partitionName(k)]);
+    else g.push(partitionName(k));
   }
-  const incomplete = s.incomplete.map(([start, missing]) => [start, missing.map(id)] as const);
+  const incomplete = s.incomplete.map(([start, missing]) => [start, missing.map(partitionName)] as const);
   const base = { v: 1, emitted_up_to_ms: num(s.emittedUpToMs), ...(s.readTo === undefined ? {} : { read_to: s.readTo.toString() }) };
   const full = JSON.stringify({ ...base, progress: [...groups.entries()], incomplete });
   if (Buffer.byteLength(full) <= maxBytes) return full;

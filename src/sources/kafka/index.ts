@@ -1,4 +1,4 @@
-import { partitionId, type PartitionKey } from "../../records/SourceRecord.js";
+import { partitionId, partitionName, type PartitionKey } from "../../records/SourceRecord.js";
 import type { Logger } from "../../telemetry/logger.js";
 import type { WindowManager } from "../../windows/WindowManager.js";
 import type { Source, SourceHandlers } from "../Source.js";
@@ -98,7 +98,7 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
         return own !== undefined && c !== undefined && commitKey(c.offset, c.metadata) === own.before && own.before !== own.last;
       });
       if (stale.length === 0 || Date.now() >= deadline) {
-        if (stale.length > 0) logEvent(log, "commit_not_yet_visible", { partitions: stale.map((k) => `${k.topic}@${k.partition}`) });
+        if (stale.length > 0) logEvent(log, "commit_not_yet_visible", { partitions: stale.map(partitionName) });
         return committed;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -133,18 +133,6 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
           h.onAssignment(keys);
         },
         async onBatch(batch) {
-          // the Source contract: a rejected batch resumes from the last commit. kafkajs retries a
-          // failed batch from the batch itself (its fetch position), so the assigned partitions are
-          // moved back to their commits first; the state was reset to those commits.
-          const deliver = async (b: Parameters<typeof h.onBatch>[0]): Promise<void> => {
-            try {
-              await h.onBatch(b);
-            } catch (e) {
-              const keys = [...assigned.values()];
-              await client.seekToCommitted(keys, await stableCommits(keys)).catch((err: unknown) => logEvent(log, "seek_to_commit_failed", { err }));
-              throw e;
-            }
-          };
           const id = partitionId(batch.partition);
           if (!assigned.has(id)) {
             // a batch fetched before a rebalance took the partition away: its new owner reads it
@@ -154,13 +142,22 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
           lastRecordAt.set(id, Date.now());
           quietMs.set(id, 0);
           const next = (BigInt(batch.lastOffset) + 1n).toString();
-          await deliver({
-            partition: batch.partition,
-            records: batch.records,
-            next,
-            lag: Number(BigInt(batch.highWatermark) - BigInt(next)),
-            ...(batch.heartbeat === undefined ? {} : { heartbeat: batch.heartbeat }),
-          });
+          try {
+            await h.onBatch({
+              partition: batch.partition,
+              records: batch.records,
+              next,
+              lag: Number(BigInt(batch.highWatermark) - BigInt(next)),
+              ...(batch.heartbeat === undefined ? {} : { heartbeat: batch.heartbeat }),
+            });
+          } catch (e) {
+            // the Source contract: a rejected batch resumes from the last commit. kafkajs retries a
+            // failed batch from the batch itself (its fetch position), so the assigned partitions
+            // are moved back to their commits first; the state was reset to those commits.
+            const keys = [...assigned.values()];
+            await client.seekToCommitted(keys, await stableCommits(keys)).catch((err: unknown) => logEvent(log, "seek_to_commit_failed", { err }));
+            throw e;
+          }
         },
       });
     },

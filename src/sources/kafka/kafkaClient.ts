@@ -496,11 +496,15 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
     async seekToCommitted(keys, committed) {
       if (!started) return;
       await connectAdmin();
+      // a topic's bounds, read once per call, for its partitions without a commit
+      const bounds = new Map<string, Promise<Array<{ partition: number; low: string; high: string }>>>();
       for (const key of keys) {
         let offset = committed.get(partitionId(key))?.offset ?? "-1";
         if (offset === "-1") {
-          const bounds = (await admin.fetchTopicOffsets(key.topic)).find((o) => o.partition === key.partition);
-          offset = (config.start_from === "earliest" ? bounds?.low : bounds?.high) ?? "0";
+          let topic = bounds.get(key.topic);
+          if (topic === undefined) bounds.set(key.topic, (topic = admin.fetchTopicOffsets(key.topic)));
+          const b = (await topic).find((o) => o.partition === key.partition);
+          offset = (config.start_from === "earliest" ? b?.low : b?.high) ?? "0";
         }
         consumer.seek({ topic: key.topic, partition: key.partition, offset });
       }
