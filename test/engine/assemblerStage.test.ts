@@ -2,37 +2,19 @@
 // committed before anything else can fail. A rebalance of the parts topic's group shows up as a
 // failing heartbeat in the batch; the member then rejoins and reads again from its commit, so a
 // window reported but not yet committed would go to the report sinks (CloudWatch, alerts) twice.
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
 import { startMonitor } from "../../src/engine/runMonitor.js";
-import { Writable } from "node:stream";
-import { createLogger } from "../../src/telemetry/logger.js";
-import { batchOf, standIn } from "../support/kafkaStandIn.js";
-
-const ROOT = resolve(import.meta.dirname, "../..");
+import { batchOf, captureLog, standIn, standInConfig } from "../support/kafkaStandIn.js";
 
 describe("stage 2 (AssemblerStage)", () => {
   it("a rebalance signalled right after a window's report does not report that window again", async () => {
-    const config = MonitorConfigSchema.parse({
-      baseline: {
-        statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
-        constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
-      },
-      reports_dir: await mkdtemp(join(tmpdir(), "dq-stage2-")),
-      window_seconds: 600,
-      kafka: { brokers: ["127.0.0.1:1"], topics: ["captures"] },
-    });
+    const config = await standInConfig();
     // the whole capture in one batch: six windows close at once, and stage 2 reads their parts in one batch
     const s = standIn([await batchOf(560)], { hangOnStop: false, partsHeartbeatFailures: 1 });
-    const lines: string[] = [];
-    const log = createLogger("info", new Writable({ write: (c: Buffer, _e, done) => void (lines.push(c.toString()), done()) }));
+    const { log, text } = captureLog();
     // each report written and handed to the report sinks logs window_closed once
     const reported = (): string[] =>
-      lines
-        .join("")
+      text()
         .split("\n")
         .filter((l) => l.includes('"event":"window_closed"'))
         .map((l) => (JSON.parse(l) as { window_start: string }).window_start);

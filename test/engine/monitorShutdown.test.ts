@@ -2,39 +2,12 @@
 // batch in hand, commit what is safe, disconnect — and give up waiting after shutdown_timeout_seconds
 // when a client hangs, so the process still exits. A stand-in KafkaClient drives it without a broker
 // (the real broker is in test/integration/monitor*.test.ts).
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
 import { startMonitor } from "../../src/engine/runMonitor.js";
 import { decodeCheckpoint } from "../../src/sources/kafka/checkpointCodec.js";
-import type { PartitionKey } from "../../src/records/SourceRecord.js";
-import { createLogger } from "../../src/telemetry/logger.js";
-import { batchOf, standIn } from "../support/kafkaStandIn.js";
+import { batchOf, captureLog, standIn, standInConfig } from "../support/kafkaStandIn.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const P: PartitionKey = { topic: "captures", partition: 0 };
-
-async function config(shutdownSeconds: number) {
-  return MonitorConfigSchema.parse({
-    baseline: {
-      statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
-      constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
-    },
-    reports_dir: await mkdtemp(join(tmpdir(), "dq-shutdown-")),
-    window_seconds: 600,
-    kafka: { brokers: ["127.0.0.1:1"], topics: [P.topic] },
-    shutdown_timeout_seconds: shutdownSeconds,
-  });
-}
-
-function captureLog(): { log: ReturnType<typeof createLogger>; text: () => string } {
-  const lines: string[] = [];
-  const log = createLogger("info", new Writable({ write: (c: Buffer, _e, done) => void (lines.push(c.toString()), done()) }));
-  return { log, text: () => lines.join("") };
-}
+const config = (shutdownSeconds: number) => standInConfig({ shutdown_timeout_seconds: shutdownSeconds });
 
 describe("monitor shutdown", () => {
   it("finishes the batch in hand and commits it before disconnecting", async () => {

@@ -1,28 +1,14 @@
 // Issue 9, point 17: nothing the monitor holds grows with the records or windows processed. The
 // running monitor keeps only the latest reports (summaries, no statistics); `npm run bench:soak`
 // shows its resident set flat over 5,000 windows against a real broker (bench/README.md).
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
 import { startMonitor } from "../../src/engine/runMonitor.js";
 import { silentLogger } from "../../src/telemetry/logger.js";
-import { batchOf, standIn } from "../support/kafkaStandIn.js";
-
-const ROOT = resolve(import.meta.dirname, "../..");
+import { batchOf, standIn, standInConfig } from "../support/kafkaStandIn.js";
 
 describe("17: a long life", () => {
   it("17: RunningMonitor.reports keeps the latest reports only, as summaries without statistics", async () => {
-    const config = MonitorConfigSchema.parse({
-      baseline: {
-        statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
-        constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
-      },
-      reports_dir: await mkdtemp(join(tmpdir(), "dq-long-life-")),
-      window_seconds: 600,
-      kafka: { brokers: ["127.0.0.1:1"], topics: ["captures"] },
-    });
+    const config = await standInConfig();
     const s = standIn([await batchOf(560)], { hangOnStop: false });
     const m = await startMonitor(config, silentLogger(), { source: s.source, http: false, recentReports: 3 });
     await m.stop();
@@ -34,16 +20,7 @@ describe("17: a long life", () => {
 
 describe("9: stopping", () => {
   it("9: once stopping, a consumer that crashes is not restarted, and the crash does not stop anything twice", async () => {
-    const config = MonitorConfigSchema.parse({
-      baseline: {
-        statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
-        constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
-      },
-      reports_dir: await mkdtemp(join(tmpdir(), "dq-stopping-")),
-      window_seconds: 600,
-      kafka: { brokers: ["127.0.0.1:1"], topics: ["captures"] },
-      shutdown_timeout_seconds: 1,
-    });
+    const config = await standInConfig();
     const s = standIn([await batchOf(10)], { hangOnStop: true });
     const m = await startMonitor(config, silentLogger(), { source: s.source, http: false });
     const handlers = s.handlers();

@@ -2,6 +2,7 @@
 // windows, every check type firing somewhere) moved to recent hours, because CloudWatch refuses
 // datums older than two weeks; a unique endpoint name per test so runs sharing one moto do not see
 // each other's metrics.
+import { GetMetricDataCommand, type CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { randomBytes } from "node:crypto";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
@@ -60,4 +61,36 @@ export async function recentReports(
     out.set(Date.parse(String(window["window_start"])), { statistics, window, folder: relative(reportsDir, e.parentPath) });
   }
   return out;
+}
+
+/** One metric's datapoints of an endpoint's schedule, 10-minute periods between two times: timestamp (ms) → value of `stat`. */
+export async function metricSeries(
+  client: CloudWatchClient,
+  q: { namespace: string; metric: string; endpoint: string; schedule: string; stat: string; fromMs: number; toMs: number },
+): Promise<Map<number, number>> {
+  const res = await client.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(q.fromMs),
+      EndTime: new Date(q.toMs),
+      MetricDataQueries: [
+        {
+          Id: "q",
+          MetricStat: {
+            Metric: {
+              Namespace: q.namespace,
+              MetricName: q.metric,
+              Dimensions: [
+                { Name: "Endpoint", Value: q.endpoint },
+                { Name: "MonitoringSchedule", Value: q.schedule },
+              ],
+            },
+            Period: 600,
+            Stat: q.stat,
+          },
+        },
+      ],
+    }),
+  );
+  const r = res.MetricDataResults?.[0];
+  return new Map((r?.Timestamps ?? []).map((t, i) => [t.getTime(), r?.Values?.[i] as number]));
 }

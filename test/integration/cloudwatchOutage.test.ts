@@ -5,7 +5,7 @@
  * are counted in the registry (dqstream_cloudwatch_datums_dropped_total); metrics resume once moto
  * is back, including those queued while it was down.
  */
-import { GetMetricDataCommand, type CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +18,7 @@ import { windowDatums } from "../../src/sinks/cloudwatch/datums.js";
 import { readCaptureFiles } from "../../src/sources/file/captureFiles.js";
 import { silentLogger } from "../../src/telemetry/logger.js";
 import { privateMoto, readBackClient, useFakeAwsCredentials, type PrivateMoto } from "../setup/moto.js";
-import { CONSTRAINTS, recentCaptures, recentStart, recentReports, STATISTICS, uniqueEndpoint, WINDOW_MS } from "./cloudwatchFixtures.js";
+import { CONSTRAINTS, metricSeries, recentCaptures, recentStart, recentReports, STATISTICS, uniqueEndpoint, WINDOW_MS } from "./cloudwatchFixtures.js";
 
 let tmp: string;
 let moto: PrivateMoto;
@@ -35,32 +35,8 @@ afterAll(async () => {
 });
 
 async function metricValue(client: CloudWatchClient, endpoint: string, windowStart: number): Promise<number | undefined> {
-  const res = await client.send(
-    new GetMetricDataCommand({
-      StartTime: new Date(windowStart),
-      EndTime: new Date(windowStart + 2 * WINDOW_MS),
-      MetricDataQueries: [
-        {
-          Id: "q",
-          MetricStat: {
-            Metric: {
-              Namespace: "dqstream",
-              MetricName: "records_counted",
-              Dimensions: [
-                { Name: "Endpoint", Value: endpoint },
-                { Name: "MonitoringSchedule", Value: "s" },
-              ],
-            },
-            Period: 600,
-            Stat: "Sum",
-          },
-        },
-      ],
-    }),
-  );
-  const r = res.MetricDataResults?.[0];
-  const i = r?.Timestamps?.findIndex((t) => t.getTime() === windowStart + WINDOW_MS) ?? -1;
-  return i < 0 ? undefined : r?.Values?.[i];
+  const q = { namespace: "dqstream", metric: "records_counted", endpoint, schedule: "s", stat: "Sum", fromMs: windowStart, toMs: windowStart + 2 * WINDOW_MS };
+  return (await metricSeries(client, q)).get(windowStart + WINDOW_MS);
 }
 
 /** Polls `f` until it returns a value other than undefined (the sink sends in the background). */

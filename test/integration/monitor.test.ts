@@ -14,6 +14,7 @@ import {
   cleanups,
   CONSTRAINTS,
   createTopic,
+  newTopics,
   expectCommittedToEnd,
   expectSameReports,
   EXPECTED,
@@ -35,11 +36,7 @@ import {
 
 describe("dqstream monitor (integration)", () => {
   it("publishes parts larger than the parts topic's max.message.bytes in chunks, in requests the broker accepts: the reports of an uninterrupted run", async () => {
-    const topic = uniqueName("dq-chunks");
-    const groupId = uniqueName("dq-chunks-group");
-    const deadLetterTopic = uniqueName("dq-chunks-dlq");
-    await createTopic(topic, 3);
-    await createTopic(deadLetterTopic, 1);
+    const { topic, deadLetterTopic, groupId } = await newTopics("dq-chunks", 3);
     // the parts topic made beforehand with a 4 kB limit: every window part is several chunks, and
     // one transaction's chunks together pass the limit a record batch must keep
     await createTopic(`${groupId}-dqstream-parts`, 1, { "max.message.bytes": "4096" });

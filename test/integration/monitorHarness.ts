@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { MonitorConfigSchema, type MonitorConfig } from "../../src/config/monitorSchema.js";
 import { startMonitor, type RunningMonitor } from "../../src/engine/runMonitor.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
-import { kafkaBrokers, testKafka } from "../setup/kafka.js";
+import { kafkaBrokers, testKafka, uniqueName } from "../setup/kafka.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
@@ -55,6 +55,14 @@ export async function createTopic(topic: string, numPartitions: number, config: 
   const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
   await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1, configEntries }], waitForLeaders: true });
   cleanups.push(() => admin.deleteTopics({ topics: [topic] }));
+}
+
+/** A capture topic of `partitions` partitions, a 1-partition dead-letter topic and a group id, named `<prefix>…` for this run only. */
+export async function newTopics(prefix: string, partitions: number): Promise<{ topic: string; deadLetterTopic: string; groupId: string }> {
+  const names = { topic: uniqueName(prefix), deadLetterTopic: uniqueName(`${prefix}-dlq`), groupId: uniqueName(`${prefix}-group`) };
+  await createTopic(names.topic, partitions);
+  await createTopic(names.deadLetterTopic, 1);
+  return names;
 }
 
 export async function tempDir(): Promise<string> {

@@ -5,7 +5,6 @@
 // has each window's CloudWatch datums once; with instances killed by SIGKILL at random points and
 // started again, the reports are the same bytes; a partition whose instance is frozen past
 // max_window_wait_seconds gets its windows reported incomplete, then corrected.
-import { GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -13,9 +12,9 @@ import { uniqueName } from "../setup/kafka.js";
 import { motoUrl, newBucket, readBackClient, readObjects, TEST_REGION, useFakeAwsCredentials } from "../setup/moto.js";
 import { mulberry32 } from "../support/random.js";
 import { formatJson } from "../../src/formats/jsonFile.js";
-import { recentStart } from "./cloudwatchFixtures.js";
+import { metricSeries, recentStart, uniqueEndpoint } from "./cloudwatchFixtures.js";
 import {
-  createTopic,
+  newTopics,
   expectCommittedToEnd,
   expectSameReports,
   lines,
@@ -116,12 +115,8 @@ async function stop(c: Child): Promise<void> {
 
 describe("dqstream monitor scaled out over Kafka (three processes, reports in S3)", () => {
   it("instances added and removed mid-stream: the single instance's reports byte for byte, each window's CloudWatch datums once", async () => {
-    const topic = uniqueName("dq-scale");
-    const deadLetterTopic = uniqueName("dq-scale-dlq");
-    const groupId = uniqueName("dq-scale-group");
-    await createTopic(topic, PARTITIONS);
-    await createTopic(deadLetterTopic, 1);
-    const endpoint = uniqueName("scale-ep").replace(/[^A-Za-z0-9._-]/g, "-");
+    const { topic, deadLetterTopic, groupId } = await newTopics("dq-scale", PARTITIONS);
+    const endpoint = uniqueEndpoint("scale-ep");
     // phases end at window boundaries and the idle close waits 20 s, so pauses close no window early
     const base = { topic, deadLetterTopic, groupId, maxBytes: 1024, idleCloseSeconds: 20 };
     const c = await cluster(base, { endpoint, cloudwatch: { enabled: true, endpoint_url: motoUrl(), region: TEST_REGION, own_metrics: false } });
@@ -147,30 +142,15 @@ describe("dqstream monitor scaled out over Kafka (three processes, reports in S3
 
     // CloudWatch: feature_data_account_length's SampleCount at each window end is that window's count, not twice it
     const client = readBackClient();
-    const res = await client.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(startMs - WINDOW_MS),
-        EndTime: new Date(startMs + 9 * WINDOW_MS),
-        MetricDataQueries: [
-          {
-            Id: "q",
-            MetricStat: {
-              Metric: {
-                Namespace: "aws/sagemaker/Endpoints/data-metrics",
-                MetricName: "feature_data_account_length",
-                Dimensions: [
-                  { Name: "Endpoint", Value: endpoint },
-                  { Name: "MonitoringSchedule", Value: "ten-minutes" },
-                ],
-              },
-              Period: 600,
-              Stat: "SampleCount",
-            },
-          },
-        ],
-      }),
-    );
-    const counts = new Map((res.MetricDataResults?.[0]?.Timestamps ?? []).map((t, i) => [t.getTime(), res.MetricDataResults?.[0]?.Values?.[i]]));
+    const counts = await metricSeries(client, {
+      namespace: "aws/sagemaker/Endpoints/data-metrics",
+      metric: "feature_data_account_length",
+      endpoint,
+      schedule: "ten-minutes",
+      stat: "SampleCount",
+      fromMs: startMs - WINDOW_MS,
+      toMs: startMs + 9 * WINDOW_MS,
+    });
     // each window's count of present account_length values, from the reference's statistics.json
     const expected = new Map<number, number>();
     for (const [file, w] of await windowJsons(join(reference, "churn", "ten-minutes"))) {
@@ -186,11 +166,7 @@ describe("dqstream monitor scaled out over Kafka (three processes, reports in S3
   }, 420_000);
 
   it("instances killed with SIGKILL at random points and started again: the single instance's reports byte for byte", async () => {
-    const topic = uniqueName("dq-scale-kill");
-    const deadLetterTopic = uniqueName("dq-scale-kill-dlq");
-    const groupId = uniqueName("dq-scale-kill-group");
-    await createTopic(topic, PARTITIONS);
-    await createTopic(deadLetterTopic, 1);
+    const { topic, deadLetterTopic, groupId } = await newTopics("dq-scale-kill", PARTITIONS);
     const base = { topic, deadLetterTopic, groupId, maxBytes: 1024, idleCloseSeconds: 20 };
     const c = await cluster(base);
     await produce(topic, 0, shifted.length);
@@ -221,11 +197,7 @@ describe("dqstream monitor scaled out over Kafka (three processes, reports in S3
 
 describe("a partition whose instance stops longer than max_window_wait_seconds", () => {
   it("gets its windows reported incomplete, naming it, then corrected once another instance takes it over", async () => {
-    const topic = uniqueName("dq-scale-wait");
-    const deadLetterTopic = uniqueName("dq-scale-wait-dlq");
-    const groupId = uniqueName("dq-scale-wait-group");
-    await createTopic(topic, PARTITIONS);
-    await createTopic(deadLetterTopic, 1);
+    const { topic, deadLetterTopic, groupId } = await newTopics("dq-scale-wait", PARTITIONS);
     const base = { topic, deadLetterTopic, groupId, maxBytes: 1024, idleCloseSeconds: 30 };
     // the frozen instance stays in the group for 12 s: long past the 3 s wait
     const c = await cluster(base, { max_window_wait_seconds: 3 }, { session_timeout_ms: 12_000, heartbeat_interval_ms: 1_000 });

@@ -1,7 +1,11 @@
 // A stand-in KafkaClient that delivers given batches of the golden capture to the monitor,
 // without a broker (the real broker is in test/integration/ and test/hostile/).
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { MonitorConfigSchema, type MonitorConfig } from "../../src/config/monitorSchema.js";
+import { createLogger, type Logger } from "../../src/telemetry/logger.js";
 import type { ConsumedMessage, KafkaBatch, KafkaClient, KafkaClientHandlers, PartsConsumerHandlers } from "../../src/sources/kafka/kafkaClient.js";
 import type { PartitionKey } from "../../src/records/SourceRecord.js";
 
@@ -125,4 +129,25 @@ export async function batchOf(n: number): Promise<KafkaBatch> {
     lastOffset: String(n - 1),
     highWatermark: String(n),
   };
+}
+
+/** A monitor config for the stand-in: the golden baseline, 10-minute windows, a fresh reports folder, `extra` keys on top. */
+export async function standInConfig(extra: Record<string, unknown> = {}): Promise<MonitorConfig> {
+  return MonitorConfigSchema.parse({
+    baseline: {
+      statistics: join(ROOT, "test/golden/baseline/csv-header/statistics.json"),
+      constraints: join(ROOT, "test/golden/baseline/csv-header/constraints.json"),
+    },
+    reports_dir: await mkdtemp(join(tmpdir(), "dq-stand-in-")),
+    window_seconds: 600,
+    kafka: { brokers: ["127.0.0.1:1"], topics: [P.topic] },
+    ...extra,
+  });
+}
+
+/** A logger at info whose JSON lines are kept: `text` all of them. */
+export function captureLog(): { log: Logger; text: () => string } {
+  const lines: string[] = [];
+  const log = createLogger("info", new Writable({ write: (c: Buffer, _e, done) => void (lines.push(c.toString()), done()) }));
+  return { log, text: () => lines.join("") };
 }
