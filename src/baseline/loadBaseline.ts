@@ -60,6 +60,12 @@ export async function loadBaseline(statisticsFile: string, constraintsFile: stri
   };
 }
 
+/** A statistics.json alone (a local path or an s3:// URI), validated: the dashboard's baseline. FormatError naming it. */
+export async function readStatistics(location: string, read: LocationReader): Promise<StatisticsFile> {
+  const bytes = await readRequired(read, location);
+  return parseStatistics(location, parseJson(location, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+}
+
 /**
  * The baseline features: the statistics' in their order, then those only constraints.json names
  * (`withoutStatistics`, in its order).

@@ -3,6 +3,7 @@ import { DqstreamError } from "../errors/DqstreamError.js";
 import { MAX_THREADS } from "../baseline/profileDatasetParallel.js";
 import { runBaseline } from "./baselineCommand.js";
 import { registerAlarms } from "./alarmsCommand.js";
+import { registerDashboard } from "./dashboardCommand.js";
 import { registerMonitor } from "./monitorCommand.js";
 import { registerReplay } from "./replayCommand.js";
 import { registerReport } from "./reportCommand.js";
@@ -84,6 +85,7 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: ExitCode.Ok }
   registerMonitor(program);
   registerAlarms(program);
   registerReport(program, outcome);
+  registerDashboard(program);
 
   return program;
 }

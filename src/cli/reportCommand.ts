@@ -9,6 +9,11 @@ import { readWindow, schedulesIn, windowFolders, type ReportedViolation, type St
 import { openReportStore } from "../sinks/reportStore/openReportStore.js";
 import type { S3Config } from "../storage/s3Schema.js";
 import { resolveCommandConfig } from "./commandConfig.js";
+import { readStatistics } from "../baseline/loadBaseline.js";
+import { buildHtmlReport } from "../dashboard/htmlReport.js";
+import { WriteError } from "../formats/jsonFile.js";
+import { locationReader } from "../storage/readLocation.js";
+import { writeFile } from "node:fs/promises";
 import { ExitCode, UsageError } from "./exitCodes.js";
 import { renderTable } from "./table.js";
 
@@ -22,6 +27,8 @@ interface ReportFlags {
   last?: string;
   json?: boolean;
   window?: string;
+  html?: string;
+  statistics?: string;
 }
 
 /** The flags that are not locations, validated once (each error names its flag). */
@@ -80,6 +87,8 @@ export function registerReport(program: Command, outcome: { exitCode: number }):
     .option("--feature <name>", "only this feature's violations (the exit code too)")
     .option("--json", "print JSON for scripts instead of tables")
     .option("--window <dir|s3://…>", "one window's report folder: its counts, completeness and violations")
+    .option("--html <file>", "write the dashboard's views as one self-contained HTML file (its latest --last windows in detail)")
+    .option("--statistics <file|s3://…>", "with --html: the baseline statistics.json to draw distributions over (default: the one each window.json names)")
     .exitOverride()
     .action(async (flags: ReportFlags) => {
       outcome.exitCode = await runReportCommand(
@@ -88,6 +97,17 @@ export function registerReport(program: Command, outcome: { exitCode: number }):
         (text) => process.stderr.write(text),
       );
     });
+}
+
+/** `--config` of report and dashboard: any part of a replay or monitor config (a file with just reports_dir and s3 will do). */
+export async function readStoreSettings(file: string): Promise<Partial<RunConfig>> {
+  return (await resolveCommandConfig((merged): z.ZodType => ("kafka" in merged ? MonitorConfigSchema : RunConfigSchema).partial(), {
+    file,
+    flags: {},
+    flagKeys: [],
+    required: 0,
+    env: process.env,
+  })) as Partial<RunConfig>;
 }
 
 function parseOptions(flags: ReportFlags): ReportOptions {
@@ -107,17 +127,7 @@ function parseOptions(flags: ReportFlags): ReportOptions {
 
 /** Runs `dqstream report` and returns its exit code: 0 clean, 3 violations in the latest window (each schedule's). Errors throw (the CLI prints them). */
 export async function runReportCommand(flags: ReportFlags, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  const config =
-    flags.config === undefined
-      ? undefined
-      : // any part of a replay or monitor config (a file with just reports_dir and s3 will do)
-        ((await resolveCommandConfig((merged): z.ZodType => ("kafka" in merged ? MonitorConfigSchema : RunConfigSchema).partial(), {
-          file: flags.config,
-          flags: {},
-          flagKeys: [],
-          required: 0,
-          env: process.env,
-        })) as Partial<RunConfig>);
+  const config = flags.config === undefined ? undefined : await readStoreSettings(flags.config);
   const options = parseOptions(flags);
   const s3: S3Config | undefined = config?.s3;
   if (flags.window !== undefined) {
@@ -126,6 +136,8 @@ export async function runReportCommand(flags: ReportFlags, out: (text: string) =
   }
   const reports = flags.reports ?? config?.reports_dir;
   if (reports === undefined) throw new UsageError("--reports: required (or --config with reports_dir, or --window)");
+  if (flags.html !== undefined) return writeHtmlReport(reports, flags.html, flags.statistics, s3, options, out);
+  if (flags.statistics !== undefined) throw new UsageError("--statistics: applies to --html only");
   const schedules = await readSchedules(reports, s3, options);
   for (const s of schedules) for (const u of s.unreadable) err(`warning: skipped ${u}\n`);
   const violating = schedules.some((s) => s.latest_has_violations);
@@ -246,4 +258,39 @@ async function reportWindow(location: string, s3: S3Config | undefined, o: Repor
   ];
   out(`${lines.join("\n")}\n`);
   return code;
+}
+
+async function writeHtmlReport(
+  reports: string,
+  file: string,
+  statistics: string | undefined,
+  s3: S3Config | undefined,
+  o: ReportOptions,
+  out: (text: string) => void,
+): Promise<number> {
+  if (o.since !== undefined || o.feature !== undefined)
+    throw new UsageError("--html: shows every feature and window of the store; give --endpoint, --schedule or --last, not --since or --feature");
+  const read = locationReader(s3);
+  const store = await openReportStore(reports, s3);
+  const report = await buildHtmlReport({
+    store,
+    read,
+    detailWindows: o.last,
+    ...(statistics === undefined ? {} : { baseline: await readStatistics(statistics, read) }),
+    ...(o.endpoint === undefined ? {} : { endpoint: o.endpoint }),
+    ...(o.schedule === undefined ? {} : { schedule: o.schedule }),
+  });
+  if (report.windows === 0)
+    throw new InputError(store.locate(""), "no window reports (a report is a folder <endpoint>/<schedule>/YYYY/MM/DD/HH[/mm] with window.json)");
+  try {
+    await writeFile(file, report.html);
+  } catch (e) {
+    throw new WriteError(file, `cannot write the HTML report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  for (const [folder, why] of report.unreadable) out(`warning: skipped ${store.locate(folder)}: ${why}\n`);
+  out(
+    `HTML report of ${report.windows} windows (${report.schedules} schedules, latest ${o.last} in detail): ${file} (${Math.ceil(Buffer.byteLength(report.html) / 1024)} KiB)\n`,
+  );
+  // the same gate as the tables: 3 when a schedule's latest window has violations
+  return report.latest_has_violations ? VIOLATIONS_EXIT_CODE : ExitCode.Ok;
 }

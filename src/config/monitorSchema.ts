@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { DashboardSchema, DEFAULT_DASHBOARD } from "../dashboard/dashboardSchema.js";
 import { KafkaSchema } from "../sources/kafka/config.js";
 import { redactConfig } from "../telemetry/redaction.js";
 import { RunConfigSchema } from "./schema.js";
@@ -11,11 +12,14 @@ import { RunConfigSchema } from "./schema.js";
 export const HttpSchema = z.strictObject({
   host: z.string().min(1).default("127.0.0.1").describe("Address the HTTP server (`/healthz`, `/readyz`, `/metrics`) listens on."),
   port: z.number().int().min(0).max(65_535).default(9464).describe("Its port; 0 picks a free one."),
+  dashboard: DashboardSchema.default(DEFAULT_DASHBOARD).describe("The dashboard of this monitor's reports (docs/dashboard.md)."),
 });
 
 export const MonitorConfigSchema = RunConfigSchema.extend({
   kafka: KafkaSchema.describe("The Kafka consumer of capture records (and producer of dead letters and Kafka alerts)."),
-  http: HttpSchema.default({ host: "127.0.0.1", port: 9464 }).describe("The HTTP server: `/healthz`, `/readyz`, `/metrics`."),
+  http: HttpSchema.default({ host: "127.0.0.1", port: 9464, dashboard: DEFAULT_DASHBOARD }).describe(
+    "The HTTP server: `/healthz`, `/readyz`, `/metrics` and the dashboard.",
+  ),
   idle_close_seconds: z
     .number()
     .int()

@@ -2,6 +2,7 @@ import type { MonitorConfig } from "../config/monitorSchema.js";
 import type { WindowReport } from "../reports/WindowReport.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import { startMonitorServer, type MonitorServer } from "../http/monitorServer.js";
+import { startDashboard, type Dashboard } from "../dashboard/dashboardServer.js";
 import { InputError } from "../records/inputBytes.js";
 import type { DeadLetterSink } from "../sinks/DeadLetterSink.js";
 import { createDeadLetterSink } from "../components/registry.js";
@@ -278,12 +279,25 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   });
 
   let server: MonitorServer | undefined;
+  let dashboard: Dashboard | undefined;
   if (options.http ?? true) {
+    if (config.http.dashboard.enabled) {
+      const board = startDashboard({
+        store: pipeline.store,
+        baseline: pipeline.baseline.statistics,
+        refreshSeconds: config.http.dashboard.refresh_seconds,
+        log,
+      });
+      // the windows this instance reports show at once; other instances' on the next refresh
+      reporter.addSink({ name: "dashboard", publish: () => board.poke(), close: async () => {} });
+      dashboard = board;
+    }
     server = await startMonitorServer({
       host: config.http.host,
       port: config.http.port,
       metrics,
       log,
+      ...(dashboard === undefined ? {} : { routes: dashboard.handle }),
       readiness: () => {
         if (stopping) return { ready: false, reason: "shutting down" };
         const blocked = [...blockedOn.entries()];
@@ -314,6 +328,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
       })();
       const outcome = await Promise.race([work.then(() => "ok" as const), deadline]);
       if (outcome === "timeout") logEvent(log, "shutdown_timed_out", { shutdown_timeout_seconds: config.shutdown_timeout_seconds });
+      dashboard?.close();
       await server?.close().catch(() => {});
       await Promise.race([pipeline.close().catch(() => {}), new Promise((r) => setTimeout(r, 2_000).unref())]);
       await lock?.release().catch(() => {});

@@ -21,9 +21,12 @@ export interface MonitorServerOptions {
   host?: string;
   /** Port; 0 picks a free one (see `url`). */
   port: number;
-  metrics: MetricsSource;
-  /** Whether the consumer is connected and has partitions assigned. */
-  readiness: () => Readiness;
+  /** Served at /metrics (absent: no /metrics, as for `dqstream dashboard`). */
+  metrics?: MetricsSource;
+  /** Whether the consumer is connected and has partitions assigned (absent: /readyz answers ready). */
+  readiness?: () => Readiness;
+  /** Further GET routes (the dashboard): answers and returns true, or returns false for a 404. */
+  routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   log: Logger;
 }
 
@@ -44,7 +47,7 @@ const ALLOWED_METHODS = "GET, HEAD";
  * handler never throws: failures become a 500 (or a 503 for a failing readiness probe).
  */
 export async function startMonitorServer(options: MonitorServerOptions): Promise<MonitorServer> {
-  const { host = "127.0.0.1", port, metrics, readiness, log } = options;
+  const { host = "127.0.0.1", port, metrics, readiness = () => ({ ready: true, reason: "" }), routes: extra, log } = options;
 
   const routes: Record<string, (res: ServerResponse) => Promise<void> | void> = {
     "/healthz": (res) => sendJson(res, 200, { status: "ok" }),
@@ -60,7 +63,9 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
       if (state.ready) sendJson(res, 200, { status: "ready" });
       else sendJson(res, 503, { status: "not ready", reason: state.reason });
     },
-    "/metrics": async (res) => {
+  };
+  if (metrics !== undefined)
+    routes["/metrics"] = async (res) => {
       let body: string;
       try {
         body = await metrics.text();
@@ -70,13 +75,12 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
         return;
       }
       send(res, 200, metrics.contentType, body);
-    },
-  };
+    };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = pathOf(req.url);
     const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
-    if (route === undefined) {
+    if (route === undefined && extra === undefined) {
       sendJson(res, 404, { error: "not found", path });
       return;
     }
@@ -85,7 +89,9 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
       sendJson(res, 405, { error: "method not allowed", method: req.method ?? "" });
       return;
     }
-    await route(res);
+    if (route !== undefined) await route(res);
+    else if (!(await (extra as NonNullable<typeof extra>)(req, res, new URL(req.url ?? "/", "http://localhost"))))
+      sendJson(res, 404, { error: "not found", path });
   };
 
   const server = createServer((req, res) => {

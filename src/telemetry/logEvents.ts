@@ -233,6 +233,15 @@ export const LOG_EVENTS = {
   readiness_probe_failed: { level: "warn", msg: "readiness probe failed", when: "computing /readyz threw; `err`" },
   metrics_collection_failed: { level: "error", msg: "metrics collection failed", when: "rendering /metrics threw; `err`" },
 
+  // dashboard
+  dashboard_ready: { level: "info", msg: "dashboard ready", when: "the dashboard's first read of the reports store is done; `windows`, `reports`, `elapsed_ms`" },
+  dashboard_refresh_failed: { level: "warn", msg: "dashboard refresh failed", when: "reading the reports store for new windows failed (tried again on the next refresh); `err`, `reports`" },
+  dashboard_report_unreadable: {
+    level: "warn",
+    msg: "dashboard skipped an unreadable report",
+    when: "a window's report could not be read; left out of the dashboard and tried again on the next refresh; `folder`, `err`",
+  },
+
   // CloudWatch and EMF
   cloudwatch_datums_build_failed: {
     level: "error",

@@ -1,0 +1,248 @@
+import { FormatError, parseJsonText } from "../formats/jsonFile.js";
+import { parseStatistics, StatisticsSchema, type FeatureStatistics, type StatisticsFile } from "../formats/statisticsFormat.js";
+import type { LocationReader } from "../storage/readLocation.js";
+import type { FeatureAnswer, FeatureRow, OverviewAnswer, SchedulesAnswer, TimelineAnswer, WindowAnswer, WindowSummary } from "./apiTypes.js";
+import { overlayOf } from "./histogram.js";
+import type { IndexedWindow, ReportIndex, ScheduleIndex } from "./reportIndex.js";
+
+/**
+ * The dashboard's JSON API (docs/dashboard.md): what every view shows, computed from the report
+ * index (in memory) and, for types and histograms, the few statistics.json files a view needs
+ * (cached). The live server answers /api/* with these; `dqstream report --html` embeds them.
+ */
+
+/** The report files a window folder has, in the order the window view links them. */
+export const REPORT_FILES = ["constraint_violations.json", "statistics.json", "window.json", "constraints.json"] as const;
+
+export interface DashboardDataOptions {
+  /** The baseline statistics, when the caller has it (the monitor; `--statistics`). */
+  readonly baseline?: StatisticsFile;
+  /** Reads the baseline named in window.json when `baseline` is not given (local paths and s3:// URIs). */
+  readonly read?: LocationReader;
+}
+
+/** A view's request could not be answered: `status` 404 (no such schedule, window, feature) or 400. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CACHED_STATISTICS = 16;
+export const DEFAULT_TREND = 20;
+export const DEFAULT_SERIES = 500;
+
+const num = (x: number | undefined): number | null => (x === undefined || Number.isNaN(x) ? null : x);
+
+export function summaryOf(w: IndexedWindow): WindowSummary {
+  return {
+    id: w.id,
+    window_start: w.window_start,
+    window_end: w.window_end,
+    item_count: w.item_count,
+    late: w.late,
+    malformed: w.malformed,
+    ...(w.complete === undefined ? {} : { complete: w.complete }),
+    ...(w.missing_partitions === undefined ? {} : { missing_partitions: w.missing_partitions }),
+    ...(w.correction === true ? { correction: true } : {}),
+    violations: w.violations,
+    violation_count: Object.values(w.violations).reduce((s, n) => s + n, 0),
+  };
+}
+
+export class DashboardData {
+  readonly #statistics = new Map<string, Promise<StatisticsFile | undefined>>();
+  readonly #baselines = new Map<string, Promise<StatisticsFile | undefined>>();
+
+  constructor(
+    readonly index: ReportIndex,
+    readonly options: DashboardDataOptions = {},
+  ) {}
+
+  /** GET /api/schedules */
+  schedules(): SchedulesAnswer {
+    return {
+      schedules: this.index.schedules().map((s) => ({
+        endpoint: s.endpoint,
+        schedule: s.schedule,
+        windows: s.windows.length,
+        first_window_start: s.windows[0]?.window_start ?? null,
+        latest: s.windows.length === 0 ? null : summaryOf(s.windows.at(-1) as IndexedWindow),
+      })),
+      unreadable: [...this.index.unreadable.entries()].map(([folder, error]) => ({ folder, error })),
+    };
+  }
+
+  /** GET /api/overview?endpoint&schedule[&trend]: the latest window's features, worst first. */
+  async overview(endpoint: string, schedule: string, trend = DEFAULT_TREND): Promise<OverviewAnswer> {
+    const s = this.#schedule(endpoint, schedule);
+    const latest = s.windows.at(-1);
+    if (latest === undefined) return { endpoint, schedule, window: null, features: [] };
+    const types = await this.#types(s, latest);
+    const recent = s.windows.slice(-trend);
+    const features = s.features.map((name, i): FeatureRow => {
+      const violations = latest.violating.get(i) ?? [];
+      const drift = num(latest.drift[i]);
+      const driftThreshold = num(latest.driftThreshold[i]);
+      const completeness = num(latest.completeness[i]);
+      const metric = s.driftMetric.get(name) ?? "";
+      // a p-value drifts when it falls below its threshold; a distance when it rises above
+      const ratio =
+        drift === null || driftThreshold === null || driftThreshold === 0
+          ? 0
+          : metric.endsWith("p_value")
+            ? drift === 0
+              ? 2
+              : driftThreshold / drift
+            : drift / driftThreshold;
+      return {
+        name,
+        type: types.get(name) ?? "Unknown",
+        drift: drift === null ? null : { metric, value: drift, threshold: driftThreshold },
+        completeness: completeness === null ? null : { value: completeness, threshold: num(latest.completenessThreshold[i]) },
+        violations,
+        // violations count whole steps; the drift ratio orders within a step
+        severity: violations.length + Math.min(ratio, 1000) / 1001,
+        trend: recent.map((w) => num(w.drift[i])),
+      };
+    });
+    features.sort((a, b) => b.severity - a.severity || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { endpoint, schedule, window: summaryOf(latest), features };
+  }
+
+  /** GET /api/timeline?endpoint&schedule[&since][&limit]: windows oldest first, the last `limit`. */
+  timeline(endpoint: string, schedule: string, sinceMs?: number, limit = DEFAULT_SERIES): TimelineAnswer {
+    const s = this.#schedule(endpoint, schedule);
+    const from = sinceMs === undefined ? s.windows : s.windows.filter((w) => w.startMs >= sinceMs);
+    return { endpoint, schedule, windows: from.slice(-limit).map(summaryOf) };
+  }
+
+  /** GET /api/feature?endpoint&schedule&name[&window][&limit]: one feature over time, and one window's distribution over the baseline's. */
+  async feature(endpoint: string, schedule: string, name: string, windowId?: string, limit = DEFAULT_SERIES): Promise<FeatureAnswer> {
+    const s = this.#schedule(endpoint, schedule);
+    const i = s.featureIndex(name);
+    if (i === undefined) throw new ApiError(404, `no feature "${name}" in ${endpoint}/${schedule}`);
+    const chosen = windowId === undefined ? s.windows.at(-1) : s.window(windowId);
+    if (chosen === undefined) throw new ApiError(404, `no window "${windowId ?? ""}" in ${endpoint}/${schedule}`);
+    const baseline = await this.#baseline(chosen);
+    const stats = await this.#windowStatistics(chosen.id);
+    const b = baseline?.features.find((f) => f.name === name);
+    const w = stats?.features.find((f) => f.name === name);
+    return {
+      endpoint,
+      schedule,
+      name,
+      type: (b ?? w)?.inferred_type ?? "Unknown",
+      drift_metric: s.driftMetric.get(name) ?? null,
+      window: summaryOf(chosen),
+      baseline_available: baseline !== undefined,
+      overlay: overlayOf(b, w),
+      series: s.windows.slice(-limit).map((x) => ({
+        id: x.id,
+        window_start: x.window_start,
+        drift: num(x.drift[i]),
+        drift_threshold: num(x.driftThreshold[i]),
+        completeness: num(x.completeness[i]),
+        completeness_threshold: num(x.completenessThreshold[i]),
+        violations: x.violating.get(i) ?? [],
+      })),
+    };
+  }
+
+  /** GET /api/window?id: one window's window.json and constraint_violations.json as written, and its files. */
+  async window(id: string): Promise<WindowAnswer> {
+    const w = this.index.window(id);
+    if (w === undefined) throw new ApiError(404, `no window "${id}"`);
+    const read = async (name: string): Promise<unknown> => {
+      const bytes = await this.index.store.read(`${id}/${name}`);
+      if (bytes === undefined) throw new FormatError(this.index.store.locate(`${id}/${name}`), "cannot read: there is no such file");
+      return JSON.parse(Buffer.from(bytes).toString("utf8")) as unknown;
+    };
+    const present = new Set(await this.index.store.list(id));
+    const violations = (await read("constraint_violations.json")) as { violations?: WindowAnswer["violations"] };
+    return {
+      id,
+      location: this.index.store.locate(id),
+      window: (await read("window.json")) as Record<string, unknown>,
+      violations: violations.violations ?? [],
+      files: REPORT_FILES.filter((f) => present.has(f)),
+    };
+  }
+
+  /** GET /api/file?id&name: a report file's bytes, for one of REPORT_FILES of an indexed window only. */
+  async file(id: string, name: string): Promise<Uint8Array> {
+    if (!(REPORT_FILES as readonly string[]).includes(name)) throw new ApiError(404, `no report file "${name}": one of ${REPORT_FILES.join(", ")}`);
+    if (this.index.window(id) === undefined) throw new ApiError(404, `no window "${id}"`);
+    const bytes = await this.index.store.read(`${id}/${name}`);
+    if (bytes === undefined) throw new ApiError(404, `${this.index.store.locate(`${id}/${name}`)}: no such file`);
+    return bytes;
+  }
+
+  #schedule(endpoint: string, schedule: string): ScheduleIndex {
+    const s = this.index.schedule(endpoint, schedule);
+    if (s === undefined) throw new ApiError(404, `no reports for endpoint "${endpoint}", schedule "${schedule}"`);
+    return s;
+  }
+
+  /** Feature types: the baseline's, else the window's own statistics. */
+  async #types(s: ScheduleIndex, latest: IndexedWindow): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const add = (features: readonly FeatureStatistics[] | undefined): void => {
+      for (const f of features ?? []) if (!out.has(f.name)) out.set(f.name, f.inferred_type);
+    };
+    add((await this.#baseline(latest))?.features);
+    if (s.features.some((n) => !out.has(n))) add((await this.#windowStatistics(latest.id))?.features);
+    return out;
+  }
+
+  /** A window's statistics.json (cached, the latest few), or undefined when it cannot be read. */
+  #windowStatistics(id: string): Promise<StatisticsFile | undefined> {
+    let p = this.#statistics.get(id);
+    if (p === undefined) {
+      p = (async () => {
+        const bytes = await this.index.store.read(`${id}/statistics.json`).catch(() => undefined);
+        if (bytes === undefined) return undefined;
+        try {
+          return parseJsonText(this.index.store.locate(`${id}/statistics.json`), Buffer.from(bytes).toString("utf8"), StatisticsSchema);
+        } catch {
+          return undefined;
+        }
+      })();
+      if (this.#statistics.size >= CACHED_STATISTICS) this.#statistics.delete(this.#statistics.keys().next().value as string);
+    } else this.#statistics.delete(id);
+    this.#statistics.set(id, p);
+    return p;
+  }
+
+  /** The baseline a window was checked against: the one given, else the file its window.json names. */
+  async #baseline(w: IndexedWindow): Promise<StatisticsFile | undefined> {
+    if (this.options.baseline !== undefined) return this.options.baseline;
+    const read = this.options.read;
+    if (read === undefined) return undefined;
+    const bytes = await this.index.store.read(`${w.id}/window.json`).catch(() => undefined);
+    if (bytes === undefined) return undefined;
+    let file: unknown;
+    try {
+      file = (JSON.parse(Buffer.from(bytes).toString("utf8")) as { baseline?: { statistics?: { file?: unknown } } }).baseline?.statistics?.file;
+    } catch {
+      return undefined;
+    }
+    if (typeof file !== "string") return undefined;
+    let p = this.#baselines.get(file);
+    if (p === undefined) {
+      p = (async () => {
+        try {
+          const raw = await read(file);
+          return raw === undefined ? undefined : parseStatistics(file, JSON.parse(Buffer.from(raw).toString("utf8")));
+        } catch {
+          return undefined;
+        }
+      })();
+      this.#baselines.set(file, p);
+    }
+    return p;
+  }
+}

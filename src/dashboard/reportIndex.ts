@@ -1,0 +1,311 @@
+import * as z from "zod";
+import { CHECK_TYPES, type CheckType } from "../checks/index.js";
+import { FormatError } from "../formats/jsonFile.js";
+import { folderTimeMs, readWindow, schedulesIn, windowFolders, type StoredWindow } from "../reports/readReports.js";
+import type { ReportStore } from "../sinks/reportStore/ReportStore.js";
+
+/**
+ * The dashboard's index of a report store: one small entry per window (its counts, its violations
+ * and, per feature, the drift distance and completeness its checks measured), built once from the
+ * store and then kept up to date incrementally, so every view is answered from memory however many
+ * windows the store holds.
+ *
+ * Keeping up (`refresh`): for each schedule only the day folders at or after its latest indexed
+ * window are listed again, and only folders not yet indexed are read, plus the windows last seen
+ * incomplete (a later correction rewrites them in place). A window that cannot be read is left
+ * out and named in `unreadable`; it is tried again on the next refresh.
+ */
+
+/** What the index reads of window.json's `checks` (src/engine/evaluateWindow.ts writes it). */
+const ChecksSchema = z.union([
+  z.array(
+    z.looseObject({
+      feature_name: z.string(),
+      constraint_check_type: z.enum(CHECK_TYPES),
+      verdict: z.string(),
+      metric: z.string(),
+      value: z.number().nullable(),
+      threshold: z.number().nullable(),
+    }),
+  ),
+  z.string(),
+]);
+
+export interface IndexedWindow {
+  /** The report folder, relative to the store's root: `<endpoint>/<schedule>/YYYY/MM/DD/HH[/mm]`. */
+  readonly id: string;
+  readonly endpoint: string;
+  readonly schedule: string;
+  readonly window_start: string;
+  readonly window_end: string;
+  readonly startMs: number;
+  readonly item_count: number;
+  readonly late: number;
+  readonly malformed: number;
+  /** Absent for replay's reports (one process: always complete). */
+  readonly complete?: boolean;
+  readonly missing_partitions?: ReadonlyArray<{ topic: string; partition: number }>;
+  readonly correction?: boolean;
+  /** Violations per check type (types without any are absent). */
+  readonly violations: Readonly<Partial<Record<CheckType, number>>>;
+  /** Per feature of the schedule (ScheduleIndex.features order): the check types it violated. */
+  readonly violating: ReadonlyMap<number, readonly CheckType[]>;
+  /** Per feature, NaN where not measured: baseline_drift_check's value and threshold, completeness_check's. */
+  readonly drift: Float64Array;
+  readonly driftThreshold: Float64Array;
+  readonly completeness: Float64Array;
+  readonly completenessThreshold: Float64Array;
+}
+
+/** One (endpoint, schedule): its features (in the order first seen) and windows in time order. */
+export class ScheduleIndex {
+  readonly features: string[] = [];
+  readonly #featureIndex = new Map<string, number>();
+  /** The drift metric each feature's latest window measured (linf_robust, chi_squared_p_value…). */
+  readonly driftMetric = new Map<string, string>();
+  readonly windows: IndexedWindow[] = [];
+  readonly #byId = new Map<string, IndexedWindow>();
+  #latestFolderMs: number | undefined;
+
+  constructor(
+    readonly endpoint: string,
+    readonly schedule: string,
+  ) {}
+
+  featureIndex(name: string): number | undefined {
+    return this.#featureIndex.get(name);
+  }
+
+  window(id: string): IndexedWindow | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** Adds or replaces the window; true when it is new. */
+  put(stored: StoredWindow, checks: z.output<typeof ChecksSchema>): boolean {
+    const w = stored.window;
+    const indexOf = (name: string): number => {
+      let i = this.#featureIndex.get(name);
+      if (i === undefined) {
+        i = this.features.length;
+        this.features.push(name);
+        this.#featureIndex.set(name, i);
+      }
+      return i;
+    };
+    const evaluations = typeof checks === "string" ? [] : checks;
+    for (const c of evaluations) indexOf(c.feature_name);
+    for (const v of stored.violations) indexOf(v.feature_name);
+    const n = this.features.length;
+    const column = (): Float64Array => new Float64Array(n).fill(Number.NaN);
+    const drift = column();
+    const driftThreshold = column();
+    const completeness = column();
+    const completenessThreshold = column();
+    for (const c of evaluations) {
+      const i = indexOf(c.feature_name);
+      if (c.constraint_check_type === "baseline_drift_check") {
+        drift[i] = c.value ?? Number.NaN;
+        driftThreshold[i] = c.threshold ?? Number.NaN;
+        this.driftMetric.set(c.feature_name, c.metric);
+      } else if (c.constraint_check_type === "completeness_check") {
+        completeness[i] = c.value ?? Number.NaN;
+        completenessThreshold[i] = c.threshold ?? Number.NaN;
+      }
+    }
+    const violations: Partial<Record<CheckType, number>> = {};
+    const violating = new Map<number, CheckType[]>();
+    for (const v of stored.violations) {
+      violations[v.constraint_check_type] = (violations[v.constraint_check_type] ?? 0) + 1;
+      const i = indexOf(v.feature_name);
+      violating.set(i, [...(violating.get(i) ?? []), v.constraint_check_type]);
+    }
+    const entry: IndexedWindow = {
+      id: stored.folder,
+      endpoint: this.endpoint,
+      schedule: this.schedule,
+      window_start: w.window_start,
+      window_end: w.window_end,
+      startMs: Date.parse(w.window_start),
+      item_count: w.item_count,
+      late: w.records?.late ?? 0,
+      malformed: w.records?.malformed ?? 0,
+      ...(w.complete === undefined ? {} : { complete: w.complete }),
+      ...(w.missing_partitions === undefined ? {} : { missing_partitions: w.missing_partitions.map((p) => ({ topic: p.topic, partition: p.partition })) }),
+      ...(w.correction === true ? { correction: true } : {}),
+      violations,
+      violating,
+      drift,
+      driftThreshold,
+      completeness,
+      completenessThreshold,
+    };
+    const folderMs = folderTimeMs(entry.id.split("/").slice(2).join("/"));
+    if (folderMs !== undefined && (this.#latestFolderMs === undefined || folderMs > this.#latestFolderMs)) this.#latestFolderMs = folderMs;
+    const old = this.#byId.get(entry.id);
+    this.#byId.set(entry.id, entry);
+    if (old !== undefined) {
+      this.windows[this.windows.indexOf(old)] = entry;
+      return false;
+    }
+    // windows come mostly in order: insert from the end
+    let at = this.windows.length;
+    while (at > 0 && (this.windows[at - 1] as IndexedWindow).startMs > entry.startMs) at--;
+    this.windows.splice(at, 0, entry);
+    return true;
+  }
+
+  /** The latest folder time indexed (see folderTimeMs), or undefined before any window. */
+  latestFolderMs(): number | undefined {
+    return this.#latestFolderMs;
+  }
+}
+
+export interface ReportIndexOptions {
+  /** Reads in flight at once (S3 stores answer many requests in parallel). Default 16. */
+  readonly concurrency?: number;
+}
+
+export type IndexListener = (added: readonly IndexedWindow[]) => void;
+
+export class ReportIndex {
+  readonly #schedules = new Map<string, ScheduleIndex>();
+  /** Folders that could not be read on the last attempt, with why. */
+  readonly unreadable = new Map<string, string>();
+  readonly #listeners = new Set<IndexListener>();
+  readonly #concurrency: number;
+  #tail: Promise<unknown> = Promise.resolve();
+  #queued: Promise<IndexedWindow[]> | undefined;
+  #loaded = false;
+
+  constructor(
+    readonly store: ReportStore,
+    options: ReportIndexOptions = {},
+  ) {
+    this.#concurrency = options.concurrency ?? 16;
+  }
+
+  /** Every (endpoint, schedule) indexed, sorted. */
+  schedules(): ScheduleIndex[] {
+    return [...this.#schedules.values()].sort((a, b) => (a.endpoint + "\0" + a.schedule < b.endpoint + "\0" + b.schedule ? -1 : 1));
+  }
+
+  schedule(endpoint: string, schedule: string): ScheduleIndex | undefined {
+    return this.#schedules.get(`${endpoint}/${schedule}`);
+  }
+
+  window(id: string): IndexedWindow | undefined {
+    const [endpoint, schedule] = id.split("/");
+    return endpoint === undefined || schedule === undefined ? undefined : this.schedule(endpoint, schedule)?.window(id);
+  }
+
+  /** Called with the windows each refresh adds or replaces. Returns the unsubscribe. */
+  subscribe(listener: IndexListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Brings the index up to the store. Calls made while one runs share the next run (never two
+   * at once, never a change missed). Resolves to the windows added or replaced.
+   */
+  refresh(): Promise<IndexedWindow[]> {
+    if (this.#queued !== undefined) return this.#queued;
+    const run = this.#tail
+      .catch(() => undefined)
+      .then(() => {
+        this.#queued = undefined;
+        return this.#scan();
+      });
+    this.#queued = run;
+    this.#tail = run;
+    return run;
+  }
+
+  async #scan(): Promise<IndexedWindow[]> {
+    const folders = new Set<string>();
+    for (const { endpoint, schedule } of await schedulesIn(this.store)) {
+      const known = this.schedule(endpoint, schedule);
+      const root = `${endpoint}/${schedule}`;
+      const after = known?.latestFolderMs();
+      const found =
+        after === undefined || !this.#loaded
+          ? (await windowFolders(this.store, endpoint, schedule)).map((f) => f.folder)
+          : await this.#foldersSince(root, after);
+      for (const f of found) {
+        const id = `${root}/${f}`;
+        if (known?.window(id) === undefined) folders.add(id);
+      }
+      // windows reported incomplete are rewritten when the missing partitions catch up
+      for (const w of known?.windows ?? []) if (w.complete === false) folders.add(w.id);
+    }
+    for (const id of this.unreadable.keys()) folders.add(id);
+    this.#loaded = true;
+    const added = (await this.#readAll([...folders])).filter((w): w is IndexedWindow => w !== undefined);
+    if (added.length > 0) for (const l of this.#listeners) l(added);
+    return added;
+  }
+
+  /** Report folders of `root` in day folders at or after `afterMs`'s day, relative to `root`. */
+  async #foldersSince(root: string, afterMs: number): Promise<string[]> {
+    const d = new Date(afterMs);
+    const pad = (x: number): string => String(x).padStart(2, "0");
+    const floor = [String(d.getUTCFullYear()), pad(d.getUTCMonth() + 1), pad(d.getUTCDate())];
+    const out: string[] = [];
+    const walk = async (path: string[], depth: number): Promise<void> => {
+      if (depth === 3) {
+        const day = path.join("/");
+        for (const p of await this.store.list(`${root}/${day}`)) {
+          if (p !== "window.json" && !p.endsWith("/window.json")) continue;
+          const folder = `${day}/${p.slice(0, -"window.json".length).replace(/\/$/, "")}`.replace(/\/$/, "");
+          if (folderTimeMs(folder) !== undefined) out.push(folder);
+        }
+        return;
+      }
+      // zero-padded fixed-width names: comparing the path so far with the floor's prefix prunes earlier branches
+      for (const name of await this.store.folders([root, ...path].join("/"))) {
+        const prefix = [...path, name];
+        if (prefix.join("/") < floor.slice(0, depth + 1).join("/")) continue;
+        await walk(prefix, depth + 1);
+      }
+    };
+    await walk([], 0);
+    return out;
+  }
+
+  async #readAll(ids: readonly string[]): Promise<Array<IndexedWindow | undefined>> {
+    const out: Array<IndexedWindow | undefined> = new Array<IndexedWindow | undefined>(ids.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < ids.length) {
+        const i = next++;
+        out[i] = await this.#readOne(ids[i] as string);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, ids.length) }, worker));
+    return out;
+  }
+
+  async #readOne(id: string): Promise<IndexedWindow | undefined> {
+    const [endpoint, schedule] = id.split("/") as [string, string];
+    let stored: StoredWindow;
+    let checks: z.output<typeof ChecksSchema>;
+    try {
+      stored = await readWindow(this.store, id);
+      const parsed = ChecksSchema.safeParse(stored.window.checks ?? []);
+      if (!parsed.success) throw new FormatError(this.store.locate(`${id}/window.json`), `$.checks: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+      checks = parsed.data;
+    } catch (e) {
+      this.unreadable.set(id, e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
+    this.unreadable.delete(id);
+    const key = `${endpoint}/${schedule}`;
+    let s = this.#schedules.get(key);
+    if (s === undefined) {
+      s = new ScheduleIndex(endpoint, schedule);
+      this.#schedules.set(key, s);
+    }
+    s.put(stored, checks);
+    return s.window(id);
+  }
+}

@@ -1,0 +1,154 @@
+// The dashboard's index (src/dashboard/reportIndex.ts) over a copy of the golden replay's reports
+// (churn/ten-minutes, seven windows): what it holds per window, incremental refreshes that read
+// only new folders, corrections of incomplete windows, and unreadable reports left out and retried.
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ReportIndex } from "../../src/dashboard/reportIndex.js";
+import { LocalReportStore } from "../../src/sinks/reportStore/localReportStore.js";
+import type { ReportStore } from "../../src/sinks/reportStore/ReportStore.js";
+import { goldenCopy } from "../support/reportsFixture.js";
+
+const SCHEDULE = "churn/ten-minutes";
+
+/** A store that counts the files read, to show what a refresh reads. */
+function counting(store: ReportStore): { store: ReportStore; reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    store: new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === "read")
+          return (key: string) => {
+            reads.push(key);
+            return target.read(key);
+          };
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }),
+  };
+}
+
+/** Copies the latest window as a new one `minutes` later (its window.json times moved too). */
+async function addWindow(dir: string, folder: string, start: string, end: string, patch: Record<string, unknown> = {}): Promise<void> {
+  const from = join(dir, SCHEDULE, "2026/11/01/01/10");
+  const to = join(dir, SCHEDULE, folder);
+  await mkdir(to, { recursive: true });
+  for (const f of ["statistics.json", "constraints.json", "constraint_violations.json"]) await cp(join(from, f), join(to, f));
+  const w = JSON.parse(await readFile(join(from, "window.json"), "utf8")) as Record<string, unknown>;
+  await writeFile(join(to, "window.json"), JSON.stringify({ ...w, window_start: start, window_end: end, ...patch }));
+}
+
+describe("ReportIndex", () => {
+  it("indexes every window in time order with its counts, violations and per-feature check values", async () => {
+    const dir = await goldenCopy();
+    const index = new ReportIndex(new LocalReportStore(dir));
+    const added = await index.refresh();
+    expect(added).toHaveLength(7);
+    const s = index.schedule("churn", "ten-minutes");
+    expect(s?.windows.map((w) => w.window_start)).toEqual(["00:00", "00:10", "00:20", "00:30", "00:40", "00:50", "01:00"].map((t) => `2026-11-01T${t}:00Z`));
+    const w = index.window(`${SCHEDULE}/2026/11/01/00/20`);
+    const violations = JSON.parse(await readFile(join(dir, SCHEDULE, "2026/11/01/00/20/constraint_violations.json"), "utf8")) as {
+      violations: Array<{ feature_name: string; constraint_check_type: string }>;
+    };
+    expect(Object.values(w?.violations ?? {}).reduce((a, b) => a + b, 0)).toBe(violations.violations.length);
+    const window = JSON.parse(await readFile(join(dir, SCHEDULE, "2026/11/01/00/20/window.json"), "utf8")) as {
+      item_count: number;
+      checks: Array<{ feature_name: string; constraint_check_type: string; value: number; threshold: number }>;
+    };
+    expect(w?.item_count).toBe(window.item_count);
+    for (const c of window.checks.filter((x) => x.constraint_check_type === "baseline_drift_check")) {
+      const i = s?.featureIndex(c.feature_name) as number;
+      expect(w?.drift[i]).toBe(c.value);
+      expect(w?.driftThreshold[i]).toBe(c.threshold);
+    }
+    for (const v of violations.violations) expect(w?.violating.get(s?.featureIndex(v.feature_name) as number)).toContain(v.constraint_check_type);
+  });
+
+  it("a refresh reads only the folders it has not indexed, and tells its listeners", async () => {
+    const dir = await goldenCopy();
+    const { store, reads } = counting(new LocalReportStore(dir));
+    const index = new ReportIndex(store);
+    await index.refresh();
+    const seen: string[][] = [];
+    index.subscribe((added) => seen.push(added.map((w) => w.id)));
+    reads.length = 0;
+    expect(await index.refresh()).toEqual([]);
+    expect(reads).toEqual([]);
+    await addWindow(dir, "2026/11/01/01/20", "2026-11-01T01:10:00Z", "2026-11-01T01:20:00Z");
+    await addWindow(dir, "2026/11/02/00/00", "2026-11-01T23:50:00Z", "2026-11-02T00:00:00Z");
+    const added = await index.refresh();
+    expect(added.map((w) => w.id).sort()).toEqual([`${SCHEDULE}/2026/11/01/01/20`, `${SCHEDULE}/2026/11/02/00/00`]);
+    expect(new Set(reads.map((r) => r.split("/").slice(0, -1).join("/")))).toEqual(new Set(added.map((w) => w.id)));
+    expect(seen).toEqual([added.map((w) => w.id)]);
+    expect(index.schedule("churn", "ten-minutes")?.windows.at(-1)?.window_start).toBe("2026-11-01T23:50:00Z");
+  });
+
+  it("a window reported incomplete is read again until its correction replaces it", async () => {
+    const dir = await goldenCopy();
+    await addWindow(dir, "2026/11/01/01/20", "2026-11-01T01:10:00Z", "2026-11-01T01:20:00Z", {
+      complete: false,
+      missing_partitions: [{ topic: "capture", partition: 1 }],
+    });
+    const index = new ReportIndex(new LocalReportStore(dir));
+    await index.refresh();
+    const id = `${SCHEDULE}/2026/11/01/01/20`;
+    expect(index.window(id)?.complete).toBe(false);
+    await addWindow(dir, "2026/11/01/01/20", "2026-11-01T01:10:00Z", "2026-11-01T01:20:00Z", { complete: true, correction: true, item_count: 999 });
+    const replaced = await index.refresh();
+    expect(replaced.map((w) => w.id)).toEqual([id]);
+    expect(index.window(id)).toMatchObject({ complete: true, correction: true, item_count: 999 });
+    expect(index.schedule("churn", "ten-minutes")?.windows).toHaveLength(8);
+  });
+
+  it("an unreadable report is left out, named, and indexed once it is mended", async () => {
+    const dir = await goldenCopy();
+    const file = join(dir, SCHEDULE, "2026/11/01/00/30/window.json");
+    const good = await readFile(file, "utf8");
+    await writeFile(file, "{ not json");
+    const index = new ReportIndex(new LocalReportStore(dir));
+    await index.refresh();
+    expect(index.schedule("churn", "ten-minutes")?.windows).toHaveLength(6);
+    expect([...index.unreadable.entries()]).toEqual([[`${SCHEDULE}/2026/11/01/00/30`, expect.stringContaining(file)]]);
+    await writeFile(file, good);
+    await index.refresh();
+    expect(index.unreadable.size).toBe(0);
+    expect(index.schedule("churn", "ten-minutes")?.windows).toHaveLength(7);
+  });
+
+  it("calls before a run starts share it; a call while one runs gets the next run, which sees what changed", async () => {
+    const dir = await goldenCopy();
+    const local = new LocalReportStore(dir);
+    let release: () => void = () => {};
+    let gate: Promise<void> | undefined;
+    const store = new Proxy(local, {
+      get(target, prop, receiver) {
+        if (prop === "folders")
+          return async (folder: string) => {
+            if (gate !== undefined) await gate;
+            return target.folders(folder);
+          };
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const index = new ReportIndex(store);
+    const a = index.refresh();
+    const b = index.refresh();
+    expect(b).toBe(a);
+    expect(await a).toHaveLength(7);
+    gate = new Promise((r) => (release = r));
+    const running = index.refresh();
+    // let the run start and wait at the gate, then add a window it may not have listed
+    await new Promise((r) => setTimeout(r, 20));
+    const during = index.refresh();
+    expect(during).not.toBe(running);
+    await addWindow(dir, "2026/11/01/01/20", "2026-11-01T01:10:00Z", "2026-11-01T01:20:00Z");
+    gate = undefined;
+    release();
+    const [r1, r2] = await Promise.all([running, during]);
+    expect([...r1, ...r2].map((w) => w.id)).toEqual([`${SCHEDULE}/2026/11/01/01/20`]);
+    await rm(dir, { recursive: true });
+  });
+});
