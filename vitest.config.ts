@@ -22,7 +22,7 @@ export default defineConfig({
           maxWorkers: 3,
           include: ["test/**/*.test.ts"],
           exclude: ["test/**/*.disruptive.test.ts", "**/node_modules/**"],
-          globalSetup: ["test/setup/kafkaBroker.ts", "test/setup/motoServer.ts"],
+          globalSetup: ["test/setup/kafkaBroker.ts", "test/setup/motoServer.ts", "test/setup/chromium.ts"],
           sequence: { groupOrder: 0 },
         },
       },

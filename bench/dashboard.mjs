@@ -19,7 +19,8 @@
 //
 // Measured in a child process (`node --expose-gc`) that only reads the store:
 //   index build    `new ReportIndex(store).refresh()`, the first full read of the store;
-//   memory         heap used after gc and RSS, before and after the build; peak RSS;
+//   memory         after gc, before and after the build: heap used, array buffers (the index's
+//                  Float64Arrays of more than 8 features live outside the heap) and RSS; peak RSS;
 //   overview       DashboardData.overview() answered from the built index, the first call alone
 //                  (it reads files: see below) and then --calls (20) calls, median and max, in three
 //                  set-ups: `dqstream dashboard` without --statistics (`read`: the baseline named in
@@ -456,12 +457,17 @@ function report(r, dir) {
     ),
     ``,
     table(
-      ["memory (after gc)", "heap used", "RSS"],
+      ["memory (after gc)", "heap used", "array buffers", "RSS"],
       [
-        ["before the build", mb(r.memory.before.heapUsed), mb(r.memory.before.rss)],
-        ["after the build", mb(r.memory.after.heapUsed), mb(r.memory.after.rss)],
-        ["the index (difference)", mb(r.memory.after.heapUsed - r.memory.before.heapUsed), ""],
-        ["peak RSS during the build", "", mb(r.memory.peakRssDuringBuild)],
+        ["before the build", mb(r.memory.before.heapUsed), mb(r.memory.before.arrayBuffers), mb(r.memory.before.rss)],
+        ["after the build", mb(r.memory.after.heapUsed), mb(r.memory.after.arrayBuffers), mb(r.memory.after.rss)],
+        [
+          "the index (difference)",
+          mb(r.memory.after.heapUsed - r.memory.before.heapUsed),
+          mb(r.memory.after.arrayBuffers - r.memory.before.arrayBuffers),
+          mb(r.memory.after.rss - r.memory.before.rss),
+        ],
+        ["peak RSS during the build", "", "", mb(r.memory.peakRssDuringBuild)],
       ],
     ),
     ``,
@@ -501,8 +507,8 @@ const timing = ({ first, median: m, max }) => ({ first, median: m, max });
 const memory = () => {
   globalThis.gc();
   globalThis.gc();
-  const { heapUsed, rss } = process.memoryUsage();
-  return { heapUsed, rss };
+  const { heapUsed, arrayBuffers, rss } = process.memoryUsage();
+  return { heapUsed, arrayBuffers, rss };
 };
 
 async function measure(dir, calls) {

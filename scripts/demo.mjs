@@ -94,3 +94,11 @@ if (report.status !== 0 && report.status !== 3) process.exit(report.status ?? 1)
 console.log(
   `\nEach window folder holds statistics.json, constraint_violations.json, constraints.json and window.json; dead letters: ${rel(join(reports, "dead-letter/churn-endpoint/hourly/dead-letter.jsonl"))}`,
 );
+
+// The same windows as charts: one self-contained HTML file (no server, no network), to open in a
+// browser or attach to a ticket. `dqstream dashboard --reports <dir>` serves them live.
+const html = join(out, "report.html");
+console.log(`\n$ dqstream report --reports ${rel(reports)} --html ${rel(html)}`);
+const page = spawnSync(process.execPath, [cli, "report", "--reports", reports, "--html", html], { stdio: "inherit" });
+if (page.status !== 0 && page.status !== 3) process.exit(page.status ?? 1);
+console.log(`\nOpen ${html} in a browser, or serve the reports live: node dist/cli/main.js dashboard --reports ${rel(reports)}`);

@@ -136,7 +136,7 @@ export async function runReportCommand(flags: ReportFlags, out: (text: string) =
   }
   const reports = flags.reports ?? config?.reports_dir;
   if (reports === undefined) throw new UsageError("--reports: required (or --config with reports_dir, or --window)");
-  if (flags.html !== undefined) return writeHtmlReport(reports, flags.html, flags.statistics, s3, options, out);
+  if (flags.html !== undefined) return writeHtmlReport(reports, flags.html, flags.statistics, s3, options, out, err);
   if (flags.statistics !== undefined) throw new UsageError("--statistics: applies to --html only");
   const schedules = await readSchedules(reports, s3, options);
   for (const s of schedules) for (const u of s.unreadable) err(`warning: skipped ${u}\n`);
@@ -260,6 +260,8 @@ async function reportWindow(location: string, s3: S3Config | undefined, o: Repor
   return code;
 }
 
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
+
 async function writeHtmlReport(
   reports: string,
   file: string,
@@ -287,9 +289,9 @@ async function writeHtmlReport(
   } catch (e) {
     throw new WriteError(file, `cannot write the HTML report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  for (const [folder, why] of report.unreadable) out(`warning: skipped ${store.locate(folder)}: ${why}\n`);
+  for (const [folder, why] of report.unreadable) err(`warning: skipped ${store.locate(folder)}: ${why}\n`);
   out(
-    `HTML report of ${report.windows} windows (${report.schedules} schedules, latest ${o.last} in detail): ${file} (${Math.ceil(Buffer.byteLength(report.html) / 1024)} KiB)\n`,
+    `HTML report of ${plural(report.windows, "window")} (${plural(report.schedules, "schedule")}, the latest ${o.last} of each in detail): ${file} (${Math.ceil(Buffer.byteLength(report.html) / 1024)} KiB)\n`,
   );
   // the same gate as the tables: 3 when a schedule's latest window has violations
   return report.latest_has_violations ? VIOLATIONS_EXIT_CODE : ExitCode.Ok;

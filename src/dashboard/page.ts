@@ -36,6 +36,7 @@ export function pageHtml(page: PageKind): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 ${head}
 </head>
 <body>

@@ -60,7 +60,7 @@ describe("dqstream report --html", () => {
     const out = join(await mkdtemp(join(tmpdir(), "dq-html-")), "report.html");
     const r = cli("report", "--reports", dir, "--html", out, "--last", "5");
     expect(r.status).toBe(3);
-    expect(r.stdout).toMatch(new RegExp(`^HTML report of 7 windows \\(1 schedules, latest 5 in detail\\): ${out} \\(\\d+ KiB\\)\\n$`));
+    expect(r.stdout).toMatch(new RegExp(`^HTML report of 7 windows \\(1 schedule, the latest 5 of each in detail\\): ${out} \\(\\d+ KiB\\)\\n$`));
     const html = await readFile(out, "utf8");
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect((await stat(out)).size).toBeGreaterThan(100_000);

@@ -265,4 +265,35 @@ describe("startMonitorServer", () => {
     expect(server.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
+
+  it("hands other GET paths to its routes (the dashboard): what they decline is 404, other methods 405, a throw 500", async () => {
+    const seen: string[] = [];
+    const { server } = await start({
+      routes: async (_req, res, url) => {
+        seen.push(`${url.pathname}${url.search}`);
+        if (url.pathname === "/boom") throw new Error("route failed");
+        if (url.pathname !== "/api/x") return false;
+        res.writeHead(200, { "Content-Type": JSON_TYPE });
+        res.end(JSON.stringify({ ok: url.searchParams.get("q") }));
+        return true;
+      },
+    });
+    const ok = await fetch(`${server.url}/api/x?q=1`);
+    expect([ok.status, await ok.json()]).toEqual([200, { ok: "1" }]);
+    expect((await fetch(`${server.url}/elsewhere`)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/x`, { method: "DELETE" })).status).toBe(405);
+    const boom = await fetch(`${server.url}/boom`);
+    expect([boom.status, await boom.json()]).toEqual([500, { error: "internal error: route failed" }]);
+    // its own paths stay its own
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(seen).toEqual(["/api/x?q=1", "/elsewhere", "/boom"]);
+  });
+
+  it("without metrics and readiness (dqstream dashboard): no /metrics, /readyz ready", async () => {
+    const server = await startMonitorServer({ port: 0, log: silentLogger() });
+    servers.push(server);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
 });
+
