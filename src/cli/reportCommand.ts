@@ -269,6 +269,7 @@ async function writeHtmlReport(
   s3: S3Config | undefined,
   o: ReportOptions,
   out: (text: string) => void,
+  err: (text: string) => void,
 ): Promise<number> {
   if (o.since !== undefined || o.feature !== undefined)
     throw new UsageError("--html: shows every feature and window of the store; give --endpoint, --schedule or --last, not --since or --feature");

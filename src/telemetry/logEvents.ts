@@ -234,8 +234,16 @@ export const LOG_EVENTS = {
   metrics_collection_failed: { level: "error", msg: "metrics collection failed", when: "rendering /metrics threw; `err`" },
 
   // dashboard
-  dashboard_ready: { level: "info", msg: "dashboard ready", when: "the dashboard's first read of the reports store is done; `windows`, `reports`, `elapsed_ms`" },
-  dashboard_refresh_failed: { level: "warn", msg: "dashboard refresh failed", when: "reading the reports store for new windows failed (tried again on the next refresh); `err`, `reports`" },
+  dashboard_ready: {
+    level: "info",
+    msg: "dashboard ready",
+    when: "the dashboard's first read of the reports store is done; `windows`, `reports`, `elapsed_ms`",
+  },
+  dashboard_refresh_failed: {
+    level: "warn",
+    msg: "dashboard refresh failed",
+    when: "reading the reports store for new windows failed (tried again on the next refresh); `err`, `reports`",
+  },
   dashboard_report_unreadable: {
     level: "warn",
     msg: "dashboard skipped an unreadable report",

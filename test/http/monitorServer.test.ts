@@ -296,4 +296,3 @@ describe("startMonitorServer", () => {
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
   });
 });
-

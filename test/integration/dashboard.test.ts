@@ -59,16 +59,23 @@ async function demoReports(): Promise<{ reports: string; statistics: string }> {
 
 /** Folders of the latest window of a reports store's only schedule, and its violating features. */
 async function latestViolations(reports: string, schedule: string): Promise<Set<string>> {
-  const list = spawnSync("find", [join(reports, schedule), "-name", "constraint_violations.json"], { encoding: "utf8" }).stdout.trim().split("\n").sort();
+  const list = spawnSync("find", [join(reports, schedule), "-name", "constraint_violations.json"], { encoding: "utf8" })
+    .stdout.trim()
+    .split("\n")
+    .sort();
   const v = JSON.parse(await readFile(list.at(-1) as string, "utf8")) as { violations: Array<{ feature_name: string }> };
   return new Set(v.violations.map((x) => x.feature_name));
 }
 
 async function startDashboardCli(reports: string, statistics: string): Promise<string> {
-  const child = spawn(process.execPath, [CLI, "dashboard", "--reports", reports, "--statistics", statistics, "--port", "0", "--refresh-seconds", "0.5", "--log-level", "warn"], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, "dashboard", "--reports", reports, "--statistics", statistics, "--port", "0", "--refresh-seconds", "0.5", "--log-level", "warn"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   cleanups.push(async () => {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
@@ -81,7 +88,13 @@ async function startDashboardCli(reports: string, statistics: string): Promise<s
 async function overviewRows(p: WatchedPage): Promise<Map<string, boolean>> {
   await p.page.waitForSelector("#overview tbody tr");
   const rows = await p.page.$$eval("#overview tbody tr", (trs) =>
-    trs.map((tr) => [(tr as unknown as { dataset: Record<string, string> }).dataset["feature"] ?? "", (tr as unknown as { className: string }).className.includes("violating")] as const),
+    trs.map(
+      (tr) =>
+        [
+          (tr as unknown as { dataset: Record<string, string> }).dataset["feature"] ?? "",
+          (tr as unknown as { className: string }).className.includes("violating"),
+        ] as const,
+    ),
   );
   return new Map(rows);
 }

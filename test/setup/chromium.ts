@@ -14,11 +14,15 @@ export default function setup(): void {
   }
   const path = "/usr/bin/chromium";
   if (existsSync(path)) return;
-  if (process.getuid?.() !== 0) throw new Error(`the browser tests need Chromium at ${path}: run "apt-get install -y chromium" as root (or set DQSTREAM_TEST_CHROMIUM)`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`the browser tests need Chromium at ${path}: run "apt-get install -y chromium" as root (or set DQSTREAM_TEST_CHROMIUM)`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   for (const args of [["update"], ["install", "-y", "chromium"]]) {
     const r = spawnSync("apt-get", args, { env, encoding: "utf8", timeout: 600_000 });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed (exit ${String(r.status)}): ${(r.stderr || r.stdout || String(r.error)).trim().split("\n").slice(-3).join(" | ")}`);
+    if (r.status !== 0)
+      throw new Error(
+        `apt-get ${args.join(" ")} failed (exit ${String(r.status)}): ${(r.stderr || r.stdout || String(r.error)).trim().split("\n").slice(-3).join(" | ")}`,
+      );
   }
   if (!existsSync(path)) throw new Error(`apt-get installed chromium, yet there is no ${path}`);
 }

@@ -27,7 +27,15 @@ export async function openPage(viewport = { width: 1280, height: 900 }): Promise
     executablePath: CHROMIUM,
     headless: true,
     viewport,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
@@ -52,7 +60,11 @@ export async function openPage(viewport = { width: 1280, height: 900 }): Promise
 export async function inkedPixels(page: Page, selector: string): Promise<number> {
   return page.$eval(selector, (el) => {
     // typed here without the DOM library (the tests' tsconfig has none)
-    const c = el as unknown as { width: number; height: number; getContext(kind: "2d"): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
+    const c = el as unknown as {
+      width: number;
+      height: number;
+      getContext(kind: "2d"): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+    };
     const ctx = c.getContext("2d");
     if (ctx === null) return 0;
     const data = ctx.getImageData(0, 0, c.width, c.height).data;
