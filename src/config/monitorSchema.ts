@@ -10,7 +10,7 @@ import { RunConfigSchema } from "./schema.js";
  * them); units in names.
  */
 export const HttpSchema = z.strictObject({
-  host: z.string().min(1).default("127.0.0.1").describe("Address the HTTP server (`/healthz`, `/readyz`, `/metrics`) listens on."),
+  host: z.string().min(1).default("127.0.0.1").describe("Address the HTTP server (`/healthz`, `/readyz`, `/metrics`, the dashboard) listens on."),
   port: z.number().int().min(0).max(65_535).default(9464).describe("Its port; 0 picks a free one."),
   dashboard: DashboardSchema.default(DEFAULT_DASHBOARD).describe("The dashboard of this monitor's reports (docs/dashboard.md)."),
 });

@@ -217,20 +217,12 @@ export class DashboardData {
     return p;
   }
 
-  /** The baseline a window was checked against: the one given, else the file its window.json names. */
+  /** The baseline a window was checked against: the one given, else the file its window.json names (read once per file). */
   async #baseline(w: IndexedWindow): Promise<StatisticsFile | undefined> {
     if (this.options.baseline !== undefined) return this.options.baseline;
     const read = this.options.read;
-    if (read === undefined) return undefined;
-    const bytes = await this.index.store.read(`${w.id}/window.json`).catch(() => undefined);
-    if (bytes === undefined) return undefined;
-    let file: unknown;
-    try {
-      file = (JSON.parse(Buffer.from(bytes).toString("utf8")) as { baseline?: { statistics?: { file?: unknown } } }).baseline?.statistics?.file;
-    } catch {
-      return undefined;
-    }
-    if (typeof file !== "string") return undefined;
+    const file = w.baselineFile;
+    if (read === undefined || file === undefined) return undefined;
     let p = this.#baselines.get(file);
     if (p === undefined) {
       p = (async () => {
@@ -240,7 +232,11 @@ export class DashboardData {
         } catch {
           return undefined;
         }
-      })();
+      })().then((stats) => {
+        // a file not readable now (not there yet, S3 failing) is tried again by the next view
+        if (stats === undefined) this.#baselines.delete(file);
+        return stats;
+      });
       this.#baselines.set(file, p);
     }
     return p;

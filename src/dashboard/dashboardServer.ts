@@ -41,6 +41,7 @@ export interface Dashboard {
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const SSE_KEEPALIVE_MS = 15_000;
+const MAX_SSE_BUFFER_BYTES = 1 << 20;
 const ASSET_TYPES: Record<string, string> = { "app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8" };
 
 /** dist/dashboard/assets beside the built module, or the build's output when run from src (tests). */
@@ -95,10 +96,17 @@ export function startDashboard(options: DashboardOptions): Dashboard {
   const streams = new Set<ServerResponse>();
   const unsubscribe = index.subscribe((added: readonly IndexedWindow[]) => {
     const body = `event: windows\ndata: ${JSON.stringify(added.map((w) => ({ endpoint: w.endpoint, schedule: w.schedule, id: w.id })))}\n\n`;
-    for (const res of streams) res.write(body);
+    for (const res of streams) push(res, body);
   });
+  // a client that stops reading is let go (its browser reconnects), rather than buffered without end
+  const push = (res: ServerResponse, text: string): void => {
+    if (res.writableLength > MAX_SSE_BUFFER_BYTES) {
+      streams.delete(res);
+      res.destroy();
+    } else res.write(text);
+  };
   const keepalive = setInterval(() => {
-    for (const res of streams) res.write(": keepalive\n\n");
+    for (const res of streams) push(res, ": keepalive\n\n");
   }, SSE_KEEPALIVE_MS);
   keepalive.unref();
 

@@ -46,6 +46,8 @@ export interface IndexedWindow {
   readonly complete?: boolean;
   readonly missing_partitions?: ReadonlyArray<{ topic: string; partition: number }>;
   readonly correction?: boolean;
+  /** The baseline statistics file window.json names (`baseline.statistics.file`), if any. */
+  readonly baselineFile?: string;
   /** Violations per check type (types without any are absent). */
   readonly violations: Readonly<Partial<Record<CheckType, number>>>;
   /** Per feature of the schedule (ScheduleIndex.features order): the check types it violated. */
@@ -132,6 +134,7 @@ export class ScheduleIndex {
       ...(w.complete === undefined ? {} : { complete: w.complete }),
       ...(w.missing_partitions === undefined ? {} : { missing_partitions: w.missing_partitions.map((p) => ({ topic: p.topic, partition: p.partition })) }),
       ...(w.correction === true ? { correction: true } : {}),
+      ...baselineFileOf(w),
       violations,
       violating,
       drift,
@@ -158,6 +161,11 @@ export class ScheduleIndex {
   latestFolderMs(): number | undefined {
     return this.#latestFolderMs;
   }
+}
+
+function baselineFileOf(w: StoredWindow["window"]): { baselineFile?: string } {
+  const file = (w["baseline"] as { statistics?: { file?: unknown } } | undefined)?.statistics?.file;
+  return typeof file === "string" && file !== "" ? { baselineFile: file } : {};
 }
 
 export interface ReportIndexOptions {

@@ -20,7 +20,7 @@ describe("monitor config schema", () => {
       session_timeout_ms: 30_000,
       idle_partition_seconds: 60,
     });
-    expect(c.http).toEqual({ host: "127.0.0.1", port: 9464 });
+    expect(c.http).toEqual({ host: "127.0.0.1", port: 9464, dashboard: { enabled: true, refresh_seconds: 5 } });
     expect(c.idle_close_seconds).toBe(300);
     expect(c.window_seconds).toBe(3600);
     expect(c.report_folder_time).toBe("window_end");
