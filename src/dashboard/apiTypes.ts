@@ -12,6 +12,8 @@ export interface WindowSummary {
   readonly item_count: number;
   readonly late: number;
   readonly malformed: number;
+  /** Records sent to the dead letters: late, malformed and failed by a hook. */
+  readonly dead_lettered: number;
   /** Absent for replay's reports (one process: always complete). */
   readonly complete?: boolean;
   readonly missing_partitions?: ReadonlyArray<{ topic: string; partition: number }>;

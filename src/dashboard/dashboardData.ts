@@ -45,6 +45,7 @@ export function summaryOf(w: IndexedWindow): WindowSummary {
     item_count: w.item_count,
     late: w.late,
     malformed: w.malformed,
+    dead_lettered: w.dead_lettered,
     ...(w.complete === undefined ? {} : { complete: w.complete }),
     ...(w.missing_partitions === undefined ? {} : { missing_partitions: w.missing_partitions }),
     ...(w.correction === true ? { correction: true } : {}),

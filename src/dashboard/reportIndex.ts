@@ -42,6 +42,8 @@ export interface IndexedWindow {
   readonly item_count: number;
   readonly late: number;
   readonly malformed: number;
+  /** Records sent to the dead letters: late, malformed and failed by a hook (docs/monitoring.md). */
+  readonly dead_lettered: number;
   /** Absent for replay's reports (one process: always complete). */
   readonly complete?: boolean;
   readonly missing_partitions?: ReadonlyArray<{ topic: string; partition: number }>;
@@ -131,6 +133,7 @@ export class ScheduleIndex {
       item_count: w.item_count,
       late: w.records?.late ?? 0,
       malformed: w.records?.malformed ?? 0,
+      dead_lettered: (w.records?.late ?? 0) + (w.records?.malformed ?? 0) + hookErrorsOf(w),
       ...(w.complete === undefined ? {} : { complete: w.complete }),
       ...(w.missing_partitions === undefined ? {} : { missing_partitions: w.missing_partitions.map((p) => ({ topic: p.topic, partition: p.partition })) }),
       ...(w.correction === true ? { correction: true } : {}),
@@ -161,6 +164,12 @@ export class ScheduleIndex {
   latestFolderMs(): number | undefined {
     return this.#latestFolderMs;
   }
+}
+
+function hookErrorsOf(w: StoredWindow["window"]): number {
+  const errors = (w.records as { hook_errors?: unknown } | undefined)?.hook_errors;
+  if (typeof errors !== "object" || errors === null) return 0;
+  return Object.values(errors).reduce((n: number, x) => n + (typeof x === "number" && Number.isFinite(x) && x > 0 ? x : 0), 0);
 }
 
 function baselineFileOf(w: StoredWindow["window"]): { baselineFile?: string } {

@@ -102,6 +102,16 @@ describe("ReportIndex", () => {
     expect(index.schedule("churn", "ten-minutes")?.windows).toHaveLength(8);
   });
 
+  it("dead-lettered counts what window.json's records say went to the dead letters: late, malformed, failed by a hook", async () => {
+    const dir = await goldenCopy();
+    await addWindow(dir, "2026/11/01/01/20", "2026-11-01T01:10:00Z", "2026-11-01T01:20:00Z", {
+      records: { counted: 80, skipped: 0, late: 2, malformed: 3, malformed_by_reason: { not_json: 3 }, hook_errors: { timeout: 1, threw: 4 } },
+    });
+    const index = new ReportIndex(new LocalReportStore(dir));
+    await index.refresh();
+    expect(index.window(`${SCHEDULE}/2026/11/01/01/20`)).toMatchObject({ late: 2, malformed: 3, dead_lettered: 10 });
+  });
+
   it("an unreadable report is left out, named, and indexed once it is mended", async () => {
     const dir = await goldenCopy();
     const file = join(dir, SCHEDULE, "2026/11/01/00/30/window.json");

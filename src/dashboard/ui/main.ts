@@ -172,7 +172,7 @@ function windowFacts(w: WindowSummary): HTMLElement {
   return h(
     "p",
     { class: "facts" },
-    `${when(w.window_start)} – ${when(w.window_end)} · ${w.item_count} items · ${w.late} late · ${w.malformed} malformed`,
+    `${when(w.window_start)} – ${when(w.window_end)} · ${w.item_count} items · ${w.late} late · ${w.malformed} malformed · ${w.dead_lettered} dead-lettered`,
     completeness === null ? null : ` · ${completeness}`,
     w.correction === true ? " · correction" : null,
     " · ",
@@ -284,12 +284,43 @@ async function timeline(r: Route, main: HTMLElement): Promise<void> {
     data: {
       labels,
       datasets: [
-        { label: "items", data: t.windows.map((w) => w.item_count), backgroundColor: COLORS.items },
-        { label: "late", data: t.windows.map((w) => w.late), backgroundColor: COLORS.late },
-        { label: "malformed (dead-lettered)", data: t.windows.map((w) => w.malformed), backgroundColor: COLORS.malformed },
+        { type: "bar", label: "items", data: t.windows.map((w) => w.item_count), backgroundColor: COLORS.items, yAxisID: "y", order: 1 },
+        { type: "line", label: "late", data: t.windows.map((w) => w.late), borderColor: COLORS.late, backgroundColor: COLORS.late, yAxisID: "y1", order: 0 },
+        {
+          type: "line",
+          label: "malformed",
+          data: t.windows.map((w) => w.malformed),
+          borderColor: COLORS.malformed,
+          backgroundColor: COLORS.malformed,
+          yAxisID: "y1",
+          order: 0,
+        },
+        {
+          type: "line",
+          label: "dead-lettered",
+          data: t.windows.map((w) => w.dead_lettered),
+          borderColor: COLORS.bad,
+          backgroundColor: COLORS.bad,
+          borderDash: [4, 3],
+          yAxisID: "y1",
+          order: 0,
+        },
       ],
     },
-    options: { maintainAspectRatio: false, onClick, plugins: { title: { display: true, text: "records per window" } } },
+    options: {
+      maintainAspectRatio: false,
+      onClick,
+      scales: {
+        y: { position: "left", beginAtZero: true, title: { display: true, text: "items" } },
+        y1: {
+          position: "right",
+          beginAtZero: true,
+          grid: { drawOnChartArea: false },
+          ticks: { precision: 0 },
+          title: { display: true, text: "late · malformed · dead-lettered" },
+        },
+      },
+    },
   });
   const checks = [...new Set(t.windows.flatMap((w) => Object.keys(w.violations)))].sort();
   chart(violations, {
@@ -310,6 +341,7 @@ async function timeline(r: Route, main: HTMLElement): Promise<void> {
         h("td", { class: "num" }, String(w.item_count)),
         h("td", { class: "num" }, String(w.late)),
         h("td", { class: "num" }, String(w.malformed)),
+        h("td", { class: "num" }, String(w.dead_lettered)),
         h(
           "td",
           {},
@@ -322,7 +354,7 @@ async function timeline(r: Route, main: HTMLElement): Promise<void> {
     h(
       "table",
       { id: "timeline", class: "grid" },
-      h("thead", {}, h("tr", {}, ...["window start", "items", "late", "malformed", "complete", "violations"].map((x) => h("th", {}, x)))),
+      h("thead", {}, h("tr", {}, ...["window start", "items", "late", "malformed", "dead-lettered", "complete", "violations"].map((x) => h("th", {}, x)))),
       h("tbody", {}, ...rows),
     ),
   );
