@@ -5,7 +5,15 @@ import { readdir, readFile, rm, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, ROOT, runCli } from "../support/cli.js";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { DashboardData } from "../../src/dashboard/dashboardData.js";
+import { answer } from "../../src/dashboard/dashboardServer.js";
+import { ReportIndex } from "../../src/dashboard/reportIndex.js";
+import { LocalReportStore } from "../../src/sinks/reportStore/localReportStore.js";
+import { locationReader } from "../../src/storage/readLocation.js";
+import { ensureBuilt, MAIN, ROOT, runCli } from "../support/cli.js";
+import { goldenCopy } from "../support/reportsFixture.js";
 import { motoUrl, newBucket, putObject, readObjects, TEST_REGION } from "../setup/moto.js";
 
 const BASELINE = join(ROOT, "test/golden/baseline/csv-header");
@@ -112,6 +120,52 @@ describe("reports and baseline in S3", () => {
     expect(fromS3.stdout.replaceAll(`s3://${bucket}/dq/reports`, local)).toBe(fromFolder.stdout);
     const parsed = JSON.parse(fromS3.stdout) as { schedules: Array<{ endpoint: string; schedule: string; windows: unknown[] }> };
     expect(parsed.schedules.map((x) => [x.endpoint, x.schedule, x.windows.length])).toEqual([["churn", "ten-minutes", 7]]);
+  });
+
+  it("the dashboard serves a bucket as it serves a folder, reading the baseline from the S3 URI window.json names", async () => {
+    const bucket = await newBucket("dash");
+    for (const f of ["statistics.json", "constraints.json"]) await putObject(bucket, `baselines/churn/${f}`, await readFile(join(BASELINE, f)));
+    const local = await goldenCopy();
+    for (const [key, bytes] of await localFiles(local)) {
+      if (!key.endsWith("window.json")) {
+        await putObject(bucket, `dq/${key}`, bytes);
+        continue;
+      }
+      const w = JSON.parse(bytes.toString("utf8")) as { baseline: { statistics: { file: string } } };
+      w.baseline.statistics.file = `s3://${bucket}/baselines/churn/statistics.json`;
+      await putObject(bucket, `dq/${key}`, Buffer.from(JSON.stringify(w)));
+    }
+    const child = spawn(
+      process.execPath,
+      [MAIN, "dashboard", "--config", join(tmp, "s3.yaml"), "--reports", `s3://${bucket}/dq`, "--port", "0", "--log-level", "warn"],
+      {
+        cwd: tmp,
+        env: { PATH: process.env["PATH"], ...awsEnv() },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    try {
+      const line = await new Promise<string>((done) => createInterface({ input: child.stdout }).once("line", done));
+      expect(line).toMatch(new RegExp(`^dashboard of reports s3://${bucket}/dq \\(7 windows\\): http://`));
+      const url = line.slice(line.lastIndexOf(" ") + 1);
+      // the same answers as over the folder, whose window.json names the local baseline (relative to the repository, vitest's cwd)
+      const data = new DashboardData(new ReportIndex(new LocalReportStore(local)), { read: locationReader(undefined) });
+      await data.index.refresh();
+      for (const path of [
+        "/api/overview?endpoint=churn&schedule=ten-minutes",
+        "/api/timeline?endpoint=churn&schedule=ten-minutes",
+        "/api/feature?endpoint=churn&schedule=ten-minutes&name=day_mins",
+      ]) {
+        const fromS3 = (await (await fetch(`${url}${path.slice(1)}`)).json()) as Record<string, unknown>;
+        const fromFolder = await answer(data, path.slice(0, path.indexOf("?")), new URL(path, "http://x").searchParams);
+        expect(fromS3, path).toEqual(JSON.parse(JSON.stringify(fromFolder)));
+      }
+      const feature = (await (await fetch(`${url}api/feature?endpoint=churn&schedule=ten-minutes&name=day_mins`)).json()) as { baseline_available: boolean };
+      expect(feature.baseline_available).toBe(true);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
   });
 
   it("a bucket that does not exist: exit 1 before any work, one line naming the flag, the URI and S3's reason", () => {
