@@ -203,6 +203,9 @@ describe("dashboard in Chromium", () => {
     const baseline = JSON.parse(await readFile(STATISTICS, "utf8")) as { features: Array<{ name: string }> };
     for (const f of baseline.features) expect(rows.has(f.name)).toBe(true);
     expect([...rows.values()].some((v) => v)).toBe(true);
+    // and a feature's distribution over the monitor's own baseline
+    await p.page.click(`#overview tbody tr[data-feature="day_mins"] a`);
+    await expectOverlay(p);
     expect(p.errors).toEqual([]);
     expect(onlyFrom(p.requests, new URL(url).origin)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 // `dqstream replay` with its reports and its baseline in S3 (the run's moto): the same bytes as
-// the golden reports a local folder gets, dead letters beside them, `dqstream report` reading them
-// back, and clear errors for a missing bucket, a missing baseline object and a missing region.
+// the golden reports a local folder gets, dead letters beside them, `dqstream report` and
+// `dqstream dashboard` reading them back, and clear errors for a missing bucket, a missing baseline object and a missing region.
 import { readdir, readFile, rm, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
