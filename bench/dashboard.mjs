@@ -32,7 +32,7 @@
 //                  window folders moved in (one at a time, as publishFolder does), and the first
 //                  overview after the new window;
 //   HTTP           startDashboard + startMonitorServer (port 0, silent logger), the time to `ready`,
-//                  then GET /api/overview and /api/timeline?limit=<windows> with fetch.
+//                  then GET /api/overview and /api/timeline?limit=<every window> with fetch.
 //
 //   npm run bench:dashboard                                   10,000 windows × 20 features
 //   npm run bench:dashboard -- --features 100                 10,000 × 100
