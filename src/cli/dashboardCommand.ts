@@ -69,10 +69,14 @@ export function registerDashboard(program: Command): void {
       if (store.localRoot !== undefined && !existsSync(store.localRoot)) throw new InputError(store.localRoot, "--reports: there is no such folder");
       const log = createLogger(flags.logLevel ?? logLevelFromEnv(process.env));
       const dashboard = startDashboard({ store, ...(baseline === undefined ? {} : { baseline }), read, refreshSeconds: options["refresh-seconds"], log });
-      await dashboard.ready;
+      const started = Date.now();
       const server = await startMonitorServer({ host: options.host, port: options.port, log, routes: dashboard.handle });
-      const windows = dashboard.index.schedules().reduce((n, s) => n + s.windows.length, 0);
-      process.stdout.write(`dashboard of ${store.description} (${windows} windows): ${server.url}/\n`);
+      // served at once: while a large store is read, the page shows how far the reading got
+      process.stdout.write(`dashboard of ${store.description}: ${server.url}/\n`);
+      void dashboard.ready.then(() => {
+        const windows = dashboard.index.schedules().reduce((n, s) => n + s.windows.length, 0);
+        process.stdout.write(`read ${windows} window${windows === 1 ? "" : "s"} in ${Date.now() - started} ms\n`);
+      });
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off("SIGTERM", stop);

@@ -27,6 +27,14 @@ export interface SchedulesAnswer {
   readonly schedules: ReadonlyArray<{ endpoint: string; schedule: string; windows: number; first_window_start: string | null; latest: WindowSummary | null }>;
   /** Reports left out because they could not be read, with why. */
   readonly unreadable: ReadonlyArray<{ folder: string; error: string }>;
+  /** While the store is being read (the first read of a large store takes a while): windows read of how many; else null. */
+  readonly indexing: { read: number; total: number } | null;
+}
+
+/** `event: windows` of /api/events: how many windows a refresh added or rewrote, and the newest of them (at most 100). */
+export interface WindowsEvent {
+  readonly count: number;
+  readonly windows: ReadonlyArray<{ endpoint: string; schedule: string; id: string }>;
 }
 
 export interface FeatureRow {

@@ -31,7 +31,8 @@ export class ApiError extends Error {
   }
 }
 
-const CACHED_STATISTICS = 16;
+/** Raw bytes of the statistics.json files kept parsed (the views' distributions and types). */
+const CACHED_STATISTICS_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_TREND = 20;
 export const DEFAULT_SERIES = 500;
 
@@ -55,7 +56,7 @@ export function summaryOf(w: IndexedWindow): WindowSummary {
 }
 
 export class DashboardData {
-  readonly #statistics = new Map<string, Promise<StatisticsFile | undefined>>();
+  readonly #statistics = new Map<string, { stats: Promise<StatisticsFile | undefined>; bytes: number }>();
   readonly #baselines = new Map<string, Promise<StatisticsFile | undefined>>();
 
   constructor(
@@ -74,6 +75,7 @@ export class DashboardData {
         latest: s.windows.length === 0 ? null : summaryOf(s.windows.at(-1) as IndexedWindow),
       })),
       unreadable: [...this.index.unreadable.entries()].map(([folder, error]) => ({ folder, error })),
+      indexing: this.index.reading ?? null,
     };
   }
 
@@ -199,23 +201,44 @@ export class DashboardData {
     return out;
   }
 
-  /** A window's statistics.json (cached, the latest few), or undefined when it cannot be read. */
+  /**
+   * A window's statistics.json, or undefined when it cannot be read. The latest parsed files are
+   * kept while their bytes add up to CACHED_STATISTICS_BYTES (at least one): at 500 features one
+   * file is megabytes, parsed several times that.
+   */
   #windowStatistics(id: string): Promise<StatisticsFile | undefined> {
-    let p = this.#statistics.get(id);
-    if (p === undefined) {
-      p = (async () => {
-        const bytes = await this.index.store.read(`${id}/statistics.json`).catch(() => undefined);
-        if (bytes === undefined) return undefined;
-        try {
-          return parseJsonText(this.index.store.locate(`${id}/statistics.json`), Buffer.from(bytes).toString("utf8"), StatisticsSchema);
-        } catch {
-          return undefined;
-        }
-      })();
-      if (this.#statistics.size >= CACHED_STATISTICS) this.#statistics.delete(this.#statistics.keys().next().value as string);
-    } else this.#statistics.delete(id);
-    this.#statistics.set(id, p);
-    return p;
+    const hit = this.#statistics.get(id);
+    if (hit !== undefined) {
+      // most recently used last
+      this.#statistics.delete(id);
+      this.#statistics.set(id, hit);
+      return hit.stats;
+    }
+    const entry: { stats: Promise<StatisticsFile | undefined>; bytes: number } = { stats: Promise.resolve(undefined), bytes: 0 };
+    entry.stats = (async () => {
+      const bytes = await this.index.store.read(`${id}/statistics.json`).catch(() => undefined);
+      if (bytes === undefined) return undefined;
+      entry.bytes = bytes.byteLength;
+      try {
+        return parseJsonText(this.index.store.locate(`${id}/statistics.json`), Buffer.from(bytes).toString("utf8"), StatisticsSchema);
+      } catch {
+        return undefined;
+      } finally {
+        this.#evict();
+      }
+    })();
+    this.#statistics.set(id, entry);
+    return entry.stats;
+  }
+
+  #evict(): void {
+    let total = 0;
+    for (const e of this.#statistics.values()) total += e.bytes;
+    for (const [key, e] of this.#statistics) {
+      if (total <= CACHED_STATISTICS_BYTES || this.#statistics.size <= 1) break;
+      this.#statistics.delete(key);
+      total -= e.bytes;
+    }
   }
 
   /** The baseline a window was checked against: the one given, else the file its window.json names (read once per file). */

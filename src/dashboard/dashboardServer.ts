@@ -7,6 +7,7 @@ import type { ReportStore } from "../sinks/reportStore/ReportStore.js";
 import type { LocationReader } from "../storage/readLocation.js";
 import type { Logger } from "../telemetry/logger.js";
 import { logEvent } from "../telemetry/logEvents.js";
+import type { WindowsEvent } from "./apiTypes.js";
 import { ApiError, DashboardData, DEFAULT_SERIES, DEFAULT_TREND } from "./dashboardData.js";
 import { pageHtml } from "./page.js";
 import { ReportIndex, type IndexedWindow } from "./reportIndex.js";
@@ -42,6 +43,7 @@ export interface Dashboard {
 const JSON_TYPE = "application/json; charset=utf-8";
 const SSE_KEEPALIVE_MS = 15_000;
 const MAX_SSE_BUFFER_BYTES = 1 << 20;
+const MAX_EVENT_WINDOWS = 100;
 const ASSET_TYPES: Record<string, string> = { "app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8" };
 
 /** dist/dashboard/assets beside the built module, or the build's output when run from src (tests). */
@@ -95,7 +97,14 @@ export function startDashboard(options: DashboardOptions): Dashboard {
 
   const streams = new Set<ServerResponse>();
   const unsubscribe = index.subscribe((added: readonly IndexedWindow[]) => {
-    const body = `event: windows\ndata: ${JSON.stringify(added.map((w) => ({ endpoint: w.endpoint, schedule: w.schedule, id: w.id })))}\n\n`;
+    const event: WindowsEvent = {
+      count: added.length,
+      windows: [...added]
+        .sort((a, b) => b.startMs - a.startMs)
+        .slice(0, MAX_EVENT_WINDOWS)
+        .map((w) => ({ endpoint: w.endpoint, schedule: w.schedule, id: w.id })),
+    };
+    const body = `event: windows\ndata: ${JSON.stringify(event)}\n\n`;
     for (const res of streams) push(res, body);
   });
   // a client that stops reading is let go (its browser reconnects), rather than buffered without end

@@ -11,9 +11,11 @@ import type { ReportStore } from "../sinks/reportStore/ReportStore.js";
  * windows the store holds.
  *
  * Keeping up (`refresh`): for each schedule only the day folders at or after its latest indexed
- * window are listed again, and only folders not yet indexed are read, plus the windows last seen
- * incomplete (a later correction rewrites them in place). A window that cannot be read is left
- * out and named in `unreadable`; it is tried again on the next refresh.
+ * window are listed again (every day folder once per `fullListingMs`, for windows written into
+ * earlier days), and only folders not yet indexed are read, plus the latest RECHECKED_WINDOWS
+ * windows last seen incomplete (a correction rewrites them in place; the same bytes change
+ * nothing). A window that cannot be read is left out and named in `unreadable`; it is tried again
+ * on the next refresh.
  */
 
 /** What the index reads of window.json's `checks` (src/engine/evaluateWindow.ts writes it). */
@@ -48,6 +50,8 @@ export interface IndexedWindow {
   readonly complete?: boolean;
   readonly missing_partitions?: ReadonlyArray<{ topic: string; partition: number }>;
   readonly correction?: boolean;
+  /** StoredWindow.digest: a re-read that finds the same bytes changes nothing. */
+  readonly digest: string;
   /** The baseline statistics file window.json names (`baseline.statistics.file`), if any. */
   readonly baselineFile?: string;
   /** Violations per check type (types without any are absent). */
@@ -123,6 +127,8 @@ export class ScheduleIndex {
       const i = indexOf(v.feature_name);
       violating.set(i, [...(violating.get(i) ?? []), v.constraint_check_type]);
     }
+    // thresholds rarely change from window to window: equal ones share the previous window's array
+    const previous = this.windows.at(-1);
     const entry: IndexedWindow = {
       id: stored.folder,
       endpoint: this.endpoint,
@@ -137,13 +143,15 @@ export class ScheduleIndex {
       ...(w.complete === undefined ? {} : { complete: w.complete }),
       ...(w.missing_partitions === undefined ? {} : { missing_partitions: w.missing_partitions.map((p) => ({ topic: p.topic, partition: p.partition })) }),
       ...(w.correction === true ? { correction: true } : {}),
+      digest: stored.digest,
       ...baselineFileOf(w),
       violations,
       violating,
       drift,
-      driftThreshold,
+      driftThreshold: previous !== undefined && sameValues(previous.driftThreshold, driftThreshold) ? previous.driftThreshold : driftThreshold,
       completeness,
-      completenessThreshold,
+      completenessThreshold:
+        previous !== undefined && sameValues(previous.completenessThreshold, completenessThreshold) ? previous.completenessThreshold : completenessThreshold,
     };
     const folderMs = folderTimeMs(entry.id.split("/").slice(2).join("/"));
     if (folderMs !== undefined && (this.#latestFolderMs === undefined || folderMs > this.#latestFolderMs)) this.#latestFolderMs = folderMs;
@@ -166,6 +174,13 @@ export class ScheduleIndex {
   }
 }
 
+/** Element-wise equal, NaN equal to NaN. */
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
 function hookErrorsOf(w: StoredWindow["window"]): number {
   const errors = (w.records as { hook_errors?: unknown } | undefined)?.hook_errors;
   if (typeof errors !== "object" || errors === null) return 0;
@@ -180,7 +195,13 @@ function baselineFileOf(w: StoredWindow["window"]): { baselineFile?: string } {
 export interface ReportIndexOptions {
   /** Reads in flight at once (S3 stores answer many requests in parallel). Default 16. */
   readonly concurrency?: number;
+  /** How often a refresh lists every day folder again, for windows written into earlier days (a backfill). Default 5 minutes. */
+  readonly fullListingMs?: number;
+  readonly now?: () => number;
 }
+
+/** The latest windows of a schedule re-read while they are incomplete (a correction rewrites them; the monitor corrects at most max_correctable_windows, default 24). */
+export const RECHECKED_WINDOWS = 48;
 
 export type IndexListener = (added: readonly IndexedWindow[]) => void;
 
@@ -190,6 +211,10 @@ export class ReportIndex {
   readonly unreadable = new Map<string, string>();
   readonly #listeners = new Set<IndexListener>();
   readonly #concurrency: number;
+  readonly #fullListingMs: number;
+  readonly #now: () => number;
+  #lastFullListing = Number.NEGATIVE_INFINITY;
+  #progress: { read: number; total: number } | undefined;
   #tail: Promise<unknown> = Promise.resolve();
   #queued: Promise<IndexedWindow[]> | undefined;
   #loaded = false;
@@ -199,6 +224,13 @@ export class ReportIndex {
     options: ReportIndexOptions = {},
   ) {
     this.#concurrency = options.concurrency ?? 16;
+    this.#fullListingMs = options.fullListingMs ?? 300_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** While a refresh reads windows: how many of how many (the first read of a large store takes a while). */
+  get reading(): { read: number; total: number } | undefined {
+    return this.#progress === undefined ? undefined : { ...this.#progress };
   }
 
   /** Every (endpoint, schedule) indexed, sorted. */
@@ -215,7 +247,7 @@ export class ReportIndex {
     return endpoint === undefined || schedule === undefined ? undefined : this.schedule(endpoint, schedule)?.window(id);
   }
 
-  /** Called with the windows each refresh adds or replaces. Returns the unsubscribe. */
+  /** Called with the windows each refresh adds or replaces (rewritten with other bytes). Returns the unsubscribe. */
   subscribe(listener: IndexListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -240,24 +272,32 @@ export class ReportIndex {
 
   async #scan(): Promise<IndexedWindow[]> {
     const folders = new Set<string>();
+    const full = !this.#loaded || this.#now() - this.#lastFullListing >= this.#fullListingMs;
+    if (full) this.#lastFullListing = this.#now();
     for (const { endpoint, schedule } of await schedulesIn(this.store)) {
       const known = this.schedule(endpoint, schedule);
       const root = `${endpoint}/${schedule}`;
       const after = known?.latestFolderMs();
       const found =
-        after === undefined || !this.#loaded
-          ? (await windowFolders(this.store, endpoint, schedule)).map((f) => f.folder)
-          : await this.#foldersSince(root, after);
+        after === undefined || full ? (await windowFolders(this.store, endpoint, schedule)).map((f) => f.folder) : await this.#foldersSince(root, after);
       for (const f of found) {
         const id = `${root}/${f}`;
         if (known?.window(id) === undefined) folders.add(id);
       }
       // windows reported incomplete are rewritten when the missing partitions catch up
-      for (const w of known?.windows ?? []) if (w.complete === false) folders.add(w.id);
+      for (const w of known?.windows.slice(-RECHECKED_WINDOWS) ?? []) if (w.complete === false) folders.add(w.id);
     }
     for (const id of this.unreadable.keys()) folders.add(id);
     this.#loaded = true;
-    const added = (await this.#readAll([...folders])).filter((w): w is IndexedWindow => w !== undefined);
+    // newest first: while a large store is read, the latest windows (the overview's) are in first
+    const ids = [...folders].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    this.#progress = { read: 0, total: ids.length };
+    let added: IndexedWindow[];
+    try {
+      added = (await this.#readAll(ids)).filter((w): w is IndexedWindow => w !== undefined);
+    } finally {
+      this.#progress = undefined;
+    }
     if (added.length > 0) for (const l of this.#listeners) l(added);
     return added;
   }
@@ -296,6 +336,7 @@ export class ReportIndex {
       while (next < ids.length) {
         const i = next++;
         out[i] = await this.#readOne(ids[i] as string);
+        if (this.#progress !== undefined) this.#progress.read++;
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, ids.length) }, worker));
@@ -322,6 +363,7 @@ export class ReportIndex {
       s = new ScheduleIndex(endpoint, schedule);
       this.#schedules.set(key, s);
     }
+    if (s.window(id)?.digest === stored.digest) return undefined;
     s.put(stored, checks);
     return s.window(id);
   }

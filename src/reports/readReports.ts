@@ -1,3 +1,4 @@
+import { createHash, type Hash } from "node:crypto";
 import * as z from "zod";
 import { CHECK_TYPES } from "../checks/index.js";
 import { FormatError, parseJsonText } from "../formats/jsonFile.js";
@@ -47,6 +48,8 @@ export interface StoredWindow {
   readonly folder: string;
   readonly window: WindowJson;
   readonly violations: readonly ReportedViolation[];
+  /** SHA-1 of the two files' bytes: whether a report was rewritten (a correction) without comparing its content. */
+  readonly digest: string;
 }
 
 /**
@@ -80,16 +83,18 @@ export async function schedulesIn(store: ReportStore): Promise<Array<{ endpoint:
   return out;
 }
 
-async function readJson<S extends z.ZodType>(store: ReportStore, key: string, schema: S): Promise<z.output<S>> {
+async function readJson<S extends z.ZodType>(store: ReportStore, key: string, schema: S, hash: Hash): Promise<z.output<S>> {
   const bytes = await store.read(key);
   if (bytes === undefined) throw new FormatError(store.locate(key), "cannot read: there is no such file");
+  hash.update(bytes);
   return parseJsonText(store.locate(key), Buffer.from(bytes).toString("utf8"), schema);
 }
 
 /** One window's report: its folder's window.json and constraint_violations.json (`folder` relative to the store's root, "" for the root). FormatError naming the file when one is missing or invalid. */
 export async function readWindow(store: ReportStore, folder: string): Promise<StoredWindow> {
   const at = (name: string): string => (folder === "" ? name : `${folder}/${name}`);
-  const window = await readJson(store, at("window.json"), WindowJsonSchema);
-  const { violations } = await readJson(store, at("constraint_violations.json"), ViolationsJsonSchema);
-  return { folder, window, violations };
+  const hash = createHash("sha1");
+  const window = await readJson(store, at("window.json"), WindowJsonSchema, hash);
+  const { violations } = await readJson(store, at("constraint_violations.json"), ViolationsJsonSchema, hash);
+  return { folder, window, violations, digest: hash.digest("hex") };
 }

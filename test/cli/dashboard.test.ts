@@ -25,8 +25,10 @@ describe("dqstream dashboard", () => {
     });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const line = await new Promise<string>((done) => createInterface({ input: child.stdout }).once("line", done));
-    expect(line).toMatch(new RegExp(`^dashboard of reports folder .+ \\(7 windows\\): http://127\\.0\\.0\\.1:\\d+/$`));
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const line = (await lines.next()).value as string;
+    expect(line).toMatch(new RegExp(`^dashboard of reports folder .+: http://127\\.0\\.0\\.1:\\d+/$`));
+    expect((await lines.next()).value).toMatch(/^read 7 windows in \d+ ms$/);
     const url = line.slice(line.lastIndexOf(" ") + 1);
     const s = (await (await fetch(`${url}api/schedules`)).json()) as SchedulesAnswer;
     expect(s.schedules.map((x) => [x.endpoint, x.schedule, x.windows])).toEqual([["churn", "ten-minutes", 7]]);

@@ -183,7 +183,7 @@ describe("dashboard API", () => {
     let text = "";
     while (!text.includes("event: windows")) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
-    expect(text).toContain(`"id":"${SCHEDULE}/2026/11/01/01/20"`);
+    expect(text).toContain(`data: {"count":1,"windows":[{"endpoint":"churn","schedule":"ten-minutes","id":"${SCHEDULE}/2026/11/01/01/20"}]}`);
     const t = await get<TimelineAnswer>(`${url}/api/timeline?${q}`);
     expect(t.body.windows).toHaveLength(8);
   });

@@ -102,6 +102,63 @@ describe("ReportIndex", () => {
     expect(index.schedule("churn", "ten-minutes")?.windows).toHaveLength(8);
   });
 
+  it("an incomplete window read again with the same bytes changes nothing and is not announced", async () => {
+    const dir = await goldenCopy();
+    await addWindow(dir, "2026/11/01/01/20", "2026-11-01T01:10:00Z", "2026-11-01T01:20:00Z", {
+      complete: false,
+      missing_partitions: [{ topic: "t", partition: 0 }],
+    });
+    const { store, reads } = counting(new LocalReportStore(dir));
+    const index = new ReportIndex(store);
+    await index.refresh();
+    const announced: number[] = [];
+    index.subscribe((added) => announced.push(added.length));
+    reads.length = 0;
+    expect(await index.refresh()).toEqual([]);
+    // read again (a correction rewrites it in place), found unchanged
+    expect(reads).toEqual([`${SCHEDULE}/2026/11/01/01/20/window.json`, `${SCHEDULE}/2026/11/01/01/20/constraint_violations.json`]);
+    expect(announced).toEqual([]);
+  });
+
+  it("a window written into an earlier day (a backfill) is found by the next full listing", async () => {
+    const dir = await goldenCopy();
+    let now = 0;
+    const index = new ReportIndex(new LocalReportStore(dir), { fullListingMs: 60_000, now: () => now });
+    await index.refresh();
+    await addWindow(dir, "2026/10/31/12/00", "2026-10-31T11:50:00Z", "2026-10-31T12:00:00Z");
+    now = 30_000;
+    expect(await index.refresh()).toEqual([]);
+    now = 60_000;
+    expect((await index.refresh()).map((w) => w.id)).toEqual([`${SCHEDULE}/2026/10/31/12/00`]);
+    expect(index.schedule("churn", "ten-minutes")?.windows[0]?.window_start).toBe("2026-10-31T11:50:00Z");
+  });
+
+  it("equal thresholds of consecutive windows share one array; a first read goes newest first and tells how far it got", async () => {
+    const dir = await goldenCopy();
+    const seen: Array<{ key: string; reading: { read: number; total: number } | undefined }> = [];
+    const local = new LocalReportStore(dir);
+    let index: ReportIndex | undefined;
+    const store = new Proxy(local, {
+      get(target, prop, receiver) {
+        if (prop === "read")
+          return (key: string) => {
+            seen.push({ key, reading: index?.reading });
+            return target.read(key);
+          };
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    index = new ReportIndex(store, { concurrency: 1 });
+    await index.refresh();
+    expect(seen[0]).toEqual({ key: `${SCHEDULE}/2026/11/01/01/10/window.json`, reading: { read: 0, total: 7 } });
+    expect(seen.at(-1)).toEqual({ key: `${SCHEDULE}/2026/11/01/00/10/constraint_violations.json`, reading: { read: 6, total: 7 } });
+    expect(index.reading).toBeUndefined();
+    const windows = index.schedule("churn", "ten-minutes")?.windows ?? [];
+    expect(windows[1]?.driftThreshold).toBe(windows[0]?.driftThreshold);
+    expect(windows[6]?.completenessThreshold).toBe(windows[0]?.completenessThreshold);
+  });
+
   it("dead-lettered counts what window.json's records say went to the dead letters: late, malformed, failed by a hook", async () => {
     const dir = await goldenCopy();
     await addWindow(dir, "2026/11/01/01/20", "2026-11-01T01:10:00Z", "2026-11-01T01:20:00Z", {

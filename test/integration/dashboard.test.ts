@@ -80,7 +80,10 @@ async function startDashboardCli(reports: string, statistics: string): Promise<s
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
   });
-  const line = await new Promise<string>((done) => createInterface({ input: child.stdout }).once("line", done));
+  // the URL, then "read N windows in … ms" once the store is read
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const line = (await lines.next()).value as string;
+  await lines.next();
   return line.slice(line.lastIndexOf(" ") + 1);
 }
 

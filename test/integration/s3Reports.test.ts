@@ -145,8 +145,10 @@ describe("reports and baseline in S3", () => {
       },
     );
     try {
-      const line = await new Promise<string>((done) => createInterface({ input: child.stdout }).once("line", done));
-      expect(line).toMatch(new RegExp(`^dashboard of reports s3://${bucket}/dq \\(7 windows\\): http://`));
+      const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+      const line = (await lines.next()).value as string;
+      expect(line).toMatch(new RegExp(`^dashboard of reports s3://${bucket}/dq: http://`));
+      expect((await lines.next()).value).toMatch(/^read 7 windows in \d+ ms$/);
       const url = line.slice(line.lastIndexOf(" ") + 1);
       // the same answers as over the folder, whose window.json names the local baseline (relative to the repository, vitest's cwd)
       const data = new DashboardData(new ReportIndex(new LocalReportStore(local)), { read: locationReader(undefined) });

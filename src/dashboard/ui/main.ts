@@ -16,7 +16,7 @@ import {
   type ChartConfiguration,
 } from "chart.js";
 import { apiKey } from "../apiKey.js";
-import type { FeatureAnswer, OverviewAnswer, SchedulesAnswer, TimelineAnswer, WindowAnswer, WindowSummary } from "../apiTypes.js";
+import type { FeatureAnswer, OverviewAnswer, SchedulesAnswer, TimelineAnswer, WindowAnswer, WindowsEvent, WindowSummary } from "../apiTypes.js";
 import "./app.css";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
@@ -91,7 +91,19 @@ function link(view: Route["view"], params: Record<string, string | undefined>): 
   return `#/${apiKey(view, params)}`;
 }
 
-let schedules: SchedulesAnswer = { schedules: [], unreadable: [] };
+let schedules: SchedulesAnswer = { schedules: [], unreadable: [], indexing: null };
+/** The header's badge: live (with the last event's news), reconnecting, or a static report. */
+const status = { text: live ? "live" : "report", className: live ? "live" : "static" };
+function setStatus(text: string, className: string): void {
+  status.text = text;
+  status.className = className;
+  const el = document.getElementById("status");
+  if (el !== null) {
+    el.textContent = text;
+    el.className = className;
+  }
+}
+let indexingTimer: ReturnType<typeof setTimeout> | undefined;
 let charts: Chart[] = [];
 let pending: Array<() => void> = [];
 let rendering = 0;
@@ -124,7 +136,7 @@ function header(r: Route, sel: { endpoint: string; schedule: string } | undefine
     h("span", { class: "brand" }, "dqstream"),
     picker,
     h("nav", {}, tab("overview", "Overview"), tab("timeline", "Timeline")),
-    h("span", { id: "status", class: live ? "live" : "static" }, live ? "live" : "report"),
+    h("span", { id: "status", class: status.className }, status.text),
   );
 }
 
@@ -558,6 +570,10 @@ async function render(): Promise<void> {
     schedules = next;
     main = h("main", {});
     const views = { overview, timeline, feature, window: windowView };
+    if (schedules.indexing !== null)
+      main.append(
+        h("p", { class: "muted", id: "indexing" }, `Reading the reports store: ${schedules.indexing.read} of ${schedules.indexing.total} windows so far…`),
+      );
     await views[r.view](r, main);
     if (schedules.unreadable.length > 0)
       main.append(
@@ -579,6 +595,9 @@ async function render(): Promise<void> {
   window.scrollTo(0, scroll);
   root.dataset.view = r.view;
   root.dataset.rendered = String(Number(root.dataset.rendered ?? "0") + 1);
+  // while the server still reads the store, draw again each second until it is done
+  clearTimeout(indexingTimer);
+  if (schedules.indexing !== null) indexingTimer = setTimeout(() => void render(), 1_000);
 }
 
 window.addEventListener("hashchange", () => void render());
@@ -588,23 +607,10 @@ if (live) {
   // the server announces each new or corrected window; the view in hand is drawn again
   const events = new EventSource("/api/events");
   events.addEventListener("windows", (e) => {
-    const added = JSON.parse((e as MessageEvent<string>).data) as Array<{ id: string }>;
-    const status = document.getElementById("status");
-    if (status !== null) status.textContent = `live · ${added.length} new`;
+    const event = JSON.parse((e as MessageEvent<string>).data) as WindowsEvent;
+    setStatus(`live · ${event.count} new at ${new Date().toISOString().slice(11, 19)}Z`, "live");
     void render();
   });
-  events.addEventListener("error", () => {
-    const status = document.getElementById("status");
-    if (status !== null) {
-      status.textContent = "reconnecting…";
-      status.className = "stale";
-    }
-  });
-  events.addEventListener("open", () => {
-    const status = document.getElementById("status");
-    if (status !== null) {
-      status.textContent = "live";
-      status.className = "live";
-    }
-  });
+  events.addEventListener("error", () => setStatus("reconnecting…", "stale"));
+  events.addEventListener("open", () => setStatus("live", "live"));
 }
