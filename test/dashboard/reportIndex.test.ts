@@ -137,19 +137,20 @@ describe("ReportIndex", () => {
     const dir = await goldenCopy();
     const seen: Array<{ key: string; reading: { read: number; total: number } | undefined }> = [];
     const local = new LocalReportStore(dir);
-    let index: ReportIndex | undefined;
+    const holder: { index?: ReportIndex } = {};
     const store = new Proxy(local, {
       get(target, prop, receiver) {
         if (prop === "read")
           return (key: string) => {
-            seen.push({ key, reading: index?.reading });
+            seen.push({ key, reading: holder.index?.reading });
             return target.read(key);
           };
         const v = Reflect.get(target, prop, receiver) as unknown;
         return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     });
-    index = new ReportIndex(store, { concurrency: 1 });
+    const index = new ReportIndex(store, { concurrency: 1 });
+    holder.index = index;
     await index.refresh();
     expect(seen[0]).toEqual({ key: `${SCHEDULE}/2026/11/01/01/10/window.json`, reading: { read: 0, total: 7 } });
     expect(seen.at(-1)).toEqual({ key: `${SCHEDULE}/2026/11/01/00/10/constraint_violations.json`, reading: { read: 6, total: 7 } });
