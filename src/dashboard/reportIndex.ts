@@ -1,4 +1,3 @@
-import * as z from "zod";
 import { CHECK_TYPES, type CheckType } from "../checks/index.js";
 import { FormatError } from "../formats/jsonFile.js";
 import { folderTimeMs, readWindow, schedulesIn, windowFolders, type StoredWindow } from "../reports/readReports.js";
@@ -18,20 +17,46 @@ import type { ReportStore } from "../sinks/reportStore/ReportStore.js";
  * on the next refresh.
  */
 
-/** What the index reads of window.json's `checks` (src/engine/evaluateWindow.ts writes it). */
-const ChecksSchema = z.union([
-  z.array(
-    z.looseObject({
-      feature_name: z.string(),
-      constraint_check_type: z.enum(CHECK_TYPES),
-      verdict: z.string(),
-      metric: z.string(),
-      value: z.number().nullable(),
-      threshold: z.number().nullable(),
-    }),
-  ),
-  z.string(),
-]);
+/** What the index reads of window.json's `checks` (src/engine/evaluateWindow.ts writes it): an array, or a string when no check ran. */
+export interface IndexedCheck {
+  readonly feature_name: string;
+  readonly constraint_check_type: CheckType;
+  readonly metric: string;
+  readonly value: number | null;
+  readonly threshold: number | null;
+}
+
+const CHECK_TYPE_SET: ReadonlySet<string> = new Set(CHECK_TYPES);
+
+/**
+ * window.json's `checks`, validated by hand: a window of 500 features has 1,500 of them, and
+ * this runs for every window of a store (a schema library costs a tenth of the first read here).
+ * Other keys are ignored. FormatError naming the first wrong entry.
+ */
+export function checksOf(location: string, raw: unknown): readonly IndexedCheck[] {
+  if (raw === undefined || typeof raw === "string") return [];
+  if (!Array.isArray(raw)) throw new FormatError(location, "$.checks: expected an array or a string");
+  const isNumberOrNull = (x: unknown): x is number | null => x === null || (typeof x === "number" && Number.isFinite(x));
+  raw.forEach((c: unknown, i) => {
+    const e = c as Record<string, unknown> | null;
+    const bad =
+      typeof e !== "object" || e === null
+        ? "expected an object"
+        : typeof e["feature_name"] !== "string"
+          ? "feature_name: expected a string"
+          : typeof e["constraint_check_type"] !== "string" || !CHECK_TYPE_SET.has(e["constraint_check_type"])
+            ? `constraint_check_type: expected one of ${CHECK_TYPES.join(", ")}`
+            : typeof e["metric"] !== "string"
+              ? "metric: expected a string"
+              : !isNumberOrNull(e["value"])
+                ? "value: expected a number or null"
+                : !isNumberOrNull(e["threshold"])
+                  ? "threshold: expected a number or null"
+                  : undefined;
+    if (bad !== undefined) throw new FormatError(location, `$.checks[${i}].${bad}`);
+  });
+  return raw as IndexedCheck[];
+}
 
 export interface IndexedWindow {
   /** The report folder, relative to the store's root: `<endpoint>/<schedule>/YYYY/MM/DD/HH[/mm]`. */
@@ -89,7 +114,7 @@ export class ScheduleIndex {
   }
 
   /** Adds or replaces the window; true when it is new. */
-  put(stored: StoredWindow, checks: z.output<typeof ChecksSchema>): boolean {
+  put(stored: StoredWindow, checks: readonly IndexedCheck[]): boolean {
     const w = stored.window;
     const indexOf = (name: string): number => {
       let i = this.#featureIndex.get(name);
@@ -100,7 +125,7 @@ export class ScheduleIndex {
       }
       return i;
     };
-    const evaluations = typeof checks === "string" ? [] : checks;
+    const evaluations = checks;
     for (const c of evaluations) indexOf(c.feature_name);
     for (const v of stored.violations) indexOf(v.feature_name);
     const n = this.features.length;
@@ -346,12 +371,10 @@ export class ReportIndex {
   async #readOne(id: string): Promise<IndexedWindow | undefined> {
     const [endpoint, schedule] = id.split("/") as [string, string];
     let stored: StoredWindow;
-    let checks: z.output<typeof ChecksSchema>;
+    let checks: readonly IndexedCheck[];
     try {
       stored = await readWindow(this.store, id);
-      const parsed = ChecksSchema.safeParse(stored.window.checks ?? []);
-      if (!parsed.success) throw new FormatError(this.store.locate(`${id}/window.json`), `$.checks: ${parsed.error.issues[0]?.message ?? "invalid"}`);
-      checks = parsed.data;
+      checks = checksOf(this.store.locate(`${id}/window.json`), stored.window["checks"]);
     } catch (e) {
       this.unreadable.set(id, e instanceof Error ? e.message : String(e));
       return undefined;

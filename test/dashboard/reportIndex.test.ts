@@ -185,6 +185,26 @@ describe("ReportIndex", () => {
     expect(index.schedule("churn", "ten-minutes")?.windows).toHaveLength(7);
   });
 
+  it("a window.json whose checks are not what evaluateWindow writes is unreadable, naming the entry", async () => {
+    const dir = await goldenCopy();
+    await addWindow(dir, "2026/11/01/01/20", "2026-11-01T01:10:00Z", "2026-11-01T01:20:00Z", {
+      checks: [{ feature_name: "x", constraint_check_type: "baseline_drift_check", verdict: "pass", metric: "linf_robust", value: "0.3", threshold: 0.1 }],
+    });
+    await addWindow(dir, "2026/11/01/01/30", "2026-11-01T01:20:00Z", "2026-11-01T01:30:00Z", { checks: "not run: no data in the window" });
+    await addWindow(dir, "2026/11/01/01/40", "2026-11-01T01:30:00Z", "2026-11-01T01:40:00Z", {
+      checks: [{ feature_name: "x", constraint_check_type: "made_up_check" }],
+    });
+    const index = new ReportIndex(new LocalReportStore(dir));
+    await index.refresh();
+    expect(index.unreadable.get(`${SCHEDULE}/2026/11/01/01/20`)).toBe(
+      `${join(dir, SCHEDULE, "2026/11/01/01/20/window.json")}: $.checks[0].value: expected a number or null`,
+    );
+    expect(index.unreadable.get(`${SCHEDULE}/2026/11/01/01/40`)).toMatch(/\$\.checks\[0\]\.constraint_check_type: expected one of data_type_check, /);
+    // a window without data ran no check: indexed, nothing measured
+    const quiet = index.window(`${SCHEDULE}/2026/11/01/01/30`);
+    expect(quiet?.drift.every((x) => Number.isNaN(x))).toBe(true);
+  });
+
   it("calls before a run starts share it; a call while one runs gets the next run, which sees what changed", async () => {
     const dir = await goldenCopy();
     const local = new LocalReportStore(dir);

@@ -235,8 +235,14 @@ async function overview(r: Route, main: HTMLElement): Promise<void> {
       h("td", {}, sparkline(f.trend, f.drift?.threshold ?? null)),
       h("td", {}, ...f.violations.map(badge)),
     );
+    const open = (): void => {
+      location.hash = link("feature", { ...sel, name: f.name });
+    };
     row.addEventListener("click", (e) => {
-      if ((e.target as HTMLElement).tagName !== "A") location.hash = link("feature", { ...sel, name: f.name });
+      if ((e.target as HTMLElement).tagName !== "A") open();
+    });
+    row.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") open();
     });
     return { row, name: f.name.toLowerCase() };
   });
