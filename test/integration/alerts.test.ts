@@ -19,7 +19,7 @@ import { createKafkaClient } from "../../src/sources/kafka/kafkaClient.js";
 import { silentLogger } from "../../src/telemetry/logger.js";
 import { report, w } from "../alerts/support.js";
 import { startWebhookServer } from "../alerts/webhookServer.js";
-import { kafkaBrokers, testKafka, uniqueName } from "../setup/kafka.js";
+import { createTopicsReady, kafkaBrokers, testKafka, uniqueName } from "../setup/kafka.js";
 import { LocalReportStore } from "../../src/sinks/reportStore/localReportStore.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -48,7 +48,7 @@ afterEach(async () => {
 });
 
 async function createTopic(topic: string, numPartitions: number, configEntries: Array<{ name: string; value: string }> = []): Promise<void> {
-  await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1, configEntries }], waitForLeaders: true });
+  await createTopicsReady(admin, [{ topic, numPartitions, replicationFactor: 1, configEntries }]);
   cleanups.push(() => admin.deleteTopics({ topics: [topic] }));
 }
 

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { MonitorConfigSchema, type MonitorConfig } from "../../src/config/monitorSchema.js";
 import { startMonitor, type RunningMonitor } from "../../src/engine/runMonitor.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
-import { kafkaBrokers, testKafka, uniqueName } from "../setup/kafka.js";
+import { createTopicsReady, kafkaBrokers, testKafka, uniqueName } from "../setup/kafka.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
@@ -53,7 +53,7 @@ export async function send(topic: string, messages: Array<{ partition?: number; 
 
 export async function createTopic(topic: string, numPartitions: number, config: Record<string, string> = {}): Promise<void> {
   const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
-  await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1, configEntries }], waitForLeaders: true });
+  await createTopicsReady(admin, [{ topic, numPartitions, replicationFactor: 1, configEntries }]);
   cleanups.push(() => admin.deleteTopics({ topics: [topic] }));
 }
 

@@ -1,7 +1,7 @@
 // What Kafka integration tests use: the run's broker (from test/setup/kafkaBroker.ts), unique names,
 // kafkajs clients and a broker restart. Integration tests fail, never skip, when there is no broker.
 import { randomBytes } from "node:crypto";
-import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
+import { Kafka, logLevel, type Admin, type ITopicConfig, type KafkaConfig } from "kafkajs";
 import { inject } from "vitest";
 
 /** The run's bootstrap addresses; throws if the globalSetup did not run (vitest.config.ts registers it). */
@@ -28,6 +28,28 @@ export function testKafka(clientId: string, config: Partial<KafkaConfig> = {}): 
     requestTimeout: 30_000,
     ...config,
   });
+}
+
+/**
+ * Creates topics and waits until every partition has a leader. kafkajs' own `waitForLeaders` gives
+ * up on the first UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this topic-partition"),
+ * which a busy broker answers while the new topic's metadata spreads; this polls through it.
+ */
+export async function createTopicsReady(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<void> {
+  await admin.createTopics({ topics, waitForLeaders: false });
+  const names = topics.map((t) => t.topic);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: names });
+      const ready = meta.length === names.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${names.join(", ")} have no leader after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**
