@@ -1,3 +1,4 @@
+import type { LocalParts } from "../windows/localParts.js";
 import type { MonitorConfig } from "../config/monitorSchema.js";
 import type { WindowReport } from "../reports/WindowReport.js";
 import { partitionName, type PartitionKey } from "../records/SourceRecord.js";
@@ -30,6 +31,8 @@ export interface AssemblerStageOptions {
   readonly onReport: (r: WindowReport) => void;
   /** A failure stage 2 cannot go on after (its consumer crashed for good). */
   readonly onFatal: (e: Error) => void;
+  /** The parts this instance's stage 1 published, taken instead of decoded (src/windows/localParts.ts). */
+  readonly localParts?: LocalParts;
 }
 
 /**
@@ -45,7 +48,7 @@ export class AssemblerStage {
   readonly #o: AssemblerStageOptions;
   readonly #topic: string;
   readonly #group: string;
-  readonly #decoder = new PartsDecoder();
+  readonly #decoder: PartsDecoder;
   #assembler: WindowAssembler | undefined;
   #expected: PartitionKey[] = [];
   #expectedAt = 0;
@@ -57,6 +60,7 @@ export class AssemblerStage {
 
   constructor(o: AssemblerStageOptions) {
     this.#o = o;
+    this.#decoder = new PartsDecoder(o.localParts);
     this.#topic = partsTopicOf(o.config.kafka);
     this.#group = assemblerGroupOf(o.config.kafka);
   }

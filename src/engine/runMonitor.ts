@@ -3,6 +3,7 @@ import type { WindowReport } from "../reports/WindowReport.js";
 import type { ClosedWindow } from "../windows/WindowManager.js";
 import { startMonitorServer, type MonitorServer } from "../http/monitorServer.js";
 import { startDashboard, type Dashboard } from "../dashboard/dashboardServer.js";
+import { LocalParts } from "../windows/localParts.js";
 import { InputError } from "../records/inputBytes.js";
 import type { DeadLetterSink } from "../sinks/DeadLetterSink.js";
 import { createDeadLetterSink } from "../components/registry.js";
@@ -170,7 +171,9 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
   const { reporter } = pipeline;
   for (const w of pipeline.baseline.warnings) logEvent(log, "baseline_warning", {}, w);
   /** Stage 1's parts, published with each input partition's commit (docs/design-monitor.md). */
-  const outbox = new PartsOutbox(DEFAULT_MAX_MESSAGE_BYTES);
+  // what stage 1 publishes, stage 2 of the same process takes back without decoding it
+  const localParts = new LocalParts();
+  const outbox = new PartsOutbox(DEFAULT_MAX_MESSAGE_BYTES, localParts);
   let deadLetters: DeadLetterSink | undefined;
   const recent: ReportSummary[] = [];
   let reportsWritten = 0;
@@ -239,6 +242,7 @@ export async function startMonitor(config: MonitorConfig, log: Logger, options: 
     tickMs: options.tickMs ?? 1000,
     onReport,
     onFatal: (e) => void shutdown(e),
+    localParts,
   });
 
   const driver: Driver = new Driver({

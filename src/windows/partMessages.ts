@@ -1,5 +1,6 @@
 import type { PartitionKey } from "../records/SourceRecord.js";
 import type { WindowPart } from "./WindowManager.js";
+import type { LocalParts } from "./localParts.js";
 import { deserializePart, serializePart } from "./windowPart.js";
 
 /**
@@ -42,13 +43,14 @@ export const MAX_CHUNKS = 4096;
 
 const partId = (startMs: number, p: PartitionKey): string => `${startMs}/${p.topic}@${p.partition}`;
 
-/** A part as messages of at most `maxMessageBytes` (the parts topic's max.message.bytes). */
-export function encodePart(startMs: number, part: WindowPart, maxMessageBytes: number): OutgoingPartsMessage[] {
+/** A part as messages of at most `maxMessageBytes` (the parts topic's max.message.bytes); `local` remembers it for this process's stage 2. */
+export function encodePart(startMs: number, part: WindowPart, maxMessageBytes: number, local?: LocalParts): OutgoingPartsMessage[] {
   const body = Buffer.from(JSON.stringify(serializePart(startMs, part)), "utf8");
   const chunkBytes = Math.max(1024, maxMessageBytes - MESSAGE_OVERHEAD_BYTES);
   const n = Math.max(1, Math.ceil(body.length / chunkBytes));
   if (n > MAX_CHUNKS) throw new RangeError(`a window part of ${body.length} bytes needs ${n} chunks of ${chunkBytes} bytes, more than ${MAX_CHUNKS}`);
   const id = partId(startMs, part.partition);
+  local?.remember(id, body, startMs, part);
   return Array.from({ length: n }, (_, i) => ({
     key: `w/${startMs}`,
     value: body.subarray(i * chunkBytes, (i + 1) * chunkBytes),
@@ -87,6 +89,9 @@ const header = (m: IncomingPartsMessage, name: string): string | undefined => {
 export class PartsDecoder {
   readonly #pending = new Map<string, { n: number; chunks: Buffer[] }>();
 
+  /** `local`: the parts this process published, taken instead of decoded when the bytes read are theirs. */
+  constructor(readonly local?: LocalParts) {}
+
   /** The message read, undefined while a part's chunks are incomplete; throws PartMessageError for one it cannot read. */
   push(m: IncomingPartsMessage): PartsMessage | undefined {
     const kind = header(m, KIND_HEADER);
@@ -112,9 +117,12 @@ export class PartsDecoder {
     p.chunks.push(m.value);
     if (p.chunks.length < n) return undefined;
     this.#pending.delete(id);
+    const body = Buffer.concat(p.chunks);
+    const own = this.local?.take(id, body);
+    if (own !== undefined) return { kind: "part", startMs: own.startMs, part: own.part };
     let value: unknown;
     try {
-      value = JSON.parse(Buffer.concat(p.chunks).toString("utf8"));
+      value = JSON.parse(body.toString("utf8"));
     } catch (e) {
       throw new PartMessageError(`part ${id} is not JSON: ${(e as Error).message}`);
     }

@@ -12,6 +12,7 @@ import { decodeAssemblerState, encodeAssemblerState } from "../../src/sources/ka
 import { encodePart, encodeProgress, PartMessageError, PartsDecoder, type OutgoingPartsMessage } from "../../src/windows/partMessages.js";
 import { WindowAssembler, type AssembledWindow } from "../../src/windows/windowAssembler.js";
 import { WindowManager, type ClosedWindow } from "../../src/windows/WindowManager.js";
+import { LocalParts } from "../../src/windows/localParts.js";
 import { mulberry32 } from "../support/random.js";
 
 const T0 = Date.UTC(2026, 10, 1);
@@ -60,12 +61,17 @@ async function closeAllOf(keys: readonly PartitionKey[]): Promise<ClosedWindow[]
 const bytes = (w: ClosedWindow): string => JSON.stringify({ s: w.startMs, stats: toStatistics(w.profile), counts: w.counts, inputs: w.inputs });
 
 /** The parts topic as one instance per partition would write it: each partition's parts and progress, partitions interleaved at random. */
-async function partsLog(seed: number, maxMessageBytes = 1 << 20): Promise<OutgoingPartsMessage[]> {
+async function partsLog(
+  seed: number,
+  maxMessageBytes = 1 << 20,
+  local?: { parts: LocalParts; keys: readonly PartitionKey[] },
+): Promise<OutgoingPartsMessage[]> {
   const perPartition: OutgoingPartsMessage[][] = [];
   for (const key of KEYS) {
     const msgs: OutgoingPartsMessage[] = [];
+    const mine = local?.keys.some((k) => k.partition === key.partition) === true ? local.parts : undefined;
     for (const w of await closeAllOf([key])) {
-      for (const p of w.parts) msgs.push(...encodePart(w.startMs, p, maxMessageBytes));
+      for (const p of w.parts) msgs.push(...encodePart(w.startMs, p, maxMessageBytes, mine));
       msgs.push(encodeProgress(key, w.endMs));
     }
     perPartition.push(msgs);
@@ -115,6 +121,47 @@ describe("WindowAssembler (stage 2)", () => {
       expect(out.map((o) => bytes(o.window))).toEqual(expected);
       expect(a.pendingCount).toBe(0);
     }
+  });
+
+  it("takes back the parts this process published instead of decoding them, only when the bytes read are theirs; same windows", async () => {
+    const expected = (await closeAllOf(KEYS)).map(bytes);
+    for (const maxBytes of [1 << 20, 4096]) {
+      const local = new LocalParts();
+      // partitions 0 and 1 are this process's stage 1; partition 2's parts come from another instance
+      const log = await partsLog(11, maxBytes, { parts: local, keys: KEYS.slice(0, 2) });
+      const ownParts = local.size;
+      expect(ownParts).toBeGreaterThan(0);
+      // one of this process's parts was rewritten in the topic (by anything): its bytes decide, it is decoded
+      const tampered = log.findIndex((m) => m.headers["dqstream-part"]?.endsWith("@0") === true && m.headers["dqstream-chunk"] === "0/1");
+      if (maxBytes === 1 << 20) {
+        const m = log[tampered] as OutgoingPartsMessage;
+        log[tampered] = { ...m, value: Buffer.from(m.value.toString("utf8").replace(/}$/, " }")) };
+      }
+      const a = new WindowAssembler(options);
+      a.expect(KEYS);
+      const out = feed(a, new PartsDecoder(local), log, 0, log.length, 0);
+      expect(out.map((o) => bytes(o.window))).toEqual(expected);
+      const rewritten = maxBytes === 1 << 20 ? 1 : 0;
+      expect(local.taken).toBe(ownParts - rewritten);
+      const allParts = log.filter((m) => m.headers["dqstream-kind"] === "part" && m.headers["dqstream-chunk"]?.startsWith("0/") === true).length;
+      expect(local.missed).toBe(allParts - ownParts + rewritten);
+      expect(local.size).toBe(rewritten);
+    }
+  });
+
+  it("remembers at most its byte budget of parts, the oldest forgotten first", async () => {
+    const [w1, w2] = await closeAllOf([KEYS[0] as PartitionKey]);
+    const size = (w: ClosedWindow): number => encodePart(w.startMs, w.parts[0] as never, 1 << 20).reduce((n, m) => n + m.value.length, 0);
+    // room for either part, not both
+    const local = new LocalParts(Math.max(size(w1 as ClosedWindow), size(w2 as ClosedWindow)));
+    const m1 = encodePart((w1 as ClosedWindow).startMs, (w1 as ClosedWindow).parts[0] as never, 1 << 20, local);
+    const m2 = encodePart((w2 as ClosedWindow).startMs, (w2 as ClosedWindow).parts[0] as never, 1 << 20, local);
+    expect(local.size).toBe(1);
+    const d = new PartsDecoder(local);
+    expect(d.push(m1[0] as OutgoingPartsMessage)).toMatchObject({ kind: "part" });
+    expect(local.missed).toBe(1);
+    expect((d.push(m2[0] as OutgoingPartsMessage) as { part: unknown }).part).toBe((w2 as ClosedWindow).parts[0]);
+    expect(local.taken).toBe(1);
   });
 
   it("waits for every expected partition, even one that sent nothing yet", async () => {

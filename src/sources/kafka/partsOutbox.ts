@@ -1,6 +1,7 @@
 import { partitionId, type PartitionKey } from "../../records/SourceRecord.js";
 import { encodePart, encodeProgress, type OutgoingPartsMessage } from "../../windows/partMessages.js";
 import type { ClosedWindow } from "../../windows/WindowManager.js";
+import type { LocalParts } from "../../windows/localParts.js";
 
 /**
  * Stage 1's messages waiting for their input partition's next commit (docs/design-monitor.md): the
@@ -15,7 +16,11 @@ export class PartsOutbox {
   readonly #parts = new Map<string, OutgoingPartsMessage[]>();
   readonly #published = new Map<string, number>();
 
-  constructor(maxMessageBytes: number) {
+  /** `local`: remembers each part encoded for this process's stage 2 (src/windows/localParts.ts). */
+  constructor(
+    maxMessageBytes: number,
+    readonly local?: LocalParts,
+  ) {
     this.maxMessageBytes = maxMessageBytes;
   }
 
@@ -25,7 +30,7 @@ export class PartsOutbox {
       for (const p of w.parts) {
         const id = partitionId(p.partition);
         const list = this.#parts.get(id) ?? [];
-        list.push(...encodePart(w.startMs, p, this.maxMessageBytes));
+        list.push(...encodePart(w.startMs, p, this.maxMessageBytes, this.local));
         this.#parts.set(id, list);
       }
     }
