@@ -167,9 +167,12 @@ export class AssemblerStage {
     for (const m of messages) {
       const offset = BigInt(m.offset);
       try {
+        const takenBefore = this.#o.localParts?.taken ?? 0;
         const msg = this.#decoder.push(m);
-        if (msg?.kind === "part") a.part(msg.startMs, msg.part, offset, now);
-        else if (msg?.kind === "progress") a.progress(msg.partition, msg.closedUpToMs, offset);
+        if (msg?.kind === "part") {
+          this.#o.metrics.partRead((this.#o.localParts?.taken ?? 0) > takenBefore ? "taken" : "decoded");
+          a.part(msg.startMs, msg.part, offset, now);
+        } else if (msg?.kind === "progress") a.progress(msg.partition, msg.closedUpToMs, offset);
         else a.read(offset);
       } catch (e) {
         if (!(e instanceof PartMessageError)) throw e;

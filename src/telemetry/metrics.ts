@@ -69,6 +69,7 @@ export class MonitorMetrics {
   private readonly blockedGauge: Gauge<"destination">;
   private readonly deliveryRetries: Counter<"destination">;
   private readonly checkpointsRepaired: Counter;
+  private readonly partsRead: Counter;
 
   /** Feature names that have a series of their own (at most MAX_FEATURE_LABELS). */
   private readonly featureLabels = new Set<string>();
@@ -162,6 +163,18 @@ export class MonitorMetrics {
       help: "Partitions restored from commit metadata holding implausible times, repaired instead of trusted.",
       registers,
     });
+    this.partsRead = new Counter({
+      name: "dqstream_parts_read_total",
+      help: "Window parts stage 2 read from the parts topic: taken back from this process's stage 1 (same bytes) or decoded.",
+      labelNames: ["how"],
+      registers,
+    });
+    for (const how of ["taken", "decoded"]) this.partsRead.inc({ how }, 0);
+  }
+
+  /** Stage 2 read a window part: `taken` back from this process's stage 1, or `decoded` from the topic. */
+  partRead(how: "taken" | "decoded"): void {
+    this.partsRead.inc({ how });
   }
 
   /** Whether the monitor is blocked on `destination` (see BLOCKING_DESTINATIONS). */
