@@ -3,8 +3,8 @@
  * (dashboardData.ts) and the page (ui/), which imports nothing else of the server.
  */
 
-/** A window as the timeline lists it. */
-export interface WindowSummary {
+/** What a window's report says of it, as the index keeps it and the API gives it. */
+export interface WindowFacts {
   /** The report folder, relative to the store's root: `<endpoint>/<schedule>/YYYY/MM/DD/HH[/mm]`. */
   readonly id: string;
   readonly window_start: string;
@@ -20,6 +20,10 @@ export interface WindowSummary {
   readonly correction?: boolean;
   /** Violations per check type (SageMaker's constraint_check_type; types without any are absent). */
   readonly violations: Readonly<Record<string, number>>;
+}
+
+/** A window as the timeline lists it. */
+export interface WindowSummary extends WindowFacts {
   readonly violation_count: number;
 }
 

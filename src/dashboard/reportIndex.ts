@@ -2,6 +2,7 @@ import { CHECK_TYPES, type CheckType } from "../checks/index.js";
 import { FormatError } from "../formats/jsonFile.js";
 import { folderTimeMs, readWindow, schedulesIn, windowFolders, type StoredWindow } from "../reports/readReports.js";
 import type { ReportStore } from "../sinks/reportStore/ReportStore.js";
+import type { WindowFacts } from "./apiTypes.js";
 
 /**
  * The dashboard's index of a report store: one small entry per window (its counts, its violations
@@ -58,29 +59,16 @@ export function checksOf(location: string, raw: unknown): readonly IndexedCheck[
   return raw as IndexedCheck[];
 }
 
-export interface IndexedWindow {
-  /** The report folder, relative to the store's root: `<endpoint>/<schedule>/YYYY/MM/DD/HH[/mm]`. */
-  readonly id: string;
+export interface IndexedWindow extends WindowFacts {
   readonly endpoint: string;
   readonly schedule: string;
-  readonly window_start: string;
-  readonly window_end: string;
   readonly startMs: number;
-  readonly item_count: number;
-  readonly late: number;
-  readonly malformed: number;
-  /** Records sent to the dead letters: late, malformed and failed by a hook (docs/monitoring.md). */
-  readonly dead_lettered: number;
-  /** Absent for replay's reports (one process: always complete). */
-  readonly complete?: boolean;
-  readonly missing_partitions?: ReadonlyArray<{ topic: string; partition: number }>;
-  readonly correction?: boolean;
+  /** Violations per check type (types without any are absent). */
+  readonly violations: Readonly<Partial<Record<CheckType, number>>>;
   /** StoredWindow.digest: a re-read that finds the same bytes changes nothing. */
   readonly digest: string;
   /** The baseline statistics file window.json names (`baseline.statistics.file`), if any. */
   readonly baselineFile?: string;
-  /** Violations per check type (types without any are absent). */
-  readonly violations: Readonly<Partial<Record<CheckType, number>>>;
   /** Per feature of the schedule (ScheduleIndex.features order): the check types it violated. */
   readonly violating: ReadonlyMap<number, readonly CheckType[]>;
   /** Per feature, NaN where not measured: baseline_drift_check's value and threshold, completeness_check's. */

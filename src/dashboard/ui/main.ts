@@ -436,58 +436,50 @@ async function feature(r: Route, main: HTMLElement): Promise<void> {
     h("div", { class: "chart" }, completeness),
   );
   const pointColors = (check: string): string[] => f.series.map((p) => (p.violations.includes(check) ? COLORS.bad : COLORS.window));
-  chart(drift, {
-    type: "line",
-    data: {
-      labels,
-      datasets: [
-        {
-          label: f.drift_metric ?? "drift",
-          data: f.series.map((p) => p.drift),
-          borderColor: COLORS.window,
-          backgroundColor: COLORS.window,
-          pointBackgroundColor: pointColors("baseline_drift_check"),
-          spanGaps: true,
-        },
-        {
-          label: "threshold",
-          data: f.series.map((p) => p.drift_threshold),
-          borderColor: COLORS.threshold,
-          backgroundColor: COLORS.threshold,
-          borderDash: [6, 4],
-          pointRadius: 0,
-          spanGaps: true,
-        },
-      ],
-    },
-    options: { maintainAspectRatio: false, onClick: pick },
-  });
-  chart(completeness, {
-    type: "line",
-    data: {
-      labels,
-      datasets: [
-        {
-          label: "completeness",
-          data: f.series.map((p) => p.completeness),
-          borderColor: COLORS.window,
-          backgroundColor: COLORS.window,
-          pointBackgroundColor: pointColors("completeness_check"),
-          spanGaps: true,
-        },
-        {
-          label: "constraint",
-          data: f.series.map((p) => p.completeness_threshold),
-          borderColor: COLORS.threshold,
-          backgroundColor: COLORS.threshold,
-          borderDash: [6, 4],
-          pointRadius: 0,
-          spanGaps: true,
-        },
-      ],
-    },
-    options: { maintainAspectRatio: false, onClick: pick, scales: { y: { suggestedMin: 0, suggestedMax: 1 } } },
-  });
+  /** A measured value over time (points red where its check was violated) and its threshold, dashed. */
+  const overTime = (
+    canvas: HTMLCanvasElement,
+    measured: { label: string; values: Array<number | null>; check: string },
+    limit: { label: string; values: Array<number | null> },
+    yRange?: { suggestedMin: number; suggestedMax: number },
+  ): void =>
+    chart(canvas, {
+      type: "line",
+      data: {
+        labels,
+        datasets: [
+          {
+            label: measured.label,
+            data: measured.values,
+            borderColor: COLORS.window,
+            backgroundColor: COLORS.window,
+            pointBackgroundColor: pointColors(measured.check),
+            spanGaps: true,
+          },
+          {
+            label: limit.label,
+            data: limit.values,
+            borderColor: COLORS.threshold,
+            backgroundColor: COLORS.threshold,
+            borderDash: [6, 4],
+            pointRadius: 0,
+            spanGaps: true,
+          },
+        ],
+      },
+      options: { maintainAspectRatio: false, onClick: pick, ...(yRange === undefined ? {} : { scales: { y: yRange } }) },
+    });
+  overTime(
+    drift,
+    { label: f.drift_metric ?? "drift", values: f.series.map((p) => p.drift), check: "baseline_drift_check" },
+    { label: "threshold", values: f.series.map((p) => p.drift_threshold) },
+  );
+  overTime(
+    completeness,
+    { label: "completeness", values: f.series.map((p) => p.completeness), check: "completeness_check" },
+    { label: "constraint", values: f.series.map((p) => p.completeness_threshold) },
+    { suggestedMin: 0, suggestedMax: 1 },
+  );
 }
 
 async function windowView(r: Route, main: HTMLElement): Promise<void> {
