@@ -30,6 +30,7 @@ describe("MonitorMetrics", () => {
       dqstream_blocked: "gauge",
       dqstream_delivery_retries_total: "counter",
       dqstream_checkpoints_repaired_total: "counter",
+      dqstream_parts_read_total: "counter",
     });
     for (const name of exp.types.keys()) expect(exp.help.get(name)).toBeTruthy();
     for (const outcome of RECORD_OUTCOMES) expect(valueOf(exp, "dqstream_records_total", { outcome })).toBe(0);
@@ -39,6 +40,7 @@ describe("MonitorMetrics", () => {
       expect(valueOf(exp, "dqstream_blocked", { destination })).toBe(0);
       expect(valueOf(exp, "dqstream_delivery_retries_total", { destination })).toBe(0);
     }
+    for (const how of ["taken", "decoded"]) expect(valueOf(exp, "dqstream_parts_read_total", { how })).toBe(0);
     expect(m.contentType).toBe("text/plain; version=0.0.4; charset=utf-8");
   });
 
