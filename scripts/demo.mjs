@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // `npm run demo`: the embedded default. Builds a baseline from the bundled example dataset and
 // replays the bundled capture files against it, both with the real CLI, then prints what it found
-// and where the reports are.
+// and where the reports are. `node scripts/demo.mjs <folder>` writes into that folder instead of
+// demo-output/ (the browser tests run it so).
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "demo-output");
+const out = process.argv[2] === undefined ? join(root, "demo-output") : resolve(process.argv[2]);
 const cli = join(root, "dist/cli/main.js");
 const dataset = join(root, "examples/data/training.csv");
 const rel = (p) => relative(process.cwd(), p) || ".";

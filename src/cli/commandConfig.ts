@@ -1,6 +1,7 @@
 import type * as z from "zod";
 import { configFromEnv } from "../config/envConfig.js";
 import { MonitorConfigSchema } from "../config/monitorSchema.js";
+import { RunConfigSchema, type RunConfig } from "../config/schema.js";
 import { ConfigError, mergeConfig, readConfigFileResolved, validateConfig } from "../config/loadConfig.js";
 import { secrets } from "../telemetry/redaction.js";
 import { UsageError } from "./exitCodes.js";
@@ -93,4 +94,27 @@ function hasPath(value: unknown, path: readonly PropertyKey[]): boolean {
     node = (node as Record<PropertyKey, unknown>)[key];
   }
   return true;
+}
+
+/**
+ * Flags that are not config keys, validated by `schema` whose keys are the flags' names without
+ * "--": the first problem becomes a UsageError naming the flag and the value given (exit 2).
+ */
+export function parseFlags<S extends z.ZodType>(schema: S, input: Readonly<Record<string, unknown>>): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const key = String(issue?.path[0] ?? "");
+  throw new UsageError(`--${key}: ${issue?.message ?? "invalid"}, got "${String(input[key])}"`);
+}
+
+/** `--config` of report and dashboard: any part of a replay or monitor config (a file with just reports_dir and s3 will do). */
+export async function readStoreSettings(file: string): Promise<Partial<RunConfig>> {
+  return (await resolveCommandConfig((merged): z.ZodType => ("kafka" in merged ? MonitorConfigSchema : RunConfigSchema).partial(), {
+    file,
+    flags: {},
+    flagKeys: [],
+    required: 0,
+    env: process.env,
+  })) as Partial<RunConfig>;
 }

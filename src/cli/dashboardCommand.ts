@@ -8,9 +8,9 @@ import { startMonitorServer } from "../http/monitorServer.js";
 import { openReportStore } from "../sinks/reportStore/openReportStore.js";
 import { locationReader } from "../storage/readLocation.js";
 import { createLogger } from "../telemetry/logger.js";
+import { parseFlags, readStoreSettings } from "./commandConfig.js";
 import { UsageError } from "./exitCodes.js";
 import { logLevelFromEnv, logLevelOption } from "./logLevel.js";
-import { readStoreSettings } from "./reportCommand.js";
 
 interface DashboardFlags {
   reports?: string;
@@ -49,14 +49,7 @@ export function registerDashboard(program: Command): void {
     .addOption(logLevelOption("info, or DQSTREAM_LOG_LEVEL"))
     .exitOverride()
     .action(async (flags: DashboardFlags) => {
-      const input = { host: flags.host, port: flags.port, "refresh-seconds": flags.refreshSeconds };
-      const parsed = DashboardOptionsSchema.safeParse(input);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const key = String(issue?.path[0] ?? "");
-        throw new UsageError(`--${key}: ${issue?.message ?? "invalid"}, got "${String((input as Record<string, unknown>)[key])}"`);
-      }
-      const options = parsed.data;
+      const options = parseFlags(DashboardOptionsSchema, { host: flags.host, port: flags.port, "refresh-seconds": flags.refreshSeconds });
       const settings = flags.config === undefined ? undefined : await readStoreSettings(flags.config);
       const reports = flags.reports ?? settings?.reports_dir;
       if (reports === undefined) throw new UsageError("--reports: required (or --config with reports_dir)");

@@ -1,14 +1,11 @@
 import type { Command } from "commander";
 import * as z from "zod";
-import type { RunConfig } from "../config/schema.js";
-import { MonitorConfigSchema } from "../config/monitorSchema.js";
-import { RunConfigSchema } from "../config/schema.js";
 import { InputError } from "../records/inputBytes.js";
 import { partitionName } from "../records/SourceRecord.js";
 import { readWindow, schedulesIn, windowFolders, type ReportedViolation, type StoredWindow } from "../reports/readReports.js";
 import { openReportStore } from "../sinks/reportStore/openReportStore.js";
 import type { S3Config } from "../storage/s3Schema.js";
-import { resolveCommandConfig } from "./commandConfig.js";
+import { parseFlags, readStoreSettings } from "./commandConfig.js";
 import { readStatistics } from "../baseline/loadBaseline.js";
 import { buildHtmlReport } from "../dashboard/htmlReport.js";
 import { WriteError } from "../formats/jsonFile.js";
@@ -71,6 +68,8 @@ export interface ScheduleReport {
   readonly latest_has_violations: boolean;
 }
 
+const WHAT_A_REPORT_IS = "(a report is a folder <endpoint>/<schedule>/YYYY/MM/DD/HH[/mm] with window.json)";
+
 /** Exit code 3: the latest window has violations (for CI pipelines and cron jobs to gate on). */
 export const VIOLATIONS_EXIT_CODE = 3;
 
@@ -99,30 +98,8 @@ export function registerReport(program: Command, outcome: { exitCode: number }):
     });
 }
 
-/** `--config` of report and dashboard: any part of a replay or monitor config (a file with just reports_dir and s3 will do). */
-export async function readStoreSettings(file: string): Promise<Partial<RunConfig>> {
-  return (await resolveCommandConfig((merged): z.ZodType => ("kafka" in merged ? MonitorConfigSchema : RunConfigSchema).partial(), {
-    file,
-    flags: {},
-    flagKeys: [],
-    required: 0,
-    env: process.env,
-  })) as Partial<RunConfig>;
-}
-
 function parseOptions(flags: ReportFlags): ReportOptions {
-  const input = {
-    since: flags.since,
-    last: flags.last,
-    feature: flags.feature,
-    endpoint: flags.endpoint,
-    schedule: flags.schedule,
-  };
-  const r = ReportOptionsSchema.safeParse(input);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const key = String(issue?.path[0] ?? "");
-  throw new UsageError(`--${key}: ${issue?.message ?? "invalid"}, got "${String((input as Record<string, unknown>)[key])}"`);
+  return parseFlags(ReportOptionsSchema, { since: flags.since, last: flags.last, feature: flags.feature, endpoint: flags.endpoint, schedule: flags.schedule });
 }
 
 /** Runs `dqstream report` and returns its exit code: 0 clean, 3 violations in the latest window (each schedule's). Errors throw (the CLI prints them). */
@@ -184,10 +161,7 @@ export async function readSchedules(reports: string, s3: S3Config | undefined, o
     ]
       .filter((x) => x !== "")
       .join(", ");
-    throw new InputError(
-      store.locate(""),
-      `no window reports${which === "" ? "" : ` for ${which}`} (a report is a folder <endpoint>/<schedule>/YYYY/MM/DD/HH[/mm] with window.json)`,
-    );
+    throw new InputError(store.locate(""), `no window reports${which === "" ? "" : ` for ${which}`} ${WHAT_A_REPORT_IS}`);
   }
   return out;
 }
@@ -283,8 +257,7 @@ async function writeHtmlReport(
     ...(o.endpoint === undefined ? {} : { endpoint: o.endpoint }),
     ...(o.schedule === undefined ? {} : { schedule: o.schedule }),
   });
-  if (report.windows === 0)
-    throw new InputError(store.locate(""), "no window reports (a report is a folder <endpoint>/<schedule>/YYYY/MM/DD/HH[/mm] with window.json)");
+  if (report.windows === 0) throw new InputError(store.locate(""), `no window reports ${WHAT_A_REPORT_IS}`);
   try {
     await writeFile(file, report.html);
   } catch (e) {

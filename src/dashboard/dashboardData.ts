@@ -1,5 +1,6 @@
+import { readStatistics } from "../baseline/loadBaseline.js";
 import { FormatError, parseJsonText } from "../formats/jsonFile.js";
-import { parseStatistics, StatisticsSchema, type FeatureStatistics, type StatisticsFile } from "../formats/statisticsFormat.js";
+import { StatisticsSchema, type FeatureStatistics, type StatisticsFile } from "../formats/statisticsFormat.js";
 import type { LocationReader } from "../storage/readLocation.js";
 import type { FeatureAnswer, FeatureRow, OverviewAnswer, SchedulesAnswer, TimelineAnswer, WindowAnswer, WindowSummary } from "./apiTypes.js";
 import { overlayOf } from "./histogram.js";
@@ -249,18 +250,13 @@ export class DashboardData {
     if (read === undefined || file === undefined) return undefined;
     let p = this.#baselines.get(file);
     if (p === undefined) {
-      p = (async () => {
-        try {
-          const raw = await read(file);
-          return raw === undefined ? undefined : parseStatistics(file, JSON.parse(Buffer.from(raw).toString("utf8")));
-        } catch {
-          return undefined;
-        }
-      })().then((stats) => {
-        // a file not readable now (not there yet, S3 failing) is tried again by the next view
-        if (stats === undefined) this.#baselines.delete(file);
-        return stats;
-      });
+      p = readStatistics(file, read)
+        .catch(() => undefined)
+        .then((stats) => {
+          // a file not readable now (not there yet, S3 failing) is tried again by the next view
+          if (stats === undefined) this.#baselines.delete(file);
+          return stats;
+        });
       this.#baselines.set(file, p);
     }
     return p;

@@ -52,13 +52,20 @@ export function assetsDir(): string {
   return existsSync(`${built}app.js`) ? built : fileURLToPath(new URL("../../dist/dashboard/assets/", import.meta.url));
 }
 
-export async function readAsset(name: "app.js" | "app.css"): Promise<string> {
-  const file = `${assetsDir()}${name}`;
-  try {
-    return await readFile(file, "utf8");
-  } catch {
-    throw new Error(`the dashboard's ${name} is missing (${file}): run npm run build`);
+const assets = new Map<string, Promise<string>>();
+
+/** The page's bundle, read once per process (it changes only with a new build). */
+export function readAsset(name: "app.js" | "app.css"): Promise<string> {
+  let text = assets.get(name);
+  if (text === undefined) {
+    const file = `${assetsDir()}${name}`;
+    text = readFile(file, "utf8").catch(() => {
+      assets.delete(name);
+      throw new Error(`the dashboard's ${name} is missing (${file}): run npm run build`);
+    });
+    assets.set(name, text);
   }
+  return text;
 }
 
 /** Starts building the index (the first full read of the store, see `ready`) and refreshing it. */
@@ -70,28 +77,32 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     ...(options.read === undefined ? {} : { read: options.read }),
   });
   const reportedUnreadable = new Set<string>();
-  const refresh = (): void => {
-    index
-      .refresh()
-      .then(() => {
+  /** One refresh, its failure and the reports it newly found unreadable logged (never throws). */
+  const run = (): Promise<boolean> =>
+    index.refresh().then(
+      () => {
         for (const [folder, err] of index.unreadable) {
           if (reportedUnreadable.has(folder)) continue;
           reportedUnreadable.add(folder);
           logEvent(log, "dashboard_report_unreadable", { folder: store.locate(folder), err });
         }
-      })
-      .catch((err: unknown) => logEvent(log, "dashboard_refresh_failed", { err, reports: store.description }));
-  };
+        return true;
+      },
+      (err: unknown) => {
+        logEvent(log, "dashboard_refresh_failed", { err, reports: store.description });
+        return false;
+      },
+    );
+  const refresh = (): void => void run();
   const started = Date.now();
-  const ready = index.refresh().then(
-    () =>
+  const ready = run().then((ok) => {
+    if (ok)
       logEvent(log, "dashboard_ready", {
         windows: index.schedules().reduce((n, s) => n + s.windows.length, 0),
         reports: store.description,
         elapsed_ms: Date.now() - started,
-      }),
-    (err: unknown) => logEvent(log, "dashboard_refresh_failed", { err, reports: store.description }),
-  );
+      });
+  });
   const timer = setInterval(refresh, options.refreshSeconds * 1000);
   timer.unref();
 

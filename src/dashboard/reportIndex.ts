@@ -1,6 +1,6 @@
 import { CHECK_TYPES, type CheckType } from "../checks/index.js";
 import { FormatError } from "../formats/jsonFile.js";
-import { folderTimeMs, readWindow, schedulesIn, windowFolders, type StoredWindow } from "../reports/readReports.js";
+import { folderTimeMs, readWindow, reportFoldersIn, schedulesIn, windowFolders, type StoredWindow } from "../reports/readReports.js";
 import type { ReportStore } from "../sinks/reportStore/ReportStore.js";
 import type { WindowFacts } from "./apiTypes.js";
 
@@ -230,7 +230,6 @@ export class ReportIndex {
   #progress: { read: number; total: number } | undefined;
   #tail: Promise<unknown> = Promise.resolve();
   #queued: Promise<IndexedWindow[]> | undefined;
-  #loaded = false;
 
   constructor(
     readonly store: ReportStore,
@@ -285,7 +284,8 @@ export class ReportIndex {
 
   async #scan(): Promise<IndexedWindow[]> {
     const folders = new Set<string>();
-    const full = !this.#loaded || this.#now() - this.#lastFullListing >= this.#fullListingMs;
+    // the first refresh too: the last full listing is at −∞
+    const full = this.#now() - this.#lastFullListing >= this.#fullListingMs;
     if (full) this.#lastFullListing = this.#now();
     for (const { endpoint, schedule } of await schedulesIn(this.store)) {
       const known = this.schedule(endpoint, schedule);
@@ -301,7 +301,6 @@ export class ReportIndex {
       for (const w of known?.windows.slice(-RECHECKED_WINDOWS) ?? []) if (w.complete === false) folders.add(w.id);
     }
     for (const id of this.unreadable.keys()) folders.add(id);
-    this.#loaded = true;
     // newest first: while a large store is read, the latest windows (the overview's) are in first
     const ids = [...folders].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
     this.#progress = { read: 0, total: ids.length };
@@ -324,11 +323,7 @@ export class ReportIndex {
     const walk = async (path: string[], depth: number): Promise<void> => {
       if (depth === 3) {
         const day = path.join("/");
-        for (const p of await this.store.list(`${root}/${day}`)) {
-          if (p !== "window.json" && !p.endsWith("/window.json")) continue;
-          const folder = `${day}/${p.slice(0, -"window.json".length).replace(/\/$/, "")}`.replace(/\/$/, "");
-          if (folderTimeMs(folder) !== undefined) out.push(folder);
-        }
+        out.push(...reportFoldersIn(await this.store.list(`${root}/${day}`), day).map((f) => f.folder));
         return;
       }
       // zero-padded fixed-width names: comparing the path so far with the floor's prefix prunes earlier branches

@@ -167,10 +167,9 @@ export class AssemblerStage {
     for (const m of messages) {
       const offset = BigInt(m.offset);
       try {
-        const takenBefore = this.#o.localParts?.taken ?? 0;
         const msg = this.#decoder.push(m);
         if (msg?.kind === "part") {
-          this.#o.metrics.partRead((this.#o.localParts?.taken ?? 0) > takenBefore ? "taken" : "decoded");
+          this.#o.metrics.partRead(msg.taken ? "taken" : "decoded");
           a.part(msg.startMs, msg.part, offset, now);
         } else if (msg?.kind === "progress") a.progress(msg.partition, msg.closedUpToMs, offset);
         else a.read(offset);

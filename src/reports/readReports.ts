@@ -68,12 +68,24 @@ export function folderTimeMs(relativeFolder: string): number | undefined {
 
 /** The report folders of one schedule with a window.json, relative to `<endpoint>/<schedule>`, in window order, with the time their names state. */
 export async function windowFolders(store: ReportStore, endpoint: string, schedule: string): Promise<Array<{ folder: string; timeMs: number }>> {
-  return (await store.list(`${endpoint}/${schedule}`))
-    .filter((p) => p === "window.json" || p.endsWith("/window.json"))
-    .map((p) => p.slice(0, -"window.json".length).replace(/\/$/, ""))
-    .map((folder) => ({ folder, timeMs: folderTimeMs(folder) }))
-    .filter((f): f is { folder: string; timeMs: number } => f.timeMs !== undefined)
-    .sort((a, b) => a.timeMs - b.timeMs || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+  return reportFoldersIn(await store.list(`${endpoint}/${schedule}`), "").sort(
+    (a, b) => a.timeMs - b.timeMs || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0),
+  );
+}
+
+/**
+ * The report folders among `paths` (a listing of the folder `prefix`, relative to it): those with
+ * a window.json and a name of SageMaker's layout, as `prefix/…` paths with the time they state.
+ */
+export function reportFoldersIn(paths: readonly string[], prefix: string): Array<{ folder: string; timeMs: number }> {
+  const out: Array<{ folder: string; timeMs: number }> = [];
+  for (const p of paths) {
+    if (p !== "window.json" && !p.endsWith("/window.json")) continue;
+    const folder = [prefix, p.slice(0, -"window.json".length).replace(/\/$/, "")].filter((x) => x !== "").join("/");
+    const timeMs = folderTimeMs(folder);
+    if (timeMs !== undefined) out.push({ folder, timeMs });
+  }
+  return out;
 }
 
 /** The (endpoint, schedule) pairs of a store: its first two folder levels, sorted. */

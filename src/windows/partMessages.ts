@@ -15,7 +15,8 @@ import { deserializePart, serializePart } from "./windowPart.js";
  * (`p/<topic>@<partition>`): what compaction would keep apart.
  */
 export type PartsMessage =
-  | { readonly kind: "part"; readonly startMs: number; readonly part: WindowPart }
+  /** `taken`: the part this process published, taken back instead of decoded (LocalParts). */
+  | { readonly kind: "part"; readonly startMs: number; readonly part: WindowPart; readonly taken: boolean }
   | { readonly kind: "progress"; readonly partition: PartitionKey; readonly closedUpToMs: number };
 
 /** A message to produce: its key, value and headers. */
@@ -119,7 +120,7 @@ export class PartsDecoder {
     this.#pending.delete(id);
     const body = Buffer.concat(p.chunks);
     const own = this.local?.take(id, body);
-    if (own !== undefined) return { kind: "part", startMs: own.startMs, part: own.part };
+    if (own !== undefined) return { kind: "part", startMs: own.startMs, part: own.part, taken: true };
     let value: unknown;
     try {
       value = JSON.parse(body.toString("utf8"));
@@ -129,7 +130,7 @@ export class PartsDecoder {
     try {
       const { startMs, part } = deserializePart(value);
       if (partId(startMs, part.partition) !== id) throw new Error(`its content is part ${partId(startMs, part.partition)}`);
-      return { kind: "part", startMs, part };
+      return { kind: "part", startMs, part, taken: false };
     } catch (e) {
       throw new PartMessageError(`part ${id}: ${(e as Error).message}`);
     }

@@ -4,12 +4,13 @@
 // window closed while the page is open appears without a reload. Every page loads with no console
 // error and no request leaving the host. The README's screenshots are taken here.
 import { spawn, spawnSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
+import { readWindow, windowFolders } from "../../src/reports/readReports.js";
+import { LocalReportStore } from "../../src/sinks/reportStore/localReportStore.js";
 import { inkedPixels, openPage, type WatchedPage } from "../support/browser.js";
 import { cleanups, lineIndexAt, monitor, monitorConfig, newTopics, produceCapture, ROOT, STATISTICS, tempDir } from "./monitorHarness.js";
 
@@ -33,38 +34,20 @@ function run(...args: string[]): string {
   return r.stdout;
 }
 
-/** The demo's reports: a baseline of examples/data/training.csv, eight hours of examples/capture replayed against it (some drift). */
+/** The demo's reports (scripts/demo.mjs into a temporary folder): a baseline of examples/data/training.csv, eight hours of examples/capture replayed against it (some drift). */
 async function demoReports(): Promise<{ reports: string; statistics: string }> {
-  const out = await mkdtemp(join(tmpdir(), "dq-dash-demo-"));
-  run("baseline", "--dataset", join(ROOT, "examples/data/training.csv"), "--format", "csv", "--header", "--output", join(out, "baseline"));
-  const statistics = join(out, "baseline/statistics.json");
-  run(
-    "replay",
-    "--statistics",
-    statistics,
-    "--constraints",
-    join(out, "baseline/constraints.json"),
-    "--reports",
-    join(out, "reports"),
-    "--endpoint",
-    "churn-endpoint",
-    "--schedule",
-    "hourly",
-    "--json-column-matching",
-    "name",
-    join(ROOT, "examples/capture/churn-endpoint/AllTraffic/**/*.jsonl"),
-  );
-  return { reports: join(out, "reports"), statistics };
+  const out = await tempDir();
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts/demo.mjs"), out], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`scripts/demo.mjs exited ${r.status}: ${r.stderr}`);
+  return { reports: join(out, "reports"), statistics: join(out, "baseline/statistics.json") };
 }
 
-/** Folders of the latest window of a reports store's only schedule, and its violating features. */
-async function latestViolations(reports: string, schedule: string): Promise<Set<string>> {
-  const list = spawnSync("find", [join(reports, schedule), "-name", "constraint_violations.json"], { encoding: "utf8" })
-    .stdout.trim()
-    .split("\n")
-    .sort();
-  const v = JSON.parse(await readFile(list.at(-1) as string, "utf8")) as { violations: Array<{ feature_name: string }> };
-  return new Set(v.violations.map((x) => x.feature_name));
+/** The features the latest window of a schedule violates. */
+async function latestViolations(reports: string, endpoint: string, schedule: string): Promise<Set<string>> {
+  const store = new LocalReportStore(reports);
+  const latest = (await windowFolders(store, endpoint, schedule)).at(-1) as { folder: string };
+  const { violations } = await readWindow(store, `${endpoint}/${schedule}/${latest.folder}`);
+  return new Set(violations.map((x) => x.feature_name));
 }
 
 async function startDashboardCli(reports: string, statistics: string): Promise<string> {
@@ -127,7 +110,7 @@ describe("dashboard in Chromium", () => {
     const rows = await overviewRows(p);
     const baseline = JSON.parse(await readFile(statistics, "utf8")) as { features: Array<{ name: string }> };
     expect([...rows.keys()].sort()).toEqual(baseline.features.map((f) => f.name).sort());
-    const violating = await latestViolations(reports, "churn-endpoint/hourly");
+    const violating = await latestViolations(reports, "churn-endpoint", "hourly");
     expect(violating.size).toBeGreaterThan(0);
     for (const [name, marked] of rows) expect([name, marked]).toEqual([name, violating.has(name)]);
     await p.page.screenshot({ path: join(SCREENSHOTS, "dashboard-overview.png") });
@@ -164,7 +147,7 @@ describe("dashboard in Chromium", () => {
     const url = pathToFileURL(file).href;
     await p.page.goto(url);
     const rows = await overviewRows(p);
-    const violating = await latestViolations(reports, "churn-endpoint/hourly");
+    const violating = await latestViolations(reports, "churn-endpoint", "hourly");
     expect(rows.size).toBe(13);
     for (const [name, marked] of rows) expect([name, marked]).toEqual([name, violating.has(name)]);
     await p.page.click(`#overview tbody tr[data-feature="monthly_charge"] a`);

@@ -201,17 +201,19 @@ function chart(canvas: HTMLCanvasElement, config: ChartConfiguration): void {
   });
 }
 
+const noReports = (): HTMLElement => h("p", { class: "empty" }, "No window reports yet.");
+
 async function overview(r: Route, main: HTMLElement): Promise<void> {
   const sel = selected(r.q);
   if (sel === undefined) {
-    main.append(h("p", { class: "empty" }, "No window reports yet."));
+    main.append(noReports());
     return;
   }
   const o = await api<OverviewAnswer>("/api/overview", sel);
   const filter = r.q.get("filter") ?? "";
   main.append(h("h1", {}, `${o.endpoint} / ${o.schedule}`));
   if (o.window === null) {
-    main.append(h("p", { class: "empty" }, "No window reports yet."));
+    main.append(noReports());
     return;
   }
   main.append(h("p", {}, "Latest window: ", h("a", { href: link("window", { id: o.window.id }) }, when(o.window.window_start))), windowFacts(o.window));
@@ -281,7 +283,7 @@ async function overview(r: Route, main: HTMLElement): Promise<void> {
 async function timeline(r: Route, main: HTMLElement): Promise<void> {
   const sel = selected(r.q);
   if (sel === undefined) {
-    main.append(h("p", { class: "empty" }, "No window reports yet."));
+    main.append(noReports());
     return;
   }
   const t = await api<TimelineAnswer>("/api/timeline", sel);
