@@ -11,6 +11,7 @@ import { createLogger } from "../telemetry/logger.js";
 import { parseFlags, readStoreSettings } from "./commandConfig.js";
 import { UsageError } from "./exitCodes.js";
 import { logLevelFromEnv, logLevelOption } from "./logLevel.js";
+import { onStopSignal } from "./stopSignals.js";
 
 interface DashboardFlags {
   reports?: string;
@@ -70,15 +71,7 @@ export function registerDashboard(program: Command): void {
         const windows = dashboard.index.schedules().reduce((n, s) => n + s.windows.length, 0);
         process.stdout.write(`read ${windows} window${windows === 1 ? "" : "s"} in ${Date.now() - started} ms\n`);
       });
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off("SIGTERM", stop);
-          process.off("SIGINT", stop);
-          resolve();
-        };
-        process.on("SIGTERM", stop);
-        process.on("SIGINT", stop);
-      });
+      await new Promise<void>((resolve) => onStopSignal(() => resolve()));
       dashboard.close();
       await server.close();
     });

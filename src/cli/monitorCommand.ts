@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { MonitorConfigSchema, redact, type MonitorConfig } from "../config/monitorSchema.js";
 import { startMonitor } from "../engine/runMonitor.js";
+import { onStopSignal } from "./stopSignals.js";
 import { createLogger } from "../telemetry/logger.js";
 import { logLevelFromEnv, logLevelOption } from "./logLevel.js";
 import { checkReportStore } from "../sinks/reportStore/openReportStore.js";
@@ -75,7 +76,7 @@ export function registerMonitor(program: Command): void {
       logEvent(log, "monitor_configuration", { config: redact(config) });
       await checkReportStore(config.reports_dir, config.s3, flags.reports === undefined ? "reports_dir" : "--reports");
       const monitor = await startMonitor(config, log);
-      const onSignal = (signal: NodeJS.Signals): void => {
+      const signals = onStopSignal((signal) => {
         logEvent(log, "monitor_stopping", { signal });
         void monitor.stop();
         // whatever a client does during the shutdown, the process ends (the commits made are safe)
@@ -86,15 +87,12 @@ export function registerMonitor(program: Command): void {
           },
           (config.shutdown_timeout_seconds + 5) * 1000,
         ).unref();
-      };
-      process.on("SIGTERM", onSignal);
-      process.on("SIGINT", onSignal);
+      });
       try {
         const summary = await monitor.done;
         logEvent(log, "monitor_stopped", summary);
       } finally {
-        process.off("SIGTERM", onSignal);
-        process.off("SIGINT", onSignal);
+        signals.ignore();
         // A client that did not let go within the shutdown timeout must not keep the process alive.
         setTimeout(() => process.exit(), 2_000).unref();
       }

@@ -76,6 +76,9 @@ export class AssemblerStage {
       onAssignment: (partitions) =>
         void this.#serial(() => this.#assign(partitions)).catch((e: unknown) => logEvent(this.#o.log, "parts_restore_failed", { err: e })),
       onBatch: (b) => this.#serial(() => this.#batch(b.messages, b.heartbeat)),
+      onPosition: (partition, next) => {
+        if (partition === PARTS_PARTITION) void this.#serial(() => Promise.resolve(this.#assembler?.read(BigInt(next) - 1n)));
+      },
       onCrash: (e, restarting) => {
         logEvent(this.#o.log, "parts_consumer_crashed", { err: e, restarting });
         if (!restarting && !this.#stopping) this.#o.onFatal(new Error(`the parts consumer crashed and is not restarting: ${e.message}`));

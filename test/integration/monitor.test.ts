@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
 import { decodeCheckpoint } from "../../src/sources/kafka/checkpointCodec.js";
 import { DEAD_LETTER_HEADERS } from "../../src/sinks/kafkaDeadLetterSink.js";
 import { kafkaBrokers, uniqueName } from "../setup/kafka.js";
@@ -24,6 +25,7 @@ import {
   listFiles,
   monitor,
   monitorConfig,
+  monitorConfigInput,
   produceCapture,
   ROOT,
   send,
@@ -47,6 +49,18 @@ describe("dqstream monitor (integration)", () => {
     await m.stop();
     await expect(m.done).resolves.toMatchObject({ records: lines.length });
     await expectSameReports(reports, await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-chunks-ref-dlq") }, 7));
+  });
+
+  it("stops once stage 2 has read the parts topic to its end, which is a transaction marker, not after its whole drain time", async () => {
+    const { topic, deadLetterTopic, groupId } = await newTopics("dq-drain", 3);
+    await produceCapture(topic);
+    const reports = await tempDir();
+    // a drain of up to 300 s (half of shutdown_timeout_seconds): the test's 60 s end it if stop waits
+    // for an offset the consumer is never handed (the marker after stage 1's last transaction)
+    const m = await monitor(MonitorConfigSchema.parse({ ...monitorConfigInput({ topic, groupId, reports, deadLetterTopic }), shutdown_timeout_seconds: 600 }));
+    await vi.waitFor(() => expect(m.reports.length).toBe(7), { timeout: 30_000, interval: 200 });
+    await m.stop();
+    await expect(m.done).resolves.toMatchObject({ records: lines.length });
   });
 
   it("reports every window of records spread over 3 partitions, like replay, and commits to the end", async () => {
@@ -306,14 +320,19 @@ describe("dqstream monitor (integration)", () => {
     );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("close", (code, signal) => r({ code, signal })));
     cleanups.push(async () => {
       if (child.exitCode === null) child.kill("SIGKILL");
     });
     // 260 records: windows 00:00 … 00:20 and part of 00:30, closed by the idle timer
     await vi.waitFor(() => expect(stderr).toMatch(/"window_start":"2026-11-01T00:30:00Z"/), { timeout: 60_000, interval: 200 });
+    // signals keep coming through the shutdown (an orchestrator's and a user's second Ctrl-C): the
+    // first stops the monitor, the others change nothing
     child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    const repeat = setInterval(() => !stderr.includes('"event":"monitor_stopped"') && child.kill("SIGTERM"), 5);
+    const outcome = await exited.finally(() => clearInterval(repeat));
+    expect(outcome, stderr.slice(-2000)).toEqual({ code: 0, signal: null });
+    expect(stderr.match(/"event":"monitor_stopping"/g)).toHaveLength(1);
     const windows = await windowJsons(join(dir, "reports", "churn", "ten-minutes"));
     expect([...windows.values()].reduce((n, w) => n + (w["item_count"] as number), 0)).toBe(260);
     expect(stderr).not.toMatch(/"window_start":"2026-11-01T00:40:00Z"/);

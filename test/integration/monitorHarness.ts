@@ -247,7 +247,8 @@ export function spawnMonitor(configFile: string, env: NodeJS.ProcessEnv = {}, cw
     err += text;
     batches += text.split('"msg":"batch done"').length - 1;
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("exit", (code, signal) => r({ code, signal })));
+  // "close", not "exit": the process's last lines are read before a test looks at them
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("close", (code, signal) => r({ code, signal })));
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });

@@ -110,7 +110,7 @@ async function stop(c: Child): Promise<void> {
   // a process still loading would die of the signal before its handler is set
   await vi.waitFor(() => expect(c.stderr()).toContain('"event":"monitor_started"'), { timeout: 60_000, interval: 100 });
   c.process.kill("SIGTERM");
-  expect((await c.exited).code, c.stderr().slice(-3000)).toBe(0);
+  expect(await c.exited, c.stderr().slice(-3000)).toEqual({ code: 0, signal: null });
 }
 
 describe("dqstream monitor scaled out over Kafka (three processes, reports in S3)", () => {

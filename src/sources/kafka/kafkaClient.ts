@@ -83,6 +83,12 @@ export interface ConsumedMessage {
 export interface PartsConsumerHandlers {
   /** One fetched batch of one parts-topic partition; the next is not delivered before this resolves. */
   onBatch(batch: { partition: number; messages: readonly ConsumedMessage[]; heartbeat: () => Promise<void> }): Promise<void>;
+  /**
+   * The consumer has read `partition` up to `next` (the offset after the last record a fetch
+   * covered), records it does not deliver included: transaction markers and aborted records. Called
+   * after that fetch's batch, if it had messages, was handled.
+   */
+  onPosition(partition: number, next: string): void;
   /** The parts-topic partitions this member owns after each (re)join of its group. */
   onAssignment(partitions: number[]): void;
   onCrash(error: Error, restarting: boolean): void;
@@ -445,6 +451,12 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
       });
       partsConsumer = c;
       c.on(c.events.GROUP_JOIN, (e) => handlers.onAssignment(e.payload.memberAssignment[topic] ?? []));
+      // kafkajs hands eachBatch the records only; a fetch's last offset, markers and aborted
+      // records included, comes with this event (also for fetches of markers alone, which
+      // eachBatch never sees): stage 1's transactions leave a marker at the end of the topic
+      c.on(c.events.END_BATCH_PROCESS, (e) => {
+        if (e.payload.topic === topic) handlers.onPosition(e.payload.partition, (BigInt(e.payload.lastOffset) + 1n).toString());
+      });
       c.on(c.events.CRASH, (e) => {
         if (e.payload.restart === false) mayRestartParts = () => false;
         handlers.onCrash(e.payload.error, e.payload.restart);
