@@ -59,8 +59,10 @@ export interface FeatureRow {
 export interface OverviewAnswer {
   readonly endpoint: string;
   readonly schedule: string;
-  /** The latest window, or null before any. */
+  /** The window shown (the latest unless the request named one), or null before any. */
   readonly window: WindowSummary | null;
+  /** Whether it is the schedule's latest window. */
+  readonly latest: boolean;
   /** Worst first. */
   readonly features: readonly FeatureRow[];
 }

@@ -56,6 +56,20 @@ export function summaryOf(w: IndexedWindow): WindowSummary {
   };
 }
 
+/** Where `w` is in `windows` (in start order, and holding it). */
+function positionOf(windows: readonly IndexedWindow[], w: IndexedWindow): number {
+  let lo = 0;
+  let hi = windows.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((windows[mid] as IndexedWindow).startMs < w.startMs) lo = mid + 1;
+    else hi = mid;
+  }
+  // windows of one start (folders of two layouts) sit side by side
+  while (windows[lo] !== w && lo < windows.length - 1) lo++;
+  return lo;
+}
+
 export class DashboardData {
   readonly #statistics = new Map<string, { stats: Promise<StatisticsFile | undefined>; bytes: number }>();
   readonly #baselines = new Map<string, Promise<StatisticsFile | undefined>>();
@@ -80,13 +94,22 @@ export class DashboardData {
     };
   }
 
-  /** GET /api/overview?endpoint&schedule[&trend]: the latest window's features, worst first. */
-  async overview(endpoint: string, schedule: string, trend = DEFAULT_TREND): Promise<OverviewAnswer> {
+  /**
+   * GET /api/overview?endpoint&schedule[&window][&trend]: a window's features, worst first; the
+   * latest window unless `window` names one (the sparklines then end at it).
+   */
+  async overview(endpoint: string, schedule: string, trend = DEFAULT_TREND, windowId?: string): Promise<OverviewAnswer> {
     const s = this.#schedule(endpoint, schedule);
-    const latest = s.windows.at(-1);
-    if (latest === undefined) return { endpoint, schedule, window: null, features: [] };
+    let at = s.windows.length - 1;
+    if (windowId !== undefined) {
+      const chosen = s.window(windowId);
+      if (chosen === undefined) throw new ApiError(404, `no window "${windowId}" in ${endpoint}/${schedule}`);
+      at = positionOf(s.windows, chosen);
+    }
+    const latest = s.windows[at];
+    if (latest === undefined) return { endpoint, schedule, window: null, latest: true, features: [] };
     const types = await this.#types(s, latest);
-    const recent = s.windows.slice(-trend);
+    const recent = s.windows.slice(Math.max(0, at + 1 - trend), at + 1);
     const features = s.features.map((name, i): FeatureRow => {
       const violations = latest.violating.get(i) ?? [];
       const drift = num(latest.drift[i]);
@@ -114,7 +137,7 @@ export class DashboardData {
       };
     });
     features.sort((a, b) => b.severity - a.severity || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { endpoint, schedule, window: summaryOf(latest), features };
+    return { endpoint, schedule, window: summaryOf(latest), latest: at === s.windows.length - 1, features };
   }
 
   /** GET /api/timeline?endpoint&schedule[&since][&limit]: windows oldest first, the last `limit`. */

@@ -194,7 +194,7 @@ export async function answer(data: DashboardData, path: string, q: URLSearchPara
     case "/api/schedules":
       return data.schedules();
     case "/api/overview":
-      return data.overview(required("endpoint"), required("schedule"), count("trend", DEFAULT_TREND));
+      return data.overview(required("endpoint"), required("schedule"), count("trend", DEFAULT_TREND), q.get("window") ?? undefined);
     case "/api/timeline": {
       const since = q.get("since");
       const sinceMs = since === null ? undefined : Date.parse(since);

@@ -30,8 +30,8 @@ export interface HtmlReport {
  * `dqstream report --html`: the dashboard as one file. Every API answer its views ask for is
  * computed here through the same `answer` the server uses and embedded under its request
  * (apiKey), with the page's script and styles: the overview and timeline of each schedule, each
- * feature's view, and the window view and per-feature distributions of the latest `detailWindows`
- * windows (older windows are in the timeline and the drift series, without their detail).
+ * feature's view, and the window view, overview and per-feature distributions of the latest
+ * `detailWindows` windows (older windows are in the timeline and the drift series, without their detail).
  */
 export async function buildHtmlReport(o: HtmlReportOptions): Promise<HtmlReport> {
   const index = new ReportIndex(o.store);
@@ -58,7 +58,10 @@ export async function buildHtmlReport(o: HtmlReportOptions): Promise<HtmlReport>
     await put("/api/overview", sel);
     await put("/api/timeline", sel);
     const detail = s.windows.slice(-o.detailWindows);
-    for (const w of detail) await put("/api/window", { id: w.id });
+    for (const w of detail) {
+      await put("/api/window", { id: w.id });
+      await put("/api/overview", { ...sel, window: w.id });
+    }
     for (const name of s.features) {
       await put("/api/feature", { ...sel, name });
       for (const w of detail) await put("/api/feature", { ...sel, name, window: w.id });

@@ -72,6 +72,30 @@ describe("dashboard API", () => {
     for (const v of latest) expect(o.body.features.find((f) => f.name === v.feature_name)?.violations).toContain(v.constraint_check_type);
     expect(o.body.features.every((f) => f.trend.length === 7)).toBe(true);
     expect(o.body.window?.id).toBe(`${SCHEDULE}/2026/11/01/01/10`);
+    expect(o.body.latest).toBe(true);
+  });
+
+  it("overview as of a named window: its features and violations, sparklines ending at it", async () => {
+    const dir = await goldenCopy();
+    const { url } = await serve(dir);
+    const id = `${SCHEDULE}/2026/11/01/00/30`;
+    const o = await get<OverviewAnswer>(`${url}/api/overview?${q}&window=${encodeURIComponent(id)}&trend=2`);
+    expect(o.status).toBe(200);
+    expect(o.body).toMatchObject({ window: { id, window_start: "2026-11-01T00:20:00Z" }, latest: false });
+    const expected = await violationsOf(dir, "2026/11/01/00/30");
+    const marked = o.body.features.flatMap((f) => f.violations.map((c) => `${c}:${f.name}`)).sort();
+    expect(marked).toEqual(expected.map((v) => `${v.constraint_check_type}:${v.feature_name}`).sort());
+    // the two windows up to it (00:10–00:20 and 00:20–00:30), not the latest ones
+    const t = await get<TimelineAnswer>(`${url}/api/timeline?${q}`);
+    const feature = o.body.features.find((f) => f.drift !== null) as OverviewAnswer["features"][number];
+    const series = await get<FeatureAnswer>(`${url}/api/feature?${q}&name=${encodeURIComponent(feature.name)}`);
+    const at = t.body.windows.findIndex((w) => w.id === id);
+    expect(feature.trend).toEqual(series.body.series.slice(at - 1, at + 1).map((x) => x.drift));
+    const first = await get<OverviewAnswer>(`${url}/api/overview?${q}&window=${encodeURIComponent(`${SCHEDULE}/2026/11/01/00/10`)}`);
+    expect(first.body.features.every((f) => f.trend.length === 1)).toBe(true);
+    const missing = await get<{ error: string }>(`${url}/api/overview?${q}&window=${encodeURIComponent(`${SCHEDULE}/2030/01/01/00/00`)}`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatch(/no window "churn\/ten-minutes\/2030\/01\/01\/00\/00" in churn\/ten-minutes/);
   });
 
   it("timeline: every window with its counts and violations per check type", async () => {

@@ -33,7 +33,10 @@ describe("the HTML report", () => {
       expect(answers[apiKey("/api/feature", { ...sel, name: f.name })]).toBeDefined();
       for (const id of ids) expect(answers[apiKey("/api/feature", { ...sel, name: f.name, window: id })]).toBeDefined();
     }
-    for (const id of ids) expect(answers[apiKey("/api/window", { id })]).toBeDefined();
+    for (const id of ids) {
+      expect(answers[apiKey("/api/window", { id })]).toBeDefined();
+      expect((answers[apiKey("/api/overview", { ...sel, window: id })] as OverviewAnswer).window?.id).toBe(id);
+    }
     // older windows are in the timeline, not in detail
     expect(answers[apiKey("/api/window", { id: "churn/ten-minutes/2026/11/01/00/10" })]).toBeUndefined();
     expect(r.html).toContain(`content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"`);

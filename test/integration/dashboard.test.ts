@@ -42,12 +42,16 @@ async function demoReports(): Promise<{ reports: string; statistics: string }> {
   return { reports: join(out, "reports"), statistics: join(out, "baseline/statistics.json") };
 }
 
+/** The features a window (its id: endpoint/schedule/folder) violates. */
+async function violationsIn(reports: string, id: string): Promise<Set<string>> {
+  const { violations } = await readWindow(new LocalReportStore(reports), id);
+  return new Set(violations.map((x) => x.feature_name));
+}
+
 /** The features the latest window of a schedule violates. */
 async function latestViolations(reports: string, endpoint: string, schedule: string): Promise<Set<string>> {
-  const store = new LocalReportStore(reports);
-  const latest = (await windowFolders(store, endpoint, schedule)).at(-1) as { folder: string };
-  const { violations } = await readWindow(store, `${endpoint}/${schedule}/${latest.folder}`);
-  return new Set(violations.map((x) => x.feature_name));
+  const latest = (await windowFolders(new LocalReportStore(reports), endpoint, schedule)).at(-1) as { folder: string };
+  return violationsIn(reports, `${endpoint}/${schedule}/${latest.folder}`);
 }
 
 async function startDashboardCli(reports: string, statistics: string): Promise<string> {
@@ -134,6 +138,16 @@ describe("dashboard in Chromium", () => {
     await p.page.click(`#timeline tbody tr:first-child a`);
     await p.page.waitForSelector("#violations, h2");
     expect(await p.page.textContent("h1")).toContain("2026-11-01 08:00Z");
+
+    // an older window's overview, from its window view: that window's violations marked
+    await p.page.click("header a.tab:text('Timeline')");
+    await p.page.click(`#timeline tbody tr:nth-child(6) a`);
+    await p.page.click("#overview-at");
+    await p.page.waitForSelector("#as-of");
+    const older = new URLSearchParams(new URL(p.page.url()).hash.split("?")[1]).get("window") as string;
+    const olderViolating = await violationsIn(reports, older);
+    expect(olderViolating).not.toEqual(violating);
+    for (const [name, marked] of await overviewRows(p)) expect([name, marked]).toEqual([name, olderViolating.has(name)]);
 
     expect(p.errors).toEqual([]);
     expect(onlyFrom(p.requests, origin)).toEqual([]);

@@ -209,14 +209,22 @@ async function overview(r: Route, main: HTMLElement): Promise<void> {
     main.append(noReports());
     return;
   }
-  const o = await api<OverviewAnswer>("/api/overview", sel);
+  // a window named in the URL: the overview as of that window (from the window view)
+  const at = r.q.get("window") ?? undefined;
+  const o = await api<OverviewAnswer>("/api/overview", { ...sel, window: at });
   const filter = r.q.get("filter") ?? "";
   main.append(h("h1", {}, `${o.endpoint} / ${o.schedule}`));
   if (o.window === null) {
     main.append(noReports());
     return;
   }
-  main.append(h("p", {}, "Latest window: ", h("a", { href: link("window", { id: o.window.id }) }, when(o.window.window_start))), windowFacts(o.window));
+  const shown = h("a", { href: link("window", { id: o.window.id }) }, when(o.window.window_start));
+  main.append(
+    o.latest
+      ? h("p", {}, "Latest window: ", shown)
+      : h("p", { id: "as-of" }, "Window: ", shown, " · not the latest: ", h("a", { href: link("overview", sel) }, "show the latest window")),
+    windowFacts(o.window),
+  );
   const search = h("input", { type: "search", id: "filter", placeholder: "filter features", value: filter });
   const body = h("tbody");
   const rows = o.features.map((f) => {
@@ -226,7 +234,7 @@ async function overview(r: Route, main: HTMLElement): Promise<void> {
     const row = h(
       "tr",
       { class: bad ? "violating" : undefined, "data-feature": f.name, tabindex: "0" },
-      h("td", {}, h("a", { href: link("feature", { ...sel, name: f.name }) }, f.name)),
+      h("td", {}, h("a", { href: link("feature", { ...sel, name: f.name, window: at }) }, f.name)),
       h("td", {}, f.type),
       h(
         "td",
@@ -238,7 +246,7 @@ async function overview(r: Route, main: HTMLElement): Promise<void> {
       h("td", {}, ...f.violations.map(badge)),
     );
     const open = (): void => {
-      location.hash = link("feature", { ...sel, name: f.name });
+      location.hash = link("feature", { ...sel, name: f.name, window: at });
     };
     row.addEventListener("click", (e) => {
       if ((e.target as HTMLElement).tagName !== "A") open();
@@ -264,7 +272,7 @@ async function overview(r: Route, main: HTMLElement): Promise<void> {
       h(
         "span",
         { class: "muted" },
-        `${o.features.length} features, ${violating} violating · drift is the latest window's distance / threshold; trend: last ${o.features[0]?.trend.length ?? 0} windows`,
+        `${o.features.length} features, ${violating} violating · drift is this window's distance / threshold; trend: the ${o.features[0]?.trend.length ?? 0} windows up to it`,
       ),
     ),
     h(
@@ -497,6 +505,8 @@ async function windowView(r: Route, main: HTMLElement): Promise<void> {
     h("h1", {}, `${when(String(j.window_start))} – ${when(String(j.window_end))}`),
     h("p", { class: "muted" }, w.location),
   );
+  if (endpoint !== undefined && schedule !== undefined && has("/api/overview", { endpoint, schedule, window: id }))
+    main.append(h("p", {}, h("a", { href: link("overview", { endpoint, schedule, window: id }), id: "overview-at" }, "Every feature in this window")));
   const facts: Array<[string, string]> = [
     ["items", String(j.item_count)],
     ...Object.entries(records)
