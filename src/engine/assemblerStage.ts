@@ -57,6 +57,13 @@ export class AssemblerStage {
   #stopping = false;
   /** The last checkpoint committed (offset and metadata), by this owner. */
   #committed: string | undefined;
+  /**
+   * How far the parts consumer has fetched and handled, transaction markers included (the
+   * assembler's readTo counts messages only). For the drain at stop only: a fetch's position can
+   * reach here after a rejoin restored an older state, so it never moves the assembler, whose
+   * restore hold must wait for the re-read itself.
+   */
+  #fetchedTo = -1n;
 
   constructor(o: AssemblerStageOptions) {
     this.#o = o;
@@ -77,7 +84,7 @@ export class AssemblerStage {
         void this.#serial(() => this.#assign(partitions)).catch((e: unknown) => logEvent(this.#o.log, "parts_restore_failed", { err: e })),
       onBatch: (b) => this.#serial(() => this.#batch(b.messages, b.heartbeat)),
       onPosition: (partition, next) => {
-        if (partition === PARTS_PARTITION) void this.#serial(() => Promise.resolve(this.#assembler?.read(BigInt(next) - 1n)));
+        if (partition === PARTS_PARTITION && BigInt(next) > this.#fetchedTo) this.#fetchedTo = BigInt(next);
       },
       onCrash: (e, restarting) => {
         logEvent(this.#o.log, "parts_consumer_crashed", { err: e, restarting });
@@ -101,7 +108,11 @@ export class AssemblerStage {
       const deadline = Date.now() + drainMs;
       try {
         const end = BigInt(await this.#o.client.partsEnd(this.#topic, PARTS_PARTITION));
-        while (Date.now() < deadline && this.#assembler !== undefined && (this.#assembler.readTo ?? 0n) < end) await new Promise((r) => setTimeout(r, 20));
+        const readTo = (): bigint => {
+          const read = this.#assembler?.readTo ?? -1n;
+          return read > this.#fetchedTo ? read : this.#fetchedTo;
+        };
+        while (Date.now() < deadline && this.#assembler !== undefined && readTo() < end) await new Promise((r) => setTimeout(r, 20));
       } catch (e) {
         logEvent(this.#o.log, "parts_tick_failed", { err: e });
       }

@@ -122,7 +122,7 @@ export const LOG_EVENTS = {
   seek_to_commit_failed: {
     level: "error",
     msg: "could not move the consumer back to the commits after a failed batch",
-    when: "reading the committed offsets or seeking failed after a batch failed; `err` (kafkajs then reads on from the failed batch)",
+    when: "reading the committed offsets or seeking failed after a batch failed; `err` (no batch is read until a later try succeeds or the consumer rejoins its group)",
   },
   commit_not_yet_visible: {
     level: "warn",

@@ -92,10 +92,7 @@ export class WindowAssembler {
     if (this.#holdUntil !== undefined && this.#holdUntil > end) this.#holdUntil = end;
   }
 
-  /**
-   * Notes the offset of a message read that is neither a part nor progress (a bad one, skipped), or
-   * of the last record a fetch passed over without delivering it (a transaction marker).
-   */
+  /** Notes the offset of a message read that is neither a part nor progress (a bad one, skipped). */
   read(offset: bigint): void {
     if (this.#next === undefined || offset + 1n > this.#next) this.#next = offset + 1n;
   }

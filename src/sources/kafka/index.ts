@@ -105,6 +105,26 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
     }
   };
 
+  /**
+   * The Source contract: a rejected batch resumes from the last commit. kafkajs retries a failed
+   * batch from the batch itself (its fetch position), past records whose state the rejection
+   * dropped, so the assigned partitions are moved back to their commits. While that move has not
+   * been made (the broker is down), every batch is refused: kafkajs retries, then restarts the
+   * consumer, and a rejoin reads from the commits (a new assignment ends the wait).
+   */
+  let moveBackPending = false;
+  const moveBack = async (): Promise<boolean> => {
+    const keys = [...assigned.values()];
+    try {
+      await client.seekToCommitted(keys, await stableCommits(keys));
+      moveBackPending = false;
+    } catch (err) {
+      moveBackPending = true;
+      logEvent(log, "seek_to_commit_failed", { err });
+    }
+    return !moveBackPending;
+  };
+
   return {
     bounded: false,
     history: newLedger,
@@ -115,6 +135,7 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
         onCrash: (e, restarting) => h.onCrash(e, restarting),
         mayRestart: (e) => h.mayRestart(e),
         onAssignment(keys) {
+          moveBackPending = false;
           const ids = new Set(keys.map(partitionId));
           for (const [id, key] of [...assigned]) {
             if (ids.has(id)) continue;
@@ -139,6 +160,14 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
             logEvent(log, "stale_batch_ignored", { topic: batch.partition.topic, partition: batch.partition.partition });
             return;
           }
+          if (moveBackPending) {
+            const moved = await moveBack();
+            throw new Error(
+              moved
+                ? "moved back to the committed offsets after a failed batch: this batch is read again from there"
+                : "still cannot move back to the committed offsets after a failed batch: no batch is read until it can",
+            );
+          }
           lastRecordAt.set(id, Date.now());
           quietMs.set(id, 0);
           const next = (BigInt(batch.lastOffset) + 1n).toString();
@@ -151,11 +180,8 @@ export function kafkaSource(client: KafkaClient, o: KafkaSourceOptions, log: Log
               ...(batch.heartbeat === undefined ? {} : { heartbeat: batch.heartbeat }),
             });
           } catch (e) {
-            // the Source contract: a rejected batch resumes from the last commit. kafkajs retries a
-            // failed batch from the batch itself (its fetch position), so the assigned partitions
-            // are moved back to their commits first; the state was reset to those commits.
-            const keys = [...assigned.values()];
-            await client.seekToCommitted(keys, await stableCommits(keys)).catch((err: unknown) => logEvent(log, "seek_to_commit_failed", { err }));
+            // the state was reset to the commits: reading must resume there too (see moveBack)
+            await moveBack();
             throw e;
           }
         },

@@ -86,7 +86,8 @@ export interface PartsConsumerHandlers {
   /**
    * The consumer has read `partition` up to `next` (the offset after the last record a fetch
    * covered), records it does not deliver included: transaction markers and aborted records. Called
-   * after that fetch's batch, if it had messages, was handled.
+   * after that fetch's batch, if it had messages, was handled; it may come after a rejoin that
+   * began while the batch was handled.
    */
   onPosition(partition: number, next: string): void;
   /** The parts-topic partitions this member owns after each (re)join of its group. */
@@ -334,9 +335,12 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
         partitionsConsumedConcurrently: 1,
         // kafkajs passes heartbeat and resolveOffset as closures: calling them unbound is safe
         // eslint-disable-next-line @typescript-eslint/unbound-method
-        eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
+        eachBatch: async ({ batch, heartbeat, resolveOffset, isStale }) => {
           const last = batch.messages[batch.messages.length - 1];
-          if (last === undefined) return;
+          // fetched before a seek of its partition (seekToCommitted after another partition's
+          // batch failed): kafkajs still hands it over; it reads from the old position, so it is
+          // dropped unresolved and the partition is fetched again from where the seek put it
+          if (last === undefined || isStale()) return;
           const partition = { topic: batch.topic, partition: batch.partition };
           const records = batch.messages.flatMap((m) => messageRecords(partition, m, options.maxRecordBytes));
           await handlers.onBatch({ partition, records, lastOffset: last.offset, highWatermark: batch.highWatermark, heartbeat });
