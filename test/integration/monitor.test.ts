@@ -63,6 +63,19 @@ describe("dqstream monitor (integration)", () => {
     await expect(m.done).resolves.toMatchObject({ records: lines.length });
   });
 
+  it("a capture topic written in transactions (exactly-once producers): the same reports, committed past each commit marker to the end, lag 0", async () => {
+    const { topic, deadLetterTopic, groupId } = await newTopics("dq-tx-input", 3);
+    await produceCapture(topic, 0, lines.length, false, 100, true);
+    const reports = await tempDir();
+    const m = await monitor(monitorConfig({ topic, groupId, reports, deadLetterTopic }));
+    await vi.waitFor(() => expect(m.reports.length).toBe(7), { timeout: 60_000, interval: 200 });
+    await vi.waitFor(() => expectCommittedToEnd(topic, groupId), { timeout: 30_000, interval: 200 });
+    const lag = (await m.metrics.registry.getSingleMetric("dqstream_consumer_lag_messages")?.get())?.values ?? [];
+    expect(lag.map((v) => v.value)).toEqual([0, 0, 0]);
+    await m.stop();
+    await expectSameReports(reports, await uninterruptedReports({ topic, deadLetterTopic: uniqueName("dq-tx-input-ref-dlq") }, 7));
+  });
+
   it("reports every window of records spread over 3 partitions, like replay, and commits to the end", async () => {
     const topic = uniqueName("dq-mon");
     const groupId = uniqueName("dq-mon-group");

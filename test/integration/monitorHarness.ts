@@ -41,11 +41,30 @@ afterEach(async () => {
 });
 
 /** Produces with a producer of its own (a shared one keeps refreshing metadata of deleted topics). */
-export async function send(topic: string, messages: Array<{ partition?: number; value: string | Buffer }>, perRequest = 100): Promise<void> {
-  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 5, initialRetryTime: 300 } });
+/** `transactional`: each request in a transaction of its own (an exactly-once producer's topic: a commit marker after each). */
+export async function send(
+  topic: string,
+  messages: Array<{ partition?: number; value: string | Buffer }>,
+  perRequest = 100,
+  transactional = false,
+): Promise<void> {
+  const producer: Producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: 5, initialRetryTime: 300 },
+    ...(transactional ? { transactionalId: uniqueName("dq-test-tx"), idempotent: true, maxInFlightRequests: 1 } : {}),
+  });
   await producer.connect();
   try {
-    for (let i = 0; i < messages.length; i += perRequest) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + perRequest) });
+    for (let i = 0; i < messages.length; i += perRequest) {
+      const batch = messages.slice(i, i + perRequest);
+      if (!transactional) {
+        await producer.send({ topic, acks: -1, messages: batch });
+        continue;
+      }
+      const tx = await producer.transaction();
+      await tx.send({ topic, acks: -1, messages: batch });
+      await tx.commit();
+    }
   } finally {
     await producer.disconnect();
   }
@@ -159,7 +178,7 @@ export async function monitor(config: MonitorConfig): Promise<RunningMonitor> {
  * 3 after it (about a minute of event time), so records of a window keep arriving after the next
  * window opened.
  */
-export async function produceCapture(topic: string, from = 0, to = lines.length, outOfOrder = false, perRequest = 100): Promise<void> {
+export async function produceCapture(topic: string, from = 0, to = lines.length, outOfOrder = false, perRequest = 100, transactional = false): Promise<void> {
   const messages: Array<{ partition: number; value: string }> = [];
   for (let p = 0; p < 3; p++) {
     const mine = lines.map((l, i) => ({ l, i })).filter(({ i }) => i % 3 === p && i >= from && i < to);
@@ -178,7 +197,7 @@ export async function produceCapture(topic: string, from = 0, to = lines.length,
       k += n;
     }
   }
-  await send(topic, messages, perRequest);
+  await send(topic, messages, perRequest, transactional);
 }
 
 /** The report files under a folder, sorted; the window parts under `.partials/` are left out. */

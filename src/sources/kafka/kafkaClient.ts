@@ -25,7 +25,10 @@ const KAFKA_RETRY = { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 } 
 export interface KafkaBatch {
   readonly partition: PartitionKey;
   readonly records: SourceRecord[];
-  /** Offset of the batch's last message (the next to read is this + 1). */
+  /**
+   * Offset of the last record the fetch covered (the next to read is this + 1): its last message's,
+   * or that of a transaction marker or aborted record after it.
+   */
   readonly lastOffset: string;
   /** The partition's high watermark when the batch was fetched. */
   readonly highWatermark: string;
@@ -343,7 +346,9 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
           if (last === undefined || isStale()) return;
           const partition = { topic: batch.topic, partition: batch.partition };
           const records = batch.messages.flatMap((m) => messageRecords(partition, m, options.maxRecordBytes));
-          await handlers.onBatch({ partition, records, lastOffset: last.offset, highWatermark: batch.highWatermark, heartbeat });
+          // the fetch's last offset, a transaction's commit marker or aborted records after the last
+          // message included: reading resumes past them (a transactional topic's commit reaches its end)
+          await handlers.onBatch({ partition, records, lastOffset: batch.lastOffset(), highWatermark: batch.highWatermark, heartbeat });
           // the fetch position (what kafkajs reads next), not the commit: commits are the handler's
           resolveOffset(last.offset);
           await heartbeat();
