@@ -56,20 +56,6 @@ export function summaryOf(w: IndexedWindow): WindowSummary {
   };
 }
 
-/** Where `w` is in `windows` (in start order, and holding it). */
-function positionOf(windows: readonly IndexedWindow[], w: IndexedWindow): number {
-  let lo = 0;
-  let hi = windows.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((windows[mid] as IndexedWindow).startMs < w.startMs) lo = mid + 1;
-    else hi = mid;
-  }
-  // windows of one start (folders of two layouts) sit side by side
-  while (windows[lo] !== w && lo < windows.length - 1) lo++;
-  return lo;
-}
-
 export class DashboardData {
   readonly #statistics = new Map<string, { stats: Promise<StatisticsFile | undefined>; bytes: number }>();
   readonly #baselines = new Map<string, Promise<StatisticsFile | undefined>>();
@@ -100,21 +86,16 @@ export class DashboardData {
    */
   async overview(endpoint: string, schedule: string, trend = DEFAULT_TREND, windowId?: string): Promise<OverviewAnswer> {
     const s = this.#schedule(endpoint, schedule);
-    let at = s.windows.length - 1;
-    if (windowId !== undefined) {
-      const chosen = s.window(windowId);
-      if (chosen === undefined) throw new ApiError(404, `no window "${windowId}" in ${endpoint}/${schedule}`);
-      at = positionOf(s.windows, chosen);
-    }
-    const latest = s.windows[at];
-    if (latest === undefined) return { endpoint, schedule, window: null, latest: true, features: [] };
-    const types = await this.#types(s, latest);
+    const shown = this.#chosen(s, windowId);
+    if (shown === undefined) return { endpoint, schedule, window: null, latest: true, features: [] };
+    const at = s.position(shown);
+    const types = await this.#types(s, shown);
     const recent = s.windows.slice(Math.max(0, at + 1 - trend), at + 1);
     const features = s.features.map((name, i): FeatureRow => {
-      const violations = latest.violating.get(i) ?? [];
-      const drift = num(latest.drift[i]);
-      const driftThreshold = num(latest.driftThreshold[i]);
-      const completeness = num(latest.completeness[i]);
+      const violations = shown.violating.get(i) ?? [];
+      const drift = num(shown.drift[i]);
+      const driftThreshold = num(shown.driftThreshold[i]);
+      const completeness = num(shown.completeness[i]);
       const metric = s.driftMetric.get(name) ?? "";
       // a p-value drifts when it falls below its threshold; a distance when it rises above
       const ratio =
@@ -129,7 +110,7 @@ export class DashboardData {
         name,
         type: types.get(name) ?? "Unknown",
         drift: drift === null ? null : { metric, value: drift, threshold: driftThreshold },
-        completeness: completeness === null ? null : { value: completeness, threshold: num(latest.completenessThreshold[i]) },
+        completeness: completeness === null ? null : { value: completeness, threshold: num(shown.completenessThreshold[i]) },
         violations,
         // violations count whole steps; the drift ratio orders within a step
         severity: violations.length + Math.min(ratio, 1000) / 1001,
@@ -137,7 +118,7 @@ export class DashboardData {
       };
     });
     features.sort((a, b) => b.severity - a.severity || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { endpoint, schedule, window: summaryOf(latest), latest: at === s.windows.length - 1, features };
+    return { endpoint, schedule, window: summaryOf(shown), latest: at === s.windows.length - 1, features };
   }
 
   /** GET /api/timeline?endpoint&schedule[&since][&limit]: windows oldest first, the last `limit`. */
@@ -152,8 +133,8 @@ export class DashboardData {
     const s = this.#schedule(endpoint, schedule);
     const i = s.featureIndex(name);
     if (i === undefined) throw new ApiError(404, `no feature "${name}" in ${endpoint}/${schedule}`);
-    const chosen = windowId === undefined ? s.windows.at(-1) : s.window(windowId);
-    if (chosen === undefined) throw new ApiError(404, `no window "${windowId ?? ""}" in ${endpoint}/${schedule}`);
+    const chosen = this.#chosen(s, windowId);
+    if (chosen === undefined) throw new ApiError(404, `no window in ${endpoint}/${schedule}`);
     const baseline = await this.#baseline(chosen);
     const stats = await this.#windowStatistics(chosen.id);
     const b = baseline?.features.find((f) => f.name === name);
@@ -208,6 +189,14 @@ export class DashboardData {
     return bytes;
   }
 
+  /** The window named, else the latest (undefined before any); 404 for a name the schedule does not have. */
+  #chosen(s: ScheduleIndex, windowId: string | undefined): IndexedWindow | undefined {
+    if (windowId === undefined) return s.windows.at(-1);
+    const w = s.window(windowId);
+    if (w === undefined) throw new ApiError(404, `no window "${windowId}" in ${s.endpoint}/${s.schedule}`);
+    return w;
+  }
+
   #schedule(endpoint: string, schedule: string): ScheduleIndex {
     const s = this.index.schedule(endpoint, schedule);
     if (s === undefined) throw new ApiError(404, `no reports for endpoint "${endpoint}", schedule "${schedule}"`);
@@ -215,13 +204,13 @@ export class DashboardData {
   }
 
   /** Feature types: the baseline's, else the window's own statistics. */
-  async #types(s: ScheduleIndex, latest: IndexedWindow): Promise<Map<string, string>> {
+  async #types(s: ScheduleIndex, w: IndexedWindow): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const add = (features: readonly FeatureStatistics[] | undefined): void => {
       for (const f of features ?? []) if (!out.has(f.name)) out.set(f.name, f.inferred_type);
     };
-    add((await this.#baseline(latest))?.features);
-    if (s.features.some((n) => !out.has(n))) add((await this.#windowStatistics(latest.id))?.features);
+    add((await this.#baseline(w))?.features);
+    if (s.features.some((n) => !out.has(n))) add((await this.#windowStatistics(w.id))?.features);
     return out;
   }
 

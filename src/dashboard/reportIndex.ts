@@ -101,6 +101,20 @@ export class ScheduleIndex {
     return this.#byId.get(id);
   }
 
+  /** Where an indexed window is in `windows` (binary search on the start order). */
+  position(w: IndexedWindow): number {
+    let lo = 0;
+    let hi = this.windows.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.windows[mid] as IndexedWindow).startMs < w.startMs) lo = mid + 1;
+      else hi = mid;
+    }
+    // windows of one start (folders of two layouts) sit side by side
+    while (this.windows[lo] !== w && lo < this.windows.length - 1) lo++;
+    return lo;
+  }
+
   /** Adds or replaces the window; true when it is new. */
   put(stored: StoredWindow, checks: readonly IndexedCheck[]): boolean {
     const w = stored.window;
@@ -113,8 +127,7 @@ export class ScheduleIndex {
       }
       return i;
     };
-    const evaluations = checks;
-    for (const c of evaluations) indexOf(c.feature_name);
+    for (const c of checks) indexOf(c.feature_name);
     for (const v of stored.violations) indexOf(v.feature_name);
     const n = this.features.length;
     const column = (): Float64Array => new Float64Array(n).fill(Number.NaN);
@@ -122,7 +135,7 @@ export class ScheduleIndex {
     const driftThreshold = column();
     const completeness = column();
     const completenessThreshold = column();
-    for (const c of evaluations) {
+    for (const c of checks) {
       const i = indexOf(c.feature_name);
       if (c.constraint_check_type === "baseline_drift_check") {
         drift[i] = c.value ?? Number.NaN;
@@ -171,7 +184,7 @@ export class ScheduleIndex {
     const old = this.#byId.get(entry.id);
     this.#byId.set(entry.id, entry);
     if (old !== undefined) {
-      this.windows[this.windows.indexOf(old)] = entry;
+      this.windows[this.position(old)] = entry;
       return false;
     }
     // windows come mostly in order: insert from the end
@@ -353,23 +366,27 @@ export class ReportIndex {
 
   async #readOne(id: string): Promise<IndexedWindow | undefined> {
     const [endpoint, schedule] = id.split("/") as [string, string];
+    const key = `${endpoint}/${schedule}`;
     let stored: StoredWindow;
     let checks: readonly IndexedCheck[];
     try {
       stored = await readWindow(this.store, id);
+      // the same bytes as indexed (an incomplete window re-read, not yet corrected): nothing to do
+      if (this.#schedules.get(key)?.window(id)?.digest === stored.digest) {
+        this.unreadable.delete(id);
+        return undefined;
+      }
       checks = checksOf(this.store.locate(`${id}/window.json`), stored.window["checks"]);
     } catch (e) {
       this.unreadable.set(id, e instanceof Error ? e.message : String(e));
       return undefined;
     }
     this.unreadable.delete(id);
-    const key = `${endpoint}/${schedule}`;
     let s = this.#schedules.get(key);
     if (s === undefined) {
       s = new ScheduleIndex(endpoint, schedule);
       this.#schedules.set(key, s);
     }
-    if (s.window(id)?.digest === stored.digest) return undefined;
     s.put(stored, checks);
     return s.window(id);
   }

@@ -16,9 +16,6 @@ import type { WindowPart } from "./WindowManager.js";
 export class LocalParts {
   readonly #entries = new Map<string, { digest: string; startMs: number; part: WindowPart; bytes: number }>();
   #bytes = 0;
-  /** Parts taken instead of decoded, and parts read that had to be decoded (for the benchmarks and tests). */
-  taken = 0;
-  missed = 0;
 
   constructor(readonly maxBytes = 256 * 1024 * 1024) {}
 
@@ -40,12 +37,8 @@ export class LocalParts {
   /** The part published as `id` if `body` is exactly what was published, forgotten once taken. */
   take(id: string, body: Buffer): { startMs: number; part: WindowPart } | undefined {
     const e = this.#entries.get(id);
-    if (e === undefined || e.digest !== LocalParts.digest(body)) {
-      this.missed++;
-      return undefined;
-    }
+    if (e === undefined || e.digest !== LocalParts.digest(body)) return undefined;
     this.#forget(id);
-    this.taken++;
     return { startMs: e.startMs, part: e.part };
   }
 

@@ -231,10 +231,11 @@ async function overview(r: Route, main: HTMLElement): Promise<void> {
     const bad = f.violations.length > 0;
     const driftBad = f.violations.includes("baseline_drift_check");
     const complBad = f.violations.includes("completeness_check");
+    const href = link("feature", { ...sel, name: f.name, window: at });
     const row = h(
       "tr",
       { class: bad ? "violating" : undefined, "data-feature": f.name, tabindex: "0" },
-      h("td", {}, h("a", { href: link("feature", { ...sel, name: f.name, window: at }) }, f.name)),
+      h("td", {}, h("a", { href }, f.name)),
       h("td", {}, f.type),
       h(
         "td",
@@ -246,7 +247,7 @@ async function overview(r: Route, main: HTMLElement): Promise<void> {
       h("td", {}, ...f.violations.map(badge)),
     );
     const open = (): void => {
-      location.hash = link("feature", { ...sel, name: f.name, window: at });
+      location.hash = href;
     };
     row.addEventListener("click", (e) => {
       if ((e.target as HTMLElement).tagName !== "A") open();
@@ -288,6 +289,11 @@ async function overview(r: Route, main: HTMLElement): Promise<void> {
   );
 }
 
+/** A per-window count drawn as a line on the timeline's right-hand axis, over the items' bars. */
+function countLine(label: string, data: number[], color: string) {
+  return { type: "line" as const, label, data, borderColor: color, backgroundColor: color, yAxisID: "y1", order: 0 };
+}
+
 async function timeline(r: Route, main: HTMLElement): Promise<void> {
   const sel = selected(r.q);
   if (sel === undefined) {
@@ -313,25 +319,23 @@ async function timeline(r: Route, main: HTMLElement): Promise<void> {
       labels,
       datasets: [
         { type: "bar", label: "items", data: t.windows.map((w) => w.item_count), backgroundColor: COLORS.items, yAxisID: "y", order: 1 },
-        { type: "line", label: "late", data: t.windows.map((w) => w.late), borderColor: COLORS.late, backgroundColor: COLORS.late, yAxisID: "y1", order: 0 },
+        countLine(
+          "late",
+          t.windows.map((w) => w.late),
+          COLORS.late,
+        ),
+        countLine(
+          "malformed",
+          t.windows.map((w) => w.malformed),
+          COLORS.malformed,
+        ),
         {
-          type: "line",
-          label: "malformed",
-          data: t.windows.map((w) => w.malformed),
-          borderColor: COLORS.malformed,
-          backgroundColor: COLORS.malformed,
-          yAxisID: "y1",
-          order: 0,
-        },
-        {
-          type: "line",
-          label: "dead-lettered",
-          data: t.windows.map((w) => w.dead_lettered),
-          borderColor: COLORS.bad,
-          backgroundColor: COLORS.bad,
+          ...countLine(
+            "dead-lettered",
+            t.windows.map((w) => w.dead_lettered),
+            COLORS.bad,
+          ),
           borderDash: [4, 3],
-          yAxisID: "y1",
-          order: 0,
         },
       ],
     },
