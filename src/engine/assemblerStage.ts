@@ -59,11 +59,15 @@ export class AssemblerStage {
   #committed: string | undefined;
   /**
    * How far the parts consumer has fetched and handled, transaction markers included (the
-   * assembler's readTo counts messages only). For the drain at stop only: a fetch's position can
-   * reach here after a rejoin restored an older state, so it never moves the assembler, whose
-   * restore hold must wait for the re-read itself.
+   * assembler's readTo counts messages only): from an assignment's restore on, at least where the
+   * consumer starts (its commit, else the earliest offset held), so one that starts at the topic's
+   * end has nothing to drain. For the drain at stop only: a fetch's position can reach here after
+   * a rejoin restored an older state, so it never moves the assembler, whose restore hold must
+   * wait for the re-read itself.
    */
   #fetchedTo = -1n;
+  /** From an assignment of the parts partition until its state is restored (#restore). */
+  #restorePending = false;
 
   constructor(o: AssemblerStageOptions) {
     this.#o = o;
@@ -80,8 +84,12 @@ export class AssemblerStage {
   async start(): Promise<void> {
     await this.#refreshExpected();
     await this.#o.client.startParts(this.#topic, this.#group, {
-      onAssignment: (partitions) =>
-        void this.#serial(() => this.#assign(partitions)).catch((e: unknown) => logEvent(this.#o.log, "parts_restore_failed", { err: e })),
+      onAssignment: (partitions) => {
+        // kafkajs tells the assignment before it fetches for it: positions from here on are the new one's
+        this.#fetchedTo = -1n;
+        // a failed restore is logged and tried again (#restore)
+        void this.#serial(() => this.#assign(partitions));
+      },
       onBatch: (b) => this.#serial(() => this.#batch(b.messages, b.heartbeat)),
       onPosition: (partition, next) => {
         if (partition === PARTS_PARTITION && BigInt(next) > this.#fetchedTo) this.#fetchedTo = BigInt(next);
@@ -107,7 +115,7 @@ export class AssemblerStage {
     if (this.#assembler !== undefined && drainMs > 0) {
       const deadline = Date.now() + drainMs;
       try {
-        const end = BigInt(await this.#o.client.partsEnd(this.#topic, PARTS_PARTITION));
+        const end = BigInt((await this.#o.client.partsOffsets(this.#topic, PARTS_PARTITION)).high);
         const readTo = (): bigint => {
           const read = this.#assembler?.readTo ?? -1n;
           return read > this.#fetchedTo ? read : this.#fetchedTo;
@@ -120,6 +128,7 @@ export class AssemblerStage {
     this.#stopping = true;
     await this.#o.client.stopParts().catch((e: unknown) => logEvent(this.#o.log, "source_stop_failed", { err: e }));
     await this.#queue;
+    this.#o.metrics.reporting(false);
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
@@ -141,42 +150,73 @@ export class AssemblerStage {
   async #assign(partitions: readonly number[]): Promise<void> {
     this.#decoder.clear();
     this.#committed = undefined;
-    if (!partitions.includes(PARTS_PARTITION)) {
-      if (this.#assembler === undefined) logEvent(this.#o.log, "reporting_elsewhere", { parts_topic: this.#topic });
-      else logEvent(this.#o.log, "reporting_handed_over", { parts_topic: this.#topic });
-      this.#assembler = undefined;
+    const was = this.#assembler !== undefined;
+    this.#assembler = undefined;
+    this.#o.metrics.reporting(false);
+    this.#restorePending = partitions.includes(PARTS_PARTITION);
+    if (!this.#restorePending) {
+      if (was) logEvent(this.#o.log, "reporting_handed_over", { parts_topic: this.#topic });
+      else logEvent(this.#o.log, "reporting_elsewhere", { parts_topic: this.#topic });
       return;
     }
-    const committed = await this.#o.client.committedParts(this.#topic, this.#group, PARTS_PARTITION);
-    const state = decodeAssemblerState(committed.metadata);
-    if (state === undefined && committed.metadata !== null && committed.metadata !== "")
-      logEvent(this.#o.log, "commit_metadata_foreign", { topic: this.#topic, partition: PARTS_PARTITION, offset: committed.offset });
-    const c = this.#o.config;
-    const assembler = new WindowAssembler(
-      {
-        windowMs: c.window_seconds * 1000,
-        maxWaitMs: c.max_window_wait_seconds * 1000,
-        maxCorrectable: c.max_correctable_windows,
-        sketch: this.#o.pipeline.sketchOptions,
-        limit: this.#o.pipeline.featureLimit,
-      },
-      state,
-    );
-    assembler.expect(this.#expected);
-    if (state?.readTo !== undefined) assembler.endsAt(BigInt(await this.#o.client.partsEnd(this.#topic, PARTS_PARTITION)));
-    this.#assembler = assembler;
-    // another instance may have reported windows: the alert lifecycle reads them again
-    await this.#o.pipeline.reporter.resyncSinks();
-    logEvent(this.#o.log, "reporting_taken_over", {
-      parts_topic: this.#topic,
-      offset: committed.offset,
-      emitted_up_to: state === undefined || !Number.isFinite(state.emittedUpToMs) ? null : isoSeconds(state.emittedUpToMs),
-    });
+    await this.#restore();
+  }
+
+  /**
+   * Restores the owner's assembler from the committed checkpoint and the partition's bounds. A
+   * failure (the coordinator or the partition's leader not reachable) is logged and leaves the
+   * restore pending: it is tried again on each tick and before each batch, which is refused until
+   * it succeeds (unresolved, so kafkajs fetches it again and no part is skipped).
+   */
+  async #restore(): Promise<WindowAssembler | undefined> {
+    try {
+      const committed = await this.#o.client.committedParts(this.#topic, this.#group, PARTS_PARTITION);
+      const bounds = await this.#o.client.partsOffsets(this.#topic, PARTS_PARTITION);
+      const [low, high, at] = [BigInt(bounds.low), BigInt(bounds.high), BigInt(committed.offset)];
+      const state = decodeAssemblerState(committed.metadata);
+      if (state === undefined && committed.metadata !== null && committed.metadata !== "")
+        logEvent(this.#o.log, "commit_metadata_foreign", { topic: this.#topic, partition: PARTS_PARTITION, offset: committed.offset });
+      const c = this.#o.config;
+      const assembler = new WindowAssembler(
+        {
+          windowMs: c.window_seconds * 1000,
+          maxWaitMs: c.max_window_wait_seconds * 1000,
+          maxCorrectable: c.max_correctable_windows,
+          sketch: this.#o.pipeline.sketchOptions,
+          limit: this.#o.pipeline.featureLimit,
+        },
+        state,
+      );
+      assembler.expect(this.#expected);
+      if (state?.readTo !== undefined) assembler.endsAt(high);
+      // another instance may have reported windows: the alert lifecycle reads them again
+      await this.#o.pipeline.reporter.resyncSinks();
+      // the consumer reads from its commit, or from the earliest offset without one or when the
+      // commit is out of the partition's range (retention passed it, the topic was made again);
+      // it may have fetched further meanwhile (a fetch of a marker alone is not queued behind this)
+      const start = at >= low && at <= high ? at : low;
+      if (start > this.#fetchedTo) this.#fetchedTo = start;
+      this.#assembler = assembler;
+      this.#restorePending = false;
+      this.#o.metrics.reporting(true);
+      logEvent(this.#o.log, "reporting_taken_over", {
+        parts_topic: this.#topic,
+        offset: committed.offset,
+        emitted_up_to: state === undefined || !Number.isFinite(state.emittedUpToMs) ? null : isoSeconds(state.emittedUpToMs),
+      });
+      return assembler;
+    } catch (e) {
+      logEvent(this.#o.log, "parts_restore_failed", { err: e });
+      return undefined;
+    }
   }
 
   async #batch(messages: readonly ConsumedMessage[], heartbeat: Heartbeat): Promise<void> {
-    const a = this.#assembler;
-    if (a === undefined) return;
+    const a = this.#assembler ?? (this.#restorePending ? await this.#restore() : undefined);
+    if (a === undefined) {
+      if (this.#restorePending) throw new Error(`stage 2's state could not be restored from ${this.#topic}'s commit yet`);
+      return;
+    }
     const now = Date.now();
     for (const m of messages) {
       const offset = BigInt(m.offset);
@@ -198,6 +238,7 @@ export class AssemblerStage {
 
   async #tick(): Promise<void> {
     if (this.#stopping) return;
+    if (this.#restorePending) await this.#restore();
     if (Date.now() - this.#expectedAt > EXPECTED_REFRESH_MS)
       await this.#refreshExpected().catch((e: unknown) => logEvent(this.#o.log, "partitions_unreadable", { err: e }));
     const a = this.#assembler;

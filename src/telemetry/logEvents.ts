@@ -162,7 +162,7 @@ export const LOG_EVENTS = {
   parts_restore_failed: {
     level: "error",
     msg: "stage 2 could not restore its state from the parts topic's commit",
-    when: "reading stage 2's committed position failed after an assignment; `err`",
+    when: "reading stage 2's committed position or the parts partition's offsets failed after an assignment; tried again on each tick and before each batch (refused meanwhile), and `dqstream_reporting` stays 0 until it succeeds; `err`",
   },
   parts_consumer_crashed: {
     level: "error",

@@ -70,6 +70,7 @@ export class MonitorMetrics {
   private readonly deliveryRetries: Counter<"destination">;
   private readonly checkpointsRepaired: Counter;
   private readonly partsRead: Counter;
+  private readonly reportingGauge: Gauge;
 
   /** Feature names that have a series of their own (at most MAX_FEATURE_LABELS). */
   private readonly featureLabels = new Set<string>();
@@ -170,6 +171,17 @@ export class MonitorMetrics {
       registers,
     });
     for (const how of ["taken", "decoded"]) this.partsRead.inc({ how }, 0);
+    this.reportingGauge = new Gauge({
+      name: "dqstream_reporting",
+      help: "1 while this instance reports the windows (its stage 2 owns the parts topic's partition and has restored its state), else 0: exactly one instance of a group shows 1.",
+      registers,
+    });
+    this.reportingGauge.set(0);
+  }
+
+  /** Whether this instance reports the windows now (stage 2 owns the parts topic's partition, restored). */
+  reporting(reporting: boolean): void {
+    this.reportingGauge.set(reporting ? 1 : 0);
   }
 
   /** Stage 2 read a window part: `taken` back from this process's stage 1, or `decoded` from the topic. */

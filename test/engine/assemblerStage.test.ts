@@ -24,4 +24,18 @@ describe("stage 2 (AssemblerStage)", () => {
     await m.done;
     expect(reported().length, `reported: ${reported().join(", ")}`).toBe(6);
   });
+
+  it("an assignment whose restore failed (its committed position could not be read) is restored again, and the windows are reported", async () => {
+    const config = await standInConfig();
+    const s = standIn([await batchOf(560)], { hangOnStop: false, committedPartsFailures: 2 });
+    const { log, text } = captureLog();
+    const m = await startMonitor(config, log, { source: s.source, http: false });
+    const reporting = async (): Promise<number | undefined> => (await m.metrics.registry.getSingleMetric("dqstream_reporting")?.get())?.values[0]?.value;
+    await vi.waitFor(() => expect(m.reports.length).toBe(6), { timeout: 20_000, interval: 20 });
+    expect(await reporting()).toBe(1);
+    expect(text()).toContain('"event":"parts_restore_failed"');
+    await m.stop();
+    await m.done;
+    expect(await reporting()).toBe(0);
+  });
 });

@@ -7,6 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { MonitorConfigSchema } from "../../src/config/monitorSchema.js";
+import type { RunningMonitor } from "../../src/engine/runMonitor.js";
 import { decodeCheckpoint } from "../../src/sources/kafka/checkpointCodec.js";
 import { DEAD_LETTER_HEADERS } from "../../src/sinks/kafkaDeadLetterSink.js";
 import { kafkaBrokers, uniqueName } from "../setup/kafka.js";
@@ -61,6 +62,34 @@ describe("dqstream monitor (integration)", () => {
     await vi.waitFor(() => expect(m.reports.length).toBe(7), { timeout: 30_000, interval: 200 });
     await m.stop();
     await expect(m.done).resolves.toMatchObject({ records: lines.length });
+  });
+
+  it("stops at once when stage 2 has nothing to read (no capture yet, or every window reported before a restart), not after its whole drain time", async () => {
+    const { topic, deadLetterTopic, groupId } = await newTopics("dq-idle-stop", 3);
+    // a drain of up to 300 s: the test's 60 s end it if stop waits for a fetch that never comes
+    // (the parts consumer is at the topic's end from its assignment on)
+    const config = MonitorConfigSchema.parse({
+      ...monitorConfigInput({ topic, groupId, reports: await tempDir(), deadLetterTopic }),
+      shutdown_timeout_seconds: 600,
+    });
+    // stage 2 owns the parts partition and has restored its state: a stop now drains
+    const reporting = async (m: RunningMonitor): Promise<void> =>
+      expect((await m.metrics.registry.getSingleMetric("dqstream_reporting")?.get())?.values[0]?.value).toBe(1);
+    // no capture at all: the parts topic is empty, nothing committed
+    const idle = await monitor(config);
+    await vi.waitFor(() => reporting(idle), { timeout: 30_000, interval: 200 });
+    await idle.stop();
+    await expect(idle.done).resolves.toMatchObject({ records: 0, reports: 0 });
+
+    // every window reported and committed, then a restart with nothing new
+    await produceCapture(topic);
+    const first = await monitor(config);
+    await vi.waitFor(() => expect(first.reports.length).toBe(7), { timeout: 30_000, interval: 200 });
+    await first.stop();
+    const again = await monitor(config);
+    await vi.waitFor(() => reporting(again), { timeout: 30_000, interval: 200 });
+    await again.stop();
+    await expect(again.done).resolves.toMatchObject({ reports: 0 });
   });
 
   it("a capture topic written in transactions (exactly-once producers): the same reports, committed past each commit marker to the end, lag 0", async () => {

@@ -2,6 +2,7 @@
 // and temporary folders cleaned up after each test, the golden capture produced on 3 partitions,
 // a monitor config, and readers for reports and committed offsets.
 import { spawn, type ChildProcess } from "node:child_process";
+import { Writable } from "node:stream";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -9,7 +10,7 @@ import { Partitioners, type Admin, type Kafka, type Producer } from "kafkajs";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { MonitorConfigSchema, type MonitorConfig } from "../../src/config/monitorSchema.js";
 import { startMonitor, type RunningMonitor } from "../../src/engine/runMonitor.js";
-import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
+import { createLogger } from "../../src/telemetry/logger.js";
 import { createTopicsReady, kafkaBrokers, testKafka, uniqueName } from "../setup/kafka.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -32,6 +33,22 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await admin?.disconnect();
+});
+
+/**
+ * Each in-process monitor's log lines (debug level), kept in memory for the test in hand and
+ * printed when it fails: a failure that happens only under CI's load then says what the monitors did.
+ */
+const monitorLogs: Array<{ name: string; lines: string[] }> = [];
+const LOG_LINES_KEPT = 2_000;
+
+afterEach((ctx) => {
+  const logs = monitorLogs.splice(0);
+  if (ctx.task.result?.state !== "fail") return;
+  for (const { name, lines: logLines } of logs) {
+    const dropped = logLines.length > LOG_LINES_KEPT ? ` (the first ${logLines.length - LOG_LINES_KEPT} lines left out)` : "";
+    process.stdout.write(`--- ${name}'s log${dropped} ---\n${logLines.slice(-LOG_LINES_KEPT).join("")}`);
+  }
 });
 
 afterEach(async () => {
@@ -166,7 +183,20 @@ export async function uninterruptedReports(o: Omit<MonitorTestOptions, "groupId"
 }
 
 export async function monitor(config: MonitorConfig): Promise<RunningMonitor> {
-  const log = process.env["DQSTREAM_TEST_MONITOR_LOG"] === "1" ? createLogger("trace") : silentLogger();
+  const kept = { name: `monitor ${monitorLogs.length + 1} (group ${config.kafka.group_id})`, lines: [] as string[] };
+  monitorLogs.push(kept);
+  const log =
+    process.env["DQSTREAM_TEST_MONITOR_LOG"] === "1"
+      ? createLogger("trace")
+      : createLogger(
+          "debug",
+          new Writable({
+            write(chunk: Buffer, _encoding, done) {
+              kept.lines.push(chunk.toString("utf8"));
+              done();
+            },
+          }),
+        );
   const m = await startMonitor(config, log, { maxWaitTimeInMs: 200, tickMs: 200 });
   cleanups.push(() => m.stop());
   return m;

@@ -25,12 +25,15 @@ export function standIn(
     batchGate?: Promise<void>;
     /** The parts consumer's first heartbeats that fail as during a rebalance: its batch is then rejected, and the member rejoins and reads again from its commit (as kafkajs does). */
     partsHeartbeatFailures?: number;
+    /** The first reads of stage 2's committed position that fail (the group coordinator not reachable yet). */
+    committedPartsFailures?: number;
   },
 ) {
   const commits: Array<{ offset: string; metadata: string }> = [];
   const parts: ConsumedMessage[] = [];
   let partsCommit: { offset: string; metadata: string | null } = { offset: "-1", metadata: null };
   let partsTimer: NodeJS.Timeout | undefined;
+  let committedPartsFailures = o.committedPartsFailures ?? 0;
   let handlers: KafkaClientHandlers | undefined;
   let delivered: Promise<void> = Promise.resolve();
   const calls: string[] = [];
@@ -88,10 +91,11 @@ export function standIn(
       partsCommit = { offset, metadata };
     },
     async committedParts() {
+      if (committedPartsFailures-- > 0) throw new Error("The coordinator is not available");
       return partsCommit;
     },
-    async partsEnd() {
-      return String(parts.length);
+    async partsOffsets() {
+      return { low: "0", high: String(parts.length) };
     },
     async seekToCommitted() {},
     async stopParts() {

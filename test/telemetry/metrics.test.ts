@@ -31,6 +31,7 @@ describe("MonitorMetrics", () => {
       dqstream_delivery_retries_total: "counter",
       dqstream_checkpoints_repaired_total: "counter",
       dqstream_parts_read_total: "counter",
+      dqstream_reporting: "gauge",
     });
     for (const name of exp.types.keys()) expect(exp.help.get(name)).toBeTruthy();
     for (const outcome of RECORD_OUTCOMES) expect(valueOf(exp, "dqstream_records_total", { outcome })).toBe(0);
@@ -41,6 +42,7 @@ describe("MonitorMetrics", () => {
       expect(valueOf(exp, "dqstream_delivery_retries_total", { destination })).toBe(0);
     }
     for (const how of ["taken", "decoded"]) expect(valueOf(exp, "dqstream_parts_read_total", { how })).toBe(0);
+    expect(valueOf(exp, "dqstream_reporting")).toBe(0);
     expect(m.contentType).toBe("text/plain; version=0.0.4; charset=utf-8");
   });
 

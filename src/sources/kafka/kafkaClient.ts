@@ -128,8 +128,8 @@ export interface KafkaClient {
   commitParts(topic: string, partition: number, offset: string, metadata: string): Promise<void>;
   /** Stage 2's committed position on a parts-topic partition (offset −1 when none). */
   committedParts(topic: string, groupId: string, partition: number): Promise<CommittedOffset>;
-  /** The offset after the last message of a parts-topic partition (its high watermark). */
-  partsEnd(topic: string, partition: number): Promise<string>;
+  /** A parts-topic partition's bounds: its earliest offset still held, and the offset after its last message (high watermark). */
+  partsOffsets(topic: string, partition: number): Promise<{ low: string; high: string }>;
   /** Stops stage 2's consumer (the input consumer is stopped by `stop`). */
   stopParts(): Promise<void>;
   /**
@@ -508,10 +508,11 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
       return { offset: p?.offset ?? "-1", metadata: p?.metadata ?? null };
     },
 
-    async partsEnd(topic, partition) {
+    async partsOffsets(topic, partition) {
       await connectAdmin();
       const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.find((o) => o.partition === partition)?.high ?? "0";
+      const found = offsets.find((o) => o.partition === partition);
+      return { low: found?.low ?? "0", high: found?.high ?? "0" };
     },
 
     async seekToCommitted(keys, committed) {
