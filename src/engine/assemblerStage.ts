@@ -71,8 +71,8 @@ export class AssemblerStage {
 
   constructor(o: AssemblerStageOptions) {
     this.#o = o;
-    this.#decoder = new PartsDecoder(o.localParts);
     this.#topic = partsTopicOf(o.config.kafka);
+    this.#decoder = new PartsDecoder(o.localParts, { onDropped: (reason) => logEvent(o.log, "part_dropped_unfinished", { reason, topic: this.#topic }) });
     this.#group = assemblerGroupOf(o.config.kafka);
   }
 

@@ -159,6 +159,11 @@ export const LOG_EVENTS = {
     msg: "a parts-topic message is unreadable: skipped",
     when: "stage 2 could not read a message of the parts topic; `err`, `topic`, `offset`",
   },
+  part_dropped_unfinished: {
+    level: "error",
+    msg: "an unfinished window part was dropped to keep stage 2's memory bounded",
+    when: "more unfinished parts (or bytes of them) than stage 2 holds at once: the parts topic was written by something other than dqstream's stage 1; `reason`, `topic`",
+  },
   parts_restore_failed: {
     level: "error",
     msg: "stage 2 could not restore its state from the parts topic's commit",

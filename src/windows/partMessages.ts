@@ -42,6 +42,22 @@ const MESSAGE_OVERHEAD_BYTES = 1024;
 /** Chunks one part may have: a bound on what a decoder holds for a part it has not seen whole. */
 export const MAX_CHUNKS = 4096;
 
+/**
+ * Unfinished parts a decoder holds at once, and their bytes. Stage 1's producers (one per input
+ * partition) each write a part's chunks one after another in one transaction, so a reader has at
+ * most one unfinished part per input partition at a time; the bounds are far above that and keep
+ * a writer that only ever starts parts (not dqstream) from filling the memory.
+ */
+export const MAX_PENDING_PARTS = 4_096;
+export const MAX_PENDING_BYTES = 1 << 30;
+
+export interface PartsDecoderLimits {
+  readonly maxPendingParts?: number;
+  readonly maxPendingBytes?: number;
+  /** Told why an unfinished part was dropped to keep the bounds (the caller logs it). */
+  readonly onDropped?: (reason: string) => void;
+}
+
 const partId = (startMs: number, p: PartitionKey): string => `${startMs}/${p.topic}@${p.partition}`;
 
 /** A part as messages of at most `maxMessageBytes` (the parts topic's max.message.bytes); `local` remembers it for this process's stage 2. */
@@ -88,10 +104,46 @@ const header = (m: IncomingPartsMessage, name: string): string | undefined => {
  * topic was written by something else.
  */
 export class PartsDecoder {
-  readonly #pending = new Map<string, { n: number; chunks: Buffer[] }>();
+  /** Unfinished parts, oldest first (a part started again moves to the end). */
+  readonly #pending = new Map<string, { n: number; chunks: Buffer[]; bytes: number }>();
+  #pendingBytes = 0;
+  readonly #limits: Required<PartsDecoderLimits>;
 
   /** `local`: the parts this process published, taken instead of decoded when the bytes read are theirs. */
-  constructor(readonly local?: LocalParts) {}
+  constructor(
+    readonly local?: LocalParts,
+    limits: PartsDecoderLimits = {},
+  ) {
+    this.#limits = {
+      maxPendingParts: limits.maxPendingParts ?? MAX_PENDING_PARTS,
+      maxPendingBytes: limits.maxPendingBytes ?? MAX_PENDING_BYTES,
+      onDropped: limits.onDropped ?? (() => {}),
+    };
+  }
+
+  /** Parts started and not yet whole. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  #forget(id: string): void {
+    const p = this.#pending.get(id);
+    if (p === undefined) return;
+    this.#pendingBytes -= p.bytes;
+    this.#pending.delete(id);
+  }
+
+  /** Drops the oldest unfinished parts (never `keep`) until the limits hold. */
+  #bound(keep: string): void {
+    for (const [id, p] of this.#pending) {
+      if (this.#pending.size <= this.#limits.maxPendingParts && this.#pendingBytes <= this.#limits.maxPendingBytes) return;
+      if (id === keep) continue;
+      this.#forget(id);
+      this.#limits.onDropped(
+        `part ${id} dropped unfinished (${p.chunks.length} of ${p.n} chunks read): more than ${this.#limits.maxPendingParts} parts or ${this.#limits.maxPendingBytes} bytes were unfinished at once`,
+      );
+    }
+  }
 
   /** The message read, undefined while a part's chunks are incomplete; throws PartMessageError for one it cannot read. */
   push(m: IncomingPartsMessage): PartsMessage | undefined {
@@ -107,17 +159,21 @@ export class PartsDecoder {
     let p = this.#pending.get(id);
     if (i === 0) {
       const dropped = p !== undefined;
-      p = { n, chunks: [] };
+      this.#forget(id);
+      p = { n, chunks: [], bytes: 0 };
       this.#pending.set(id, p);
-      if (dropped) throw new PartMessageError(`part ${id} started again before its last chunk: the earlier chunks are dropped`);
+      if (dropped) {
+        this.#add(id, p, m.value);
+        throw new PartMessageError(`part ${id} started again before its last chunk: the earlier chunks are dropped`);
+      }
     }
     if (p === undefined || p.n !== n || p.chunks.length !== i) {
-      this.#pending.delete(id);
+      this.#forget(id);
       throw new PartMessageError(`chunk ${i}/${n} of part ${id} does not follow the chunks read before: the part is dropped`);
     }
-    p.chunks.push(m.value);
+    this.#add(id, p, m.value);
     if (p.chunks.length < n) return undefined;
-    this.#pending.delete(id);
+    this.#forget(id);
     const body = Buffer.concat(p.chunks);
     const own = this.local?.take(id, body);
     if (own !== undefined) return { kind: "part", startMs: own.startMs, part: own.part, taken: true };
@@ -136,9 +192,17 @@ export class PartsDecoder {
     }
   }
 
+  #add(id: string, p: { chunks: Buffer[]; bytes: number }, chunk: Buffer): void {
+    p.chunks.push(chunk);
+    p.bytes += chunk.length;
+    this.#pendingBytes += chunk.length;
+    this.#bound(id);
+  }
+
   /** Parts started and not yet whole (after a rebalance, their first chunks come again). */
   clear(): void {
     this.#pending.clear();
+    this.#pendingBytes = 0;
   }
 }
 

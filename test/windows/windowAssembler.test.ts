@@ -313,6 +313,28 @@ describe("parts-topic messages", () => {
     expect(() => skip.push(msgs[2] as OutgoingPartsMessage)).toThrow(PartMessageError);
   });
 
+  it("holds a bounded number and size of unfinished parts (a writer that only ever starts parts), the oldest dropped first, naming it", () => {
+    const dropped: string[] = [];
+    const d = new PartsDecoder(undefined, { maxPendingParts: 3, maxPendingBytes: 10_000, onDropped: (why) => dropped.push(why) });
+    const first = (id: string, bytes: number) => ({
+      key: "k",
+      value: Buffer.alloc(bytes, 0x20),
+      headers: { "dqstream-kind": "part", "dqstream-part": id, "dqstream-chunk": "0/2" },
+    });
+    for (let i = 0; i < 5; i++) expect(d.push(first(`${i}/t@${i}`, 100))).toBeUndefined();
+    expect(d.pendingCount).toBe(3);
+    expect(dropped).toEqual([expect.stringMatching(/part 0\/t@0 .*unfinished/), expect.stringMatching(/part 1\/t@1 .*unfinished/)]);
+    // by size: a first chunk of 9,950 bytes leaves room for no other of 100
+    d.push(first("big/t@9", 9_950));
+    expect(d.pendingCount).toBe(1);
+    expect(dropped.length).toBe(5);
+    // the part still held reads back whole when its last chunk comes
+    expect(() =>
+      d.push({ key: "k", value: Buffer.from("x"), headers: { "dqstream-kind": "part", "dqstream-part": "big/t@9", "dqstream-chunk": "1/2" } }),
+    ).toThrow(/not JSON/);
+    expect(d.pendingCount).toBe(0);
+  });
+
   it("refuses what it cannot read, saying what", () => {
     const d = new PartsDecoder();
     const m = (value: string | null, headers: Record<string, string>) => ({ key: "k", value: value === null ? null : Buffer.from(value), headers });
