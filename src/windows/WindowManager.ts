@@ -39,40 +39,6 @@ export interface PartitionState {
   history: ReadHistory | undefined;
 }
 
-/** One partition's share of one window. */
-export interface PartitionWindow {
-  readonly startMs: number;
-  readonly profile: DatasetProfile;
-  counts: WindowCounts;
-  /** Positions of the first and last record attributed to this window in this partition. */
-  first: Position | undefined;
-  last: Position | undefined;
-  /**
-   * The partition's greatest event time just before this window (or pending slot) was created,
-   * i.e. before its first record: the watermark to restore when re-reading from `first`.
-   */
-  maxEventBeforeMs?: number;
-}
-
-export interface PartitionState {
-  readonly key: PartitionKey;
-  /** Greatest event time seen in this partition (−∞ before any). */
-  maxEventMs: number;
-  readonly windows: Map<number, PartitionWindow>;
-  /** Counts attributed before the partition had any window; they join its first window. */
-  pending: PartitionWindow | undefined;
-  /**
-   * Windows of this partition ending at or before this are closed. Every close of the instance
-   * advances it for all its partitions; a partition restored from a commit starts at the commit's
-   * value, which may be behind windows the instance closed for its other partitions (another
-   * instance of the group owned it meanwhile): those windows stay open for it, and its share is
-   * added to their reports when it closes them (WindowPartStore).
-   */
-  closedUpToMs: number;
-  /** The source's history of records read more than once (absent: every record is read once). */
-  history: ReadHistory | undefined;
-}
-
 /** What a commit's metadata records about a partition (docs/design-monitor.md). */
 export interface PartitionCheckpoint {
   /** The partition's greatest event time before the commit offset (−∞ when none). */
