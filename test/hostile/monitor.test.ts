@@ -13,7 +13,7 @@ import { startMonitor } from "../../src/engine/runMonitor.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../../src/sources/kafka/checkpointCodec.js";
 import { DEAD_LETTER_HEADERS } from "../../src/sinks/kafkaDeadLetterSink.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
-import { uniqueName } from "../setup/kafka.js";
+import { createTopicsReady, uniqueName } from "../setup/kafka.js";
 import {
   admin,
   cleanups,
@@ -202,15 +202,9 @@ describe("hostile traffic against a real broker", () => {
   it("7: a 3 MB poison message and a batch of many late records reach a dead-letter topic limited to 100 kB, truncated and in several requests", async () => {
     const topic = uniqueName("dq-h-big");
     const dlq = uniqueName("dq-h-big-dlq");
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: "max.message.bytes", value: String(8 << 20) }] }],
-      waitForLeaders: true,
-    });
+    await createTopicsReady(admin, [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: "max.message.bytes", value: String(8 << 20) }] }]);
     cleanups.push(() => admin.deleteTopics({ topics: [topic] }));
-    await admin.createTopics({
-      topics: [{ topic: dlq, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: "max.message.bytes", value: "100000" }] }],
-      waitForLeaders: true,
-    });
+    await createTopicsReady(admin, [{ topic: dlq, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: "max.message.bytes", value: "100000" }] }]);
     cleanups.push(() => admin.deleteTopics({ topics: [dlq] }));
     const poison = `{"oops":"${"p".repeat(3_000_000)}"`;
     // 40 late records of 20 kB each, after the stream moved an hour on (one batch, 800 kB of dead letters)
@@ -266,7 +260,7 @@ describe("hostile traffic against a real broker", () => {
     expect(ready.status).toBe(503);
     expect(await ready.text()).toMatch(/blocked: dead_letters failing since/);
     expect(await offsetOf()).toBe("80");
-    await admin.createTopics({ topics: [{ topic: dlq, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await createTopicsReady(admin, [{ topic: dlq, numPartitions: 1, replicationFactor: 1 }]);
     await vi.waitFor(async () => expect(await m.metrics.text()).toMatch(/^dqstream_blocked\{destination="dead_letters"\} 0$/m), {
       timeout: 90_000,
       interval: 250,

@@ -3,7 +3,7 @@
 // only generous deadlines that fail with what was missing.
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from "kafkajs";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { restartKafka, testKafka, uniqueName } from "../setup/kafka.js";
+import { createTopicsReady, restartKafka, testKafka, uniqueName } from "../setup/kafka.js";
 
 interface Received {
   key: string;
@@ -29,8 +29,7 @@ async function connectedAdmin(kafka: Kafka): Promise<Admin> {
 }
 
 async function createTopic(admin: Admin, topic: string, numPartitions: number): Promise<void> {
-  const created = await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
-  expect(created).toBe(true);
+  await createTopicsReady(admin, [{ topic, numPartitions, replicationFactor: 1 }]);
   cleanups.push(() => admin.deleteTopics({ topics: [topic] }));
 }
 

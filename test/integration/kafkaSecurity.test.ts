@@ -18,7 +18,7 @@ import { startMonitor } from "../../src/engine/runMonitor.js";
 import { kafkaClientConfig } from "../../src/sources/kafka/kafkaClient.js";
 import { createLogger, silentLogger } from "../../src/telemetry/logger.js";
 import type { SecurityListener, TestKafkaSecurity } from "../setup/kafkaBroker.js";
-import { uniqueName } from "../setup/kafka.js";
+import { createTopicsReady, uniqueName } from "../setup/kafka.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CAPTURE = join(ROOT, "test/golden/replay/csv-start/input/capture.jsonl");
@@ -127,13 +127,10 @@ async function prepareTopics(config: MonitorConfig): Promise<void> {
   await admin.connect();
   cleanups.push(() => admin.disconnect());
   const topic = config.kafka.topics[0] as string;
-  await admin.createTopics({
-    topics: [
-      { topic, numPartitions: 3, replicationFactor: 1 },
-      { topic: config.kafka.dead_letter_topic, numPartitions: 1, replicationFactor: 1 },
-    ],
-    waitForLeaders: true,
-  });
+  await createTopicsReady(admin, [
+    { topic, numPartitions: 3, replicationFactor: 1 },
+    { topic: config.kafka.dead_letter_topic, numPartitions: 1, replicationFactor: 1 },
+  ]);
   cleanups.push(() => admin.deleteTopics({ topics: [topic, config.kafka.dead_letter_topic] }));
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { Kafka, logLevel, type Admin, type ITopicConfig, type KafkaConfig } from "kafkajs";
 import { inject } from "vitest";
+import { untilLeaders } from "../../src/sources/kafka/topicLeaders.js";
 
 /** The run's bootstrap addresses; throws if the globalSetup did not run (vitest.config.ts registers it). */
 export function kafkaBrokers(): string[] {
@@ -30,26 +31,11 @@ export function testKafka(clientId: string, config: Partial<KafkaConfig> = {}): 
   });
 }
 
-/**
- * Creates topics and waits until every partition has a leader. kafkajs' own `waitForLeaders` gives
- * up on the first UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this topic-partition"),
- * which a busy broker answers while the new topic's metadata spreads; this polls through it.
- */
+/** Creates topics and waits until every partition has a leader, as the monitor does (src/sources/kafka/topicLeaders.ts). */
 export async function createTopicsReady(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<void> {
   await admin.createTopics({ topics, waitForLeaders: false });
   const names = topics.map((t) => t.topic);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const { topics: meta } = await admin.fetchTopicMetadata({ topics: names });
-      const ready = meta.length === names.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-      if (ready) return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-    }
-    if (Date.now() > deadline) throw new Error(`topics ${names.join(", ")} have no leader after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilLeaders(() => admin.fetchTopicMetadata({ topics: names }), names, { timeoutMs, pollMs: 100 });
 }
 
 /**

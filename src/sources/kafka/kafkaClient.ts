@@ -8,6 +8,7 @@ import { connect as tlsConnect } from "node:tls";
 import kafkajs, { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, type Producer, type Admin, type SASLOptions } from "kafkajs";
 import { ConfigError } from "../../config/loadConfig.js";
 import { transactionalIdPrefixOf, type KafkaConfig as KafkaSectionConfig } from "./config.js";
+import { untilLeaders } from "./topicLeaders.js";
 import { InputError } from "../../records/inputBytes.js";
 import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, NOT_UTF8, recordText } from "../../records/lineSplitter.js";
 import type { Logger } from "../../telemetry/logger.js";
@@ -20,6 +21,8 @@ import { produceRequests } from "./produceRequests.js";
  * 10 retries from 300 ms, backing off to 5 s, about 30 s in all before an operation fails.
  */
 const KAFKA_RETRY = { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 } as const;
+/** How long a topic the monitor created (parts, dead letters) may take to have a leader for every partition. */
+const TOPIC_LEADERS_TIMEOUT_MS = 30_000;
 
 /** The records of one fetched batch of one partition, in offset order. */
 export interface KafkaBatch {
@@ -564,11 +567,12 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
     async createTopic(topic, partitions, topicConfig) {
       await connectAdmin();
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: [
           { topic, numPartitions: partitions, replicationFactor: -1, configEntries: Object.entries(topicConfig).map(([name, value]) => ({ name, value })) },
         ],
       });
+      await untilLeaders(() => admin.fetchTopicMetadata({ topics: [topic] }), [topic], { timeoutMs: TOPIC_LEADERS_TIMEOUT_MS, pollMs: 100 });
     },
 
     async leaders(keys) {
