@@ -608,7 +608,21 @@ export async function createTopics(brokers, topics) {
   try {
     const existing = new Set(await admin.listTopics());
     const todo = wanted.filter((t) => !existing.has(t.topic));
-    if (todo.length > 0) await admin.createTopics({ topics: todo, waitForLeaders: true });
+    if (todo.length > 0) {
+      // kafkajs's waitForLeaders gives up on the "does not host this topic-partition" a busy broker
+      // answers while a new topic's metadata spreads; this polls through it (as the monitor does,
+      // src/sources/kafka/topicLeaders.ts)
+      await admin.createTopics({ topics: todo, waitForLeaders: false });
+      const names = todo.map((t) => t.topic);
+      for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 100))) {
+        const led = await admin
+          .fetchTopicMetadata({ topics: names })
+          .then(({ topics: meta }) => names.every((n) => meta.find((t) => t.name === n)?.partitions.every((p) => p.leader >= 0)))
+          .catch((e) => (Date.now() < deadline && e?.retriable !== false ? false : Promise.reject(e)));
+        if (led) break;
+        if (Date.now() >= deadline) throw new Error(`topics ${names.join(", ")} have no leader after 30 s`);
+      }
+    }
     return todo.map((t) => `${t.topic} (${t.numPartitions} partition${t.numPartitions === 1 ? "" : "s"})`);
   } finally {
     await admin.disconnect().catch(() => {});
