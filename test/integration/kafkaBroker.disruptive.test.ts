@@ -104,7 +104,7 @@ async function expectCommittedToEnd(admin: Admin, topic: string, groupId: string
 }
 
 describe("Kafka broker (integration)", () => {
-  it("delivers 100 keyed messages on 3 partitions to a consumer group exactly once, with explicit commits", async () => {
+  it("delivers 100 keyed messages on 3 partitions to a consumer group, each at one offset, committed to the end", async () => {
     const kafka = testKafka("dqstream-test-smoke");
     const topic = uniqueName("dq-smoke");
     const groupId = uniqueName("dq-smoke-group");
@@ -117,17 +117,26 @@ describe("Kafka broker (integration)", () => {
       await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 25) });
     }
 
-    const received: Received[] = [];
-    const consumer = await recordingConsumer(kafka, topic, groupId, received);
+    const delivered: Received[] = [];
+    const consumer = await recordingConsumer(kafka, topic, groupId, delivered);
     const expected = messages.map((m) => m.value);
+    // a consumer group delivers at least once: a batch whose commit met a rebalance comes again,
+    // at the same offsets with the same records (once seen in CI); the first delivery of each offset counts
+    const firstAt = (): Received[] => {
+      const seen = new Map<string, Received>();
+      for (const r of delivered) if (!seen.has(`${r.partition}@${r.offset}`)) seen.set(`${r.partition}@${r.offset}`, r);
+      return [...seen.values()];
+    };
     await waitUntil(
-      () => received.length >= messages.length,
-      () => missing(expected, received),
+      () => firstAt().length >= messages.length,
+      () => missing(expected, delivered),
       60_000,
     );
     await consumer.stop();
+    const received = firstAt();
+    for (const r of delivered) expect(received.find((x) => x.partition === r.partition && x.offset === r.offset)).toEqual(r);
 
-    // Exactly once: 100 records, 100 distinct values, each with the key it was sent with.
+    // 100 offsets, 100 distinct values, each with the key it was sent with.
     expect(received).toHaveLength(messages.length);
     expect(new Set(received.map((r) => r.value))).toEqual(new Set(expected));
     for (const r of received) expect(r.key).toBe(messages[Number(r.value.slice("message-".length))]?.key);
@@ -136,7 +145,7 @@ describe("Kafka broker (integration)", () => {
     for (const r of received) partitionOfKey.set(r.key, (partitionOfKey.get(r.key) ?? new Set()).add(r.partition));
     for (const [key, partitions] of partitionOfKey) expect(partitions.size, key).toBe(1);
     expect(new Set(received.map((r) => r.partition))).toEqual(new Set([0, 1, 2]));
-    // Within a partition, offsets arrive in order and a key's messages keep the order they were sent in.
+    // Within a partition, offsets first arrive in order and a key's messages keep the order they were sent in.
     for (const partition of [0, 1, 2]) {
       const inPartition = received.filter((r) => r.partition === partition);
       const offsets = inPartition.map((r) => r.offset);
