@@ -105,7 +105,7 @@ const header = (m: IncomingPartsMessage, name: string): string | undefined => {
  */
 export class PartsDecoder {
   /** Unfinished parts, oldest first (a part started again moves to the end). */
-  readonly #pending = new Map<string, { n: number; chunks: Buffer[]; bytes: number }>();
+  readonly #pending = new Map<string, { n: number; chunks: Buffer[] }>();
   #pendingBytes = 0;
   readonly #limits: Required<PartsDecoderLimits>;
 
@@ -129,7 +129,7 @@ export class PartsDecoder {
   #forget(id: string): void {
     const p = this.#pending.get(id);
     if (p === undefined) return;
-    this.#pendingBytes -= p.bytes;
+    for (const c of p.chunks) this.#pendingBytes -= c.length;
     this.#pending.delete(id);
   }
 
@@ -160,7 +160,7 @@ export class PartsDecoder {
     if (i === 0) {
       const dropped = p !== undefined;
       this.#forget(id);
-      p = { n, chunks: [], bytes: 0 };
+      p = { n, chunks: [] };
       this.#pending.set(id, p);
       if (dropped) {
         this.#add(id, p, m.value);
@@ -192,9 +192,8 @@ export class PartsDecoder {
     }
   }
 
-  #add(id: string, p: { chunks: Buffer[]; bytes: number }, chunk: Buffer): void {
+  #add(id: string, p: { chunks: Buffer[] }, chunk: Buffer): void {
     p.chunks.push(chunk);
-    p.bytes += chunk.length;
     this.#pendingBytes += chunk.length;
     this.#bound(id);
   }

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { Kafka, logLevel, type Admin, type ITopicConfig, type KafkaConfig } from "kafkajs";
 import { inject } from "vitest";
-import { untilLeaders } from "../../src/sources/kafka/topicLeaders.js";
+import { createTopicsLed } from "../../src/sources/kafka/topicLeaders.js";
 
 /** The run's bootstrap addresses; throws if the globalSetup did not run (vitest.config.ts registers it). */
 export function kafkaBrokers(): string[] {
@@ -33,9 +33,7 @@ export function testKafka(clientId: string, config: Partial<KafkaConfig> = {}): 
 
 /** Creates topics and waits until every partition has a leader, as the monitor does (src/sources/kafka/topicLeaders.ts). */
 export async function createTopicsReady(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<void> {
-  await admin.createTopics({ topics, waitForLeaders: false });
-  const names = topics.map((t) => t.topic);
-  await untilLeaders(() => admin.fetchTopicMetadata({ topics: names }), names, { timeoutMs, pollMs: 100 });
+  await createTopicsLed(admin, topics, timeoutMs);
 }
 
 /**

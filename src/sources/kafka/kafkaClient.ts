@@ -8,7 +8,7 @@ import { connect as tlsConnect } from "node:tls";
 import kafkajs, { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, type Producer, type Admin, type SASLOptions } from "kafkajs";
 import { ConfigError } from "../../config/loadConfig.js";
 import { transactionalIdPrefixOf, type KafkaConfig as KafkaSectionConfig } from "./config.js";
-import { untilLeaders } from "./topicLeaders.js";
+import { createTopicsLed } from "./topicLeaders.js";
 import { InputError } from "../../records/inputBytes.js";
 import { DEFAULT_MAX_RECORD_BYTES, LineSplitter, NOT_UTF8, recordText } from "../../records/lineSplitter.js";
 import type { Logger } from "../../telemetry/logger.js";
@@ -566,13 +566,11 @@ export function createKafkaClient(config: KafkaSectionConfig, log: Logger, optio
 
     async createTopic(topic, partitions, topicConfig) {
       await connectAdmin();
-      await admin.createTopics({
-        waitForLeaders: false,
-        topics: [
-          { topic, numPartitions: partitions, replicationFactor: -1, configEntries: Object.entries(topicConfig).map(([name, value]) => ({ name, value })) },
-        ],
-      });
-      await untilLeaders(() => admin.fetchTopicMetadata({ topics: [topic] }), [topic], { timeoutMs: TOPIC_LEADERS_TIMEOUT_MS, pollMs: 100 });
+      await createTopicsLed(
+        admin,
+        [{ topic, numPartitions: partitions, replicationFactor: -1, configEntries: Object.entries(topicConfig).map(([name, value]) => ({ name, value })) }],
+        TOPIC_LEADERS_TIMEOUT_MS,
+      );
     },
 
     async leaders(keys) {

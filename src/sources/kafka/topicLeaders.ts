@@ -39,3 +39,16 @@ export async function untilLeaders(
     await new Promise((r) => setTimeout(r, o.pollMs));
   }
 }
+
+/** The admin calls `createTopicsLed` makes (kafkajs's Admin has them). */
+export interface TopicAdmin<T extends { readonly topic: string }> {
+  createTopics(o: { topics: T[]; waitForLeaders: boolean }): Promise<boolean>;
+  fetchTopicMetadata(o: { topics: string[] }): Promise<TopicsMetadata>;
+}
+
+/** Creates `topics` and waits until every partition has a leader (untilLeaders, polled every 100 ms). */
+export async function createTopicsLed<T extends { readonly topic: string }>(admin: TopicAdmin<T>, topics: T[], timeoutMs: number): Promise<void> {
+  await admin.createTopics({ topics, waitForLeaders: false });
+  const names = topics.map((t) => t.topic);
+  await untilLeaders(() => admin.fetchTopicMetadata({ topics: names }), names, { timeoutMs, pollMs: 100 });
+}
